@@ -1,0 +1,3 @@
+from nir_cli.cli import main
+
+main()

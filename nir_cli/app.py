@@ -1,0 +1,60 @@
+"""The application object in `ctx.obj`: config, profile and store, each opened on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nir_cli import config as config_module
+from nir_cli import paths
+
+if TYPE_CHECKING:
+    from nir_cli.config import Config, Profile
+    from nir_cli.domain.model import Checks
+    from nir_cli.store import Store
+
+
+@dataclass
+class App:
+    """What every command may need; nothing is read or opened until asked for."""
+
+    profile_name: str | None = None
+    db_path: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
+    _config: Config | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = config_module.load()
+        return self._config
+
+    @property
+    def profile(self) -> Profile:
+        return self.config.get(self.profile_name)
+
+    def store_path(self) -> Path:
+        return self.db_path or paths.store_path(self.profile.name)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from nir_cli.store import Store
+
+            self._store = Store.open(self.store_path())
+        return self._store
+
+    def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
+        from nir_cli.people import checks_for
+
+        return checks_for(self.profile, accept_unchecked_duf=accept_unchecked_duf, today=today)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

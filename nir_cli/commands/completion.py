@@ -1,0 +1,34 @@
+"""nir completion: shell completion scripts."""
+
+from __future__ import annotations
+
+import click
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def completion_script(shell: str) -> str:
+    """The completion script click generates for `nir` in this shell."""
+    from click.shell_completion import get_completion_class
+
+    from nir_cli.cli import cli
+
+    cls = get_completion_class(shell)
+    assert cls is not None
+    return cls(cli, {}, "nir", "_NIR_COMPLETE").source()
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the completion script for SHELL.
+
+    Works with no profile, no store and no network.
+
+    \b
+    Example:
+      nir completion bash > ~/.local/share/bash-completion/completions/nir
+      nir completion zsh > "${fpath[1]}/_nir"
+      nir completion fish > ~/.config/fish/completions/nir.fish
+    """
+    click.echo(completion_script(shell), nl=False)

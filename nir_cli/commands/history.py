@@ -1,0 +1,43 @@
+"""nir history PERSON: a person's registrations with deadline and state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import DATE, emit_rows, format_option, pass_app, say
+
+COLUMNS = ("id", "kind", "scheme", "fact_date", "deadline", "state", "details", "version",
+           "registry_date")
+
+
+@click.command()
+@click.argument("person_ref", metavar="PERSON")
+@click.option("--as-of", type=DATE, help="Judge deadlines as of this date (default: today).")
+@click.option("--all", "show_withdrawn", is_flag=True, help="Include withdrawn registrations.")
+@format_option
+@pass_app
+def history(app: App, person_ref: str, as_of: dt.date | None, show_withdrawn: bool, fmt: str) -> None:
+    """Show a person's registrations with their deadline and sync state.
+
+    State is accepted (the registry holds this version), pending (not yet accepted) or
+    overdue (pending past the two-month deadline).
+
+    \b
+    Example:
+      nir history 201212345603
+      nir history 201212345603 --format json --as-of 2026-03-01
+    """
+    from nir_cli.records import history as person_history
+
+    today = as_of or dt.date.today()
+    person, records = person_history(app.store, person_ref)
+    rows = [r.row(today) for r in records if show_withdrawn or not r.withdrawn]
+    if fmt == "table":
+        for row in rows:
+            row["id"] = row["id"][:8]
+        say(app, f"{person.data.first_name} {person.data.last_name} ({person.id[:8]}), "
+                 f"as of {today}:")
+    emit_rows(rows, fmt, COLUMNS if fmt != "json" else None, empty="no registrations yet")

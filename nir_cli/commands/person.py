@@ -1,0 +1,167 @@
+"""nir person add|show|list|edit: participants in the local register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import (
+    DATE,
+    CodedChoice,
+    emit_one,
+    emit_rows,
+    format_option,
+    given,
+    pass_app,
+    say,
+    show_ids_option,
+)
+from nir_cli.domain.enums import Regime, ResidenceBasis
+
+LIST_COLUMNS = ("id", "duf", "fnr", "first_name", "last_name", "birth_date", "residence_basis",
+                "regime", "municipality", "place", "version")
+
+PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--duf",), {"metavar": "NUMBER", "help": "DUF number (12 digits)."}),
+    (("--fnr",), {"metavar": "NUMBER",
+                  "help": "Fødselsnummer or D-number (11 digits); synthetic only in test profiles."}),
+    (("--first-name",), {"metavar": "NAME", "help": "First name(s)."}),
+    (("--last-name",), {"metavar": "NAME", "help": "Last name."}),
+    (("--birth-date",), {"type": DATE, "help": "Date of birth (taken from --fnr when left out)."}),
+    (("--residence-basis",), {"type": CodedChoice(ResidenceBasis),
+                              "help": "Residence basis (oppholdsgrunnlag)."}),
+    (("--permit-date",), {"type": DATE, "help": "Date the residence permit was granted."}),
+    (("--settlement-date",), {"type": DATE, "help": "Date of settlement in the municipality."}),
+    (("--population-registration-date",), {"type": DATE,
+                                           "help": "Date registered as resident in the municipality."}),
+    (("--regime",), {"type": CodedChoice(Regime), "help": "The act; derived from the dates when left out."}),
+    (("--municipality",), {"metavar": "CODE", "help": "Municipality number (default: the profile's)."}),
+    (("--place",), {"metavar": "NAME", "help": "Place (default: the profile's)."}),
+]
+REQUIRED_FOR_ADD = {"--first-name", "--last-name", "--residence-basis", "--permit-date"}
+
+
+def person_options(*, add: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for names, kwargs in reversed(PERSON_OPTIONS):
+            required = add and names[0] in REQUIRED_FOR_ADD
+            func = click.option(*names, required=required, **kwargs)(func)
+        return click.option("--accept-unchecked-duf", is_flag=True,
+                            help="Accept a DUF number whose check digits do not match.")(func)
+    return decorate
+
+
+@click.group()
+def person() -> None:
+    """Register and look up participants.
+
+    \b
+    Example:
+      nir person add --duf 201212345603 --first-name Kari --last-name Nordmann \\
+          --birth-date 1990-01-15 --residence-basis refugee --permit-date 2025-06-01
+      nir person list
+    """
+
+
+@person.command()
+@person_options(add=True)
+@format_option
+@show_ids_option
+@pass_app
+def add(app: App, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fields: Any) -> None:
+    """Add a participant. Give a DUF number, a fødselsnummer or both.
+
+    The regime (introduksjonsloven, integreringsloven, chapter 6A) is derived from the permit
+    and settlement dates unless --regime is given.
+
+    \b
+    Example:
+      nir person add --duf 201212345603 --first-name Kari --last-name Nordmann \\
+          --birth-date 1990-01-15 --residence-basis refugee --permit-date 2025-06-01 \\
+          --settlement-date 2025-08-15
+    """
+    from nir_cli.people import add_person
+
+    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
+    record = add_person(app.store, app.profile, given(**fields), checks)
+    say(app, f"Added {record.data.first_name} {record.data.last_name} ({record.id[:8]}).")
+    emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+
+
+@person.command()
+@person_options(add=False)
+@click.argument("person_ref", metavar="PERSON")
+@format_option
+@show_ids_option
+@pass_app
+def edit(app: App, person_ref: str, accept_unchecked_duf: bool, fmt: str, show_ids: bool,
+         **fields: Any) -> None:
+    """Change a participant's details; the change is a new version that syncs.
+
+    PERSON is a DUF number, a fødselsnummer or a local id.
+
+    \b
+    Example:
+      nir person edit 201212345603 --settlement-date 2025-09-01
+    """
+    from nir_cli.people import edit_person
+
+    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
+    record, changed = edit_person(app.store, app.profile, person_ref, given(**fields), checks)
+    say(app, f"Saved version {record.version}." if changed else "Nothing changed.")
+    emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+
+
+@person.command()
+@click.argument("person_ref", metavar="PERSON")
+@format_option
+@show_ids_option
+@pass_app
+def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
+    """Show a participant with the suggested entitlement.
+
+    PERSON is a DUF number, a fødselsnummer or a local id. The entitlement is a suggestion
+    from regime, residence basis, age and permit date; the recorded decision is the truth.
+
+    \b
+    Example:
+      nir person show 201212345603
+      nir person show 201212345603 --format json
+    """
+    from nir_cli.people import find_person
+
+    record = find_person(app.store, person_ref)
+    suggestion = record.data.suggestion()
+    row = record.row(show_ids=show_ids or fmt != "table")
+    row["suggested_entitlement"] = suggestion.entitlement.value
+    row["suggested_cost"] = suggestion.cost.value
+    row["suggested_hours"] = suggestion.hours if suggestion.hours is not None else (
+        "norskmål (goal level)" if suggestion.goal_based else None)
+    row["window_months"] = suggestion.window_months
+    emit_one(row, fmt)
+
+
+@person.command(name="list")
+@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@click.option("--place", metavar="NAME", help="Only this place.")
+@click.option("--search", metavar="TEXT", help="Name contains TEXT, or DUF number starts with it.")
+@format_option
+@show_ids_option
+@pass_app
+def list_(app: App, municipality: str | None, place: str | None, search: str | None, fmt: str,
+          show_ids: bool) -> None:
+    """List participants.
+
+    \b
+    Example:
+      nir person list --place "Trondheim voksenopplæring"
+      nir person list --search Nordmann --format json
+    """
+    from nir_cli.people import list_persons
+
+    records = list_persons(app.store, municipality=municipality, place=place, search=search)
+    rows = [r.row(show_ids=show_ids or fmt != "table") for r in records]
+    emit_rows(rows, fmt, LIST_COLUMNS if fmt != "json" else None, empty="no persons")

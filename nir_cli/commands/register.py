@@ -1,0 +1,142 @@
+"""nir register KIND PERSON: record an event. One subcommand per kind, built from its model.
+
+The kinds are listed from the stdlib-only `Kind` enum; a kind's options are built from its
+pydantic model only when that kind is asked for, so `nir --help` never imports pydantic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import DATE, YES_NO, CodedChoice, emit_one, format_option, pass_app, say
+from nir_cli.domain.enums import Coded, Kind
+
+# What to type after `nir register KIND PERSON` in each kind's help example.
+EXAMPLES: dict[Kind, str] = {
+    Kind.CLAIM: "--date 2025-08-01 --scheme training",
+    Kind.OFFER: "--date 2025-09-01 --scheme training --hours 600",
+    Kind.DECISION: "--date 2025-09-10 --scheme training --outcome granted --hours 600",
+    Kind.EXEMPTION: "--date 2025-09-10 --exemption-from tests --basis health --test norskprove",
+    Kind.LEAVE: "--date 2026-02-01 --scheme programme --until 2026-04-30 --reason parental",
+    Kind.STOP: "--date 2026-03-01 --scheme programme --reason invalid_absence",
+    Kind.APPEAL: "--date 2025-10-01 --scheme training --outcome pending",
+    Kind.START: "--date 2025-10-01 --scheme training",
+    Kind.END: "--date 2026-06-30 --scheme training --reason completed --activity-after employment",
+    Kind.HOURS: "--date 2026-01-31 --period 2026-01 --norwegian-hours 42,5 --social-studies-hours 8",
+    Kind.PROGRAMME_CONTENT: "--date 2026-01-31 --period 2026-01 --element work_practice --hours 60",
+    Kind.ABSENCE: "--date 2026-01-31 --period 2026-01 --valid-hours 4 --invalid-hours 2",
+    Kind.GOAL: "--date 2025-09-10 --scheme training --level B1",
+    Kind.EDUCATION: "--date 2025-09-10 --upper-secondary no",
+    Kind.TEST_SIGNUP: "--date 2026-03-01 --test norskprove --test-date 2026-05-20",
+    Kind.TEST_RESULT: "--date 2026-05-20 --test norskprove --reading B1 --listening B1 --oral A2",
+    Kind.RESERVATION: "--date 2025-09-10",
+}
+
+
+def _param_type(annotation: Any, allowed: Any = None) -> tuple[click.ParamType | None, str | None]:
+    """The click type (or None for plain text checked by the model) and a metavar."""
+    from nir_cli.domain.model import plain_type
+
+    target = plain_type(annotation)
+    if target is dt.date:
+        return DATE, None
+    if target is bool:
+        return YES_NO, None
+    if isinstance(target, type) and issubclass(target, Coded):
+        return CodedChoice(target, allowed), None
+    if target is float:
+        return None, "HOURS"
+    if target is int:
+        return None, "N"
+    return None, "TEXT"
+
+
+def build_kind_command(kind: Kind) -> click.Command:
+    """The `nir register KIND` command, its options taken from the kind's model fields."""
+    from nir_cli.domain.registrations import model_for
+    from nir_cli.validation import option_name
+
+    model = model_for(kind)
+    params: list[click.Parameter] = [click.Argument(["person_ref"], metavar="PERSON")]
+    names: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        if name == "kind":
+            continue
+        allowed = model.schemes if name == "scheme" else None
+        param_type, metavar = _param_type(field.annotation, allowed)
+        description = field.description or name.replace("_", " ")
+        help_text = description[0].upper() + description[1:].rstrip(".") + "."
+        if not field.is_required() and field.default is not None:
+            default = getattr(field.default, "value", field.default)
+            help_text += f" [default: {default}]"
+        option = option_name(name)
+        names[option.lstrip("-").replace("-", "_")] = name
+        params.append(click.Option([option], type=param_type, metavar=metavar,
+                                   required=field.is_required(), help=help_text))
+    params.append(click.Option(["--format", "fmt"], type=click.Choice(["table", "json", "csv"]),
+                               default="table", show_default=True, help="Output format."))
+
+    @pass_app
+    def callback(app: App, person_ref: str, fmt: str, **options: Any) -> None:
+        from nir_cli.records import record
+
+        fields = {names[k]: v for k, v in options.items() if v is not None}
+        rec, created = record(app.store, app.profile, person_ref, {"kind": kind, **fields},
+                              app.checks())
+        today = dt.date.today()
+        if created:
+            say(app, f"Registered {kind.value} {rec.id[:8]}; deadline {rec.deadline} "
+                     f"({rec.state(today).value}).")
+        else:
+            say(app, f"Already registered as {rec.id[:8]}; nothing changed.")
+        emit_one(rec.row(today), fmt)
+
+    scheme_note = ""
+    if model.implied_scheme is not None:
+        scheme_note = f"\n\nAlways in scheme {model.implied_scheme.value}."
+    doc = (
+        f"Register {kind.value} ({kind.norwegian}) for PERSON.\n\n"
+        f"PERSON is a DUF number, a fødselsnummer or a local id. --date is the fact date: "
+        f"when it happened or was decided; the two-month deadline runs from it.{scheme_note}\n\n"
+        f"\b\nExample:\n  nir register {kind.value} 201212345603 {EXAMPLES[kind]}"
+    )
+    return click.Command(kind.value, params=params, callback=callback, help=doc,
+                         short_help=f"{kind.norwegian}")
+
+
+class KindGroup(click.Group):
+    """Subcommands are the registration kinds; each is built on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return Kind.codes()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        try:
+            kind = Kind.parse(cmd_name)
+        except ValueError:
+            return None
+        return build_kind_command(kind)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(kind.value, kind.norwegian) for kind in Kind]
+        with formatter.section("Kinds"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=KindGroup)
+def register() -> None:
+    """Record a registration (an event) for a person: nir register KIND PERSON --date DATE.
+
+    Each kind has its own options: see nir register KIND --help. Registering the very same
+    thing twice changes nothing.
+
+    \b
+    Example:
+      nir register claim 201212345603 --date 2025-08-01 --scheme training
+      nir register hours 201212345603 --date 2026-01-31 --period 2026-01 --norwegian-hours 42,5
+      nir register test-result 201212345603 --date 2026-05-20 --test norskprove --oral B1
+    """

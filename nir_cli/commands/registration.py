@@ -1,0 +1,112 @@
+"""nir registration show|edit|withdraw|versions: one registration by its id."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import DATE, emit_one, emit_rows, format_option, pass_app, say
+from nir_cli.errors import UsageError
+
+
+@click.group()
+def registration() -> None:
+    """Look at, correct or withdraw one registration by its id (or an id prefix).
+
+    \b
+    Example:
+      nir registration show 3f2a9c1e
+      nir registration edit 3f2a9c1e --set norwegian-hours=40
+      nir registration withdraw 3f2a9c1e --reason "registered on the wrong person"
+    """
+
+
+@registration.command()
+@click.argument("registration_id", metavar="ID")
+@format_option
+@pass_app
+def show(app: App, registration_id: str, fmt: str) -> None:
+    """Show one registration.
+
+    \b
+    Example:
+      nir registration show 3f2a9c1e --format json
+    """
+    from nir_cli.records import find_registration
+
+    emit_one(find_registration(app.store, registration_id).row(dt.date.today()), fmt)
+
+
+def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    changes = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set {pair!r}: use FIELD=VALUE, e.g. --set norwegian-hours=40")
+        changes[name.strip().lstrip("-").replace("-", "_")] = value
+    return changes
+
+
+@registration.command()
+@click.argument("registration_id", metavar="ID")
+@click.option("--date", "fact_date", type=DATE, help="Correct the fact date.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Correct a field (the option name of nir register KIND), repeatable.")
+@format_option
+@pass_app
+def edit(app: App, registration_id: str, fact_date: dt.date | None, sets: tuple[str, ...],
+         fmt: str) -> None:
+    """Correct a registration entered wrongly: a new version that syncs like any other.
+
+    \b
+    Example:
+      nir registration edit 3f2a9c1e --date 2026-01-30
+      nir registration edit 3f2a9c1e --set norwegian-hours=40 --set social-studies-hours=6
+    """
+    from nir_cli.records import edit_registration
+
+    changes: dict[str, object] = dict(_parse_sets(sets))
+    if fact_date is not None:
+        changes["fact_date"] = fact_date
+    if not changes:
+        raise UsageError("nothing to change: give --date or --set FIELD=VALUE")
+    rec, changed = edit_registration(app.store, registration_id, changes, app.checks())
+    say(app, f"Saved version {rec.version}." if changed else "Nothing changed.")
+    emit_one(rec.row(dt.date.today()), fmt)
+
+
+@registration.command()
+@click.argument("registration_id", metavar="ID")
+@click.option("--reason", required=True, help="Why it is withdrawn (kept with the version).")
+@format_option
+@pass_app
+def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
+    """Withdraw a registration entered by mistake: a new version, marked withdrawn, that syncs.
+
+    \b
+    Example:
+      nir registration withdraw 3f2a9c1e --reason "registered on the wrong person"
+    """
+    from nir_cli.records import withdraw_registration
+
+    rec = withdraw_registration(app.store, registration_id, reason)
+    say(app, f"Withdrew {rec.id[:8]} (version {rec.version}).")
+    emit_one(rec.row(dt.date.today()), fmt)
+
+
+@registration.command()
+@click.argument("registration_id", metavar="ID")
+@format_option
+@pass_app
+def versions(app: App, registration_id: str, fmt: str) -> None:
+    """List every version of a registration, oldest first.
+
+    \b
+    Example:
+      nir registration versions 3f2a9c1e
+    """
+    from nir_cli.records import versions as all_versions
+
+    emit_rows(all_versions(app.store, registration_id), fmt)

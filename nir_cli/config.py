@@ -1,0 +1,142 @@
+"""Profiles: which municipality, place and registry a store belongs to.
+
+The config file is TOML (`config.toml` in the config folder), read with tomllib and written
+atomically (temporary file, fsync, rename) so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from nir_cli import paths
+from nir_cli.errors import ConfigError, UsageError
+
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class Environment(StrEnum):
+    """What a profile is for; synthetic personal numbers are refused in production."""
+
+    PRODUCTION = "production"
+    TEST = "test"
+    SANDBOX = "sandbox"
+
+
+@dataclass
+class Profile:
+    name: str
+    municipalities: list[str]
+    place: str | None = None
+    registry_url: str | None = None
+    environment: Environment = Environment.PRODUCTION
+
+    @property
+    def municipality(self) -> str:
+        """The profile's first (home) municipality."""
+        return self.municipalities[0]
+
+    @property
+    def allows_synthetic(self) -> bool:
+        return self.environment is not Environment.PRODUCTION
+
+
+@dataclass
+class Config:
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def get(self, name: str | None) -> Profile:
+        """The named profile, or the default one; ConfigError when there is none."""
+        wanted = name or self.default_profile
+        if wanted is None:
+            raise ConfigError(
+                "no profile yet", hint="create one with: nir init --municipality CODE"
+            )
+        try:
+            return self.profiles[wanted]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(
+                f"no profile named {wanted!r} (known: {known})",
+                hint=f"create it with: nir --profile {wanted} init --municipality CODE",
+            ) from None
+
+
+def check_profile_name(name: str) -> str:
+    if not PROFILE_NAME.match(name):
+        raise UsageError(
+            f"invalid profile name {name!r}: use letters, digits, '.', '_' or '-' (max 64)"
+        )
+    return name
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the config file; a missing file is an empty config."""
+    path = path or paths.config_file()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}", hint="fix or remove the file") from None
+    try:
+        profiles = {
+            name: Profile(
+                name=name,
+                municipalities=[str(m) for m in body["municipalities"]],
+                place=body.get("place"),
+                registry_url=body.get("registry_url"),
+                environment=Environment(body.get("environment", "production")),
+            )
+            for name, body in raw.get("profiles", {}).items()
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: invalid profile entry: {exc}", hint="fix or remove the file") from None
+    return Config(default_profile=raw.get("default_profile"), profiles=profiles)
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def dumps(config: Config) -> str:
+    """Serialise a config as TOML (strings and lists of strings only)."""
+    lines = ["# nir profiles; edit with care or use `nir init`."]
+    if config.default_profile:
+        lines.append(f"default_profile = {_toml_str(config.default_profile)}")
+    for name, profile in sorted(config.profiles.items()):
+        lines.append("")
+        lines.append(f"[profiles.{_toml_str(name)}]")
+        munis = ", ".join(_toml_str(m) for m in profile.municipalities)
+        lines.append(f"municipalities = [{munis}]")
+        if profile.place:
+            lines.append(f"place = {_toml_str(profile.place)}")
+        if profile.registry_url:
+            lines.append(f"registry_url = {_toml_str(profile.registry_url)}")
+        lines.append(f"environment = {_toml_str(profile.environment.value)}")
+    return "\n".join(lines) + "\n"
+
+
+def save(config: Config, path: Path | None = None) -> Path:
+    """Write the config atomically with mode 0600."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(dumps(config))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,211 @@
+"""Closed sets of the NIR domain, each member with a code and its Norwegian name.
+
+Standard library only, so the click layer can build choices from them without importing
+pydantic. `Coded.parse` accepts the code or the Norwegian name in any case, with or without
+accents, which is what CSV files and case workers type.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+from typing import Self
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced, for matching what people type."""
+    text = text.strip().lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.replace("_", " ").replace("-", " ").split())
+
+
+class Coded(StrEnum):
+    """An enum whose value is the code and which also knows its Norwegian name."""
+
+    norwegian: str
+
+    def __new__(cls, code: str, norwegian: str = "") -> Self:
+        obj = str.__new__(cls, code)
+        obj._value_ = code
+        obj.norwegian = norwegian or code
+        return obj
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """The member whose code or Norwegian name matches `text`; ValueError otherwise."""
+        wanted = fold(text)
+        for member in cls:
+            if wanted in (fold(member.value), fold(member.norwegian)):
+                return member
+        raise ValueError(f"{text!r} is not one of: {', '.join(m.value for m in cls)}")
+
+    @classmethod
+    def codes(cls) -> list[str]:
+        return [m.value for m in cls]
+
+
+class Regime(Coded):
+    INTRODUKSJONSLOVEN = "introduksjonsloven", "introduksjonsloven"
+    INTEGRERINGSLOVEN = "integreringsloven", "integreringsloven"
+    INTEGRERINGSLOVEN_6A = "integreringsloven_6a", "integreringsloven kapittel 6A"
+
+
+class ResidenceBasis(Coded):
+    REFUGEE = "refugee", "flyktning"
+    RESETTLEMENT_REFUGEE = "resettlement_refugee", "overføringsflyktning"
+    HUMANITARIAN = "humanitarian", "opphold på humanitært grunnlag"
+    COLLECTIVE_PROTECTION = "collective_protection", "kollektiv beskyttelse"
+    FAMILY_OF_REFUGEE = "family_of_refugee", "familiegjenforent med flyktning"
+    FAMILY_OF_NORWEGIAN_OR_NORDIC = "family_of_norwegian_or_nordic", "familie til norsk eller nordisk borger"
+    LABOUR_NON_EEA = "labour_non_eea", "arbeidsinnvandrer utenfor EØS/EFTA"
+    FAMILY_OF_LABOUR_NON_EEA = "family_of_labour_non_eea", "familiegjenforent med arbeidsinnvandrer"
+    STUDENT = "student", "student"
+    AU_PAIR = "au_pair", "au pair"
+    TEMPORARY = "temporary", "annen midlertidig tillatelse"
+    NORDIC_CITIZEN = "nordic_citizen", "nordisk borger"
+    EEA_EFTA = "eea_efta", "EØS/EFTA-regelverket"
+    ASYLUM_SEEKER = "asylum_seeker", "asylsøker i mottak"
+
+
+class Scheme(Coded):
+    PROGRAMME = "programme", "introduksjonsprogram"
+    TRAINING = "training", "opplæring i norsk og samfunnskunnskap"
+    ASYLUM = "asylum", "opplæring for asylsøkere"
+
+
+class Kind(Coded):
+    CLAIM = "claim", "krav/søknad"
+    OFFER = "offer", "tilbud"
+    DECISION = "decision", "vedtak"
+    EXEMPTION = "exemption", "fritak"
+    LEAVE = "leave", "permisjon"
+    STOP = "stop", "stans"
+    APPEAL = "appeal", "klage"
+    START = "start", "oppstart"
+    END = "end", "avslutning"
+    HOURS = "hours", "timer"
+    PROGRAMME_CONTENT = "programme-content", "programinnhold"
+    ABSENCE = "absence", "fravær"
+    GOAL = "goal", "mål"
+    EDUCATION = "education", "utdanningsbakgrunn"
+    TEST_SIGNUP = "test-signup", "prøvepåmelding"
+    TEST_RESULT = "test-result", "prøveresultat"
+    RESERVATION = "reservation", "reservasjon mot forskning"
+
+
+class Level(Coded):
+    """CEFR levels as Norskprøven reports them."""
+
+    UNDER_A1 = "under_a1", "under A1"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+
+class Test(Coded):
+    NORSKPROVE = "norskprove", "norskprøven"
+    SAMFUNNSKUNNSKAP = "samfunnskunnskap", "samfunnskunnskapsprøven"
+    STATSBORGER = "statsborger", "statsborgerprøven"
+
+
+class Decision(Coded):
+    GRANTED = "granted", "innvilget"
+    REFUSED = "refused", "avslått"
+
+
+class EndReason(Coded):
+    COMPLETED = "completed", "fullført"
+    GOAL_REACHED = "goal_reached", "nådd mål"
+    EMPLOYMENT = "employment", "overgang til arbeid"
+    EDUCATION = "education", "overgang til utdanning"
+    MOVED = "moved", "flyttet"
+    RIGHT_EXPIRED = "right_expired", "rett utløpt"
+    ILLNESS = "illness", "sykdom"
+    DROPPED_OUT = "dropped_out", "avbrutt"
+    STOPPED = "stopped", "stanset"
+    DECEASED = "deceased", "død"
+    OTHER = "other", "annet"
+
+
+class MainActivity(Coded):
+    EMPLOYMENT = "employment", "arbeid"
+    EDUCATION = "education", "utdanning"
+    EMPLOYMENT_AND_EDUCATION = "employment_and_education", "arbeid og utdanning"
+    JOBSEEKER = "jobseeker", "arbeidssøker"
+    SOCIAL_BENEFITS = "social_benefits", "sosialhjelp/trygd"
+    HOME = "home", "hjemmeværende"
+    OTHER = "other", "annet"
+    UNKNOWN = "unknown", "ukjent"
+
+
+class ExemptionFrom(Coded):
+    TRAINING = "training", "opplæring"
+    TESTS = "tests", "prøver"
+
+
+class ExemptionBasis(Coded):
+    SUFFICIENT_NORWEGIAN = "sufficient_norwegian", "tilstrekkelige kunnskaper i norsk"
+    SUFFICIENT_SOCIAL_STUDIES = "sufficient_social_studies", "tilstrekkelige kunnskaper i samfunnskunnskap"
+    HEALTH = "health", "helsemessige årsaker"
+    WEIGHTY_REASONS = "weighty_reasons", "andre tungtveiende årsaker"
+    OTHER = "other", "annet"
+
+
+class LeaveReason(Coded):
+    PARENTAL = "parental", "foreldrepermisjon"
+    ILLNESS = "illness", "sykdom"
+    WEIGHTY_REASONS = "weighty_reasons", "tungtveiende personlige grunner"
+    OTHER = "other", "annet"
+
+
+class StopReason(Coded):
+    INVALID_ABSENCE = "invalid_absence", "ugyldig fravær"
+    RIGHT_LOST = "right_lost", "ikke lenger rett"
+    OTHER = "other", "annet"
+
+
+class AppealOutcome(Coded):
+    PENDING = "pending", "under behandling"
+    GRANTED = "granted", "medhold"
+    PARTLY_GRANTED = "partly_granted", "delvis medhold"
+    REJECTED = "rejected", "ikke medhold"
+    DISMISSED = "dismissed", "avvist"
+
+
+class ProgrammeElement(Coded):
+    NORWEGIAN = "norwegian", "norskopplæring"
+    SOCIAL_STUDIES = "social_studies", "samfunnskunnskap"
+    WORK_PRACTICE = "work_practice", "arbeidspraksis"
+    WORK = "work", "arbeid"
+    EDUCATION = "education", "utdanning"
+    LIFE_SKILLS = "life_skills", "livsmestring"
+    PARENTING = "parenting", "foreldreveiledning"
+    HEALTH = "health", "helse"
+    OTHER = "other", "annet"
+
+
+class FinalGoal(Coded):
+    """Sluttmål of the introduction programme under integreringsloven."""
+
+    EMPLOYMENT = "employment", "arbeid"
+    EDUCATION = "education", "utdanning"
+    UPPER_SECONDARY = "upper_secondary", "fullført videregående opplæring"
+
+
+class Entitlement(Coded):
+    RETT_OG_PLIKT = "rett_og_plikt", "rett og plikt"
+    RETT = "rett", "rett"
+    PLIKT = "plikt", "plikt"
+    INGEN = "ingen", "verken rett eller plikt"
+
+
+class Cost(Coded):
+    GRATIS = "gratis", "gratis"
+    BETALING = "betaling", "betaling"

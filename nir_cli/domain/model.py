@@ -1,0 +1,101 @@
+"""The pydantic base of every domain model, and the validation context they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from dataclasses import dataclass, field
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+
+from nir_cli.domain.enums import Coded
+from nir_cli.domain.values import parse_bool, parse_date, parse_decimal
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What validation may accept: depends on the profile and on the user's overrides."""
+
+    today: dt.date = field(default_factory=dt.date.today)
+    allow_synthetic: bool = False
+    accept_unchecked_duf: bool = False
+
+    def as_context(self) -> dict[str, Any]:
+        return {"checks": self}
+
+
+def checks_of(info: ValidationInfo) -> Checks:
+    context = info.context or {}
+    found = context.get("checks")
+    return found if isinstance(found, Checks) else Checks()
+
+
+def plain_type(annotation: Any) -> Any:
+    """`date | None` → date; anything that is not a single type → None."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else None
+    return annotation
+
+
+def _is_optional(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
+class DomainModel(BaseModel):
+    """Accepts text the way people write it: Norwegian names for codes, `31.01.2026`, `12,5`,
+    `ja`/`nei`, and blank for an optional value."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str) or info.field_name is None:
+            return value
+        annotation = cls.model_fields[info.field_name].annotation
+        text = value.strip()
+        if text == "" and _is_optional(annotation):
+            return None
+        target = plain_type(annotation)
+        if target is dt.date:
+            return parse_date(text)
+        if target is float:
+            return parse_decimal(text)
+        if target is bool:
+            return parse_bool(text)
+        if isinstance(target, type) and issubclass(target, Coded):
+            return target.parse(text)
+        return text
+
+
+def not_in_future(day: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """Facts are things that have happened: a date after today is refused."""
+    if day is not None and day > checks_of(info).today:
+        raise ValueError(f"{day.isoformat()} is in the future")
+    return day
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: the field (model name) and a message without the value."""
+
+    field: str | None
+    message: str
+
+
+def problems(exc: ValidationError) -> list[Problem]:
+    """Plain messages from a pydantic error; never echoes the input (it may be a personal number)."""
+    found = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+        message = error["msg"]
+        for prefix in ("Value error, ", "Assertion failed, "):
+            message = message.removeprefix(prefix)
+        if error["type"] == "missing":
+            message = "is required"
+        elif error["type"] == "extra_forbidden":
+            message = "is not a field of this kind"
+        found.append(Problem(loc[-1] if loc else None, message))
+    return found

@@ -1,0 +1,107 @@
+"""A participant (deltaker): identity, residence basis, dates, regime and municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from nir_cli.domain import identifiers, municipalities
+from nir_cli.domain.entitlement import Suggestion, derive_regime, suggest
+from nir_cli.domain.enums import Regime, ResidenceBasis
+from nir_cli.domain.model import DomainModel, checks_of, not_in_future
+
+
+class PersonData(DomainModel):
+    """What is registered about a person; each change is a new version of it."""
+
+    duf: str | None = Field(None, description="DUF number, 12 digits (UDI's case number)")
+    fnr: str | None = Field(
+        None, description="fødselsnummer or D-number, 11 digits (synthetic only in test profiles)"
+    )
+    first_name: str = Field(min_length=1, max_length=100, description="first name(s)")
+    last_name: str = Field(min_length=1, max_length=100, description="last name")
+    birth_date: dt.date = Field(description="date of birth")
+    residence_basis: ResidenceBasis = Field(description="residence basis (oppholdsgrunnlag)")
+    permit_date: dt.date = Field(description="date the residence permit was granted (vedtaksdato)")
+    settlement_date: dt.date | None = Field(
+        None, description="date of settlement (bosetting) in the municipality"
+    )
+    population_registration_date: dt.date | None = Field(
+        None, description="date registered as resident in the municipality (folkeregistrert)"
+    )
+    regime: Regime | None = Field(
+        None, description="the act that applies; derived from the dates when not given"
+    )
+    municipality: str = Field(description="municipality number (kommunenummer), 4 digits")
+    place: str | None = Field(None, max_length=100, description="place (sted): office or centre")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _birth_date_from_fnr(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("birth_date") and data.get("fnr"):
+            try:
+                number = identifiers.normalize_fnr(str(data["fnr"]), allow_synthetic=True)
+            except identifiers.IdentifierError:
+                return data  # the fnr validator reports it
+            return {**data, "birth_date": number.birth_date}
+        return data
+
+    @field_validator("duf")
+    @classmethod
+    def _duf(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return identifiers.normalize_duf(
+            value, accept_unchecked=checks_of(info).accept_unchecked_duf
+        )
+
+    @field_validator("fnr")
+    @classmethod
+    def _fnr(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        checks = checks_of(info)
+        return identifiers.normalize_fnr(
+            value, allow_synthetic=checks.allow_synthetic, today=checks.today
+        ).number
+
+    @field_validator("municipality")
+    @classmethod
+    def _municipality(cls, value: str) -> str:
+        return municipalities.lookup(value).code
+
+    @field_validator("birth_date", "permit_date", "settlement_date", "population_registration_date")
+    @classmethod
+    def _past(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return not_in_future(value, info)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PersonData:
+        if self.duf is None and self.fnr is None:
+            raise ValueError("give a DUF number or a fødselsnummer (or both)")
+        if self.fnr is not None:
+            number = identifiers.normalize_fnr(self.fnr, allow_synthetic=True)
+            if number.birth_date != self.birth_date:
+                raise ValueError("birth date does not match the fødselsnummer")
+        for name in ("permit_date", "settlement_date", "population_registration_date"):
+            day = getattr(self, name)
+            if day is not None and day < self.birth_date:
+                raise ValueError(f"{name.replace('_', ' ')} is before the birth date")
+        if self.regime is None:
+            self.regime = derive_regime(self.residence_basis, self.permit_date, self.settlement_date)
+        if (
+            self.regime is Regime.INTEGRERINGSLOVEN_6A
+            and self.residence_basis is not ResidenceBasis.COLLECTIVE_PROTECTION
+        ):
+            raise ValueError("chapter 6A applies to collective protection only")
+        return self
+
+    def suggestion(self, upper_secondary: bool | None = None) -> Suggestion:
+        """The entitlement the law suggests; the recorded decision stays the truth."""
+        assert self.regime is not None
+        return suggest(
+            self.regime, self.residence_basis, self.birth_date, self.permit_date,
+            upper_secondary=upper_secondary,
+        )

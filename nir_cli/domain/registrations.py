@@ -1,0 +1,315 @@
+"""Every kind of registration NIR expects (BRIEF 1.3), one model each.
+
+A registration is a fact with a fact date (`fact_date`: when it happened or was decided). The
+entry date and registry date belong to the store, not to the fact. Field descriptions are the
+help text of `nir register KIND`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from nir_cli.domain.enums import (
+    AppealOutcome,
+    Decision,
+    EndReason,
+    ExemptionBasis,
+    ExemptionFrom,
+    FinalGoal,
+    Kind,
+    LeaveReason,
+    Level,
+    MainActivity,
+    ProgrammeElement,
+    Scheme,
+    StopReason,
+    Test,
+)
+from nir_cli.domain.model import DomainModel, not_in_future
+from nir_cli.domain.values import month_bounds, parse_month
+
+ALL_SCHEMES = frozenset(Scheme)
+MAX_HOURS_PER_MONTH = 744.0  # 31 days × 24 h: anything above is a typing error
+
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
+
+
+class RegistrationBase(DomainModel):
+    """What every registration has: its kind and its fact date."""
+
+    kind: Kind
+    fact_date: dt.date = Field(description="fact date: when it happened or was decided")
+
+    # Schemes the kind may be registered for; empty when the kind has no scheme.
+    schemes: ClassVar[frozenset[Scheme]] = ALL_SCHEMES
+    # A kind whose scheme is implied rather than chosen.
+    implied_scheme: ClassVar[Scheme | None] = None
+
+    @field_validator("fact_date")
+    @classmethod
+    def _fact_not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date | None:
+        return not_in_future(value, info)
+
+    @model_validator(mode="after")
+    def _scheme_allowed(self) -> RegistrationBase:
+        scheme = getattr(self, "scheme", None)
+        if scheme is not None and scheme not in self.schemes:
+            allowed = ", ".join(s.value for s in Scheme if s in self.schemes)
+            raise ValueError(f"{self.kind.value} is registered for scheme {allowed}, not {scheme.value}")
+        return self
+
+    @property
+    def scheme_value(self) -> Scheme | None:
+        return getattr(self, "scheme", None) or self.implied_scheme
+
+    def details(self) -> dict[str, Any]:
+        """The kind's own fields, without kind, fact date and scheme, as JSON values."""
+        body = self.model_dump(mode="json", exclude_none=True)
+        for name in ("kind", "fact_date", "scheme"):
+            body.pop(name, None)
+        return body
+
+    def summary(self) -> str:
+        """A short one-line description for tables."""
+        return " ".join(f"{k}={v}" for k, v in self.details().items())
+
+
+class PeriodMixin(DomainModel):
+    period: str = Field(description="the month counted, as 2026-01 or 01.2026")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        return parse_month(value)
+
+    def _period_not_after_fact(self, fact_date: dt.date) -> None:
+        first, _ = month_bounds(self.period)
+        if fact_date < first:
+            raise ValueError(f"fact date is before the period {self.period} starts")
+
+
+class Claim(RegistrationBase):
+    kind: Literal[Kind.CLAIM] = Kind.CLAIM
+    scheme: Scheme = Field(description="programme, training or asylum")
+
+
+class Offer(RegistrationBase):
+    kind: Literal[Kind.OFFER] = Kind.OFFER
+    scheme: Scheme = Field(description="programme, training or asylum")
+    hours: Hours | None = Field(None, description="hours offered (training)")
+
+
+class DecisionRegistration(RegistrationBase):
+    kind: Literal[Kind.DECISION] = Kind.DECISION
+    scheme: Scheme = Field(description="programme, training or asylum")
+    outcome: Decision = Field(description="granted (innvilget) or refused (avslått)")
+    hours: float | None = Field(None, ge=0, le=3000, description="hours granted (training)")
+    months: int | None = Field(None, ge=1, le=36, description="months granted (programme)")
+    reason: str | None = Field(None, max_length=500, description="reason for a refusal")
+
+    @model_validator(mode="after")
+    def _outcome(self) -> DecisionRegistration:
+        if self.outcome is Decision.REFUSED and not self.reason:
+            raise ValueError("a refusal needs a reason (--reason)")
+        if self.outcome is Decision.REFUSED and (self.hours or self.months):
+            raise ValueError("a refusal grants no hours or months")
+        return self
+
+
+class Exemption(RegistrationBase):
+    kind: Literal[Kind.EXEMPTION] = Kind.EXEMPTION
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
+    exemption_from: ExemptionFrom = Field(description="training or tests")
+    basis: ExemptionBasis = Field(description="legal basis of the exemption")
+    test: Test | None = Field(None, description="the test exempted from (with --exemption-from tests)")
+
+    @model_validator(mode="after")
+    def _test(self) -> Exemption:
+        if self.test is not None and self.exemption_from is not ExemptionFrom.TESTS:
+            raise ValueError("--test goes with --exemption-from tests")
+        return self
+
+
+class Leave(RegistrationBase):
+    kind: Literal[Kind.LEAVE] = Kind.LEAVE
+    scheme: Scheme = Field(description="programme, training or asylum")
+    until: dt.date = Field(description="last day of the leave")
+    reason: LeaveReason = Field(description="reason for the leave")
+
+    @model_validator(mode="after")
+    def _until(self) -> Leave:
+        if self.until < self.fact_date:
+            raise ValueError("the leave ends before it starts")
+        return self
+
+
+class Stop(RegistrationBase):
+    kind: Literal[Kind.STOP] = Kind.STOP
+    scheme: Scheme = Field(description="programme, training or asylum")
+    reason: StopReason = Field(description="reason for the stop")
+
+
+class Appeal(RegistrationBase):
+    kind: Literal[Kind.APPEAL] = Kind.APPEAL
+    scheme: Scheme = Field(description="programme, training or asylum")
+    outcome: AppealOutcome = Field(AppealOutcome.PENDING, description="outcome of the appeal")
+    decision_id: str | None = Field(None, max_length=36, description="id of the decision appealed")
+
+
+class Start(RegistrationBase):
+    kind: Literal[Kind.START] = Kind.START
+    scheme: Scheme = Field(description="programme, training or asylum")
+
+
+class End(RegistrationBase):
+    kind: Literal[Kind.END] = Kind.END
+    scheme: Scheme = Field(description="programme, training or asylum")
+    reason: EndReason | None = Field(None, description="end reason (avslutningsårsak)")
+    activity_after: MainActivity | None = Field(None, description="main activity after the end")
+
+
+class HoursRegistration(PeriodMixin, RegistrationBase):
+    kind: Literal[Kind.HOURS] = Kind.HOURS
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.TRAINING, Scheme.ASYLUM})
+    scheme: Scheme = Field(Scheme.TRAINING, description="training or asylum")
+    norwegian_hours: Hours = Field(0.0, description="hours of Norwegian in the period")
+    social_studies_hours: Hours = Field(0.0, description="hours of social studies in the period")
+
+    @model_validator(mode="after")
+    def _period_and_hours(self) -> HoursRegistration:
+        self._period_not_after_fact(self.fact_date)
+        if self.norwegian_hours == 0 and self.social_studies_hours == 0:
+            raise ValueError("give --norwegian-hours or --social-studies-hours")
+        return self
+
+
+class ProgrammeContent(PeriodMixin, RegistrationBase):
+    kind: Literal[Kind.PROGRAMME_CONTENT] = Kind.PROGRAMME_CONTENT
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
+    element: ProgrammeElement = Field(description="programme element")
+    hours: Hours = Field(gt=0, description="hours of the element in the period")
+
+    @model_validator(mode="after")
+    def _period_ok(self) -> ProgrammeContent:
+        self._period_not_after_fact(self.fact_date)
+        return self
+
+
+class Absence(PeriodMixin, RegistrationBase):
+    kind: Literal[Kind.ABSENCE] = Kind.ABSENCE
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
+    scheme: Scheme = Field(Scheme.PROGRAMME, description="programme or training")
+    valid_hours: Hours = Field(0.0, description="valid (gyldig) absence hours")
+    invalid_hours: Hours = Field(0.0, description="invalid (ugyldig) absence hours")
+
+    @model_validator(mode="after")
+    def _period_ok(self) -> Absence:
+        self._period_not_after_fact(self.fact_date)
+        return self
+
+
+class Goal(RegistrationBase):
+    kind: Literal[Kind.GOAL] = Kind.GOAL
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
+    scheme: Scheme = Field(description="training (norskmål) or programme (sluttmål)")
+    level: Level | None = Field(None, description="Norwegian goal level (norskmål), training")
+    final_goal: FinalGoal | None = Field(None, description="final goal (sluttmål), programme")
+
+    @model_validator(mode="after")
+    def _goal_fits_scheme(self) -> Goal:
+        if self.scheme is Scheme.TRAINING and (self.level is None or self.final_goal is not None):
+            raise ValueError("a training goal is a level (--level), not a --final-goal")
+        if self.scheme is Scheme.PROGRAMME and (self.final_goal is None or self.level is not None):
+            raise ValueError("a programme goal is a --final-goal, not a --level")
+        return self
+
+
+class Education(RegistrationBase):
+    kind: Literal[Kind.EDUCATION] = Kind.EDUCATION
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    upper_secondary: bool = Field(
+        description="has completed upper secondary education (sets the 18-month window)"
+    )
+
+
+class TestSignup(RegistrationBase):
+    kind: Literal[Kind.TEST_SIGNUP] = Kind.TEST_SIGNUP
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
+    test_date: dt.date = Field(description="date of the test (may be in the future)")
+
+    @model_validator(mode="after")
+    def _order(self) -> TestSignup:
+        if self.test_date < self.fact_date:
+            raise ValueError("the test date is before the sign-up")
+        return self
+
+
+class TestResult(RegistrationBase):
+    kind: Literal[Kind.TEST_RESULT] = Kind.TEST_RESULT
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
+    reading: Level | None = Field(None, description="Norskprøven reading level")
+    listening: Level | None = Field(None, description="Norskprøven listening level")
+    writing: Level | None = Field(None, description="Norskprøven writing level")
+    oral: Level | None = Field(None, description="Norskprøven oral level")
+    passed: bool | None = Field(None, description="pass or fail (samfunnskunnskap, statsborger)")
+
+    @model_validator(mode="after")
+    def _result_fits_test(self) -> TestResult:
+        levels = (self.reading, self.listening, self.writing, self.oral)
+        if self.test is Test.NORSKPROVE:
+            if all(level is None for level in levels):
+                raise ValueError("give at least one of --reading, --listening, --writing, --oral")
+            if self.passed is not None:
+                raise ValueError("Norskprøven gives levels, not --passed")
+        else:
+            if self.passed is None:
+                raise ValueError(f"{self.test.value} is pass or fail: give --passed yes|no")
+            if any(level is not None for level in levels):
+                raise ValueError(f"{self.test.value} gives no levels")
+        return self
+
+
+class Reservation(RegistrationBase):
+    kind: Literal[Kind.RESERVATION] = Kind.RESERVATION
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    reserved: bool = Field(True, description="reserves against research use (no to lift it)")
+
+
+MODELS: dict[Kind, type[RegistrationBase]] = {
+    Kind.CLAIM: Claim,
+    Kind.OFFER: Offer,
+    Kind.DECISION: DecisionRegistration,
+    Kind.EXEMPTION: Exemption,
+    Kind.LEAVE: Leave,
+    Kind.STOP: Stop,
+    Kind.APPEAL: Appeal,
+    Kind.START: Start,
+    Kind.END: End,
+    Kind.HOURS: HoursRegistration,
+    Kind.PROGRAMME_CONTENT: ProgrammeContent,
+    Kind.ABSENCE: Absence,
+    Kind.GOAL: Goal,
+    Kind.EDUCATION: Education,
+    Kind.TEST_SIGNUP: TestSignup,
+    Kind.TEST_RESULT: TestResult,
+    Kind.RESERVATION: Reservation,
+}
+
+
+
+def model_for(kind: Kind) -> type[RegistrationBase]:
+    return MODELS[kind]
+
+
+def parse_registration(data: dict[str, Any], context: dict[str, Any] | None = None) -> RegistrationBase:
+    """Validate a registration of any kind; `data["kind"]` is a code or a Norwegian name."""
+    raw_kind = data.get("kind")
+    kind = raw_kind if isinstance(raw_kind, Kind) else Kind.parse(str(raw_kind or ""))
+    return MODELS[kind].model_validate({**data, "kind": kind}, context=context)

@@ -1,0 +1,94 @@
+"""The one exit-code table and the domain errors that carry their code.
+
+The core raises these; `nir_cli.cli` is the one place that turns them into a message on
+stderr and an exit code. Nothing below the command layer prints or exits.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every `nir` command (docs/exit-codes.md)."""
+
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    FINDINGS = 3
+    NOT_LOGGED_IN = 4
+    CONFLICTS = 5
+    INVALID_DATA = 65
+    INPUT_MISSING = 66
+    TEMPORARY_FAILURE = 75
+    PERMISSION_DENIED = 77
+    CONFIG_ERROR = 78
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.UNEXPECTED: "unexpected error (a bug: run again with --debug and report it)",
+    ExitCode.USAGE: "usage error: unknown command or option, missing argument",
+    ExitCode.FINDINGS: "findings exist (missing/overdue with --fail-on-findings)",
+    ExitCode.NOT_LOGGED_IN: "not logged in to the registry",
+    ExitCode.CONFLICTS: "conflicts wait for a person to resolve them",
+    ExitCode.INVALID_DATA: "invalid data: nothing was changed",
+    ExitCode.INPUT_MISSING: "an input file, person or record does not exist",
+    ExitCode.TEMPORARY_FAILURE: "temporary failure (network, registry busy, store busy): try later",
+    ExitCode.PERMISSION_DENIED: "permission denied",
+    ExitCode.CONFIG_ERROR: "configuration error (no profile, bad config file)",
+}
+
+
+class NirError(Exception):
+    """An error the user can act on; `hint` says what to do about it."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class UsageError(NirError):
+    exit_code = ExitCode.USAGE
+
+
+class InvalidData(NirError):
+    """A value fails validation; `field` names the option or column when known."""
+
+    exit_code = ExitCode.INVALID_DATA
+
+    def __init__(self, message: str, hint: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
+class NotFound(NirError):
+    """A person or registration the user named does not exist in the store."""
+
+    exit_code = ExitCode.INVALID_DATA
+
+
+class InputMissing(NirError):
+    exit_code = ExitCode.INPUT_MISSING
+
+
+class TemporaryFailure(NirError):
+    exit_code = ExitCode.TEMPORARY_FAILURE
+
+
+class PermissionDenied(NirError):
+    exit_code = ExitCode.PERMISSION_DENIED
+
+
+class ConfigError(NirError):
+    exit_code = ExitCode.CONFIG_ERROR
+
+
+class NotLoggedIn(NirError):
+    exit_code = ExitCode.NOT_LOGGED_IN

@@ -1,0 +1,208 @@
+"""Participants in the local register: add, find, list and edit, each change versioned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from nir_cli.config import Profile
+from nir_cli.domain.identifiers import mask
+from nir_cli.domain.model import Checks
+from nir_cli.domain.person import PersonData
+from nir_cli.errors import InvalidData, NotFound
+from nir_cli.settings import MIN_ID_PREFIX
+from nir_cli.store import Store, utc_now
+from nir_cli.store.outbox import Entity, enqueue
+from nir_cli.validation import invalid_from
+
+PERSON_COLUMNS = tuple(PersonData.model_fields)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as stored: the data plus the store's bookkeeping."""
+
+    id: str
+    version: int
+    data: PersonData
+    created_at: str
+    entry_date: str
+    registry_date: str | None
+    registry_version: int | None
+
+    def row(self, *, show_ids: bool) -> dict[str, Any]:
+        """A flat row for rendering; the fødselsnummer masked unless `show_ids`."""
+        body = self.data.model_dump(mode="json")
+        if not show_ids:
+            body["fnr"] = mask(body["fnr"])
+        return {"id": self.id, **body, "version": self.version, "created_at": self.created_at,
+                "entry_date": self.entry_date, "registry_date": self.registry_date}
+
+
+def checks_for(profile: Profile, *, accept_unchecked_duf: bool = False,
+               today: dt.date | None = None) -> Checks:
+    return Checks(
+        today=today or dt.date.today(),
+        allow_synthetic=profile.allows_synthetic,
+        accept_unchecked_duf=accept_unchecked_duf,
+    )
+
+
+def validate_person(fields: dict[str, Any], checks: Checks) -> PersonData:
+    try:
+        return PersonData.model_validate(fields, context=checks.as_context())
+    except ValidationError as exc:
+        raise invalid_from(exc) from None
+
+
+def _stored(row: dict[str, Any]) -> PersonRecord:
+    fields = {name: row[name] for name in PERSON_COLUMNS}
+    # Stored data was validated on the way in; rebuild without re-running the checks.
+    data = PersonData.model_validate(
+        fields,
+        context=Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context(),
+    )
+    return PersonRecord(
+        id=row["id"], version=row["version"], data=data, created_at=row["created_at"],
+        entry_date=row["entry_date"], registry_date=row["registry_date"],
+        registry_version=row["registry_version"],
+    )
+
+
+def _check_in_profile(data: PersonData, profile: Profile) -> None:
+    if data.municipality not in profile.municipalities:
+        raise InvalidData(
+            f"municipality {data.municipality} is not in profile {profile.name!r} "
+            f"({', '.join(profile.municipalities)})",
+            field="municipality",
+        )
+
+
+def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None:
+    for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+        value = getattr(data, column)
+        if value is None:
+            continue
+        other = store.one(f"SELECT id FROM persons WHERE {column} = ?", (value,))
+        if other is not None and other["id"] != person_id:
+            raise InvalidData(
+                f"another person ({other['id'][:8]}) already has this {label}", field=column
+            )
+
+
+def _write_version(store: Store, person_id: str, version: int, data: PersonData,
+                   base_version: int | None, now: str, created: bool) -> None:
+    values = data.model_dump(mode="json")
+    with store.write() as conn:
+        if created:
+            columns = ", ".join(PERSON_COLUMNS)
+            marks = ", ".join("?" for _ in PERSON_COLUMNS)
+            conn.execute(
+                f"INSERT INTO persons (id, version, {columns}, created_at, entry_date) "
+                f"VALUES (?, ?, {marks}, ?, ?)",
+                (person_id, version, *values.values(), now, now),
+            )
+        else:
+            assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
+            conn.execute(
+                f"UPDATE persons SET version = ?, {assignments}, entry_date = ? WHERE id = ?",
+                (version, *values.values(), now, person_id),
+            )
+        conn.execute(
+            "INSERT INTO person_versions (person_id, version, body, entry_date) VALUES (?, ?, ?, ?)",
+            (person_id, version, json.dumps(values, ensure_ascii=False), now),
+        )
+        enqueue(conn, Entity.PERSON, person_id, version, base_version, now)
+
+
+def add_person(store: Store, profile: Profile, fields: dict[str, Any], checks: Checks) -> PersonRecord:
+    """Validate and store a new person (version 1) with its outbox entry."""
+    fields = {"municipality": profile.municipality, "place": profile.place, **fields}
+    data = validate_person(fields, checks)
+    _check_in_profile(data, profile)
+    _check_unique(store, data, None)
+    person_id = str(uuid.uuid4())
+    _write_version(store, person_id, 1, data, None, utc_now(), created=True)
+    return get_person(store, person_id)
+
+
+def edit_person(store: Store, profile: Profile, ref: str, changes: dict[str, Any],
+                checks: Checks) -> tuple[PersonRecord, bool]:
+    """Apply changes as a new version; returns the person and whether anything changed."""
+    current = find_person(store, ref)
+    merged = {**current.data.model_dump(mode="json"), **changes}
+    if "regime" not in changes and any(
+        k in changes for k in ("residence_basis", "permit_date", "settlement_date")
+    ):
+        merged["regime"] = None  # derive again from the new dates
+    data = validate_person(merged, checks)
+    if data == current.data:
+        return current, False
+    _check_in_profile(data, profile)
+    _check_unique(store, data, current.id)
+    _write_version(store, current.id, current.version + 1, data, current.registry_version,
+                   utc_now(), created=False)
+    return get_person(store, current.id), True
+
+
+def get_person(store: Store, person_id: str) -> PersonRecord:
+    row = store.one("SELECT * FROM persons WHERE id = ?", (person_id,))
+    if row is None:
+        raise NotFound(f"no person with id {person_id}")
+    return _stored(row)
+
+
+def find_person(store: Store, ref: str) -> PersonRecord:
+    """A person by DUF number (12 digits), fødselsnummer (11 digits) or local id (prefix)."""
+    ref = "".join(ref.split())
+    if ref.isdigit() and len(ref) == 12:
+        row = store.one("SELECT * FROM persons WHERE duf = ?", (ref,))
+        if row is None:
+            raise NotFound(f"no person with DUF number {ref}", hint="see: nir person list")
+        return _stored(row)
+    if ref.isdigit() and len(ref) == 11:
+        row = store.one("SELECT * FROM persons WHERE fnr = ?", (ref,))
+        if row is None:
+            raise NotFound("no person with that fødselsnummer", hint="see: nir person list")
+        return _stored(row)
+    return _stored(_by_id_prefix(store, "persons", ref, "person"))
+
+
+def _by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any]:
+    ref = ref.lower()
+    if len(ref) < MIN_ID_PREFIX or any(c not in "0123456789abcdef-" for c in ref):
+        raise NotFound(
+            f"no {noun} {ref!r}: give a DUF number, a fødselsnummer or at least "
+            f"{MIN_ID_PREFIX} characters of an id" if noun == "person" else
+            f"no {noun} {ref!r}: give at least {MIN_ID_PREFIX} characters of its id"
+        )
+    rows = store.query(f"SELECT * FROM {table} WHERE id >= ? AND id < ? LIMIT 2",
+                       (ref, ref + "\uffff"))
+    if not rows:
+        raise NotFound(f"no {noun} with id {ref}")
+    if len(rows) > 1:
+        raise NotFound(f"id {ref} matches more than one {noun}: give more characters")
+    return rows[0]
+
+
+def list_persons(store: Store, *, municipality: str | None = None, place: str | None = None,
+                 search: str | None = None) -> list[PersonRecord]:
+    """Persons, optionally filtered, by last name."""
+    clauses, params = [], []
+    if municipality:
+        clauses.append("municipality = ?")
+        params.append(municipality)
+    if place:
+        clauses.append("place = ?")
+        params.append(place)
+    if search:
+        clauses.append("(first_name || ' ' || last_name LIKE ? OR duf LIKE ?)")
+        params += [f"%{search}%", f"{search}%"]
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.query(f"SELECT * FROM persons {where} ORDER BY last_name, first_name", params)
+    return [_stored(row) for row in rows]

@@ -1,0 +1,75 @@
+"""Creating profiles (`nir init`): validated settings, the config entry and the empty store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from nir_cli import config as config_module
+from nir_cli import paths
+from nir_cli.config import Environment, Profile
+from nir_cli.domain.municipalities import MunicipalityError, lookup
+from nir_cli.errors import ConfigError, InvalidData
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_registry_url(url: str) -> str:
+    """https, or plain http on loopback only (the sandbox): credentials never travel in clear."""
+    parsed = urlparse(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return url.rstrip("/")
+    if parsed.scheme == "http" and parsed.hostname in LOOPBACK_HOSTS:
+        return url.rstrip("/")
+    raise InvalidData(
+        f"--registry: {url!r} must be an https:// URL (http:// only on 127.0.0.1 or localhost)",
+        field="registry_url",
+    )
+
+
+@dataclass(frozen=True)
+class InitResult:
+    profile: Profile
+    store_path: Path
+    created: bool
+    is_default: bool
+
+
+def init_profile(name: str, municipalities: list[str], place: str | None,
+                 registry_url: str | None, environment: Environment | None,
+                 store_path: Path | None = None, replace: bool = False) -> InitResult:
+    """Create (or with `replace`, update) a profile and its store; re-running the same is a no-op."""
+    config_module.check_profile_name(name)
+    codes = []
+    for code in municipalities:
+        try:
+            codes.append(lookup(code).code)
+        except MunicipalityError as exc:
+            raise InvalidData(f"--municipality: {exc}", field="municipality") from None
+    if environment is None:
+        environment = Environment(name) if name in {e.value for e in Environment} else Environment.PRODUCTION
+    profile = Profile(
+        name=name, municipalities=list(dict.fromkeys(codes)), place=place or None,
+        registry_url=check_registry_url(registry_url) if registry_url else None,
+        environment=environment,
+    )
+    config = config_module.load()
+    existing = config.profiles.get(name)
+    created = existing is None
+    if existing is not None and existing != profile and not replace:
+        raise ConfigError(
+            f"profile {name!r} exists with other settings",
+            hint="pass --replace to update it, or choose another --profile",
+        )
+    if existing != profile:
+        config.profiles[name] = profile
+    if config.default_profile is None:
+        config.default_profile = name
+    config_module.save(config)
+
+    from nir_cli.store import Store
+
+    path = store_path or paths.store_path(name)
+    Store.open(path).close()
+    return InitResult(profile, path, created, config.default_profile == name)

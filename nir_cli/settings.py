@@ -1,0 +1,28 @@
+"""Every number the tool runs by, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# The two-month registration rule (BRIEF 1.4): calendar months after the fact date.
+REGISTRATION_DEADLINE_MONTHS = 2
+
+# SQLite: how long a writer waits for another writer before giving up (ms).
+STORE_BUSY_TIMEOUT_MS = 5_000
+
+# Shortest unique prefix of a UUID accepted as a local id.
+MIN_ID_PREFIX = 6
+
+# How many close matches an "unknown municipality" error lists.
+MUNICIPALITY_SUGGESTIONS = 5
+
+# Permission bits of the data folder and the database files.
+DATA_DIR_MODE = 0o700
+DB_FILE_MODE = 0o600
+
+# Law dates (BRIEF 1.1).
+INTEGRERINGSLOVEN_IN_FORCE = dt.date(2021, 1, 1)
+CHAPTER_6A_IN_FORCE = dt.date(2022, 3, 11)  # first collective-protection permits (Ukraine)
+HOURS_600_FROM = dt.date(2012, 1, 1)
+DUTY_55_67_FROM = dt.date(2017, 1, 1)
+TRAINING_OFFER_FROM_POPULATION_REGISTRATION = dt.date(2016, 1, 1)
