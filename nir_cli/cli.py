@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import sys
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,8 @@ class NirError2Click(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code as a class variable; each instance carries its own here.
+        setattr(self, "exit_code", exit_code)  # noqa: B010
 
     def show(self, file: Any = None) -> None:
         first, *rest = self.message.splitlines() or [""]
@@ -59,18 +60,15 @@ class NirGroup(click.Group):
             return super().invoke(ctx)
         except NirError as exc:
             raise NirError2Click(str(exc), int(exc.exit_code)) from exc
-        except sqlite3.OperationalError as exc:
-            if _debug(ctx):
-                raise
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise NirError2Click("the store is busy; try again in a moment",
-                                     ExitCode.TEMPORARY_FAILURE) from exc
-            raise NirError2Click(f"store error: {exc}", ExitCode.UNEXPECTED) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if _store_busy(exc):
+                raise NirError2Click(
+                    "the store is busy; try again in a moment", ExitCode.TEMPORARY_FAILURE
+                ) from exc
             raise NirError2Click(
                 f"unexpected error: {type(exc).__name__}: {exc}\n"
                 "run again with --debug for the traceback, and report it",
@@ -82,6 +80,16 @@ class NirGroup(click.Group):
                 app.close()
 
 
+def _store_busy(exc: Exception) -> bool:
+    """A SQLite lock timeout; sqlite3 is only imported once a command opened the store."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (
+        sqlite3 is not None
+        and isinstance(exc, sqlite3.OperationalError)
+        and ("locked" in str(exc) or "busy" in str(exc))
+    )
+
+
 def _debug(ctx: click.Context) -> bool:
     app = ctx.find_object(App)
     return bool(app and app.debug)
@@ -89,19 +97,43 @@ def _debug(ctx: click.Context) -> bool:
 
 @click.group(cls=NirGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="nir")
-@click.option("--profile", envvar="NIR_PROFILE", metavar="NAME",
-              help="Profile to use (default: the config's default). [env: NIR_PROFILE]")
-@click.option("--db", envvar="NIR_DB", type=click.Path(dir_okay=False, path_type=Path),
-              help="Use this store file instead of the profile's. [env: NIR_DB]")
-@click.option("-q", "--quiet", is_flag=True, envvar="NIR_QUIET",
-              help="Only data and errors; no messages. [env: NIR_QUIET]")
-@click.option("-v", "--verbose", is_flag=True, envvar="NIR_VERBOSE",
-              help="More messages. [env: NIR_VERBOSE]")
-@click.option("--debug", is_flag=True, envvar="NIR_DEBUG",
-              help="Show tracebacks for unexpected errors. [env: NIR_DEBUG]")
+@click.option(
+    "--profile",
+    envvar="NIR_PROFILE",
+    metavar="NAME",
+    help="Profile to use (default: the config's default). [env: NIR_PROFILE]",
+)
+@click.option(
+    "--db",
+    envvar="NIR_DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this store file instead of the profile's. [env: NIR_DB]",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    envvar="NIR_QUIET",
+    help="Only data and errors; no messages. [env: NIR_QUIET]",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, envvar="NIR_VERBOSE", help="More messages. [env: NIR_VERBOSE]"
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="NIR_DEBUG",
+    help="Show tracebacks for unexpected errors. [env: NIR_DEBUG]",
+)
 @click.pass_context
-def cli(ctx: click.Context, profile: str | None, db: Path | None, quiet: bool, verbose: bool,
-        debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    profile: str | None,
+    db: Path | None,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
     """Keep a municipality's NIR registrations: participants, events, deadlines and sync.
 
     Data goes to stdout, messages to stderr. Exit codes are listed in docs/exit-codes.md.

@@ -84,7 +84,9 @@ def load(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}", hint="fix or remove the file") from None
+        raise ConfigError(
+            f"{path}: cannot read config: {exc}", hint="fix or remove the file"
+        ) from None
     try:
         profiles = {
             name: Profile(
@@ -97,7 +99,9 @@ def load(path: Path | None = None) -> Config:
             for name, body in raw.get("profiles", {}).items()
         }
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: invalid profile entry: {exc}", hint="fix or remove the file") from None
+        raise ConfigError(
+            f"{path}: invalid profile entry: {exc}", hint="fix or remove the file"
+        ) from None
     return Config(default_profile=raw.get("default_profile"), profiles=profiles)
 
 

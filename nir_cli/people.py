@@ -40,12 +40,19 @@ class PersonRecord:
         body = self.data.model_dump(mode="json")
         if not show_ids:
             body["fnr"] = mask(body["fnr"])
-        return {"id": self.id, **body, "version": self.version, "created_at": self.created_at,
-                "entry_date": self.entry_date, "registry_date": self.registry_date}
+        return {
+            "id": self.id,
+            **body,
+            "version": self.version,
+            "created_at": self.created_at,
+            "entry_date": self.entry_date,
+            "registry_date": self.registry_date,
+        }
 
 
-def checks_for(profile: Profile, *, accept_unchecked_duf: bool = False,
-               today: dt.date | None = None) -> Checks:
+def checks_for(
+    profile: Profile, *, accept_unchecked_duf: bool = False, today: dt.date | None = None
+) -> Checks:
     return Checks(
         today=today or dt.date.today(),
         allow_synthetic=profile.allows_synthetic,
@@ -65,11 +72,17 @@ def _stored(row: dict[str, Any]) -> PersonRecord:
     # Stored data was validated on the way in; rebuild without re-running the checks.
     data = PersonData.model_validate(
         fields,
-        context=Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context(),
+        context=Checks(
+            today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True
+        ).as_context(),
     )
     return PersonRecord(
-        id=row["id"], version=row["version"], data=data, created_at=row["created_at"],
-        entry_date=row["entry_date"], registry_date=row["registry_date"],
+        id=row["id"],
+        version=row["version"],
+        data=data,
+        created_at=row["created_at"],
+        entry_date=row["entry_date"],
+        registry_date=row["registry_date"],
         registry_version=row["registry_version"],
     )
 
@@ -95,8 +108,15 @@ def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None
             )
 
 
-def _write_version(store: Store, person_id: str, version: int, data: PersonData,
-                   base_version: int | None, now: str, created: bool) -> None:
+def _write_version(
+    store: Store,
+    person_id: str,
+    version: int,
+    data: PersonData,
+    base_version: int | None,
+    now: str,
+    created: bool,
+) -> None:
     values = data.model_dump(mode="json")
     with store.write() as conn:
         if created:
@@ -114,13 +134,16 @@ def _write_version(store: Store, person_id: str, version: int, data: PersonData,
                 (version, *values.values(), now, person_id),
             )
         conn.execute(
-            "INSERT INTO person_versions (person_id, version, body, entry_date) VALUES (?, ?, ?, ?)",
+            "INSERT INTO person_versions (person_id, version, body, entry_date) "
+            "VALUES (?, ?, ?, ?)",
             (person_id, version, json.dumps(values, ensure_ascii=False), now),
         )
         enqueue(conn, Entity.PERSON, person_id, version, base_version, now)
 
 
-def add_person(store: Store, profile: Profile, fields: dict[str, Any], checks: Checks) -> PersonRecord:
+def add_person(
+    store: Store, profile: Profile, fields: dict[str, Any], checks: Checks
+) -> PersonRecord:
     """Validate and store a new person (version 1) with its outbox entry."""
     fields = {"municipality": profile.municipality, "place": profile.place, **fields}
     data = validate_person(fields, checks)
@@ -131,8 +154,9 @@ def add_person(store: Store, profile: Profile, fields: dict[str, Any], checks: C
     return get_person(store, person_id)
 
 
-def edit_person(store: Store, profile: Profile, ref: str, changes: dict[str, Any],
-                checks: Checks) -> tuple[PersonRecord, bool]:
+def edit_person(
+    store: Store, profile: Profile, ref: str, changes: dict[str, Any], checks: Checks
+) -> tuple[PersonRecord, bool]:
     """Apply changes as a new version; returns the person and whether anything changed."""
     current = find_person(store, ref)
     merged = {**current.data.model_dump(mode="json"), **changes}
@@ -145,8 +169,15 @@ def edit_person(store: Store, profile: Profile, ref: str, changes: dict[str, Any
         return current, False
     _check_in_profile(data, profile)
     _check_unique(store, data, current.id)
-    _write_version(store, current.id, current.version + 1, data, current.registry_version,
-                   utc_now(), created=False)
+    _write_version(
+        store,
+        current.id,
+        current.version + 1,
+        data,
+        current.registry_version,
+        utc_now(),
+        created=False,
+    )
     return get_person(store, current.id), True
 
 
@@ -178,11 +209,13 @@ def _by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, An
     if len(ref) < MIN_ID_PREFIX or any(c not in "0123456789abcdef-" for c in ref):
         raise NotFound(
             f"no {noun} {ref!r}: give a DUF number, a fødselsnummer or at least "
-            f"{MIN_ID_PREFIX} characters of an id" if noun == "person" else
-            f"no {noun} {ref!r}: give at least {MIN_ID_PREFIX} characters of its id"
+            f"{MIN_ID_PREFIX} characters of an id"
+            if noun == "person"
+            else f"no {noun} {ref!r}: give at least {MIN_ID_PREFIX} characters of its id"
         )
-    rows = store.query(f"SELECT * FROM {table} WHERE id >= ? AND id < ? LIMIT 2",
-                       (ref, ref + "\uffff"))
+    rows = store.query(
+        f"SELECT * FROM {table} WHERE id >= ? AND id < ? LIMIT 2", (ref, ref + "\uffff")
+    )
     if not rows:
         raise NotFound(f"no {noun} with id {ref}")
     if len(rows) > 1:
@@ -190,8 +223,13 @@ def _by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, An
     return rows[0]
 
 
-def list_persons(store: Store, *, municipality: str | None = None, place: str | None = None,
-                 search: str | None = None) -> list[PersonRecord]:
+def list_persons(
+    store: Store,
+    *,
+    municipality: str | None = None,
+    place: str | None = None,
+    search: str | None = None,
+) -> list[PersonRecord]:
     """Persons, optionally filtered, by last name."""
     clauses, params = [], []
     if municipality:

@@ -36,10 +36,16 @@ class InitResult:
     is_default: bool
 
 
-def init_profile(name: str, municipalities: list[str], place: str | None,
-                 registry_url: str | None, environment: Environment | None,
-                 store_path: Path | None = None, replace: bool = False) -> InitResult:
-    """Create (or with `replace`, update) a profile and its store; re-running the same is a no-op."""
+def init_profile(
+    name: str,
+    municipalities: list[str],
+    place: str | None,
+    registry_url: str | None,
+    environment: Environment | None,
+    store_path: Path | None = None,
+    replace: bool = False,
+) -> InitResult:
+    """Create (or with `replace`, update) a profile and its store; the same again is a no-op."""
     config_module.check_profile_name(name)
     codes = []
     for code in municipalities:
@@ -48,9 +54,13 @@ def init_profile(name: str, municipalities: list[str], place: str | None,
         except MunicipalityError as exc:
             raise InvalidData(f"--municipality: {exc}", field="municipality") from None
     if environment is None:
-        environment = Environment(name) if name in {e.value for e in Environment} else Environment.PRODUCTION
+        environment = (
+            Environment(name) if name in {e.value for e in Environment} else Environment.PRODUCTION
+        )
     profile = Profile(
-        name=name, municipalities=list(dict.fromkeys(codes)), place=place or None,
+        name=name,
+        municipalities=list(dict.fromkeys(codes)),
+        place=place or None,
         registry_url=check_registry_url(registry_url) if registry_url else None,
         environment=environment,
     )

@@ -93,19 +93,29 @@ def _stored(row: dict[str, Any]) -> RegistrationRecord:
         fields["scheme"] = row["scheme"]
     registration = parse_registration(fields, context=Checks(today=dt.date.max).as_context())
     return RegistrationRecord(
-        id=row["id"], person_id=row["person_id"], version=row["version"],
-        registration=registration, withdrawn=bool(row["withdrawn"]),
-        withdrawn_reason=row["withdrawn_reason"], municipality=row["municipality"],
-        place=row["place"], created_at=row["created_at"], entry_date=row["entry_date"],
-        registry_date=row["registry_date"], registry_version=row["registry_version"],
+        id=row["id"],
+        person_id=row["person_id"],
+        version=row["version"],
+        registration=registration,
+        withdrawn=bool(row["withdrawn"]),
+        withdrawn_reason=row["withdrawn_reason"],
+        municipality=row["municipality"],
+        place=row["place"],
+        created_at=row["created_at"],
+        entry_date=row["entry_date"],
+        registry_date=row["registry_date"],
+        registry_version=row["registry_version"],
     )
 
 
-def _check_against_person(reg: RegistrationBase, person: PersonRecord,
-                          store: Store, exclude_id: str | None = None) -> None:
+def _check_against_person(
+    reg: RegistrationBase, person: PersonRecord, store: Store, exclude_id: str | None = None
+) -> None:
     """Checks that need the person and their other registrations."""
     if reg.fact_date < person.data.birth_date:
-        raise InvalidData("--date: the fact date is before the person's birth date", field="fact_date")
+        raise InvalidData(
+            "--date: the fact date is before the person's birth date", field="fact_date"
+        )
     scheme = reg.scheme_value
     if reg.kind in (Kind.START, Kind.END) and scheme is not None:
         other_kind = Kind.END if reg.kind is Kind.START else Kind.START
@@ -119,7 +129,8 @@ def _check_against_person(reg: RegistrationBase, person: PersonRecord,
             if reg.kind is Kind.END and reg.fact_date < other_date:
                 raise InvalidData(
                     f"--date: the end ({reg.fact_date}) is before the {scheme.value} start "
-                    f"({other_date}, {other['id'][:8]})", field="fact_date",
+                    f"({other_date}, {other['id'][:8]})",
+                    field="fact_date",
                 )
 
 
@@ -144,8 +155,9 @@ def _same_registration(store: Store, person_id: str, reg: RegistrationBase) -> s
     return row["id"] if row else None
 
 
-def record(store: Store, profile: Profile, person_ref: str, fields: dict[str, Any],
-           checks: Checks) -> tuple[RegistrationRecord, bool]:
+def record(
+    store: Store, profile: Profile, person_ref: str, fields: dict[str, Any], checks: Checks
+) -> tuple[RegistrationRecord, bool]:
     """Record a registration for a person; returns it and whether it was new.
 
     Recording the very same registration twice changes nothing (imports and retries rely on it).
@@ -165,16 +177,34 @@ def record(store: Store, profile: Profile, person_ref: str, fields: dict[str, An
             "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, details, "
             "version, municipality, place, created_at, entry_date) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-            (registration_id, person.id, kind, scheme, fact_date, deadline, details,
-             person.data.municipality, place, now, now),
+            (
+                registration_id,
+                person.id,
+                kind,
+                scheme,
+                fact_date,
+                deadline,
+                details,
+                person.data.municipality,
+                place,
+                now,
+                now,
+            ),
         )
         _insert_version(conn, registration_id, 1, reg, False, None, now)
         enqueue(conn, Entity.REGISTRATION, registration_id, 1, None, now)
     return get_registration(store, registration_id), True
 
 
-def _insert_version(conn: Any, registration_id: str, version: int, reg: RegistrationBase,
-                    withdrawn: bool, reason: str | None, now: str) -> None:
+def _insert_version(
+    conn: Any,
+    registration_id: str,
+    version: int,
+    reg: RegistrationBase,
+    withdrawn: bool,
+    reason: str | None,
+    now: str,
+) -> None:
     kind, scheme, fact_date, _, details = _columns(reg)
     conn.execute(
         "INSERT INTO registration_versions (registration_id, version, kind, scheme, fact_date, "
@@ -183,18 +213,33 @@ def _insert_version(conn: Any, registration_id: str, version: int, reg: Registra
     )
 
 
-def _new_version(store: Store, current: RegistrationRecord, reg: RegistrationBase,
-                 withdrawn: bool, reason: str | None) -> RegistrationRecord:
+def _new_version(
+    store: Store,
+    current: RegistrationRecord,
+    reg: RegistrationBase,
+    withdrawn: bool,
+    reason: str | None,
+) -> RegistrationRecord:
     version = current.version + 1
     now = utc_now()
-    kind, scheme, fact_date, deadline, details = _columns(reg)
+    _, scheme, fact_date, deadline, details = _columns(reg)
     with store.write() as conn:
         updated = conn.execute(
             "UPDATE registrations SET version = ?, scheme = ?, fact_date = ?, deadline = ?, "
             "details = ?, withdrawn = ?, withdrawn_reason = ?, entry_date = ? "
             "WHERE id = ? AND version = ?",
-            (version, scheme, fact_date, deadline, details, int(withdrawn), reason, now,
-             current.id, current.version),
+            (
+                version,
+                scheme,
+                fact_date,
+                deadline,
+                details,
+                int(withdrawn),
+                reason,
+                now,
+                current.id,
+                current.version,
+            ),
         ).rowcount
         if updated != 1:
             raise InvalidData("the registration changed meanwhile; look at it again and retry")
@@ -203,8 +248,9 @@ def _new_version(store: Store, current: RegistrationRecord, reg: RegistrationBas
     return get_registration(store, current.id)
 
 
-def edit_registration(store: Store, ref: str, changes: dict[str, Any],
-                      checks: Checks) -> tuple[RegistrationRecord, bool]:
+def edit_registration(
+    store: Store, ref: str, changes: dict[str, Any], checks: Checks
+) -> tuple[RegistrationRecord, bool]:
     """Correct a registration entered wrongly: a new version with the changed fields."""
     current = find_registration(store, ref)
     if current.withdrawn:

@@ -35,8 +35,9 @@ def _csv_cell(value: Any) -> Any:
     return _cell(value)
 
 
-def render_rows(rows: Sequence[dict[str, Any]], fmt: Format,
-                columns: Iterable[str] | None = None) -> str:
+def render_rows(
+    rows: Sequence[dict[str, Any]], fmt: Format, columns: Iterable[str] | None = None
+) -> str:
     """Rows (dicts) in the chosen format; `columns` picks and orders the table/CSV columns."""
     if fmt is Format.JSON:
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
@@ -64,5 +65,6 @@ def render_one(item: dict[str, Any], fmt: Format) -> str:
         return render_rows([item], fmt)
     from tabulate import tabulate
 
-    return tabulate([[k, _cell(v)] for k, v in item.items()], tablefmt="plain",
-                    disable_numparse=True)
+    return tabulate(
+        [[k, _cell(v)] for k, v in item.items()], tablefmt="plain", disable_numparse=True
+    )

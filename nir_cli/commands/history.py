@@ -9,8 +9,17 @@ import click
 from nir_cli.app import App
 from nir_cli.commands.options import DATE, emit_rows, format_option, pass_app, say
 
-COLUMNS = ("id", "kind", "scheme", "fact_date", "deadline", "state", "details", "version",
-           "registry_date")
+COLUMNS = (
+    "id",
+    "kind",
+    "scheme",
+    "fact_date",
+    "deadline",
+    "state",
+    "details",
+    "version",
+    "registry_date",
+)
 
 
 @click.command()
@@ -19,7 +28,9 @@ COLUMNS = ("id", "kind", "scheme", "fact_date", "deadline", "state", "details", 
 @click.option("--all", "show_withdrawn", is_flag=True, help="Include withdrawn registrations.")
 @format_option
 @pass_app
-def history(app: App, person_ref: str, as_of: dt.date | None, show_withdrawn: bool, fmt: str) -> None:
+def history(
+    app: App, person_ref: str, as_of: dt.date | None, show_withdrawn: bool, fmt: str
+) -> None:
     """Show a person's registrations with their deadline and sync state.
 
     State is accepted (the registry holds this version), pending (not yet accepted) or
@@ -38,6 +49,8 @@ def history(app: App, person_ref: str, as_of: dt.date | None, show_withdrawn: bo
     if fmt == "table":
         for row in rows:
             row["id"] = row["id"][:8]
-        say(app, f"{person.data.first_name} {person.data.last_name} ({person.id[:8]}), "
-                 f"as of {today}:")
+        say(
+            app,
+            f"{person.data.first_name} {person.data.last_name} ({person.id[:8]}), as of {today}:",
+        )
     emit_rows(rows, fmt, COLUMNS if fmt != "json" else None, empty="no registrations yet")

@@ -10,19 +10,40 @@ from nir_cli.config import Environment
 
 
 @click.command()
-@click.option("--municipality", "-m", "municipalities", multiple=True, required=True,
-              metavar="CODE", help="Municipality number (repeat for a shared office).")
+@click.option(
+    "--municipality",
+    "-m",
+    "municipalities",
+    multiple=True,
+    required=True,
+    metavar="CODE",
+    help="Municipality number (repeat for a shared office).",
+)
 @click.option("--place", metavar="NAME", help="Place (sted): the office or adult-education centre.")
-@click.option("--profile", "profile_name", metavar="NAME",
-              help="Profile name (default: the global --profile, else 'default').")
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="NAME",
+    help="Profile name (default: the global --profile, else 'default').",
+)
 @click.option("--registry", "registry_url", metavar="URL", help="Central registry URL (https).")
-@click.option("--environment", type=click.Choice([e.value for e in Environment]),
-              help="production (default), test or sandbox; synthetic numbers only outside "
-                   "production. Profiles named test or sandbox default to that.")
+@click.option(
+    "--environment",
+    type=click.Choice([e.value for e in Environment]),
+    help="production (default), test or sandbox; synthetic numbers only outside "
+    "production. Profiles named test or sandbox default to that.",
+)
 @click.option("--replace", is_flag=True, help="Update an existing profile with these settings.")
 @pass_app
-def init(app: App, municipalities: tuple[str, ...], place: str | None, profile_name: str | None,
-         registry_url: str | None, environment: str | None, replace: bool) -> None:
+def init(
+    app: App,
+    municipalities: tuple[str, ...],
+    place: str | None,
+    profile_name: str | None,
+    registry_url: str | None,
+    environment: str | None,
+    replace: bool,
+) -> None:
     """Create a profile and its local store.
 
     The first profile created becomes the default. Running the same init again changes
@@ -37,12 +58,20 @@ def init(app: App, municipalities: tuple[str, ...], place: str | None, profile_n
 
     name = profile_name or app.profile_name or "default"
     result = init_profile(
-        name, list(municipalities), place, registry_url,
-        Environment(environment) if environment else None, app.db_path, replace,
+        name,
+        list(municipalities),
+        place,
+        registry_url,
+        Environment(environment) if environment else None,
+        app.db_path,
+        replace,
     )
     profile = result.profile
     verb = "Created" if result.created else "Profile is ready:"
-    say(app, f"{verb} profile {profile.name!r} ({profile.environment.value}) for "
-             f"{', '.join(profile.municipalities)}; store at {result.store_path}")
+    say(
+        app,
+        f"{verb} profile {profile.name!r} ({profile.environment.value}) for "
+        f"{', '.join(profile.municipalities)}; store at {result.store_path}",
+    )
     if not result.is_default:
         say(app, f"Use it with: nir --profile {profile.name} ...")

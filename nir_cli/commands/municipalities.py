@@ -26,17 +26,26 @@ def municipalities(search: str | None, fmt: str) -> None:
 
     found = registry.search(search) if search else list(registry.all_municipalities().values())
     rows = [
-        {"code": m.code, "name": m.name, "other_names": " | ".join(m.other_names),
-         "county": m.county, "replaces": ""}
+        {
+            "code": m.code,
+            "name": m.name,
+            "other_names": " | ".join(m.other_names),
+            "county": m.county,
+            "replaces": "",
+        }
         for m in found
     ]
     if search:
         for old in registry.renumberings().values():
             if search.strip() == old.old_code:
                 rows.extend(
-                    {"code": new, "name": registry.all_municipalities()[new].name,
-                     "other_names": "", "county": registry.all_municipalities()[new].county,
-                     "replaces": f"{old.old_code} {old.old_name}"}
+                    {
+                        "code": new,
+                        "name": registry.all_municipalities()[new].name,
+                        "other_names": "",
+                        "county": registry.all_municipalities()[new].county,
+                        "replaces": f"{old.old_code} {old.old_name}",
+                    }
                     for new in old.new_codes
                 )
     emit_rows(rows, fmt, empty=f"no municipality matches {search!r}")

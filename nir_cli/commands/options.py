@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +16,11 @@ from nir_cli.render import Format, render_one, render_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+if TYPE_CHECKING:  # click >= 8.5 makes ParamType generic; older releases cannot subscript it
+    ParamBase = click.ParamType[Any]
+else:
+    ParamBase = click.ParamType
+
 pass_app = click.make_pass_decorator(App)
 
 
@@ -26,12 +31,14 @@ def _option_label(param: click.Parameter | None) -> str:
     return opts[0] if opts else (param.name or "value")
 
 
-class DateParam(click.ParamType):
+class DateParam(ParamBase):
     """2026-01-31 or 31.01.2026; a bad date is invalid data (exit 65)."""
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -40,7 +47,7 @@ class DateParam(click.ParamType):
             raise InvalidData(f"{_option_label(param)}: {exc}") from None
 
 
-class YesNo(click.ParamType):
+class YesNo(ParamBase):
     """yes/no, ja/nei, true/false."""
 
     name = "yes|no"
@@ -53,13 +60,15 @@ class YesNo(click.ParamType):
         except ValueError as exc:
             raise InvalidData(f"{_option_label(param)}: {exc}") from None
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(w) for w in ("yes", "no") if w.startswith(incomplete)]
 
 
-class CodedChoice(click.ParamType):
+class CodedChoice(ParamBase):
     """A closed set: its codes, or their Norwegian names, in any case."""
 
     def __init__(self, enum: type[Coded], allowed: Iterable[Coded] | None = None) -> None:
@@ -70,7 +79,9 @@ class CodedChoice(click.ParamType):
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "[" + self.name + "]"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Coded:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Coded:
         if isinstance(value, self.enum) and value in self.allowed:
             return value
         try:
@@ -79,11 +90,14 @@ class CodedChoice(click.ParamType):
             member = None
         if member is None or member not in self.allowed:
             raise InvalidData(
-                f"{_option_label(param)}: {str(value)!r} is not one of: {', '.join(self.name.split('|'))}"
+                f"{_option_label(param)}: {str(value)!r} is not one of: "
+                + ", ".join(m.value for m in self.allowed)
             )
         return member
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(m.value) for m in self.allowed if m.value.startswith(incomplete)]
@@ -96,8 +110,12 @@ YES_NO = YesNo()
 def format_option(func: F) -> F:
     """--format table|json|csv."""
     return click.option(
-        "--format", "fmt", type=click.Choice([f.value for f in Format]), default=Format.TABLE.value,
-        show_default=True, help="Output format.",
+        "--format",
+        "fmt",
+        type=click.Choice([f.value for f in Format]),
+        default=Format.TABLE.value,
+        show_default=True,
+        help="Output format.",
     )(func)
 
 
@@ -107,8 +125,13 @@ def show_ids_option(func: F) -> F:
     )(func)
 
 
-def emit_rows(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None,
-              *, empty: str = "nothing to show") -> None:
+def emit_rows(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    *,
+    empty: str = "nothing to show",
+) -> None:
     """Rows to stdout; an empty table says so on stderr instead."""
     form = Format(fmt)
     if not rows and form is Format.TABLE:

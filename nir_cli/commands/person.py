@@ -21,24 +21,50 @@ from nir_cli.commands.options import (
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
 
-LIST_COLUMNS = ("id", "duf", "fnr", "first_name", "last_name", "birth_date", "residence_basis",
-                "regime", "municipality", "place", "version")
+LIST_COLUMNS = (
+    "id",
+    "duf",
+    "fnr",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "residence_basis",
+    "regime",
+    "municipality",
+    "place",
+    "version",
+)
 
 PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--duf",), {"metavar": "NUMBER", "help": "DUF number (12 digits)."}),
-    (("--fnr",), {"metavar": "NUMBER",
-                  "help": "Fødselsnummer or D-number (11 digits); synthetic only in test profiles."}),
+    (
+        ("--fnr",),
+        {
+            "metavar": "NUMBER",
+            "help": "Fødselsnummer or D-number (11 digits); synthetic only in test profiles.",
+        },
+    ),
     (("--first-name",), {"metavar": "NAME", "help": "First name(s)."}),
     (("--last-name",), {"metavar": "NAME", "help": "Last name."}),
     (("--birth-date",), {"type": DATE, "help": "Date of birth (taken from --fnr when left out)."}),
-    (("--residence-basis",), {"type": CodedChoice(ResidenceBasis),
-                              "help": "Residence basis (oppholdsgrunnlag)."}),
+    (
+        ("--residence-basis",),
+        {"type": CodedChoice(ResidenceBasis), "help": "Residence basis (oppholdsgrunnlag)."},
+    ),
     (("--permit-date",), {"type": DATE, "help": "Date the residence permit was granted."}),
     (("--settlement-date",), {"type": DATE, "help": "Date of settlement in the municipality."}),
-    (("--population-registration-date",), {"type": DATE,
-                                           "help": "Date registered as resident in the municipality."}),
-    (("--regime",), {"type": CodedChoice(Regime), "help": "The act; derived from the dates when left out."}),
-    (("--municipality",), {"metavar": "CODE", "help": "Municipality number (default: the profile's)."}),
+    (
+        ("--population-registration-date",),
+        {"type": DATE, "help": "Date registered as resident in the municipality."},
+    ),
+    (
+        ("--regime",),
+        {"type": CodedChoice(Regime), "help": "The act; derived from the dates when left out."},
+    ),
+    (
+        ("--municipality",),
+        {"metavar": "CODE", "help": "Municipality number (default: the profile's)."},
+    ),
     (("--place",), {"metavar": "NAME", "help": "Place (default: the profile's)."}),
 ]
 REQUIRED_FOR_ADD = {"--first-name", "--last-name", "--residence-basis", "--permit-date"}
@@ -49,8 +75,12 @@ def person_options(*, add: bool) -> Callable[[Callable[..., Any]], Callable[...,
         for names, kwargs in reversed(PERSON_OPTIONS):
             required = add and names[0] in REQUIRED_FOR_ADD
             func = click.option(*names, required=required, **kwargs)(func)
-        return click.option("--accept-unchecked-duf", is_flag=True,
-                            help="Accept a DUF number whose check digits do not match.")(func)
+        return click.option(
+            "--accept-unchecked-duf",
+            is_flag=True,
+            help="Accept a DUF number whose check digits do not match.",
+        )(func)
+
     return decorate
 
 
@@ -71,7 +101,7 @@ def person() -> None:
 @format_option
 @show_ids_option
 @pass_app
-def add(app: App, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fields: Any) -> None:
+def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fields: Any) -> None:
     """Add a participant. Give a DUF number, a fødselsnummer or both.
 
     The regime (introduksjonsloven, integreringsloven, chapter 6A) is derived from the permit
@@ -97,8 +127,15 @@ def add(app: App, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fields
 @format_option
 @show_ids_option
 @pass_app
-def edit(app: App, person_ref: str, accept_unchecked_duf: bool, fmt: str, show_ids: bool,
-         **fields: Any) -> None:
+def edit(
+    app: App,
+    /,
+    person_ref: str,
+    accept_unchecked_duf: bool,
+    fmt: str,
+    show_ids: bool,
+    **fields: Any,
+) -> None:
     """Change a participant's details; the change is a new version that syncs.
 
     PERSON is a DUF number, a fødselsnummer or a local id.
@@ -138,8 +175,11 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
     row = record.row(show_ids=show_ids or fmt != "table")
     row["suggested_entitlement"] = suggestion.entitlement.value
     row["suggested_cost"] = suggestion.cost.value
-    row["suggested_hours"] = suggestion.hours if suggestion.hours is not None else (
-        "norskmål (goal level)" if suggestion.goal_based else None)
+    row["suggested_hours"] = (
+        suggestion.hours
+        if suggestion.hours is not None
+        else ("norskmål (goal level)" if suggestion.goal_based else None)
+    )
     row["window_months"] = suggestion.window_months
     emit_one(row, fmt)
 
@@ -151,8 +191,14 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
 @format_option
 @show_ids_option
 @pass_app
-def list_(app: App, municipality: str | None, place: str | None, search: str | None, fmt: str,
-          show_ids: bool) -> None:
+def list_(
+    app: App,
+    municipality: str | None,
+    place: str | None,
+    search: str | None,
+    fmt: str,
+    show_ids: bool,
+) -> None:
     """List participants.
 
     \b

@@ -12,7 +12,15 @@ from typing import Any
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import DATE, YES_NO, CodedChoice, emit_one, format_option, pass_app, say
+from nir_cli.commands.options import (
+    DATE,
+    YES_NO,
+    CodedChoice,
+    ParamBase,
+    emit_one,
+    pass_app,
+    say,
+)
 from nir_cli.domain.enums import Coded, Kind
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
@@ -26,7 +34,9 @@ EXAMPLES: dict[Kind, str] = {
     Kind.APPEAL: "--date 2025-10-01 --scheme training --outcome pending",
     Kind.START: "--date 2025-10-01 --scheme training",
     Kind.END: "--date 2026-06-30 --scheme training --reason completed --activity-after employment",
-    Kind.HOURS: "--date 2026-01-31 --period 2026-01 --norwegian-hours 42,5 --social-studies-hours 8",
+    Kind.HOURS: (
+        "--date 2026-01-31 --period 2026-01 --norwegian-hours 42,5 --social-studies-hours 8"
+    ),
     Kind.PROGRAMME_CONTENT: "--date 2026-01-31 --period 2026-01 --element work_practice --hours 60",
     Kind.ABSENCE: "--date 2026-01-31 --period 2026-01 --valid-hours 4 --invalid-hours 2",
     Kind.GOAL: "--date 2025-09-10 --scheme training --level B1",
@@ -37,7 +47,7 @@ EXAMPLES: dict[Kind, str] = {
 }
 
 
-def _param_type(annotation: Any, allowed: Any = None) -> tuple[click.ParamType | None, str | None]:
+def _param_type(annotation: Any, allowed: Any = None) -> tuple[ParamBase | None, str | None]:
     """The click type (or None for plain text checked by the model) and a metavar."""
     from nir_cli.domain.model import plain_type
 
@@ -75,22 +85,40 @@ def build_kind_command(kind: Kind) -> click.Command:
             help_text += f" [default: {default}]"
         option = option_name(name)
         names[option.lstrip("-").replace("-", "_")] = name
-        params.append(click.Option([option], type=param_type, metavar=metavar,
-                                   required=field.is_required(), help=help_text))
-    params.append(click.Option(["--format", "fmt"], type=click.Choice(["table", "json", "csv"]),
-                               default="table", show_default=True, help="Output format."))
+        params.append(
+            click.Option(
+                [option],
+                type=param_type,
+                metavar=metavar,
+                required=field.is_required(),
+                help=help_text,
+            )
+        )
+    params.append(
+        click.Option(
+            ["--format", "fmt"],
+            type=click.Choice(["table", "json", "csv"]),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        )
+    )
 
     @pass_app
-    def callback(app: App, person_ref: str, fmt: str, **options: Any) -> None:
+    def callback(app: App, /, person_ref: str, fmt: str, **options: Any) -> None:
         from nir_cli.records import record
 
         fields = {names[k]: v for k, v in options.items() if v is not None}
-        rec, created = record(app.store, app.profile, person_ref, {"kind": kind, **fields},
-                              app.checks())
+        rec, created = record(
+            app.store, app.profile, person_ref, {"kind": kind, **fields}, app.checks()
+        )
         today = dt.date.today()
         if created:
-            say(app, f"Registered {kind.value} {rec.id[:8]}; deadline {rec.deadline} "
-                     f"({rec.state(today).value}).")
+            say(
+                app,
+                f"Registered {kind.value} {rec.id[:8]}; deadline {rec.deadline} "
+                f"({rec.state(today).value}).",
+            )
         else:
             say(app, f"Already registered as {rec.id[:8]}; nothing changed.")
         emit_one(rec.row(today), fmt)
@@ -104,8 +132,9 @@ def build_kind_command(kind: Kind) -> click.Command:
         f"when it happened or was decided; the two-month deadline runs from it.{scheme_note}\n\n"
         f"\b\nExample:\n  nir register {kind.value} 201212345603 {EXAMPLES[kind]}"
     )
-    return click.Command(kind.value, params=params, callback=callback, help=doc,
-                         short_help=f"{kind.norwegian}")
+    return click.Command(
+        kind.value, params=params, callback=callback, help=doc, short_help=f"{kind.norwegian}"
+    )
 
 
 class KindGroup(click.Group):

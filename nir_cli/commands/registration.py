@@ -52,12 +52,18 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
 @registration.command()
 @click.argument("registration_id", metavar="ID")
 @click.option("--date", "fact_date", type=DATE, help="Correct the fact date.")
-@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
-              help="Correct a field (the option name of nir register KIND), repeatable.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Correct a field (the option name of nir register KIND), repeatable.",
+)
 @format_option
 @pass_app
-def edit(app: App, registration_id: str, fact_date: dt.date | None, sets: tuple[str, ...],
-         fmt: str) -> None:
+def edit(
+    app: App, registration_id: str, fact_date: dt.date | None, sets: tuple[str, ...], fmt: str
+) -> None:
     """Correct a registration entered wrongly: a new version that syncs like any other.
 
     \b

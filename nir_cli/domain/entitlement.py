@@ -94,7 +94,10 @@ def suggest(
         if basis is not ResidenceBasis.COLLECTIVE_PROTECTION or not 18 <= age < 67:
             return NONE_PAID
         return Suggestion(
-            Entitlement.RETT, Cost.GRATIS, goal_based=True, window_months=WINDOW_MONTHS_6A,
+            Entitlement.RETT,
+            Cost.GRATIS,
+            goal_based=True,
+            window_months=WINDOW_MONTHS_6A,
             note="chapter 6A: right without duty",
         )
     return _integreringsloven(basis, age, upper_secondary)
@@ -110,12 +113,23 @@ def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -
             category = Entitlement.RETT_OG_PLIKT if duty else Entitlement.RETT
         else:
             return NONE_PAID
-        return Suggestion(category, Cost.GRATIS, hours=hours, social_studies_hours=50,
-                          max_hours=MAX_HOURS_ON_NEED, window_months=WINDOW_MONTHS)
+        return Suggestion(
+            category,
+            Cost.GRATIS,
+            hours=hours,
+            social_studies_hours=50,
+            max_hours=MAX_HOURS_ON_NEED,
+            window_months=WINDOW_MONTHS,
+        )
     if basis in LABOUR:
         if 16 <= age < 55:
-            return Suggestion(Entitlement.PLIKT, Cost.BETALING, hours=300,
-                              social_studies_hours=50, window_months=WINDOW_MONTHS)
+            return Suggestion(
+                Entitlement.PLIKT,
+                Cost.BETALING,
+                hours=300,
+                social_studies_hours=50,
+                window_months=WINDOW_MONTHS,
+            )
         return NONE_PAID
     return NONE_PAID
 
@@ -125,9 +139,19 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
         return NONE_PAID
     window = WINDOW_MONTHS_UPPER_SECONDARY if upper_secondary else WINDOW_MONTHS
     if basis in PROTECTED:
-        return Suggestion(Entitlement.RETT_OG_PLIKT, Cost.GRATIS, social_studies_hours=75,
-                          goal_based=True, window_months=window)
+        return Suggestion(
+            Entitlement.RETT_OG_PLIKT,
+            Cost.GRATIS,
+            social_studies_hours=75,
+            goal_based=True,
+            window_months=window,
+        )
     if basis in LABOUR:
-        return Suggestion(Entitlement.PLIKT, Cost.BETALING, social_studies_hours=50,
-                          goal_based=True, window_months=window)
+        return Suggestion(
+            Entitlement.PLIKT,
+            Cost.BETALING,
+            social_studies_hours=50,
+            goal_based=True,
+            window_months=window,
+        )
     return NONE_PAID

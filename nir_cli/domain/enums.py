@@ -57,7 +57,10 @@ class ResidenceBasis(Coded):
     HUMANITARIAN = "humanitarian", "opphold på humanitært grunnlag"
     COLLECTIVE_PROTECTION = "collective_protection", "kollektiv beskyttelse"
     FAMILY_OF_REFUGEE = "family_of_refugee", "familiegjenforent med flyktning"
-    FAMILY_OF_NORWEGIAN_OR_NORDIC = "family_of_norwegian_or_nordic", "familie til norsk eller nordisk borger"
+    FAMILY_OF_NORWEGIAN_OR_NORDIC = (
+        "family_of_norwegian_or_nordic",
+        "familie til norsk eller nordisk borger",
+    )
     LABOUR_NON_EEA = "labour_non_eea", "arbeidsinnvandrer utenfor EØS/EFTA"
     FAMILY_OF_LABOUR_NON_EEA = "family_of_labour_non_eea", "familiegjenforent med arbeidsinnvandrer"
     STUDENT = "student", "student"
@@ -152,7 +155,10 @@ class ExemptionFrom(Coded):
 
 class ExemptionBasis(Coded):
     SUFFICIENT_NORWEGIAN = "sufficient_norwegian", "tilstrekkelige kunnskaper i norsk"
-    SUFFICIENT_SOCIAL_STUDIES = "sufficient_social_studies", "tilstrekkelige kunnskaper i samfunnskunnskap"
+    SUFFICIENT_SOCIAL_STUDIES = (
+        "sufficient_social_studies",
+        "tilstrekkelige kunnskaper i samfunnskunnskap",
+    )
     HEALTH = "health", "helsemessige årsaker"
     WEIGHTY_REASONS = "weighty_reasons", "andre tungtveiende årsaker"
     OTHER = "other", "annet"

@@ -137,7 +137,8 @@ def make_synthetic_fnr(birth: dt.date, individual: int) -> str | None:
         return None
     if birth.year < 2000 and not 0 <= individual <= 499:
         return None
-    base = f"{birth.day:02d}{birth.month + SYNTHETIC_MONTH_OFFSET:02d}{birth.year % 100:02d}{individual:03d}"
+    month = birth.month + SYNTHETIC_MONTH_OFFSET
+    base = f"{birth.day:02d}{month:02d}{birth.year % 100:02d}{individual:03d}"
     k1 = fodselsnummer.calc_check_digit1(base)
     k2 = fodselsnummer.calc_check_digit2(base + k1)
     if len(k1) != 1 or len(k2) != 1:

@@ -86,7 +86,7 @@ class Problem:
 
 
 def problems(exc: ValidationError) -> list[Problem]:
-    """Plain messages from a pydantic error; never echoes the input (it may be a personal number)."""
+    """Plain messages from a pydantic error; never echoes the input (may be a personal number)."""
     found = []
     for error in exc.errors(include_url=False, include_input=False):
         loc = [str(part) for part in error["loc"] if not isinstance(part, int)]

@@ -84,13 +84,12 @@ def lookup(code: str) -> Municipality:
     table = all_municipalities()
     if code in table:
         return table[code]
-    if code.isdigit() and len(code) == 3:
-        # Spreadsheets drop the leading zero of 0301 Oslo.
-        if "0" + code in table:
-            raise MunicipalityError(
-                f"municipality code {code!r} has lost its leading zero: did you mean 0{code} "
-                f"{table['0' + code].name}?"
-            )
+    # Spreadsheets drop the leading zero of 0301 Oslo.
+    if code.isdigit() and len(code) == 3 and "0" + code in table:
+        raise MunicipalityError(
+            f"municipality code {code!r} has lost its leading zero: did you mean 0{code} "
+            f"{table['0' + code].name}?"
+        )
     renumbered = renumberings().get(code)
     if renumbered is not None:
         names = " or ".join(f"{c} {table[c].name}" for c in renumbered.new_codes if c in table)
@@ -105,7 +104,9 @@ def lookup(code: str) -> Municipality:
     if code == UNKNOWN_CODE:
         raise MunicipalityError("municipality code 9999 means 'unknown'; give the real code")
     if not (code.isdigit() and len(code) == 4):
-        by_name = [m for m in table.values() if fold(code) in (fold(m.name), *map(fold, m.other_names))]
+        by_name = [
+            m for m in table.values() if fold(code) in (fold(m.name), *map(fold, m.other_names))
+        ]
         if len(by_name) == 1:
             m = by_name[0]
             raise MunicipalityError(f"give the municipality as its 4-digit code: {m.code} {m.name}")

@@ -90,7 +90,9 @@ class PersonData(DomainModel):
             if day is not None and day < self.birth_date:
                 raise ValueError(f"{name.replace('_', ' ')} is before the birth date")
         if self.regime is None:
-            self.regime = derive_regime(self.residence_basis, self.permit_date, self.settlement_date)
+            self.regime = derive_regime(
+                self.residence_basis, self.permit_date, self.settlement_date
+            )
         if (
             self.regime is Regime.INTEGRERINGSLOVEN_6A
             and self.residence_basis is not ResidenceBasis.COLLECTIVE_PROTECTION
@@ -102,6 +104,9 @@ class PersonData(DomainModel):
         """The entitlement the law suggests; the recorded decision stays the truth."""
         assert self.regime is not None
         return suggest(
-            self.regime, self.residence_basis, self.birth_date, self.permit_date,
+            self.regime,
+            self.residence_basis,
+            self.birth_date,
+            self.permit_date,
             upper_secondary=upper_secondary,
         )

@@ -58,7 +58,9 @@ class RegistrationBase(DomainModel):
         scheme = getattr(self, "scheme", None)
         if scheme is not None and scheme not in self.schemes:
             allowed = ", ".join(s.value for s in Scheme if s in self.schemes)
-            raise ValueError(f"{self.kind.value} is registered for scheme {allowed}, not {scheme.value}")
+            raise ValueError(
+                f"{self.kind.value} is registered for scheme {allowed}, not {scheme.value}"
+            )
         return self
 
     @property
@@ -125,7 +127,9 @@ class Exemption(RegistrationBase):
     implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
     exemption_from: ExemptionFrom = Field(description="training or tests")
     basis: ExemptionBasis = Field(description="legal basis of the exemption")
-    test: Test | None = Field(None, description="the test exempted from (with --exemption-from tests)")
+    test: Test | None = Field(
+        None, description="the test exempted from (with --exemption-from tests)"
+    )
 
     @model_validator(mode="after")
     def _test(self) -> Exemption:
@@ -303,12 +307,13 @@ MODELS: dict[Kind, type[RegistrationBase]] = {
 }
 
 
-
 def model_for(kind: Kind) -> type[RegistrationBase]:
     return MODELS[kind]
 
 
-def parse_registration(data: dict[str, Any], context: dict[str, Any] | None = None) -> RegistrationBase:
+def parse_registration(
+    data: dict[str, Any], context: dict[str, Any] | None = None
+) -> RegistrationBase:
     """Validate a registration of any kind; `data["kind"]` is a code or a Norwegian name."""
     raw_kind = data.get("kind")
     kind = raw_kind if isinstance(raw_kind, Kind) else Kind.parse(str(raw_kind or ""))

@@ -77,7 +77,9 @@ class Store:
         old_umask = os.umask(0o077)
         try:
             conn = sqlite3.connect(
-                path, isolation_level=None, timeout=STORE_BUSY_TIMEOUT_MS / 1000,
+                path,
+                isolation_level=None,
+                timeout=STORE_BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,
             )
             conn.row_factory = sqlite3.Row

@@ -1,0 +1,123 @@
+import json
+
+from tests.conftest import OTHER_DUF, PERSON_ARGS, TEST_DUF, TEST_FNR, CliFn
+
+
+def test_add_show_and_list(person: CliFn) -> None:
+    shown = person("person", "show", TEST_DUF, "--format", "json")
+    assert shown.exit_code == 0
+    data = json.loads(shown.stdout)
+    assert data["duf"] == TEST_DUF
+    assert data["fnr"] == TEST_FNR  # JSON is for systems: unmasked
+    assert data["birth_date"] == "1990-01-15"  # taken from the fødselsnummer
+    assert data["regime"] == "integreringsloven"
+    assert data["municipality"] == "5001"
+    assert data["place"] == "Sentrum"
+    assert data["suggested_entitlement"] == "rett_og_plikt"
+    listed = person("person", "list")
+    assert "158190*****" in listed.stdout
+    assert TEST_FNR not in listed.stdout
+    assert TEST_FNR in person("person", "list", "--show-ids").stdout
+
+
+def test_find_by_fnr_and_by_id_prefix(person: CliFn) -> None:
+    person_id = json.loads(person("person", "show", TEST_DUF, "--format", "json").stdout)["id"]
+    assert person("person", "show", TEST_FNR).exit_code == 0
+    assert person("person", "show", person_id[:8]).exit_code == 0
+    result = person("person", "show", "abc")
+    assert result.exit_code == 65
+    assert "at least 6 characters" in result.stderr
+
+
+def test_synthetic_numbers_are_refused_in_production(cli: CliFn) -> None:
+    cli("init", "--municipality", "5001")
+    result = cli("person", "add", *PERSON_ARGS)
+    assert result.exit_code == 65
+    assert "only accepted in a test or sandbox profile" in result.stderr
+    assert TEST_FNR not in result.stderr
+
+
+def test_duf_check_failure_can_be_overridden_with_a_warning_free_flag(profile: CliFn) -> None:
+    args = [
+        "--duf",
+        "201234567890",
+        "--first-name",
+        "Ola",
+        "--last-name",
+        "Nordmann",
+        "--birth-date",
+        "1985-03-03",
+        "--residence-basis",
+        "humanitarian",
+        "--permit-date",
+        "2024-01-10",
+    ]
+    refused = profile("person", "add", *args)
+    assert refused.exit_code == 65
+    assert "--accept-unchecked-duf" in refused.stderr
+    assert profile("person", "add", *args, "--accept-unchecked-duf").exit_code == 0
+
+
+def test_same_duf_twice_is_refused(person: CliFn) -> None:
+    result = person("person", "add", *PERSON_ARGS)
+    assert result.exit_code == 65
+    assert "already has this DUF number" in result.stderr
+
+
+def test_birth_date_that_contradicts_the_fnr(profile: CliFn) -> None:
+    result = profile("person", "add", *PERSON_ARGS, "--birth-date", "1990-01-16")
+    assert result.exit_code == 65
+    assert "does not match the fødselsnummer" in result.stderr
+
+
+def test_municipality_outside_the_profile(profile: CliFn) -> None:
+    result = profile("person", "add", *PERSON_ARGS, "--municipality", "0301")
+    assert result.exit_code == 65
+    assert "not in profile 'test'" in result.stderr
+
+
+def test_edit_makes_a_new_version_and_derives_the_regime_again(person: CliFn) -> None:
+    result = person(
+        "person",
+        "edit",
+        TEST_DUF,
+        "--permit-date",
+        "2020-06-01",
+        "--settlement-date",
+        "2020-09-01",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["version"], data["regime"]) == (2, "introduksjonsloven")
+    again = person("person", "edit", TEST_DUF, "--permit-date", "2020-06-01")
+    assert "Nothing changed" in again.stderr
+
+
+def test_list_filters(person: CliFn) -> None:
+    person(
+        "person",
+        "add",
+        "--duf",
+        OTHER_DUF,
+        "--first-name",
+        "Per",
+        "--last-name",
+        "Hansen",
+        "--birth-date",
+        "1980-02-02",
+        "--residence-basis",
+        "labour_non_eea",
+        "--permit-date",
+        "2023-02-01",
+        "--place",
+        "Nord",
+    )
+    rows = json.loads(person("person", "list", "--place", "Nord", "--format", "json").stdout)
+    assert [r["last_name"] for r in rows] == ["Hansen"]
+    rows = json.loads(person("person", "list", "--search", "Kari", "--format", "json").stdout)
+    assert [r["duf"] for r in rows] == [TEST_DUF]
+    csv_out = person("person", "list", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,duf,fnr,first_name")
+    assert len(csv_out) == 3

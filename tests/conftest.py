@@ -1,0 +1,116 @@
+"""Shared fixtures: an isolated NIR_HOME, a CLI runner that keeps stdout and stderr apart,
+and a test profile with the synthetic test person."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nir_cli.cli import cli as nir_cli
+
+# The training sandbox's test person (BRIEF 1.6): DUF with valid check digits, and a synthetic
+# fødselsnummer (month + 80) for 15 Jan 1990.
+TEST_DUF = "201212345603"
+TEST_FNR = "15819000066"
+OTHER_DUF = "200205705502"
+
+PERSON_ARGS = [
+    "--duf",
+    TEST_DUF,
+    "--fnr",
+    TEST_FNR,
+    "--first-name",
+    "Kari",
+    "--last-name",
+    "Nordmann",
+    "--residence-basis",
+    "refugee",
+    "--permit-date",
+    "2025-06-01",
+    "--settlement-date",
+    "2025-08-15",
+]
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> object:
+        return json.loads(self.stdout)
+
+
+CliFn = Callable[..., Run]
+
+
+@pytest.fixture
+def nir_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "nir-home"
+    monkeypatch.setenv("NIR_HOME", str(home))
+    for name in ("NIR_PROFILE", "NIR_DB", "NIR_QUIET", "NIR_VERBOSE", "NIR_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def cli(nir_home: Path) -> CliFn:
+    """Run `nir ARGS...` in-process; exit code, stdout and stderr kept apart."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Run:
+        result = runner.invoke(nir_cli, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def profile(cli: CliFn) -> CliFn:
+    """A test profile for 5001 Trondheim, made the default."""
+    result = cli("init", "--profile", "test", "--municipality", "5001", "--place", "Sentrum")
+    assert result.exit_code == 0, result.stderr
+    return cli
+
+
+@pytest.fixture
+def person(profile: CliFn) -> CliFn:
+    """The profile plus the synthetic test person."""
+    result = profile("person", "add", *PERSON_ARGS)
+    assert result.exit_code == 0, result.stderr
+    return profile
+
+
+@pytest.fixture
+def store_file(nir_home: Path) -> Path:
+    return nir_home / "data" / "test.db"
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table: to prove that a refused command changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def unchanged(store_file: Path) -> Iterator[None]:
+    """Asserts the store is exactly as before the test body ran."""
+    before = snapshot(store_file)
+    yield
+    assert snapshot(store_file) == before

@@ -1,0 +1,164 @@
+"""The suggested entitlement, row by row of BRIEF 1.1, with the age and date edges."""
+
+import datetime as dt
+
+import pytest
+
+from nir_cli.domain.entitlement import derive_regime, suggest
+from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
+
+B = ResidenceBasis
+E = Entitlement
+INTRO = Regime.INTRODUKSJONSLOVEN
+INTEG = Regime.INTEGRERINGSLOVEN
+SIXA = Regime.INTEGRERINGSLOVEN_6A
+
+PROTECTED = [
+    B.REFUGEE,
+    B.RESETTLEMENT_REFUGEE,
+    B.HUMANITARIAN,
+    B.COLLECTIVE_PROTECTION,
+    B.FAMILY_OF_REFUGEE,
+    B.FAMILY_OF_NORWEGIAN_OR_NORDIC,
+]
+LABOUR = [B.LABOUR_NON_EEA, B.FAMILY_OF_LABOUR_NON_EEA]
+NEITHER = [B.STUDENT, B.AU_PAIR, B.TEMPORARY, B.NORDIC_CITIZEN, B.EEA_EFTA]
+
+
+def born_years_before(permit: dt.date, years: int, days_after: int = 0) -> dt.date:
+    """A birth date making the person exactly `years` old on `permit` (minus `days_after`)."""
+    return permit.replace(year=permit.year - years) + dt.timedelta(days=days_after)
+
+
+PERMIT_2015 = dt.date(2015, 6, 1)
+PERMIT_2019 = dt.date(2019, 6, 1)
+PERMIT_2023 = dt.date(2023, 6, 1)
+
+
+@pytest.mark.parametrize("basis", PROTECTED)
+@pytest.mark.parametrize(
+    ("age", "day_offset", "permit", "expected"),
+    [
+        (16, 0, PERMIT_2015, E.RETT_OG_PLIKT),  # 16th birthday on the permit date
+        (16, 1, PERMIT_2015, E.INGEN),  # one day short of 16
+        (54, 0, PERMIT_2015, E.RETT_OG_PLIKT),
+        (55, 0, PERMIT_2015, E.RETT),  # 55-67 before 2017: right only
+        (55, 0, PERMIT_2019, E.RETT_OG_PLIKT),  # 55-67 from 2017: duty too
+        (66, 0, PERMIT_2015, E.RETT),
+        (67, 0, PERMIT_2015, E.INGEN),
+    ],
+)
+def test_introduksjonsloven_protected(
+    basis: ResidenceBasis, age: int, day_offset: int, permit: dt.date, expected: Entitlement
+) -> None:
+    result = suggest(INTRO, basis, born_years_before(permit, age, day_offset), permit)
+    assert result.entitlement is expected
+    if expected is not E.INGEN:
+        assert result.cost is Cost.GRATIS
+        assert result.hours == 600
+        assert result.max_hours == 3000
+
+
+@pytest.mark.parametrize(
+    ("permit", "hours"),
+    [(dt.date(2011, 12, 31), 300), (dt.date(2012, 1, 1), 600)],
+)
+def test_hours_change_on_1_january_2012(permit: dt.date, hours: int) -> None:
+    result = suggest(INTRO, B.REFUGEE, born_years_before(permit, 30), permit)
+    assert result.hours == hours
+    assert result.social_studies_hours == 50
+
+
+@pytest.mark.parametrize(
+    ("permit", "expected"),
+    [(dt.date(2016, 12, 31), E.RETT), (dt.date(2017, 1, 1), E.RETT_OG_PLIKT)],
+)
+def test_duty_for_55_to_67_from_1_january_2017(permit: dt.date, expected: Entitlement) -> None:
+    assert suggest(INTRO, B.REFUGEE, born_years_before(permit, 60), permit).entitlement is expected
+
+
+@pytest.mark.parametrize("basis", LABOUR)
+@pytest.mark.parametrize(
+    ("age", "expected"), [(15, E.INGEN), (16, E.PLIKT), (54, E.PLIKT), (55, E.INGEN)]
+)
+def test_introduksjonsloven_labour(basis: ResidenceBasis, age: int, expected: Entitlement) -> None:
+    result = suggest(INTRO, basis, born_years_before(PERMIT_2015, age), PERMIT_2015)
+    assert result.entitlement is expected
+    assert result.cost is Cost.BETALING
+    if expected is E.PLIKT:
+        assert result.hours == 300
+
+
+@pytest.mark.parametrize("regime", [INTRO, INTEG])
+@pytest.mark.parametrize("basis", NEITHER)
+def test_neither_right_nor_duty_and_paid(regime: Regime, basis: ResidenceBasis) -> None:
+    result = suggest(regime, basis, born_years_before(PERMIT_2023, 30), PERMIT_2023)
+    assert (result.entitlement, result.cost) == (E.INGEN, Cost.BETALING)
+
+
+@pytest.mark.parametrize("basis", PROTECTED)
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(17, E.INGEN), (18, E.RETT_OG_PLIKT), (66, E.RETT_OG_PLIKT), (67, E.INGEN)],
+)
+def test_integreringsloven_protected(
+    basis: ResidenceBasis, age: int, expected: Entitlement
+) -> None:
+    result = suggest(INTEG, basis, born_years_before(PERMIT_2023, age), PERMIT_2023)
+    assert result.entitlement is expected
+    if expected is not E.INGEN:
+        assert result.goal_based
+        assert result.hours is None
+        assert result.social_studies_hours == 75
+        assert result.window_months == 36
+
+
+def test_integreringsloven_window_is_18_months_with_upper_secondary() -> None:
+    birth = born_years_before(PERMIT_2023, 30)
+    assert suggest(INTEG, B.REFUGEE, birth, PERMIT_2023, upper_secondary=True).window_months == 18
+
+
+@pytest.mark.parametrize("basis", LABOUR)
+def test_integreringsloven_labour(basis: ResidenceBasis) -> None:
+    result = suggest(INTEG, basis, born_years_before(PERMIT_2023, 30), PERMIT_2023)
+    assert (result.entitlement, result.cost, result.social_studies_hours) == (
+        E.PLIKT,
+        Cost.BETALING,
+        50,
+    )
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"), [(17, E.INGEN), (18, E.RETT), (66, E.RETT), (67, E.INGEN)]
+)
+def test_chapter_6a_is_a_right_without_duty_for_12_months(age: int, expected: Entitlement) -> None:
+    result = suggest(
+        SIXA, B.COLLECTIVE_PROTECTION, born_years_before(PERMIT_2023, age), PERMIT_2023
+    )
+    assert result.entitlement is expected
+    if expected is E.RETT:
+        assert result.window_months == 12
+        assert result.cost is Cost.GRATIS
+
+
+def test_asylum_seekers_get_175_plus_50_hours() -> None:
+    result = suggest(INTEG, B.ASYLUM_SEEKER, born_years_before(PERMIT_2023, 30), PERMIT_2023)
+    assert (result.entitlement, result.hours) == (E.RETT, 225)
+
+
+@pytest.mark.parametrize(
+    ("basis", "permit", "settlement", "regime"),
+    [
+        (B.REFUGEE, dt.date(2020, 12, 31), None, INTRO),
+        (B.REFUGEE, dt.date(2020, 12, 31), dt.date(2020, 12, 31), INTRO),
+        (B.REFUGEE, dt.date(2020, 12, 31), dt.date(2021, 1, 1), INTEG),  # arrived after
+        (B.REFUGEE, dt.date(2021, 1, 1), None, INTEG),
+        (B.COLLECTIVE_PROTECTION, dt.date(2022, 3, 10), None, INTEG),
+        (B.COLLECTIVE_PROTECTION, dt.date(2022, 3, 11), None, SIXA),
+        (B.LABOUR_NON_EEA, dt.date(2023, 1, 1), None, INTEG),
+    ],
+)
+def test_regime_from_dates(
+    basis: ResidenceBasis, permit: dt.date, settlement: dt.date | None, regime: Regime
+) -> None:
+    assert derive_regime(basis, permit, settlement) is regime

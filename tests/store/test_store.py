@@ -1,0 +1,116 @@
+"""The store: migrations from an empty file, file modes, transactions and the outbox."""
+
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from nir_cli.errors import TemporaryFailure
+from nir_cli.store import Store
+from nir_cli.store.db import migrations
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "fresh.db"
+    store = Store.open(path)
+    assert store.schema_version == len(migrations())
+    db = sqlite_utils.Database(store.conn)
+    assert {
+        "persons",
+        "person_versions",
+        "registrations",
+        "registration_versions",
+        "outbox",
+    } <= set(db.table_names())
+    # Identifiers are text, never numbers.
+    assert db["persons"].columns_dict["duf"] is str
+    assert db["persons"].columns_dict["municipality"] is str
+    store.close()
+
+
+def test_opening_again_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    Store.open(path).close()
+    store = Store.open(path)
+    assert store.migrate() == len(migrations())
+    store.close()
+
+
+def test_an_existing_version_0_file_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()  # an empty SQLite file from elsewhere, user_version 0
+    store = Store.open(path)
+    assert store.schema_version == len(migrations())
+    store.close()
+
+
+def test_folder_is_0700_and_files_0600(tmp_path: Path) -> None:
+    path = tmp_path / "private" / "s.db"
+    store = Store.open(path)
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO outbox (entity, entity_id, version, created_at) "
+            "VALUES ('person', 'x', 1, 'now')"
+        )
+    assert mode(path.parent) == 0o700
+    for name in ("s.db", "s.db-wal", "s.db-shm"):
+        assert mode(path.parent / name) == 0o600, name
+    store.close()
+
+
+def test_wal_mode(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with pytest.raises(RuntimeError), store.write() as conn:
+        conn.execute(
+            "INSERT INTO outbox (entity, entity_id, version, created_at) "
+            "VALUES ('person', 'x', 1, 'now')"
+        )
+        raise RuntimeError("crash between the change and its outbox row")
+    assert store.query("SELECT * FROM outbox") == []
+    store.close()
+
+
+def test_a_second_writer_waits_then_gives_a_temporary_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nir_cli.store.db as db
+
+    path = tmp_path / "s.db"
+    holder = Store.open(path)
+    monkeypatch.setattr(db, "STORE_BUSY_TIMEOUT_MS", 200)
+    other = Store.open(path)
+    other.conn.execute("PRAGMA busy_timeout = 200")
+    ready, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with holder.write():
+            ready.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    ready.wait(5)
+    try:
+        with pytest.raises(TemporaryFailure, match="busy"), other.write():
+            pass
+    finally:
+        release.set()
+        thread.join()
+    with other.write():  # free again
+        pass
+    holder.close()
+    other.close()
