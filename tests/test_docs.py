@@ -1,0 +1,25 @@
+"""Docs that must match the code."""
+
+from pathlib import Path
+
+from nir_cli.domain.enums import Coded, Kind
+from nir_cli.errors import EXIT_CODE_MEANINGS, ExitCode
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_exit_code_table_matches_the_code() -> None:
+    text = (DOCS / "exit-codes.md").read_text(encoding="utf-8")
+    for code in ExitCode:
+        assert f"| {int(code)} | `{code.name}` | {EXIT_CODE_MEANINGS[code]} |" in text
+
+
+def test_glossary_names_every_kind_and_every_closed_set() -> None:
+    text = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    for kind in Kind:
+        assert f"`{kind.value}`" in text, kind
+    import nir_cli.domain.enums as enums
+
+    for value in vars(enums).values():
+        if isinstance(value, type) and issubclass(value, Coded) and value is not Coded:
+            assert f"`{value.__name__}`" in text, value.__name__
