@@ -25,8 +25,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     env["NIR_HOME"] = str(tmp_path / "home")
 
     def nir(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([NIR, *args], env=env, capture_output=True, text=True,
-                                timeout=60)
+        result = subprocess.run([NIR, *args], env=env, capture_output=True, text=True, timeout=60)
         if check:
             assert result.returncode == 0, result.stderr
         return result
@@ -63,8 +62,9 @@ def test_python_dash_m_and_version(run) -> None:  # type: ignore[no-untyped-def]
 
     from nir_cli import __version__
 
-    result = subprocess.run([sys.executable, "-m", "nir_cli", "--version"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "nir_cli", "--version"], capture_output=True, text=True, check=True
+    )
     assert __version__ in result.stdout
     assert __version__ in run("--version").stdout
 
@@ -75,12 +75,18 @@ def test_bash_completion_of_commands_and_kinds(run, tmp_path: Path) -> None:  # 
 
     def complete(line: str) -> list[str]:
         words = line.split(" ")
+        quoted = " ".join(repr(w) for w in words)
         probe = (
-            f"source {script}; COMP_WORDS=({' '.join(repr(w) for w in words)}); "
-            f"COMP_CWORD={len(words) - 1}; _nir_completion nir; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+            f"source {script}; COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; "
+            "_nir_completion nir; printf '%s\\n' \"${COMPREPLY[@]}\""
         )
-        out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=30,
-                             env={**os.environ, "NIR_HOME": str(tmp_path)})
+        out = subprocess.run(
+            ["bash", "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "NIR_HOME": str(tmp_path)},
+        )
         return out.stdout.split()
 
     assert complete("nir reg") == ["register", "registration"]
