@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import Self
+from functools import cache
+from typing import Any, Self
 
 
 def fold(text: str) -> str:
@@ -34,15 +35,41 @@ class Coded(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self:
         """The member whose code or Norwegian name matches `text`; ValueError otherwise."""
-        wanted = fold(text)
-        for member in cls:
-            if wanted in (fold(member.value), fold(member.norwegian)):
-                return member
-        raise ValueError(f"{text!r} is not one of: {', '.join(m.value for m in cls)}")
+        member = cls._value2member_map_.get(text)
+        if member is None:
+            member = _folded_names(cls).get(fold(text))
+        if member is None:
+            raise ValueError(f"{text!r} is not one of: {', '.join(m.value for m in cls)}")
+        return member  # type: ignore[return-value]
+
+    @classmethod
+    def _lenient(cls, value: Any) -> Any:
+        """Before pydantic's own enum check: a Norwegian name or odd case becomes the member."""
+        if isinstance(value, str) and value not in cls._value2member_map_:
+            try:
+                return cls.parse(value)
+            except ValueError:
+                return value  # pydantic reports it, listing the codes
+        return value
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(cls._lenient, handler(source))
 
     @classmethod
     def codes(cls) -> list[str]:
         return [m.value for m in cls]
+
+
+@cache
+def _folded_names(cls: type[Coded]) -> dict[str, Coded]:
+    names: dict[str, Coded] = {}
+    for member in cls:
+        names.setdefault(fold(member.norwegian), member)
+        names[fold(member.value)] = member
+    return names
 
 
 class Regime(Coded):

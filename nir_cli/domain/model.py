@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import types
 from dataclasses import dataclass, field
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 
-from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import parse_bool, parse_date, parse_decimal
 
 
@@ -39,35 +38,40 @@ def plain_type(annotation: Any) -> Any:
     return annotation
 
 
-def _is_optional(annotation: Any) -> bool:
-    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10 and text[4] == "-":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        return parse_date(text)
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_decimal(value)
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_bool(value)
+    return value
+
+
+# Types that accept what people write as well as the canonical form.
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Number = Annotated[float, BeforeValidator(_number)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
 
 class DomainModel(BaseModel):
-    """Accepts text the way people write it: Norwegian names for codes, `31.01.2026`, `12,5`,
-    `ja`/`nei`, and blank for an optional value."""
+    """Base of every domain model: unknown fields refused, text trimmed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _from_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if not isinstance(value, str) or info.field_name is None:
-            return value
-        annotation = cls.model_fields[info.field_name].annotation
-        text = value.strip()
-        if text == "" and _is_optional(annotation):
-            return None
-        target = plain_type(annotation)
-        if target is dt.date:
-            return parse_date(text)
-        if target is float:
-            return parse_decimal(text)
-        if target is bool:
-            return parse_bool(text)
-        if isinstance(target, type) and issubclass(target, Coded):
-            return target.parse(text)
-        return text
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def not_in_future(day: dt.date | None, info: ValidationInfo) -> dt.date | None:

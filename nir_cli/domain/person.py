@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from nir_cli.domain import identifiers, municipalities
 from nir_cli.domain.entitlement import Suggestion, derive_regime, suggest
 from nir_cli.domain.enums import Regime, ResidenceBasis
-from nir_cli.domain.model import DomainModel, checks_of, not_in_future
+from nir_cli.domain.model import Date, DomainModel, checks_of, not_in_future
 
 
 class PersonData(DomainModel):
@@ -22,13 +22,13 @@ class PersonData(DomainModel):
     )
     first_name: str = Field(min_length=1, max_length=100, description="first name(s)")
     last_name: str = Field(min_length=1, max_length=100, description="last name")
-    birth_date: dt.date = Field(description="date of birth")
+    birth_date: Date = Field(description="date of birth")
     residence_basis: ResidenceBasis = Field(description="residence basis (oppholdsgrunnlag)")
-    permit_date: dt.date = Field(description="date the residence permit was granted (vedtaksdato)")
-    settlement_date: dt.date | None = Field(
+    permit_date: Date = Field(description="date the residence permit was granted (vedtaksdato)")
+    settlement_date: Date | None = Field(
         None, description="date of settlement (bosetting) in the municipality"
     )
-    population_registration_date: dt.date | None = Field(
+    population_registration_date: Date | None = Field(
         None, description="date registered as resident in the municipality (folkeregistrert)"
     )
     regime: Regime | None = Field(

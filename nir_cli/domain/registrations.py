@@ -28,20 +28,20 @@ from nir_cli.domain.enums import (
     StopReason,
     Test,
 )
-from nir_cli.domain.model import DomainModel, not_in_future
+from nir_cli.domain.model import Date, DomainModel, Number, YesNo, not_in_future
 from nir_cli.domain.values import month_bounds, parse_month
 
 ALL_SCHEMES = frozenset(Scheme)
 MAX_HOURS_PER_MONTH = 744.0  # 31 days × 24 h: anything above is a typing error
 
-Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
+Hours = Annotated[Number, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
 
 
 class RegistrationBase(DomainModel):
     """What every registration has: its kind and its fact date."""
 
     kind: Kind
-    fact_date: dt.date = Field(description="fact date: when it happened or was decided")
+    fact_date: Date = Field(description="fact date: when it happened or was decided")
 
     # Schemes the kind may be registered for; empty when the kind has no scheme.
     schemes: ClassVar[frozenset[Scheme]] = ALL_SCHEMES
@@ -108,7 +108,7 @@ class DecisionRegistration(RegistrationBase):
     kind: Literal[Kind.DECISION] = Kind.DECISION
     scheme: Scheme = Field(description="programme, training or asylum")
     outcome: Decision = Field(description="granted (innvilget) or refused (avslått)")
-    hours: float | None = Field(None, ge=0, le=3000, description="hours granted (training)")
+    hours: Number | None = Field(None, ge=0, le=3000, description="hours granted (training)")
     months: int | None = Field(None, ge=1, le=36, description="months granted (programme)")
     reason: str | None = Field(None, max_length=500, description="reason for a refusal")
 
@@ -141,7 +141,7 @@ class Exemption(RegistrationBase):
 class Leave(RegistrationBase):
     kind: Literal[Kind.LEAVE] = Kind.LEAVE
     scheme: Scheme = Field(description="programme, training or asylum")
-    until: dt.date = Field(description="last day of the leave")
+    until: Date = Field(description="last day of the leave")
     reason: LeaveReason = Field(description="reason for the leave")
 
     @model_validator(mode="after")
@@ -236,7 +236,7 @@ class Goal(RegistrationBase):
 class Education(RegistrationBase):
     kind: Literal[Kind.EDUCATION] = Kind.EDUCATION
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    upper_secondary: bool = Field(
+    upper_secondary: YesNo = Field(
         description="has completed upper secondary education (sets the 18-month window)"
     )
 
@@ -245,7 +245,7 @@ class TestSignup(RegistrationBase):
     kind: Literal[Kind.TEST_SIGNUP] = Kind.TEST_SIGNUP
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
-    test_date: dt.date = Field(description="date of the test (may be in the future)")
+    test_date: Date = Field(description="date of the test (may be in the future)")
 
     @model_validator(mode="after")
     def _order(self) -> TestSignup:
@@ -262,7 +262,7 @@ class TestResult(RegistrationBase):
     listening: Level | None = Field(None, description="Norskprøven listening level")
     writing: Level | None = Field(None, description="Norskprøven writing level")
     oral: Level | None = Field(None, description="Norskprøven oral level")
-    passed: bool | None = Field(None, description="pass or fail (samfunnskunnskap, statsborger)")
+    passed: YesNo | None = Field(None, description="pass or fail (samfunnskunnskap, statsborger)")
 
     @model_validator(mode="after")
     def _result_fits_test(self) -> TestResult:
@@ -283,7 +283,7 @@ class TestResult(RegistrationBase):
 class Reservation(RegistrationBase):
     kind: Literal[Kind.RESERVATION] = Kind.RESERVATION
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    reserved: bool = Field(True, description="reserves against research use (no to lift it)")
+    reserved: YesNo = Field(True, description="reserves against research use (no to lift it)")
 
 
 MODELS: dict[Kind, type[RegistrationBase]] = {
