@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,11 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
 from nir_cli.settings import MIN_ID_PREFIX
-from nir_cli.store import Store, utc_now
-from nir_cli.store.outbox import Entity, enqueue
+from nir_cli.store import Store, persons, utc_now
+from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 from nir_cli.validation import invalid_from
 
-PERSON_COLUMNS = tuple(PersonData.model_fields)
+CLI_SOURCE = "cli"
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def validate_person(fields: dict[str, Any], checks: Checks) -> PersonData:
         raise invalid_from(exc) from None
 
 
-def _stored(row: dict[str, Any]) -> PersonRecord:
+def from_row(row: dict[str, Any]) -> PersonRecord:
     fields = {name: row[name] for name in PERSON_COLUMNS}
     # Stored data was validated on the way in; rebuild without re-running the checks.
     data = PersonData.model_validate(
@@ -108,39 +107,6 @@ def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None
             )
 
 
-def _write_version(
-    store: Store,
-    person_id: str,
-    version: int,
-    data: PersonData,
-    base_version: int | None,
-    now: str,
-    created: bool,
-) -> None:
-    values = data.model_dump(mode="json")
-    with store.write() as conn:
-        if created:
-            columns = ", ".join(PERSON_COLUMNS)
-            marks = ", ".join("?" for _ in PERSON_COLUMNS)
-            conn.execute(
-                f"INSERT INTO persons (id, version, {columns}, created_at, entry_date) "
-                f"VALUES (?, ?, {marks}, ?, ?)",
-                (person_id, version, *values.values(), now, now),
-            )
-        else:
-            assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
-            conn.execute(
-                f"UPDATE persons SET version = ?, {assignments}, entry_date = ? WHERE id = ?",
-                (version, *values.values(), now, person_id),
-            )
-        conn.execute(
-            "INSERT INTO person_versions (person_id, version, body, entry_date) "
-            "VALUES (?, ?, ?, ?)",
-            (person_id, version, json.dumps(values, ensure_ascii=False), now),
-        )
-        enqueue(conn, Entity.PERSON, person_id, version, base_version, now)
-
-
 def add_person(
     store: Store, profile: Profile, fields: dict[str, Any], checks: Checks
 ) -> PersonRecord:
@@ -150,7 +116,8 @@ def add_person(
     _check_in_profile(data, profile)
     _check_unique(store, data, None)
     person_id = str(uuid.uuid4())
-    _write_version(store, person_id, 1, data, None, utc_now(), created=True)
+    with store.write() as conn:
+        persons.insert_new(conn, [PersonVersion(person_id, 1, data)], utc_now(), CLI_SOURCE)
     return get_person(store, person_id)
 
 
@@ -169,15 +136,9 @@ def edit_person(
         return current, False
     _check_in_profile(data, profile)
     _check_unique(store, data, current.id)
-    _write_version(
-        store,
-        current.id,
-        current.version + 1,
-        data,
-        current.registry_version,
-        utc_now(),
-        created=False,
-    )
+    change = PersonVersion(current.id, current.version + 1, data, current.registry_version)
+    with store.write() as conn:
+        persons.update_existing(conn, [change], utc_now(), CLI_SOURCE)
     return get_person(store, current.id), True
 
 
@@ -185,7 +146,7 @@ def get_person(store: Store, person_id: str) -> PersonRecord:
     row = store.one("SELECT * FROM persons WHERE id = ?", (person_id,))
     if row is None:
         raise NotFound(f"no person with id {person_id}")
-    return _stored(row)
+    return from_row(row)
 
 
 def find_person(store: Store, ref: str) -> PersonRecord:
@@ -195,16 +156,16 @@ def find_person(store: Store, ref: str) -> PersonRecord:
         row = store.one("SELECT * FROM persons WHERE duf = ?", (ref,))
         if row is None:
             raise NotFound(f"no person with DUF number {ref}", hint="see: nir person list")
-        return _stored(row)
+        return from_row(row)
     if ref.isdigit() and len(ref) == 11:
         row = store.one("SELECT * FROM persons WHERE fnr = ?", (ref,))
         if row is None:
             raise NotFound("no person with that fødselsnummer", hint="see: nir person list")
-        return _stored(row)
-    return _stored(_by_id_prefix(store, "persons", ref, "person"))
+        return from_row(row)
+    return from_row(by_id_prefix(store, "persons", ref, "person"))
 
 
-def _by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any]:
+def by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any]:
     ref = ref.lower()
     if len(ref) < MIN_ID_PREFIX or any(c not in "0123456789abcdef-" for c in ref):
         raise NotFound(
@@ -243,4 +204,4 @@ def list_persons(
         params += [f"%{search}%", f"{search}%"]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     rows = store.query(f"SELECT * FROM persons {where} ORDER BY last_name, first_name", params)
-    return [_stored(row) for row in rows]
+    return [from_row(row) for row in rows]

@@ -1,13 +1,16 @@
 """Registrations in the local register: record, correct, withdraw and list them.
 
 Every change is a new version in `registration_versions` plus an outbox entry, written in one
-transaction; `registrations` holds the current version of each for queries.
+transaction; `registrations` holds the current version of each for queries. A person has at
+most one live registration per natural key (e.g. one `hours` per scheme and month): a second
+with other values is a correction, made with `nir registration edit`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +23,16 @@ from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import InvalidData
-from nir_cli.people import PersonRecord, _by_id_prefix, find_person, get_person
+from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
-from nir_cli.store.outbox import Entity, enqueue
-from nir_cli.validation import invalid_from
+from nir_cli.store import registrations as sql
+from nir_cli.store.registrations import ChangedMeanwhile, Version, details_json, natural_key
+from nir_cli.validation import FieldProblem, invalid_from
 
 MAX_REASON_LENGTH = 500
+# Stored rows were validated on the way in; reading them back must not judge them again
+# against today's date or the profile.
+STORED = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class RegistrationRecord:
     place: str | None
     created_at: str
     entry_date: str
+    source: str
     registry_date: str | None
     registry_version: int | None
 
@@ -55,6 +63,22 @@ class RegistrationRecord:
             accepted=self.registry_version == self.version,
             withdrawn=self.withdrawn,
             today=today,
+        )
+
+    def next_version(
+        self, registration: RegistrationBase, *, withdrawn: bool = False, reason: str | None = None
+    ) -> Version:
+        """The version that follows this one, building on what the registry holds."""
+        return Version(
+            id=self.id,
+            person_id=self.person_id,
+            version=self.version + 1,
+            registration=registration,
+            municipality=self.municipality,
+            place=self.place,
+            withdrawn=withdrawn,
+            withdrawn_reason=reason,
+            base_version=self.registry_version,
         )
 
     def row(self, today: dt.date) -> dict[str, Any]:
@@ -74,11 +98,13 @@ class RegistrationRecord:
             "details": reg.details(),
             "version": self.version,
             "entry_date": self.entry_date,
+            "source": self.source,
             "registry_date": self.registry_date,
         }
 
 
-def _validate(fields: dict[str, Any], checks: Checks) -> RegistrationBase:
+def validate(fields: dict[str, Any], checks: Checks) -> RegistrationBase:
+    """A registration of any kind from its fields, or InvalidData naming the options."""
     try:
         return parse_registration(fields, context=checks.as_context())
     except ValidationError as exc:
@@ -87,11 +113,16 @@ def _validate(fields: dict[str, Any], checks: Checks) -> RegistrationBase:
         raise InvalidData(f"kind: {exc}", field="kind") from None
 
 
-def _stored(row: dict[str, Any]) -> RegistrationRecord:
+def stored_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The model fields of a stored registration row."""
     fields = {"kind": row["kind"], "fact_date": row["fact_date"], **json.loads(row["details"])}
     if row["scheme"] is not None and "scheme" in model_for(Kind(row["kind"])).model_fields:
         fields["scheme"] = row["scheme"]
-    registration = parse_registration(fields, context=Checks(today=dt.date.max).as_context())
+    return fields
+
+
+def from_row(row: dict[str, Any]) -> RegistrationRecord:
+    registration = parse_registration(stored_fields(row), context=STORED)
     return RegistrationRecord(
         id=row["id"],
         person_id=row["person_id"],
@@ -103,56 +134,58 @@ def _stored(row: dict[str, Any]) -> RegistrationRecord:
         place=row["place"],
         created_at=row["created_at"],
         entry_date=row["entry_date"],
+        source=row["source"],
         registry_date=row["registry_date"],
         registry_version=row["registry_version"],
     )
 
 
-def _check_against_person(
-    reg: RegistrationBase, person: PersonRecord, store: Store, exclude_id: str | None = None
+def check_against_person(
+    reg: RegistrationBase,
+    person_id: str,
+    birth_date: dt.date,
+    store: Store,
+    exclude_id: str | None = None,
 ) -> None:
-    """Checks that need the person and their other registrations."""
-    if reg.fact_date < person.data.birth_date:
+    """Checks that need the person and their other registrations (raises FieldProblem)."""
+    if reg.fact_date < birth_date:
         raise InvalidData(
             "--date: the fact date is before the person's birth date", field="fact_date"
         )
     scheme = reg.scheme_value
-    if reg.kind in (Kind.START, Kind.END) and scheme is not None:
-        other_kind = Kind.END if reg.kind is Kind.START else Kind.START
-        others = store.query(
-            "SELECT id, fact_date FROM registrations WHERE person_id = ? AND kind = ? "
-            "AND scheme = ? AND withdrawn = 0 AND id IS NOT ?",
-            (person.id, other_kind.value, scheme.value, exclude_id),
+    if reg.kind not in (Kind.START, Kind.END) or scheme is None:
+        return
+    other_kind = Kind.END if reg.kind is Kind.START else Kind.START
+    for other in store.query(
+        "SELECT id, fact_date FROM registrations WHERE person_id = ? AND kind = ? "
+        "AND scheme = ? AND withdrawn = 0 AND id IS NOT ?",
+        (person_id, other_kind.value, scheme.value, exclude_id),
+    ):
+        other_date = dt.date.fromisoformat(other["fact_date"])
+        start, end = (
+            (other_date, reg.fact_date) if reg.kind is Kind.END else (reg.fact_date, other_date)
         )
-        for other in others:
-            other_date = dt.date.fromisoformat(other["fact_date"])
-            if reg.kind is Kind.END and reg.fact_date < other_date:
-                raise InvalidData(
-                    f"--date: the end ({reg.fact_date}) is before the {scheme.value} start "
-                    f"({other_date}, {other['id'][:8]})",
-                    field="fact_date",
-                )
+        if end < start:
+            raise InvalidData(
+                f"--date: the {scheme.value} end ({end}) would be before its start ({start}, "
+                f"registration {other['id'][:8]})",
+                field="fact_date",
+            )
 
 
-def _columns(reg: RegistrationBase) -> tuple[str, str | None, str, str, str]:
-    scheme = reg.scheme_value
+def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:
+    """Equal in everything a registration says (fact date, scheme and the kind's fields)."""
     return (
-        reg.kind.value,
-        scheme.value if scheme else None,
-        reg.fact_date.isoformat(),
-        two_month_deadline(reg.fact_date).isoformat(),
-        json.dumps(reg.details(), ensure_ascii=False, sort_keys=True),
+        reg.kind is current.registration.kind
+        and reg.fact_date == current.registration.fact_date
+        and reg.scheme_value == current.registration.scheme_value
+        and details_json(reg) == details_json(current.registration)
     )
 
 
-def _same_registration(store: Store, person_id: str, reg: RegistrationBase) -> str | None:
-    kind, scheme, fact_date, _, details = _columns(reg)
-    row = store.one(
-        "SELECT id FROM registrations WHERE person_id = ? AND kind = ? AND scheme IS ? "
-        "AND fact_date = ? AND details = ? AND withdrawn = 0",
-        (person_id, kind, scheme, fact_date, details),
-    )
-    return row["id"] if row else None
+def live_by_key(store: Store, key: str) -> RegistrationRecord | None:
+    row = store.one("SELECT * FROM registrations WHERE natural_key = ? AND withdrawn = 0", (key,))
+    return from_row(row) if row else None
 
 
 def record(
@@ -160,92 +193,50 @@ def record(
 ) -> tuple[RegistrationRecord, bool]:
     """Record a registration for a person; returns it and whether it was new.
 
-    Recording the very same registration twice changes nothing (imports and retries rely on it).
+    The very same registration again changes nothing (scripts and imports rely on that); the
+    same registration with other values is refused with the command that corrects it.
     """
     person = find_person(store, person_ref)
-    reg = _validate(fields, checks)
-    _check_against_person(reg, person, store)
-    existing = _same_registration(store, person.id, reg)
+    reg = validate(fields, checks)
+    try:
+        check_against_person(reg, person.id, person.data.birth_date, store)
+    except FieldProblem as problem:
+        raise problem.as_invalid() from None
+    key = natural_key(person.id, reg)
+    existing = live_by_key(store, key)
     if existing is not None:
-        return get_registration(store, existing), False
-    registration_id = str(uuid.uuid4())
-    now = utc_now()
-    kind, scheme, fact_date, deadline, details = _columns(reg)
-    place = person.data.place or profile.place
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, details, "
-            "version, municipality, place, created_at, entry_date) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-            (
-                registration_id,
-                person.id,
-                kind,
-                scheme,
-                fact_date,
-                deadline,
-                details,
-                person.data.municipality,
-                place,
-                now,
-                now,
-            ),
+        if same_as_stored(existing, reg):
+            return existing, False
+        raise InvalidData(
+            f"{reg.describe_key()} is already registered ({existing.id[:8]}) with other values",
+            hint=f"to correct it: nir registration edit {existing.id[:8]} --set FIELD=VALUE",
         )
-        _insert_version(conn, registration_id, 1, reg, False, None, now)
-        enqueue(conn, Entity.REGISTRATION, registration_id, 1, None, now)
-    return get_registration(store, registration_id), True
-
-
-def _insert_version(
-    conn: Any,
-    registration_id: str,
-    version: int,
-    reg: RegistrationBase,
-    withdrawn: bool,
-    reason: str | None,
-    now: str,
-) -> None:
-    kind, scheme, fact_date, _, details = _columns(reg)
-    conn.execute(
-        "INSERT INTO registration_versions (registration_id, version, kind, scheme, fact_date, "
-        "details, withdrawn, withdrawn_reason, entry_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (registration_id, version, kind, scheme, fact_date, details, int(withdrawn), reason, now),
+    new = Version(
+        id=str(uuid.uuid4()),
+        person_id=person.id,
+        version=1,
+        registration=reg,
+        municipality=person.data.municipality,
+        place=person.data.place or profile.place,
     )
-
-
-def _new_version(
-    store: Store,
-    current: RegistrationRecord,
-    reg: RegistrationBase,
-    withdrawn: bool,
-    reason: str | None,
-) -> RegistrationRecord:
-    version = current.version + 1
-    now = utc_now()
-    _, scheme, fact_date, deadline, details = _columns(reg)
     with store.write() as conn:
-        updated = conn.execute(
-            "UPDATE registrations SET version = ?, scheme = ?, fact_date = ?, deadline = ?, "
-            "details = ?, withdrawn = ?, withdrawn_reason = ?, entry_date = ? "
-            "WHERE id = ? AND version = ?",
-            (
-                version,
-                scheme,
-                fact_date,
-                deadline,
-                details,
-                int(withdrawn),
-                reason,
-                now,
-                current.id,
-                current.version,
-            ),
-        ).rowcount
-        if updated != 1:
-            raise InvalidData("the registration changed meanwhile; look at it again and retry")
-        _insert_version(conn, current.id, version, reg, withdrawn, reason, now)
-        enqueue(conn, Entity.REGISTRATION, current.id, version, current.registry_version, now)
-    return get_registration(store, current.id)
+        sql.insert_new(conn, [new], utc_now(), CLI_SOURCE)
+    return get_registration(store, new.id), True
+
+
+def _write_version(store: Store, version: Version) -> RegistrationRecord:
+    try:
+        with store.write() as conn:
+            sql.update_existing(conn, [version], utc_now(), CLI_SOURCE)
+    except ChangedMeanwhile:
+        raise InvalidData(
+            "the registration changed meanwhile; look at it again and retry"
+        ) from None
+    except sqlite3.IntegrityError:
+        raise InvalidData(
+            f"another live {version.registration.describe_key()} exists for this person"
+        ) from None
+    return get_registration(store, version.id)
 
 
 def edit_registration(
@@ -255,17 +246,21 @@ def edit_registration(
     current = find_registration(store, ref)
     if current.withdrawn:
         raise InvalidData(f"registration {current.id[:8]} is withdrawn; register it anew instead")
-    unknown = set(changes) - set(type(current.registration).model_fields) - {"fact_date"}
-    unknown.discard("kind")
+    model = type(current.registration)
+    unknown = set(changes) - set(model.model_fields) - {"kind"}
     if unknown:
         names = ", ".join(sorted(unknown))
         raise InvalidData(f"{current.registration.kind.value} has no field {names}")
-    body = current.registration.model_dump(mode="json")
-    reg = _validate({**body, **changes, "kind": current.registration.kind}, checks)
-    if reg == current.registration:
+    body = current.registration.model_dump(mode="json", exclude_none=True)
+    reg = validate({**body, **changes, "kind": current.registration.kind}, checks)
+    if same_as_stored(current, reg):
         return current, False
-    _check_against_person(reg, get_person(store, current.person_id), store, exclude_id=current.id)
-    return _new_version(store, current, reg, False, None), True
+    person = get_person(store, current.person_id)
+    try:
+        check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
+    except FieldProblem as problem:
+        raise problem.as_invalid() from None
+    return _write_version(store, current.next_version(reg)), True
 
 
 def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRecord:
@@ -278,7 +273,8 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
     current = find_registration(store, ref)
     if current.withdrawn:
         raise InvalidData(f"registration {current.id[:8]} is already withdrawn")
-    return _new_version(store, current, current.registration, True, reason)
+    version = current.next_version(current.registration, withdrawn=True, reason=reason)
+    return _write_version(store, version)
 
 
 def get_registration(store: Store, registration_id: str) -> RegistrationRecord:
@@ -287,7 +283,7 @@ def get_registration(store: Store, registration_id: str) -> RegistrationRecord:
 
 def find_registration(store: Store, ref: str) -> RegistrationRecord:
     """A registration by id or unique id prefix."""
-    return _stored(_by_id_prefix(store, "registrations", ref.strip(), "registration"))
+    return from_row(by_id_prefix(store, "registrations", ref.strip(), "registration"))
 
 
 def history(store: Store, person_ref: str) -> tuple[PersonRecord, list[RegistrationRecord]]:
@@ -297,15 +293,15 @@ def history(store: Store, person_ref: str) -> tuple[PersonRecord, list[Registrat
         "SELECT * FROM registrations WHERE person_id = ? ORDER BY fact_date, created_at",
         (person.id,),
     )
-    return person, [_stored(row) for row in rows]
+    return person, [from_row(row) for row in rows]
 
 
 def versions(store: Store, ref: str) -> list[dict[str, Any]]:
     """Every version of one registration, oldest first."""
     current = find_registration(store, ref)
     rows = store.query(
-        "SELECT version, kind, scheme, fact_date, details, withdrawn, withdrawn_reason, entry_date "
-        "FROM registration_versions WHERE registration_id = ? ORDER BY version",
+        "SELECT version, kind, scheme, fact_date, details, withdrawn, withdrawn_reason, "
+        "entry_date, source FROM registration_versions WHERE registration_id = ? ORDER BY version",
         (current.id,),
     )
     for row in rows:

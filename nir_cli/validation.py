@@ -10,6 +10,19 @@ from nir_cli.domain.model import problems
 from nir_cli.errors import InvalidData
 
 
+class FieldProblem(ValueError):
+    """A check beyond one model failed for one field: the command layer names the option,
+    the importer the column."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    def as_invalid(self) -> InvalidData:
+        return InvalidData(f"{option_name(self.field)}: {self.message}", field=self.field)
+
+
 def option_name(field: str) -> str:
     """The command-line option of a model field."""
     return "--date" if field == "fact_date" else "--" + field.replace("_", "-")

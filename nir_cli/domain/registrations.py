@@ -47,6 +47,8 @@ class RegistrationBase(DomainModel):
     schemes: ClassVar[frozenset[Scheme]] = ALL_SCHEMES
     # A kind whose scheme is implied rather than chosen.
     implied_scheme: ClassVar[Scheme | None] = None
+    # What makes two registrations of this kind for one person the same registration.
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme", "fact_date")
 
     @field_validator("fact_date")
     @classmethod
@@ -66,6 +68,20 @@ class RegistrationBase(DomainModel):
     @property
     def scheme_value(self) -> Scheme | None:
         return getattr(self, "scheme", None) or self.implied_scheme
+
+    def natural_key(self) -> str:
+        """`kind|value|...` over `key_fields`: one live registration per person and key."""
+        values = []
+        for name in self.key_fields:
+            value = self.scheme_value if name == "scheme" else getattr(self, name)
+            values.append("" if value is None else str(getattr(value, "value", value)))
+        return "|".join([self.kind.value, *values])
+
+    def describe_key(self) -> str:
+        """The key in words, for messages: `hours for scheme=training period=2026-01`."""
+        parts = self.natural_key().split("|")
+        pairs = " ".join(f"{n}={v}" for n, v in zip(self.key_fields, parts[1:], strict=True) if v)
+        return f"{self.kind.value} for {pairs}"
 
     def details(self) -> dict[str, Any]:
         """The kind's own fields, without kind, fact date and scheme, as JSON values."""
@@ -123,6 +139,7 @@ class DecisionRegistration(RegistrationBase):
 
 class Exemption(RegistrationBase):
     kind: Literal[Kind.EXEMPTION] = Kind.EXEMPTION
+    key_fields: ClassVar[tuple[str, ...]] = ("exemption_from", "test", "fact_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
     exemption_from: ExemptionFrom = Field(description="training or tests")
@@ -178,6 +195,7 @@ class End(RegistrationBase):
 
 class HoursRegistration(PeriodMixin, RegistrationBase):
     kind: Literal[Kind.HOURS] = Kind.HOURS
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme", "period")
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.TRAINING, Scheme.ASYLUM})
     scheme: Scheme = Field(Scheme.TRAINING, description="training or asylum")
     norwegian_hours: Hours = Field(0.0, description="hours of Norwegian in the period")
@@ -193,6 +211,7 @@ class HoursRegistration(PeriodMixin, RegistrationBase):
 
 class ProgrammeContent(PeriodMixin, RegistrationBase):
     kind: Literal[Kind.PROGRAMME_CONTENT] = Kind.PROGRAMME_CONTENT
+    key_fields: ClassVar[tuple[str, ...]] = ("period", "element")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
     element: ProgrammeElement = Field(description="programme element")
@@ -206,6 +225,7 @@ class ProgrammeContent(PeriodMixin, RegistrationBase):
 
 class Absence(PeriodMixin, RegistrationBase):
     kind: Literal[Kind.ABSENCE] = Kind.ABSENCE
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme", "period")
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
     scheme: Scheme = Field(Scheme.PROGRAMME, description="programme or training")
     valid_hours: Hours = Field(0.0, description="valid (gyldig) absence hours")
@@ -235,6 +255,7 @@ class Goal(RegistrationBase):
 
 class Education(RegistrationBase):
     kind: Literal[Kind.EDUCATION] = Kind.EDUCATION
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     upper_secondary: YesNo = Field(
         description="has completed upper secondary education (sets the 18-month window)"
@@ -243,6 +264,7 @@ class Education(RegistrationBase):
 
 class TestSignup(RegistrationBase):
     kind: Literal[Kind.TEST_SIGNUP] = Kind.TEST_SIGNUP
+    key_fields: ClassVar[tuple[str, ...]] = ("test", "test_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
     test_date: Date = Field(description="date of the test (may be in the future)")
@@ -256,6 +278,7 @@ class TestSignup(RegistrationBase):
 
 class TestResult(RegistrationBase):
     kind: Literal[Kind.TEST_RESULT] = Kind.TEST_RESULT
+    key_fields: ClassVar[tuple[str, ...]] = ("test", "fact_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
     reading: Level | None = Field(None, description="Norskprøven reading level")
@@ -282,6 +305,7 @@ class TestResult(RegistrationBase):
 
 class Reservation(RegistrationBase):
     kind: Literal[Kind.RESERVATION] = Kind.RESERVATION
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     reserved: YesNo = Field(True, description="reserves against research use (no to lift it)")
 

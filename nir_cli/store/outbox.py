@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -11,22 +12,27 @@ class Entity(StrEnum):
     REGISTRATION = "registration"
 
 
-def enqueue(
+def enqueue_many(
     conn: sqlite3.Connection,
     entity: Entity,
-    entity_id: str,
-    version: int,
-    base_version: int | None,
+    items: Sequence[tuple[str, int, int | None]],
     now: str,
+    *,
+    supersede: bool,
 ) -> None:
-    """Queue one version for the registry; older pending versions of it are superseded."""
-    conn.execute(
-        "UPDATE outbox SET state = 'superseded' "
-        "WHERE entity = ? AND entity_id = ? AND state = 'pending'",
-        (entity.value, entity_id),
-    )
-    conn.execute(
+    """Queue (id, version, base_version) items for the registry.
+
+    With `supersede`, older pending rows of the same records are marked superseded: only the
+    newest version needs sending, and the version tables keep the history.
+    """
+    if supersede:
+        conn.executemany(
+            "UPDATE outbox SET state = 'superseded' "
+            "WHERE entity = ? AND entity_id = ? AND state = 'pending'",
+            [(entity.value, entity_id) for entity_id, _, _ in items],
+        )
+    conn.executemany(
         "INSERT INTO outbox (entity, entity_id, version, base_version, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (entity.value, entity_id, version, base_version, now),
+        [(entity.value, entity_id, version, base, now) for entity_id, version, base in items],
     )

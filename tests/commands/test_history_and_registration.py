@@ -101,7 +101,7 @@ def test_correcting_a_date_past_a_start_is_checked(person: CliFn) -> None:
     end_id = register(person, "end", TEST_DUF, "--date", "2026-03-01", "--scheme", "training")
     result = person("registration", "edit", end_id, "--date", "2025-09-01")
     assert result.exit_code == 65
-    assert "before the training start" in result.stderr
+    assert "training end (2025-09-01) would be before its start" in result.stderr
 
 
 def test_unknown_registration_id(person: CliFn) -> None:

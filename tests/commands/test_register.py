@@ -130,7 +130,7 @@ def test_an_end_before_the_start_is_refused(person: CliFn, store_file: Path) -> 
     before = snapshot(store_file)
     result = person("register", "end", TEST_DUF, "--date", "2025-09-01", "--scheme", "training")
     assert result.exit_code == 65
-    assert "before the training start" in result.stderr
+    assert "training end (2025-09-01) would be before its start" in result.stderr
     assert snapshot(store_file) == before
 
 

@@ -18,6 +18,7 @@ CREATE TABLE persons (
     place                        TEXT,
     created_at                   TEXT NOT NULL,         -- entry date of version 1 (UTC)
     entry_date                   TEXT NOT NULL,         -- entry date of this version (UTC)
+    source                       TEXT NOT NULL,         -- 'cli' or 'import:<id>' of this version
     registry_date                TEXT,                  -- when the registry accepted registry_version
     registry_version             INTEGER                -- the version the registry holds
 ) STRICT;
@@ -30,6 +31,7 @@ CREATE TABLE person_versions (
     version     INTEGER NOT NULL,
     body        TEXT NOT NULL,                          -- JSON of the person as of this version
     entry_date  TEXT NOT NULL,
+    source      TEXT NOT NULL,
     PRIMARY KEY (person_id, version)
 ) STRICT;
 
@@ -40,6 +42,7 @@ CREATE TABLE registrations (
     scheme           TEXT,
     fact_date        TEXT NOT NULL,
     deadline         TEXT NOT NULL,                     -- two_month_deadline(fact_date), for indexes
+    natural_key      TEXT NOT NULL,                     -- person id | kind | key fields
     details          TEXT NOT NULL,                     -- JSON of the kind's own fields
     version          INTEGER NOT NULL,
     withdrawn        INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
@@ -48,9 +51,12 @@ CREATE TABLE registrations (
     place            TEXT,
     created_at       TEXT NOT NULL,
     entry_date       TEXT NOT NULL,
+    source           TEXT NOT NULL,
     registry_date    TEXT,
     registry_version INTEGER
 ) STRICT;
+-- One live registration per person and natural key: a second one is a correction, not a copy.
+CREATE UNIQUE INDEX registrations_natural_key ON registrations (natural_key) WHERE withdrawn = 0;
 CREATE INDEX registrations_person ON registrations (person_id, kind, fact_date);
 CREATE INDEX registrations_deadline ON registrations (deadline);
 CREATE INDEX registrations_municipality ON registrations (municipality, place);
@@ -65,6 +71,7 @@ CREATE TABLE registration_versions (
     withdrawn        INTEGER NOT NULL,
     withdrawn_reason TEXT,
     entry_date       TEXT NOT NULL,
+    source           TEXT NOT NULL,
     PRIMARY KEY (registration_id, version)
 ) STRICT;
 

@@ -1,0 +1,77 @@
+"""SQL for persons: new persons and new versions, with their outbox rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nir_cli.domain.person import PersonData
+from nir_cli.store.outbox import Entity, enqueue_many
+
+PERSON_COLUMNS = tuple(PersonData.model_fields)
+
+
+@dataclass(frozen=True)
+class PersonVersion:
+    id: str
+    version: int
+    data: PersonData
+    base_version: int | None = None
+
+
+def insert_new(
+    conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
+) -> None:
+    columns = ", ".join(PERSON_COLUMNS)
+    marks = ", ".join("?" for _ in PERSON_COLUMNS)
+    conn.executemany(
+        f"INSERT INTO persons (id, version, {columns}, created_at, entry_date, source) "
+        f"VALUES (?, ?, {marks}, ?, ?, ?)",
+        [
+            (p.id, p.version, *p.data.model_dump(mode="json").values(), now, now, source)
+            for p in items
+        ],
+    )
+    _insert_versions(conn, items, now, source)
+    enqueue_many(
+        conn,
+        Entity.PERSON,
+        [(p.id, p.version, p.base_version) for p in items],
+        now,
+        supersede=False,
+    )
+
+
+def update_existing(
+    conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
+) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
+    conn.executemany(
+        f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ? WHERE id = ?",
+        [(p.version, *p.data.model_dump(mode="json").values(), now, source, p.id) for p in items],
+    )
+    _insert_versions(conn, items, now, source)
+    enqueue_many(
+        conn, Entity.PERSON, [(p.id, p.version, p.base_version) for p in items], now, supersede=True
+    )
+
+
+def _insert_versions(
+    conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
+) -> None:
+    conn.executemany(
+        "INSERT INTO person_versions (person_id, version, body, entry_date, source) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                p.id,
+                p.version,
+                json.dumps(p.data.model_dump(mode="json"), ensure_ascii=False),
+                now,
+                source,
+            )
+            for p in items
+        ],
+    )

@@ -1,0 +1,171 @@
+"""SQL for registrations: new registrations and new versions, one row or many at a time.
+
+Each call writes the current row, the version row and the outbox row for every item; the caller
+holds the transaction (`Store.write()`), so a change and its outbox entry commit together.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nir_cli.domain.deadlines import two_month_deadline
+from nir_cli.domain.registrations import RegistrationBase
+from nir_cli.store.outbox import Entity, enqueue_many
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a registration to write."""
+
+    id: str
+    person_id: str
+    version: int
+    registration: RegistrationBase
+    municipality: str
+    place: str | None
+    withdrawn: bool = False
+    withdrawn_reason: str | None = None
+    base_version: int | None = None  # the registry version this one builds on
+
+    @property
+    def natural_key(self) -> str:
+        return natural_key(self.person_id, self.registration)
+
+
+def natural_key(person_id: str, registration: RegistrationBase) -> str:
+    return f"{person_id}|{registration.natural_key()}"
+
+
+def details_json(registration: RegistrationBase) -> str:
+    return json.dumps(registration.details(), ensure_ascii=False, sort_keys=True)
+
+
+def _values(v: Version) -> tuple[str, str | None, str, str, str]:
+    reg = v.registration
+    scheme = reg.scheme_value
+    return (
+        reg.kind.value,
+        scheme.value if scheme else None,
+        reg.fact_date.isoformat(),
+        two_month_deadline(reg.fact_date).isoformat(),
+        details_json(reg),
+    )
+
+
+def _version_rows(items: Sequence[Version], now: str, source: str) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for v in items:
+        kind, scheme, fact_date, _, details = _values(v)
+        rows.append(
+            (
+                v.id,
+                v.version,
+                kind,
+                scheme,
+                fact_date,
+                details,
+                int(v.withdrawn),
+                v.withdrawn_reason,
+                now,
+                source,
+            )
+        )
+    return rows
+
+
+def _insert_versions(
+    conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str
+) -> None:
+    conn.executemany(
+        "INSERT INTO registration_versions (registration_id, version, kind, scheme, fact_date, "
+        "details, withdrawn, withdrawn_reason, entry_date, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _version_rows(items, now, source),
+    )
+
+
+def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str) -> None:
+    """New registrations (version 1) with their version and outbox rows."""
+    rows = []
+    for v in items:
+        kind, scheme, fact_date, deadline, details = _values(v)
+        rows.append(
+            (
+                v.id,
+                v.person_id,
+                kind,
+                scheme,
+                fact_date,
+                deadline,
+                v.natural_key,
+                details,
+                v.version,
+                v.municipality,
+                v.place,
+                now,
+                now,
+                source,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, natural_key, "
+        "details, version, municipality, place, created_at, entry_date, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    _insert_versions(conn, items, now, source)
+    enqueue_many(
+        conn,
+        Entity.REGISTRATION,
+        [(v.id, v.version, v.base_version) for v in items],
+        now,
+        supersede=False,
+    )
+
+
+class ChangedMeanwhile(Exception):
+    """Another writer made a newer version first (optimistic check on the version number)."""
+
+
+def update_existing(
+    conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str
+) -> None:
+    """New versions of existing registrations; each item's version is the current one + 1."""
+    rows = []
+    for v in items:
+        _, scheme, fact_date, deadline, details = _values(v)
+        rows.append(
+            (
+                v.version,
+                scheme,
+                fact_date,
+                deadline,
+                v.natural_key,
+                details,
+                int(v.withdrawn),
+                v.withdrawn_reason,
+                now,
+                source,
+                v.id,
+                v.version - 1,
+            )
+        )
+    changed = conn.executemany(
+        "UPDATE registrations SET version = ?, scheme = ?, fact_date = ?, deadline = ?, "
+        "natural_key = ?, details = ?, withdrawn = ?, withdrawn_reason = ?, entry_date = ?, "
+        "source = ? WHERE id = ? AND version = ?",
+        rows,
+    ).rowcount
+    if changed != len(items):
+        raise ChangedMeanwhile()
+    _insert_versions(conn, items, now, source)
+    enqueue_many(
+        conn,
+        Entity.REGISTRATION,
+        [(v.id, v.version, v.base_version) for v in items],
+        now,
+        supersede=True,
+    )
