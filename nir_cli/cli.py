@@ -23,6 +23,8 @@ COMMANDS = {
     "registration": "registration",
     "municipalities": "municipalities",
     "completion": "completion",
+    "import": "transfer",
+    "export": "transfer",
 }
 
 
@@ -51,7 +53,8 @@ class NirGroup(click.Group):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
-        command = getattr(import_module(f"nir_cli.commands.{module}"), cmd_name)
+        attr = cmd_name + "_" if cmd_name == "import" else cmd_name
+        command = getattr(import_module(f"nir_cli.commands.{module}"), attr)
         assert isinstance(command, click.Command)
         return command
 

@@ -26,3 +26,9 @@ CHAPTER_6A_IN_FORCE = dt.date(2022, 3, 11)  # first collective-protection permit
 HOURS_600_FROM = dt.date(2012, 1, 1)
 DUTY_55_67_FROM = dt.date(2017, 1, 1)
 TRAINING_OFFER_FROM_POPULATION_REGISTRATION = dt.date(2016, 1, 1)
+
+# CSV import: rows handled per chunk (one query per chunk for persons and existing rows),
+# problems listed before "and N more", and validation results remembered for repeated rows.
+IMPORT_CHUNK_ROWS = 2_000
+IMPORT_MAX_LISTED_PROBLEMS = 50
+IMPORT_VALIDATION_CACHE = 8_192

@@ -1,0 +1,198 @@
+"""nir import FILE and nir export: CSV in, CSV or JSON out."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import emit_one, pass_app, say, warn
+
+
+@click.command(name="import")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--kind",
+    metavar="persons|registrations|KIND",
+    help="What the file holds (detected from the header when left out).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and count what would change; write nothing."
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid rows; write the invalid ones to the rejects file.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rejects file for --skip-invalid [default: FILE.rejects.csv].",
+)
+@click.option("--encoding", metavar="NAME", help="Force an encoding (default: UTF-8, else cp1252).")
+@click.option("--delimiter", metavar="CHAR", help="Force the delimiter: ';', ',' or tab.")
+@click.option("--ignore-unknown-columns", is_flag=True, help="Skip columns nir does not know.")
+@click.option(
+    "--accept-unchecked-duf",
+    is_flag=True,
+    help="Accept DUF numbers whose check digits do not match.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Summary format.",
+)
+@pass_app
+def import_(
+    app: App,
+    /,
+    file: str,
+    kind: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    encoding: str | None,
+    delimiter: str | None,
+    ignore_unknown_columns: bool,
+    accept_unchecked_duf: bool,
+    fmt: str,
+) -> None:
+    """Import persons or registrations from a CSV file (- reads stdin).
+
+    All or nothing: one invalid row and nothing is written (exit 65), with every problem listed
+    as FILE:LINE: column COLUMN: message. Importing the same file again changes nothing. See
+    docs/import.md for the columns, in Norwegian or English.
+
+    \b
+    Example:
+      nir import deltakere.csv
+      nir import timer-januar.csv --kind hours --dry-run
+      nir import registreringer.csv --skip-invalid --rejects avvist.csv
+      nir export registrations | nir import --dry-run -
+    """
+    from nir_cli.importer.engine import ImportOptions, import_file
+
+    options = ImportOptions(
+        kind=kind,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        encoding=encoding,
+        delimiter=delimiter,
+        ignore_unknown_columns=ignore_unknown_columns,
+    )
+    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
+    with _progress(app) as progress:
+        summary = import_file(app.store, app.profile, file, options, checks, progress)
+    for problem in summary.problems:
+        warn(problem)
+    if summary.problem_count > len(summary.problems):
+        warn(f"... and {summary.problem_count - len(summary.problems)} more problems")
+    if summary.rejects_file:
+        say(app, f"{summary.rejected} rejected rows written to {summary.rejects_file}")
+    if fmt == "json":
+        emit_one(summary.as_dict(), "json")
+    else:
+        prefix = "dry run, nothing written: would be " if dry_run else ""
+        click.echo(f"{summary.file}: {summary.rows} {summary.kind} rows: {prefix}{summary.line()}")
+
+
+@contextmanager
+def _progress(app: App) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal and not --quiet; nothing otherwise."""
+    if not sys.stderr.isatty() or app.quiet:
+        yield None
+        return
+    done = 0
+    with click.progressbar(length=1, label="importing", file=sys.stderr) as bar:
+
+        def update(position: int, size: int) -> None:
+            nonlocal done
+            bar.length = max(size, 1)
+            bar.update(position - done)
+            done = position
+
+        yield update
+
+
+@click.command()
+@click.argument("what", type=click.Choice(["persons", "registrations"]))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--excel", is_flag=True, help="For Norwegian Excel: ';' delimiter, decimal commas and a BOM."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (mode 0600) instead of stdout.",
+)
+@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@click.option("--place", metavar="NAME", help="Only this place.")
+@pass_app
+def export(
+    app: App,
+    /,
+    what: str,
+    fmt: str,
+    excel: bool,
+    output: Path | None,
+    municipality: str | None,
+    place: str | None,
+) -> None:
+    """Export persons or registrations as CSV or JSON, with the columns nir import reads.
+
+    Exports are for systems: personal numbers are included unmasked, so treat the file with
+    care. Withdrawn registrations are left out.
+
+    \b
+    Example:
+      nir export persons --excel -o deltakere.csv
+      nir export registrations --format json > registreringer.json
+    """
+    from nir_cli import exporter
+    from nir_cli.importer.columns import FileKind
+
+    kind = FileKind(what)
+    records = exporter.rows(app.store, kind, municipality=municipality, place=place)
+    with _output(output, excel) as handle:
+        if fmt == "json":
+            count = exporter.write_json(handle, records)
+        else:
+            count = exporter.write_csv(handle, kind, records, excel=excel)
+    say(app, f"Exported {count} {what}" + (f" to {output}" if output else "") + ".")
+
+
+@contextmanager
+def _output(path: Path | None, excel: bool) -> Iterator[TextIO]:
+    """The export's destination: a new 0600 file, or stdout; with a BOM for Excel."""
+    encoding = "utf-8-sig" if excel else "utf-8"
+    if path is None:
+        # UTF-8 whatever the locale (cron often runs with LANG=C).
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        yield handle

@@ -1,0 +1,238 @@
+"""The import loop: one write transaction, chunked rows, all problems, a rejects file.
+
+All-or-nothing by default: any invalid row rolls the whole transaction back. With
+`skip_invalid` the valid rows commit and the invalid ones go, unchanged plus an `error`
+column, to the rejects file. A dry run does everything and rolls back, so its counts are exact.
+A process killed mid-import leaves an uncommitted transaction, which SQLite discards.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from nir_cli.config import Profile
+from nir_cli.domain.model import Checks
+from nir_cli.errors import InvalidData, UsageError
+from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
+from nir_cli.importer.reading import open_source, read_csv
+from nir_cli.settings import IMPORT_CHUNK_ROWS, IMPORT_MAX_LISTED_PROBLEMS
+from nir_cli.store import Store
+
+
+@dataclass
+class ImportOptions:
+    kind: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    rejects: Path | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignore_unknown_columns: bool = False
+
+
+@dataclass
+class ImportSummary:
+    file: str
+    kind: str = ""
+    rows: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    dry_run: bool = False
+    rejects_file: str | None = None
+    problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
+        if self.rejected:
+            text += f", {self.rejected} rejected"
+        return text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its physical line number, its cells, and its non-blank values by field."""
+
+    line: int
+    cells: list[str]
+    values: dict[str, str]
+
+
+class Sink(Protocol):
+    """What a kind-specific importer reports to the loop."""
+
+    summary: ImportSummary
+
+    def reject(self, row: Row, column: str | None, message: str) -> None: ...
+
+
+class ChunkImporter(Protocol):
+    def process(self, rows: list[Row]) -> None: ...
+
+
+class Run:
+    """The bookkeeping of one import: counts, problems and the rejects file."""
+
+    def __init__(self, summary: ImportSummary, columns: Columns, rejects: _Rejects | None) -> None:
+        self.summary = summary
+        self.columns = columns
+        self.rejects = rejects
+        self.rejected_lines: set[int] = set()
+        self.listed: list[tuple[int, str]] = []
+
+    def reject(self, row: Row, column: str | None, message: str) -> None:
+        header = self.columns.header_of(column) if column else None
+        where = f"column {header}: " if header else ""
+        self.summary.problem_count += 1
+        if len(self.listed) < IMPORT_MAX_LISTED_PROBLEMS:
+            self.listed.append((row.line, f"{self.summary.file}:{row.line}: {where}{message}"))
+            self.summary.problems = [text for _, text in sorted(self.listed)]
+        if row.line not in self.rejected_lines:
+            self.rejected_lines.add(row.line)
+            self.summary.rejected += 1
+            if self.rejects is not None:
+                self.rejects.writerow([*row.cells, f"{where}{message}"])
+
+
+def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
+    width = len(run.columns.fields)
+    for line, cells in numbered:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines and rows of empty cells: Excel leaves them behind
+        run.summary.rows += 1
+        row = Row(line, cells, {})
+        if len(cells) != width:
+            run.reject(row, None, f"{len(cells)} fields, but the header has {width}")
+            continue
+        for name, cell in zip(run.columns.fields, cells, strict=True):
+            if name is not None:
+                text = cell.strip()
+                if text:
+                    row.values[name] = text
+        yield row
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def import_file(
+    store: Store,
+    profile: Profile,
+    name: str,
+    options: ImportOptions,
+    checks: Checks,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Import persons or registrations from a CSV file (`-` for stdin); see the module doc."""
+    if options.skip_invalid and options.rejects is None and name == "-":
+        raise UsageError("--skip-invalid with stdin needs --rejects FILE")
+    summary = ImportSummary(file=name if name != "-" else "<stdin>", dry_run=options.dry_run)
+    source_tag = f"import:{uuid.uuid4()}"
+    with (
+        open_source(name, store.path.parent) as source,
+        read_csv(source, encoding=options.encoding, delimiter=options.delimiter) as csv_file,
+    ):
+        file_kind, single_kind = detect_kind(csv_file.header, options.kind)
+        columns = map_columns(
+            csv_file.header, file_kind, single_kind, summary.file, options.ignore_unknown_columns
+        )
+        summary.kind = single_kind.value if single_kind else file_kind.value
+        rejects_path = None
+        if options.skip_invalid and not options.dry_run:
+            rejects_path = options.rejects or Path(f"{name}.rejects.csv")
+        with _rejects_file(rejects_path, csv_file.header, csv_file.delimiter) as writer:
+            run = Run(summary, columns, writer)
+            importer = _importer(store, profile, checks, columns, run, source_tag)
+            with store.write(commit=not options.dry_run):
+                for chunk in _chunks(_rows(csv_file.rows, run), IMPORT_CHUNK_ROWS):
+                    importer.process(chunk)
+                    run.rejected_lines.clear()  # a row's problems all arise within its chunk
+                    if progress is not None:
+                        progress(csv_file.position(), csv_file.size)
+                if summary.problem_count and not options.skip_invalid:
+                    raise _all_or_nothing(summary)
+        if rejects_path is not None and summary.rejected:
+            summary.rejects_file = str(rejects_path)
+        elif rejects_path is not None:
+            rejects_path.unlink(missing_ok=True)
+    return summary
+
+
+def _importer(
+    store: Store, profile: Profile, checks: Checks, columns: Columns, run: Run, source_tag: str
+) -> ChunkImporter:
+    if columns.kind is FileKind.PERSONS:
+        from nir_cli.importer.persons import PersonImporter
+
+        return PersonImporter(store, profile, checks, columns, run, source_tag)
+    from nir_cli.importer.registrations import RegistrationImporter
+
+    return RegistrationImporter(store, profile, checks, columns, run, source_tag)
+
+
+def _all_or_nothing(summary: ImportSummary) -> InvalidData:
+    lines = list(summary.problems)
+    more = summary.problem_count - len(lines)
+    if more > 0:
+        lines.append(f"... and {more} more problems")
+    rows = "row" if summary.rejected == 1 else "rows"
+    return InvalidData(
+        f"{summary.rejected} invalid {rows} in {summary.file}; nothing was imported\n"
+        + "\n".join(lines),
+        hint="fix them and import again, or import the valid rows with --skip-invalid",
+    )
+
+
+class _Rejects:
+    """Writes rejected rows beside their error; renamed into place only on success."""
+
+    def __init__(self, path: Path, header: list[str], delimiter: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=path.parent)
+        self.path, self.tmp = path, Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.handle, delimiter=delimiter)
+        self.writer.writerow([*header, "error"])
+
+    def writerow(self, row: list[str]) -> None:
+        self.writer.writerow(row)
+
+    def finish(self, ok: bool) -> None:
+        self.handle.close()
+        if ok:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _rejects_file(
+    path: Path | None, header: list[str], delimiter: str
+) -> Iterator[_Rejects | None]:
+    """The rejects file, kept only when the import itself succeeds."""
+    if path is None:
+        yield None
+        return
+    rejects = _Rejects(path, header, delimiter)
+    try:
+        yield rejects
+    except BaseException:
+        rejects.finish(ok=False)
+        raise
+    rejects.finish(ok=True)

@@ -1,0 +1,151 @@
+"""Importing persons: match each row to a stored person by id, DUF number or fødselsnummer;
+new persons get version 1, changed ones a new version, both with their outbox rows."""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from nir_cli.config import Profile
+from nir_cli.domain.model import Checks, problems
+from nir_cli.domain.person import PersonData
+from nir_cli.importer.columns import Columns
+from nir_cli.importer.engine import Row, Sink
+from nir_cli.settings import IMPORT_VALIDATION_CACHE
+from nir_cli.store import Store, utc_now
+from nir_cli.store import persons as sql
+from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
+
+IDENTIFYING = ("id", "duf", "fnr")
+
+
+class PersonImporter:
+    def __init__(
+        self,
+        store: Store,
+        profile: Profile,
+        checks: Checks,
+        columns: Columns,
+        sink: Sink,
+        source_tag: str,
+    ) -> None:
+        self.store, self.profile, self.sink, self.source_tag = store, profile, sink, source_tag
+        self.summary = sink.summary
+        context = checks.as_context()
+
+        @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
+        def validate(
+            items: frozenset[tuple[str, str]],
+        ) -> PersonData | list[tuple[str | None, str]]:
+            try:
+                return PersonData.model_validate(dict(items), context=context)
+            except ValidationError as exc:
+                return [(p.field, p.message) for p in problems(exc)]
+
+        self.validate = validate
+
+    def process(self, rows: list[Row]) -> None:
+        existing = self._existing(rows)
+        news: list[PersonVersion] = []
+        changes: list[PersonVersion] = []
+        seen: dict[str, tuple[int, PersonData]] = {}
+        for row in rows:
+            problem = self._plan(row, existing, seen, news, changes)
+            if problem is not None:
+                self.sink.reject(row, *problem)
+        now = utc_now()
+        if news:
+            sql.insert_new(self.store.conn, news, now, self.source_tag)
+        if changes:
+            sql.update_existing(self.store.conn, changes, now, self.source_tag)
+        self.summary.created += len(news)
+        self.summary.changed += len(changes)
+
+    def _existing(self, rows: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for column in IDENTIFYING:
+            values = {row.values[column] for row in rows if column in row.values}
+            if not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            for person in self.store.query(
+                f"SELECT * FROM persons WHERE {column} IN ({marks})", tuple(values)
+            ):
+                found[(column, person[column])] = person
+        return found
+
+    def _plan(
+        self,
+        row: Row,
+        existing: dict[tuple[str, str], dict[str, Any]],
+        seen: dict[str, tuple[int, PersonData]],
+        news: list[PersonVersion],
+        changes: list[PersonVersion],
+    ) -> tuple[str | None, str] | None:
+        matches = {}
+        for column in IDENTIFYING:
+            value = row.values.get(column)
+            person = existing.get((column, value)) if value else None
+            if person is not None:
+                matches[person["id"]] = person
+        if len(matches) > 1:
+            return None, "the id, DUF number and fødselsnummer belong to different persons"
+        current = next(iter(matches.values()), None)
+        if current is not None and "id" not in row.values:
+            for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+                given = row.values.get(column)
+                if given and current[column] and given != current[column]:
+                    return column, (
+                        f"this person is registered with another {label}; "
+                        "give the id column to change it"
+                    )
+        fields = {k: v for k, v in row.values.items() if k != "id"}
+        if current is None:
+            defaults = {"municipality": self.profile.municipality}
+            if self.profile.place:
+                defaults["place"] = self.profile.place
+            fields = {**defaults, **fields}
+        else:
+            fields = {**_stored(current), **fields}
+        result = self.validate(frozenset(fields.items()))
+        if isinstance(result, list):
+            if len(result) == 1:
+                return result[0]
+            return None, "; ".join(f"{c}: {m}" if c else m for c, m in result)
+        if result.municipality not in self.profile.municipalities:
+            return "municipality", (
+                f"{result.municipality} is not in profile {self.profile.name!r}"
+            )
+        identity = result.duf or result.fnr or ""
+        if identity in seen:
+            line, data = seen[identity]
+            if data == result:
+                self.summary.unchanged += 1
+                return None
+            return None, f"the same person as line {line} with other values"
+        seen[identity] = (row.line, result)
+        if current is None:
+            try:
+                person_id = str(uuid.UUID(row.values["id"])) if "id" in row.values else None
+            except ValueError:
+                return "id", "is not a person id (a UUID)"
+            news.append(PersonVersion(person_id or str(uuid.uuid4()), 1, result))
+            return None
+        if self.validate(frozenset(_stored(current).items())) == result:
+            self.summary.unchanged += 1
+            return None
+        if current["source"] == self.source_tag:
+            return None, "the same person as an earlier line with other values"
+        changes.append(
+            PersonVersion(
+                current["id"], current["version"] + 1, result, current["registry_version"]
+            )
+        )
+        return None
+
+
+def _stored(person: dict[str, Any]) -> dict[str, str]:
+    return {name: person[name] for name in PERSON_COLUMNS if person[name] is not None}

@@ -1,0 +1,318 @@
+"""Importing registrations: validate each row with the domain model, find its person and any
+registration it repeats or corrects, then write a chunk's new rows and new versions at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from nir_cli.config import Profile
+from nir_cli.domain.model import Checks, problems
+from nir_cli.domain.registrations import RegistrationBase, parse_registration
+from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
+from nir_cli.importer.engine import Row, Sink
+from nir_cli.records import check_against_person, stored_fields
+from nir_cli.settings import IMPORT_VALIDATION_CACHE
+from nir_cli.store import Store, utc_now
+from nir_cli.store import registrations as sql
+from nir_cli.store.registrations import Version, details_json, natural_key
+from nir_cli.validation import FieldProblem
+
+PERSON_COLUMNS = ("duf", "fnr", PERSON_REF, PERSON_ID)
+
+
+@dataclass
+class Candidate:
+    row: Row
+    registration: RegistrationBase
+    refs: dict[str, str]
+    given_id: str | None
+    person: dict[str, Any] | None = None
+    key: str = ""
+
+
+class Invalid(Exception):
+    def __init__(self, column: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _signature(kind: str, scheme: str | None, fact_date: str, details: str) -> tuple[str, ...]:
+    return (kind, scheme or "", fact_date, details)
+
+
+def signature_of(reg: RegistrationBase) -> tuple[str, ...]:
+    scheme = reg.scheme_value
+    return _signature(
+        reg.kind.value,
+        scheme.value if scheme else None,
+        reg.fact_date.isoformat(),
+        details_json(reg),
+    )
+
+
+class RegistrationImporter:
+    def __init__(
+        self,
+        store: Store,
+        profile: Profile,
+        checks: Checks,
+        columns: Columns,
+        sink: Sink,
+        source_tag: str,
+    ) -> None:
+        self.store, self.profile, self.columns, self.sink = store, profile, columns, sink
+        self.source_tag = source_tag
+        self.summary = sink.summary
+        context = checks.as_context()
+
+        @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
+        def validate(
+            items: frozenset[tuple[str, str]],
+        ) -> RegistrationBase | list[tuple[str | None, str]]:
+            try:
+                return parse_registration(dict(items), context=context)
+            except ValidationError as exc:
+                return [(p.field, p.message) for p in problems(exc)]
+            except ValueError as exc:
+                return [("kind", str(exc))]
+
+        self.validate = validate
+
+    # -- one chunk ---------------------------------------------------------------------------
+
+    def process(self, rows: list[Row]) -> None:
+        candidates = [c for c in map(self._candidate, rows) if c is not None]
+        self._resolve_persons(candidates)
+        by_key, by_id = self._existing(candidates)
+        news: list[Version] = []
+        changes: list[Version] = []
+        seen_keys: dict[str, tuple[int, tuple[str, ...]]] = {}
+        seen_ids: dict[str, int] = {}
+        for candidate in candidates:
+            try:
+                self._plan(candidate, by_key, by_id, seen_keys, seen_ids, news, changes)
+            except Invalid as problem:
+                self.sink.reject(candidate.row, problem.column, problem.message)
+        now = utc_now()
+        if news:
+            sql.insert_new(self.store.conn, news, now, self.source_tag)
+        if changes:
+            sql.update_existing(self.store.conn, changes, now, self.source_tag)
+        self.summary.created += len(news)
+        self.summary.changed += len(changes)
+
+    def _candidate(self, row: Row) -> Candidate | None:
+        values = dict(row.values)
+        refs = {name: values.pop(name) for name in PERSON_COLUMNS if name in values}
+        given_id = values.pop("id", None)
+        if self.columns.single_kind is not None:
+            kind = values.setdefault("kind", self.columns.single_kind.value)
+            if kind != self.columns.single_kind.value:
+                values["kind"] = kind  # let the model say if it is another kind
+        if not refs:
+            self.sink.reject(row, None, "no person: fill in duf, fnr, person or person_id")
+            return None
+        result = self.validate(frozenset(values.items()))
+        if isinstance(result, list):
+            for column, message in result:
+                self.sink.reject(row, column, message)
+            return None
+        if self.columns.single_kind is not None and result.kind is not self.columns.single_kind:
+            self.sink.reject(row, "kind", f"is {result.kind.value}, not {self.columns.single_kind}")
+            return None
+        return Candidate(row, result, refs, given_id)
+
+    # -- lookups, one query per chunk ----------------------------------------------------------
+
+    def _resolve_persons(self, candidates: list[Candidate]) -> None:
+        wanted: dict[str, set[str]] = {"duf": set(), "fnr": set(), "id": set()}
+        for c in candidates:
+            for column, value in c.refs.items():
+                wanted[_ref_column(column, value)].add(value)
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for column, values in wanted.items():
+            for row in self._select(
+                "persons", column, values, "id, duf, fnr, birth_date, municipality, place"
+            ):
+                found[(column, row[column])] = row
+        for c in candidates:
+            matches = {}
+            for column, value in c.refs.items():
+                person = found.get((_ref_column(column, value), value))
+                if person is None:
+                    self.sink.reject(c.row, column, _no_person(column, value))
+                    break
+                matches[person["id"]] = person
+            else:
+                if len(matches) > 1:
+                    self.sink.reject(c.row, None, "the person columns name different persons")
+                else:
+                    c.person = next(iter(matches.values()))
+                    c.key = natural_key(c.person["id"], c.registration)
+
+    def _existing(self, candidates: list[Candidate]) -> tuple[dict[str, Any], dict[str, Any]]:
+        live = [c for c in candidates if c.person is not None]
+        by_key = {
+            r["natural_key"]: r
+            for r in self._select(
+                "registrations", "natural_key", {c.key for c in live}, "*", "AND withdrawn = 0"
+            )
+        }
+        by_id = {
+            r["id"]: r
+            for r in self._select(
+                "registrations", "id", {c.given_id for c in live if c.given_id}, "*"
+            )
+        }
+        return by_key, by_id
+
+    def _select(
+        self, table: str, column: str, values: set[str], what: str, extra: str = ""
+    ) -> list[dict[str, Any]]:
+        if not values:
+            return []
+        marks = ", ".join("?" for _ in values)
+        return self.store.query(
+            f"SELECT {what} FROM {table} WHERE {column} IN ({marks}) {extra}", tuple(values)
+        )
+
+    # -- deciding: created, changed, unchanged or invalid -------------------------------------
+
+    def _plan(
+        self,
+        c: Candidate,
+        by_key: dict[str, Any],
+        by_id: dict[str, Any],
+        seen_keys: dict[str, tuple[int, tuple[str, ...]]],
+        seen_ids: dict[str, int],
+        news: list[Version],
+        changes: list[Version],
+    ) -> None:
+        if c.person is None:
+            return  # already rejected
+        reg = c.registration
+        person = c.person
+        try:
+            check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
+        except FieldProblem as problem:
+            raise Invalid(problem.field, problem.message) from None
+        if c.given_id is not None:
+            c.given_id = _uuid(c.given_id)
+            if c.given_id in seen_ids:
+                raise Invalid("id", f"the same id as line {seen_ids[c.given_id]}")
+            seen_ids[c.given_id] = c.row.line
+        signature = signature_of(reg)
+        earlier = seen_keys.get(c.key)
+        if earlier is not None:
+            if earlier[1] == signature:
+                self.summary.unchanged += 1
+                return
+            raise Invalid(
+                None, f"the same {reg.describe_key()} as line {earlier[0]} with other values"
+            )
+        seen_keys[c.key] = (c.row.line, signature)
+        same_key = by_key.get(c.key)
+        if c.given_id is None:
+            current = same_key
+        else:
+            current = by_id.get(c.given_id)
+            if same_key is not None and same_key["id"] != c.given_id:
+                raise Invalid(
+                    None, f"{reg.describe_key()} is already registered as {same_key['id'][:8]}"
+                )
+        if current is None:
+            news.append(
+                Version(
+                    id=c.given_id or str(uuid.uuid4()),
+                    person_id=person["id"],
+                    version=1,
+                    registration=reg,
+                    municipality=person["municipality"],
+                    place=person["place"] or self.profile.place,
+                )
+            )
+            return
+        self._compare(c, current, signature, changes)
+
+    def _compare(
+        self,
+        c: Candidate,
+        current: dict[str, Any],
+        signature: tuple[str, ...],
+        changes: list[Version],
+    ) -> None:
+        if current["person_id"] != c.person["id"]:  # type: ignore[index]
+            raise Invalid("id", "this registration id belongs to another person")
+        if current["withdrawn"]:
+            raise Invalid("id", "this registration is withdrawn; register it anew without the id")
+        stored = _signature(
+            current["kind"], current["scheme"], current["fact_date"], current["details"]
+        )
+        if stored == signature:
+            self.summary.unchanged += 1
+            return
+        if current["source"] == self.source_tag:
+            raise Invalid(
+                None,
+                f"the same {c.registration.describe_key()} as an earlier line with other values",
+            )
+        merged = self._merged(c, current)
+        if signature_of(merged) == stored:
+            self.summary.unchanged += 1
+            return
+        changes.append(
+            Version(
+                id=current["id"],
+                person_id=current["person_id"],
+                version=current["version"] + 1,
+                registration=merged,
+                municipality=current["municipality"],
+                place=current["place"],
+                base_version=current["registry_version"],
+            )
+        )
+
+    def _merged(self, c: Candidate, current: dict[str, Any]) -> RegistrationBase:
+        """The stored registration with the row's non-blank cells laid over it."""
+        values = {k: v for k, v in c.row.values.items() if k not in PERSON_COLUMNS and k != "id"}
+        merged = {**stored_fields(current), **values}
+        result = self.validate(frozenset((k, str(v)) for k, v in merged.items()))
+        if isinstance(result, list):
+            column, message = result[0]
+            raise Invalid(column, message)
+        return result
+
+
+def _ref_column(column: str, value: str) -> str:
+    """Which persons column a reference is looked up in."""
+    if column in ("duf", "fnr"):
+        return column
+    if column == PERSON_REF and value.isdigit():
+        return "duf" if len(value) == 12 else "fnr"
+    return "id"
+
+
+def _no_person(column: str, value: str) -> str:
+    kind = _ref_column(column, value)
+    if kind == "fnr":
+        return "no person with that fødselsnummer"  # never echo a personal number
+    if kind == "duf":
+        return f"no person with DUF number {value}"
+    return f"no person with id {value}"
+
+
+def _uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise Invalid("id", "is not a registration id (a UUID)") from None
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
