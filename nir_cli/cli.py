@@ -37,7 +37,9 @@ class NirError2Click(click.ClickException):
         setattr(self, "exit_code", exit_code)  # noqa: B010
 
     def show(self, file: Any = None) -> None:
-        first, *rest = self.message.splitlines() or [""]
+        from nir_cli.domain.identifiers import redact
+
+        first, *rest = redact(self.message).splitlines() or [""]
         click.echo(f"Error: {first}", err=True)
         for line in rest:
             click.echo(f"  {line}", err=True)

@@ -6,6 +6,7 @@ Standard library plus python-stdnum; no pydantic, so these are cheap to import.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -151,3 +152,11 @@ def mask(number: str | None) -> str:
     if not number:
         return ""
     return number[:6] + "*" * (len(number) - 6)
+
+
+_ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{6})\d{5}(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Masks anything shaped like a personal number (11 digits alone) in a message."""
+    return _ELEVEN_DIGITS.sub(lambda m: m.group(1) + "*****", text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nir_cli.domain.enums import Kind, fold
+from nir_cli.domain.identifiers import redact
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import MODELS
 from nir_cli.errors import InvalidData
@@ -207,7 +208,7 @@ def map_columns(
         fields.append(field)
     if problems:
         raise InvalidData(
-            "\n".join(problems),
+            redact("\n".join(problems)),
             hint="see docs/import.md for the column names; --ignore-unknown-columns "
             "skips columns nir does not know",
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nir_cli.config import Profile
+from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks
 from nir_cli.errors import InvalidData, UsageError
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
@@ -97,6 +98,8 @@ class Run:
     def reject(self, row: Row, column: str | None, message: str) -> None:
         header = self.columns.header_of(column) if column else None
         where = f"column {header}: " if header else ""
+        message = redact(message)
+        where = redact(where)
         self.summary.problem_count += 1
         if len(self.listed) < IMPORT_MAX_LISTED_PROBLEMS:
             self.listed.append((row.line, f"{self.summary.file}:{row.line}: {where}{message}"))
