@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
+from nir_cli.ids import new_id
 from nir_cli.settings import MIN_ID_PREFIX
 from nir_cli.store import Store, persons, utc_now
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
@@ -115,7 +115,7 @@ def add_person(
     data = validate_person(fields, checks)
     _check_in_profile(data, profile)
     _check_unique(store, data, None)
-    person_id = str(uuid.uuid4())
+    person_id = new_id()
     with store.write() as conn:
         persons.insert_new(conn, [PersonVersion(person_id, 1, data)], utc_now(), CLI_SOURCE)
     return get_person(store, person_id)

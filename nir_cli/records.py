@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import InvalidData
+from nir_cli.ids import new_id
 from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
@@ -212,7 +212,7 @@ def record(
             hint=f"to correct it: nir registration edit {existing.id[:8]} --set FIELD=VALUE",
         )
     new = Version(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         person_id=person.id,
         version=1,
         registration=reg,

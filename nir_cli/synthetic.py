@@ -84,16 +84,21 @@ def people(count: int, *, seed: int = 1, today: dt.date | None = None) -> Iterat
     """`count` distinct synthetic persons, the same for the same seed."""
     rng = random.Random(seed)
     today = today or dt.date(2026, 6, 1)
+    used: set[str] = set()
     for serial in range(count):
         permit = today - dt.timedelta(days=rng.randint(60, 900))
         birth = permit - dt.timedelta(days=rng.randint(19 * 365, 60 * 365))
         year = permit.year - rng.randint(0, 1)
+        fnr = synthetic_fnr(birth, rng)
+        while fnr in used:
+            fnr = synthetic_fnr(birth, rng)
+        used.add(fnr)
         basis = rng.choice(BASES)
         if basis == "collective_protection" and permit < dt.date(2022, 3, 11):
             basis = "refugee"
         yield SyntheticPerson(
             duf=synthetic_duf(year, serial),
-            fnr=synthetic_fnr(birth, rng),
+            fnr=fnr,
             first_name=rng.choice(FIRST_NAMES),
             last_name=rng.choice(LAST_NAMES),
             birth_date=birth,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from enum import StrEnum
-
-from dateutil.relativedelta import relativedelta
 
 from nir_cli.settings import REGISTRATION_DEADLINE_MONTHS
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day number `months` later, or the last day of that month when it has no such day."""
-    result: dt.date = day + relativedelta(months=months)
-    return result
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def two_month_deadline(fact_date: dt.date) -> dt.date:

@@ -44,8 +44,8 @@ def normalize_duf(value: str, *, accept_unchecked: bool = False) -> str:
         raise IdentifierError("DUF number must start with the year of first application")
     if number[10:] != duf_check_digits(number[:10]) and not accept_unchecked:
         raise DufUnchecked(
-            "DUF check digits do not match; if the number is right, "
-            "accept it with --accept-unchecked-duf"
+            "DUF check digits do not match; if the number is right, accept it with "
+            "--accept-unchecked-duf (nir person add and nir import)"
         )
     return number
 

@@ -32,6 +32,7 @@ from nir_cli.domain.model import Date, DomainModel, Number, YesNo, not_in_future
 from nir_cli.domain.values import month_bounds, parse_month
 
 ALL_SCHEMES = frozenset(Scheme)
+COMMON_FIELDS: set[str] = {"kind", "fact_date", "scheme"}
 MAX_HOURS_PER_MONTH = 744.0  # 31 days × 24 h: anything above is a typing error
 
 Hours = Annotated[Number, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
@@ -85,10 +86,11 @@ class RegistrationBase(DomainModel):
 
     def details(self) -> dict[str, Any]:
         """The kind's own fields, without kind, fact date and scheme, as JSON values."""
-        body = self.model_dump(mode="json", exclude_none=True)
-        for name in ("kind", "fact_date", "scheme"):
-            body.pop(name, None)
-        return body
+        return self.model_dump(mode="json", exclude_none=True, exclude=COMMON_FIELDS)
+
+    def details_json(self) -> str:
+        """`details()` as compact JSON in field order: how the store keeps and compares it."""
+        return self.model_dump_json(exclude_none=True, exclude=COMMON_FIELDS)
 
     def summary(self) -> str:
         """A short one-line description for tables."""
@@ -131,7 +133,7 @@ class DecisionRegistration(RegistrationBase):
     @model_validator(mode="after")
     def _outcome(self) -> DecisionRegistration:
         if self.outcome is Decision.REFUSED and not self.reason:
-            raise ValueError("a refusal needs a reason (--reason)")
+            raise ValueError("a refusal needs a reason")
         if self.outcome is Decision.REFUSED and (self.hours or self.months):
             raise ValueError("a refusal grants no hours or months")
         return self
@@ -145,13 +147,13 @@ class Exemption(RegistrationBase):
     exemption_from: ExemptionFrom = Field(description="training or tests")
     basis: ExemptionBasis = Field(description="legal basis of the exemption")
     test: Test | None = Field(
-        None, description="the test exempted from (with --exemption-from tests)"
+        None, description="the test exempted from (with exemption from tests)"
     )
 
     @model_validator(mode="after")
     def _test(self) -> Exemption:
         if self.test is not None and self.exemption_from is not ExemptionFrom.TESTS:
-            raise ValueError("--test goes with --exemption-from tests")
+            raise ValueError("a test is named only for an exemption from tests")
         return self
 
 
@@ -205,7 +207,7 @@ class HoursRegistration(PeriodMixin, RegistrationBase):
     def _period_and_hours(self) -> HoursRegistration:
         self._period_not_after_fact(self.fact_date)
         if self.norwegian_hours == 0 and self.social_studies_hours == 0:
-            raise ValueError("give --norwegian-hours or --social-studies-hours")
+            raise ValueError("give Norwegian hours or social-studies hours (or both)")
         return self
 
 
@@ -247,9 +249,9 @@ class Goal(RegistrationBase):
     @model_validator(mode="after")
     def _goal_fits_scheme(self) -> Goal:
         if self.scheme is Scheme.TRAINING and (self.level is None or self.final_goal is not None):
-            raise ValueError("a training goal is a level (--level), not a --final-goal")
+            raise ValueError("a training goal is a level, not a final goal")
         if self.scheme is Scheme.PROGRAMME and (self.final_goal is None or self.level is not None):
-            raise ValueError("a programme goal is a --final-goal, not a --level")
+            raise ValueError("a programme goal is a final goal, not a level")
         return self
 
 
@@ -292,12 +294,14 @@ class TestResult(RegistrationBase):
         levels = (self.reading, self.listening, self.writing, self.oral)
         if self.test is Test.NORSKPROVE:
             if all(level is None for level in levels):
-                raise ValueError("give at least one of --reading, --listening, --writing, --oral")
+                raise ValueError(
+                    "give at least one of the levels: reading, listening, writing, oral"
+                )
             if self.passed is not None:
-                raise ValueError("Norskprøven gives levels, not --passed")
+                raise ValueError("Norskprøven gives levels, not passed")
         else:
             if self.passed is None:
-                raise ValueError(f"{self.test.value} is pass or fail: give --passed yes|no")
+                raise ValueError(f"{self.test.value} is pass or fail: give passed yes or no")
             if any(level is not None for level in levels):
                 raise ValueError(f"{self.test.value} gives no levels")
         return self

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.person import PersonData
+from nir_cli.ids import new_id
 from nir_cli.importer.columns import Columns
 from nir_cli.importer.engine import Row, Sink
 from nir_cli.settings import IMPORT_VALIDATION_CACHE
@@ -119,20 +120,25 @@ class PersonImporter:
             return "municipality", (
                 f"{result.municipality} is not in profile {self.profile.name!r}"
             )
-        identity = result.duf or result.fnr or ""
-        if identity in seen:
-            line, data = seen[identity]
+        for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+            value = getattr(result, column)
+            earlier = seen.get(f"{column}:{value}") if value else None
+            if earlier is None:
+                continue
+            line, data = earlier
             if data == result:
                 self.summary.unchanged += 1
                 return None
-            return None, f"the same person as line {line} with other values"
-        seen[identity] = (row.line, result)
+            return column, f"the same {label} as line {line} with other values"
+        for column in ("duf", "fnr"):
+            if getattr(result, column):
+                seen[f"{column}:{getattr(result, column)}"] = (row.line, result)
         if current is None:
             try:
                 person_id = str(uuid.UUID(row.values["id"])) if "id" in row.values else None
             except ValueError:
                 return "id", "is not a person id (a UUID)"
-            news.append(PersonVersion(person_id or str(uuid.uuid4()), 1, result))
+            news.append(PersonVersion(person_id or new_id(), 1, result))
             return None
         if self.validate(frozenset(_stored(current).items())) == result:
             self.summary.unchanged += 1

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
+from nir_cli.ids import new_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.engine import Row, Sink
 from nir_cli.records import check_against_person, stored_fields
@@ -229,7 +230,7 @@ class RegistrationImporter:
         if current is None:
             news.append(
                 Version(
-                    id=c.given_id or str(uuid.uuid4()),
+                    id=c.given_id or new_id(),
                     person_id=person["id"],
                     version=1,
                     registration=reg,

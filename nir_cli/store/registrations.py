@@ -6,10 +6,10 @@ holds the transaction (`Store.write()`), so a change and its outbox entry commit
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.registrations import RegistrationBase
@@ -30,9 +30,22 @@ class Version:
     withdrawn_reason: str | None = None
     base_version: int | None = None  # the registry version this one builds on
 
-    @property
+    @cached_property
     def natural_key(self) -> str:
         return natural_key(self.person_id, self.registration)
+
+    @cached_property
+    def columns(self) -> tuple[str, str | None, str, str, str]:
+        """kind, scheme, fact date, deadline and details as stored: computed once."""
+        reg = self.registration
+        scheme = reg.scheme_value
+        return (
+            reg.kind.value,
+            scheme.value if scheme else None,
+            reg.fact_date.isoformat(),
+            two_month_deadline(reg.fact_date).isoformat(),
+            reg.details_json(),
+        )
 
 
 def natural_key(person_id: str, registration: RegistrationBase) -> str:
@@ -40,19 +53,11 @@ def natural_key(person_id: str, registration: RegistrationBase) -> str:
 
 
 def details_json(registration: RegistrationBase) -> str:
-    return json.dumps(registration.details(), ensure_ascii=False, sort_keys=True)
+    return registration.details_json()
 
 
 def _values(v: Version) -> tuple[str, str | None, str, str, str]:
-    reg = v.registration
-    scheme = reg.scheme_value
-    return (
-        reg.kind.value,
-        scheme.value if scheme else None,
-        reg.fact_date.isoformat(),
-        two_month_deadline(reg.fact_date).isoformat(),
-        details_json(reg),
-    )
+    return v.columns
 
 
 def _version_rows(items: Sequence[Version], now: str, source: str) -> list[tuple[object, ...]]:

@@ -118,9 +118,9 @@ def test_level_order() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"test": "norskprove"}, "at least one of --reading"),
+        ({"test": "norskprove"}, "at least one of the levels"),
         ({"test": "norskprove", "oral": "B3"}, "oral"),
-        ({"test": "norskprove", "oral": "B1", "passed": "yes"}, "not --passed"),
+        ({"test": "norskprove", "oral": "B1", "passed": "yes"}, "not passed"),
         ({"test": "samfunnskunnskap"}, "pass or fail"),
         ({"test": "statsborger", "passed": "ja", "oral": "B1"}, "gives no levels"),
     ],
@@ -177,7 +177,7 @@ def test_exemption_from_a_test_names_the_test_only_for_tests() -> None:
         is Scheme.TRAINING
     )
     assert (
-        "goes with --exemption-from tests"
+        "only for an exemption from tests"
         in messages(
             kind="exemption",
             fact_date="2025-09-10",

@@ -324,3 +324,21 @@ def test_register_refuses_a_second_registration_with_the_same_key(person: CliFn)
     assert result.exit_code == 65
     assert "hours for scheme=training period=2026-01 is already registered" in result.stderr
     assert "nir registration edit" in result.stderr
+
+
+def test_two_new_rows_with_one_fnr_are_refused_not_crashed(
+    profile: CliFn, tmp_path: Path, store_file: Path
+) -> None:
+    path = write(
+        tmp_path / "p.csv",
+        (
+            "duf;fnr;fornavn;etternavn;oppholdsgrunnlag;tillatelsesdato\n"
+            f"{TEST_DUF};{TEST_FNR};Kari;Nordmann;refugee;2025-06-01\n"
+            f"200205705502;{TEST_FNR};Kari;Nordmann;refugee;2025-06-01\n"
+        ),
+    )
+    before = snapshot(store_file)
+    result = profile("import", str(path))
+    assert result.exit_code == 65
+    assert "column fnr: the same fødselsnummer as line 2 with other values" in result.stderr
+    assert snapshot(store_file) == before
