@@ -27,15 +27,24 @@ nir -q register hours 201212345603 --date 2026-01-31 --period 2026-01 \
     --norwegian-hours 42,5 --social-studies-hours 8 >/dev/null
 nir -q register test-signup 201212345603 --date 2026-03-01 --test norskprove --test-date 2026-05-20 >/dev/null
 
-step "4. The person's history: the two-month deadline and state of each registration"
+step "4. A bulk import from the case system's CSV files (Norwegian headers, ';', 31.01.2026)"
+here=$(cd "$(dirname "$0")" && pwd)
+nir import "$here/deltakere.csv"
+nir import "$here/registreringer.csv"
+nir import "$here/timer-2026-01.csv" --kind hours
+nir import "$here/registreringer.csv"    # again: nothing changes
+
+step "5. The person's history: the two-month deadline and state of each registration"
 nir history 201212345603
 
-step "5. A mistake corrected: the correction is a new version, never an overwrite"
+step "6. A mistake corrected: the correction is a new version, never an overwrite"
 id=$(nir history 201212345603 --format json | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["kind"]=="hours"][0])')
 nir -q registration edit "$id" --set norwegian-hours=40 >/dev/null
 nir registration versions "$id"
 
-step "6. Bad input is refused with a clear message and changes nothing"
+step "7. Bad input is refused with a clear message and changes nothing"
 nir register end 201212345603 --date 2025-09-01 --scheme training --reason completed || true
+printf 'duf;dato;periode;norsktimer\n201212345603;28.02.2026;02.2026;-4\n' > "$NIR_HOME/bad.csv"
+nir import "$NIR_HOME/bad.csv" --kind hours || true
 
 step "Done. The tour's profile and store are removed now."

@@ -23,3 +23,14 @@ def test_glossary_names_every_kind_and_every_closed_set() -> None:
     for value in vars(enums).values():
         if isinstance(value, type) and issubclass(value, Coded) and value is not Coded:
             assert f"`{value.__name__}`" in text, value.__name__
+
+
+def test_import_page_lists_every_column_name() -> None:
+    from nir_cli.importer.columns import COMMON_ALIASES, PERSON_ALIASES, REGISTRATION_ALIASES
+
+    text = (DOCS / "import.md").read_text(encoding="utf-8")
+    for table in (COMMON_ALIASES, PERSON_ALIASES, REGISTRATION_ALIASES):
+        for name, aliases in table.items():
+            assert f"`{name}`" in text, name
+            for alias in aliases:
+                assert f"`{alias}`" in text, alias
