@@ -25,6 +25,10 @@ COMMANDS = {
     "completion": "completion",
     "import": "transfer",
     "export": "transfer",
+    "overdue": "deadlines",
+    "missing": "deadlines",
+    "status": "deadlines",
+    "report": "report",
 }
 
 

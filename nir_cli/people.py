@@ -13,8 +13,7 @@ from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
-from nir_cli.ids import new_id
-from nir_cli.settings import MIN_ID_PREFIX
+from nir_cli.ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
 from nir_cli.store import Store, persons, utc_now
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 from nir_cli.validation import invalid_from
@@ -103,7 +102,7 @@ def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None
         other = store.one(f"SELECT id FROM persons WHERE {column} = ?", (value,))
         if other is not None and other["id"] != person_id:
             raise InvalidData(
-                f"another person ({other['id'][:8]}) already has this {label}", field=column
+                f"another person ({short_id(other['id'])}) already has this {label}", field=column
             )
 
 
@@ -166,17 +165,18 @@ def find_person(store: Store, ref: str) -> PersonRecord:
 
 
 def by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any]:
-    ref = ref.lower()
-    if len(ref) < MIN_ID_PREFIX or any(c not in "0123456789abcdef-" for c in ref):
+    """A row by full id, by short id (the last 6 to 8 hex digits), or by a longer id prefix."""
+    ref = ref.strip().lower()
+    if SHORT_ID.match(ref):
+        where, params = "substr(id, 29) >= ? AND substr(id, 29) < ?", (ref, ref + "\uffff")
+    elif len(ref) > SHORT_LENGTH and all(c in "0123456789abcdef-" for c in ref):
+        where, params = "id >= ? AND id < ?", (ref, ref + "\uffff")
+    else:
+        what = "a DUF number, a fødselsnummer or an id" if noun == "person" else "its id"
         raise NotFound(
-            f"no {noun} {ref!r}: give a DUF number, a fødselsnummer or at least "
-            f"{MIN_ID_PREFIX} characters of an id"
-            if noun == "person"
-            else f"no {noun} {ref!r}: give at least {MIN_ID_PREFIX} characters of its id"
+            f"no {noun} {ref!r}: give {what} (the short id is the last {SHORT_LENGTH} characters)"
         )
-    rows = store.query(
-        f"SELECT * FROM {table} WHERE id >= ? AND id < ? LIMIT 2", (ref, ref + "\uffff")
-    )
+    rows = store.query(f"SELECT * FROM {table} WHERE {where} LIMIT 2", params)
     if not rows:
         raise NotFound(f"no {noun} with id {ref}")
     if len(rows) > 1:

@@ -22,7 +22,7 @@ from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import InvalidData
-from nir_cli.ids import new_id
+from nir_cli.ids import new_id, short_id
 from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
@@ -168,7 +168,7 @@ def check_against_person(
         if end < start:
             raise InvalidData(
                 f"--date: the {scheme.value} end ({end}) would be before its start ({start}, "
-                f"registration {other['id'][:8]})",
+                f"registration {short_id(other['id'])})",
                 field="fact_date",
             )
 
@@ -208,8 +208,9 @@ def record(
         if same_as_stored(existing, reg):
             return existing, False
         raise InvalidData(
-            f"{reg.describe_key()} is already registered ({existing.id[:8]}) with other values",
-            hint=f"to correct it: nir registration edit {existing.id[:8]} --set FIELD=VALUE",
+            f"{reg.describe_key()} is already registered ({short_id(existing.id)}) "
+            "with other values",
+            hint=f"to correct it: nir registration edit {short_id(existing.id)} --set FIELD=VALUE",
         )
     new = Version(
         id=new_id(),
@@ -245,7 +246,9 @@ def edit_registration(
     """Correct a registration entered wrongly: a new version with the changed fields."""
     current = find_registration(store, ref)
     if current.withdrawn:
-        raise InvalidData(f"registration {current.id[:8]} is withdrawn; register it anew instead")
+        raise InvalidData(
+            f"registration {short_id(current.id)} is withdrawn; register it anew instead"
+        )
     model = type(current.registration)
     unknown = set(changes) - set(model.model_fields) - {"kind"}
     if unknown:
@@ -272,7 +275,7 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
         raise InvalidData(f"--reason: at most {MAX_REASON_LENGTH} characters", field="reason")
     current = find_registration(store, ref)
     if current.withdrawn:
-        raise InvalidData(f"registration {current.id[:8]} is already withdrawn")
+        raise InvalidData(f"registration {short_id(current.id)} is already withdrawn")
     version = current.next_version(current.registration, withdrawn=True, reason=reason)
     return _write_version(store, version)
 

@@ -10,9 +10,6 @@ REGISTRATION_DEADLINE_MONTHS = 2
 # SQLite: how long a writer waits for another writer before giving up (ms).
 STORE_BUSY_TIMEOUT_MS = 5_000
 
-# Shortest unique prefix of a UUID accepted as a local id.
-MIN_ID_PREFIX = 6
-
 # How many close matches an "unknown municipality" error lists.
 MUNICIPALITY_SUGGESTIONS = 5
 
@@ -32,3 +29,6 @@ TRAINING_OFFER_FROM_POPULATION_REGISTRATION = dt.date(2016, 1, 1)
 IMPORT_CHUNK_ROWS = 2_000
 IMPORT_MAX_LISTED_PROBLEMS = 50
 IMPORT_VALIDATION_CACHE = 8_192
+
+# nir status: "due soon" means within this many days.
+STATUS_DUE_DAYS = 14

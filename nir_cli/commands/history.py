@@ -8,6 +8,7 @@ import click
 
 from nir_cli.app import App
 from nir_cli.commands.options import DATE, emit_rows, format_option, pass_app, say
+from nir_cli.ids import short_id
 
 COLUMNS = (
     "id",
@@ -48,9 +49,10 @@ def history(
     rows = [r.row(today) for r in records if show_withdrawn or not r.withdrawn]
     if fmt == "table":
         for row in rows:
-            row["id"] = row["id"][:8]
+            row["id"] = short_id(row["id"])
         say(
             app,
-            f"{person.data.first_name} {person.data.last_name} ({person.id[:8]}), as of {today}:",
+            f"{person.data.first_name} {person.data.last_name} ({short_id(person.id)}), "
+            f"as of {today}:",
         )
     emit_rows(rows, fmt, COLUMNS if fmt != "json" else None, empty="no registrations yet")

@@ -20,6 +20,7 @@ from nir_cli.commands.options import (
     show_ids_option,
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
+from nir_cli.ids import short_id
 
 LIST_COLUMNS = (
     "id",
@@ -117,7 +118,7 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
 
     checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
     record = add_person(app.store, app.profile, given(**fields), checks)
-    say(app, f"Added {record.data.first_name} {record.data.last_name} ({record.id[:8]}).")
+    say(app, f"Added {record.data.first_name} {record.data.last_name} ({short_id(record.id)}).")
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
 
 

@@ -22,6 +22,7 @@ from nir_cli.commands.options import (
     say,
 )
 from nir_cli.domain.enums import Coded, Kind
+from nir_cli.ids import short_id
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
 EXAMPLES: dict[Kind, str] = {
@@ -116,11 +117,11 @@ def build_kind_command(kind: Kind) -> click.Command:
         if created:
             say(
                 app,
-                f"Registered {kind.value} {rec.id[:8]}; deadline {rec.deadline} "
+                f"Registered {kind.value} {short_id(rec.id)}; deadline {rec.deadline} "
                 f"({rec.state(today).value}).",
             )
         else:
-            say(app, f"Already registered as {rec.id[:8]}; nothing changed.")
+            say(app, f"Already registered as {short_id(rec.id)}; nothing changed.")
         emit_one(rec.row(today), fmt)
 
     scheme_note = ""

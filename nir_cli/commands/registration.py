@@ -9,6 +9,7 @@ import click
 from nir_cli.app import App
 from nir_cli.commands.options import DATE, emit_one, emit_rows, format_option, pass_app, say
 from nir_cli.errors import UsageError
+from nir_cli.ids import short_id
 
 
 @click.group()
@@ -98,7 +99,7 @@ def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
     from nir_cli.records import withdraw_registration
 
     rec = withdraw_registration(app.store, registration_id, reason)
-    say(app, f"Withdrew {rec.id[:8]} (version {rec.version}).")
+    say(app, f"Withdrew {short_id(rec.id)} (version {rec.version}).")
     emit_one(rec.row(dt.date.today()), fmt)
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
-from nir_cli.ids import new_id
+from nir_cli.ids import new_id, short_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.engine import Row, Sink
 from nir_cli.records import check_against_person, stored_fields
@@ -225,7 +225,8 @@ class RegistrationImporter:
             current = by_id.get(c.given_id)
             if same_key is not None and same_key["id"] != c.given_id:
                 raise Invalid(
-                    None, f"{reg.describe_key()} is already registered as {same_key['id'][:8]}"
+                    None,
+                    f"{reg.describe_key()} is already registered as {short_id(same_key['id'])}",
                 )
         if current is None:
             news.append(

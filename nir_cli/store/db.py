@@ -51,6 +51,32 @@ def _statements(script: str) -> Iterator[str]:
         raise RuntimeError("migration ends in an incomplete statement")
 
 
+def _add_months(day: str | None, months: int) -> str | None:
+    from nir_cli.domain.deadlines import add_months
+
+    if day is None:
+        return None
+    return add_months(dt.date.fromisoformat(day), months).isoformat()
+
+
+def _level_rank(level: str | None) -> int | None:
+    from nir_cli.domain.enums import Level
+
+    try:
+        return Level.parse(level).rank if level else None
+    except ValueError:
+        return None
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Domain functions the rules call from SQL, so SQL and Python agree on them.
+
+    nir_add_months clamps to the month's end (31 Jan + 1 month = 28/29 Feb), unlike SQLite's
+    own '+N months', which overflows into the next month."""
+    conn.create_function("nir_add_months", 2, _add_months, deterministic=True)
+    conn.create_function("nir_level_rank", 1, _level_rank, deterministic=True)
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
@@ -101,6 +127,7 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
+        register_functions(self.conn)
 
     @property
     def schema_version(self) -> int:

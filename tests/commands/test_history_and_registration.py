@@ -49,7 +49,7 @@ def test_edit_is_a_new_version_and_keeps_the_old_one(person: CliFn) -> None:
         "42,5",
     )
     result = person(
-        "registration", "edit", reg_id[:8], "--set", "norwegian-hours=40", "--format", "json"
+        "registration", "edit", reg_id[-8:], "--set", "norwegian-hours=40", "--format", "json"
     )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["version"] == 2

@@ -23,10 +23,11 @@ def test_add_show_and_list(person: CliFn) -> None:
 def test_find_by_fnr_and_by_id_prefix(person: CliFn) -> None:
     person_id = json.loads(person("person", "show", TEST_DUF, "--format", "json").stdout)["id"]
     assert person("person", "show", TEST_FNR).exit_code == 0
-    assert person("person", "show", person_id[:8]).exit_code == 0
+    assert person("person", "show", person_id[-8:]).exit_code == 0
     result = person("person", "show", "abc")
     assert result.exit_code == 65
-    assert "at least 6 characters" in result.stderr
+    assert "the short id is the last 8 characters" in result.stderr
+    assert person("person", "show", person_id).exit_code == 0
 
 
 def test_synthetic_numbers_are_refused_in_production(cli: CliFn) -> None:

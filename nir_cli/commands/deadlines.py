@@ -1,0 +1,175 @@
+"""nir overdue, nir missing and nir status: what is late, what is lacking, what waits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import DATE, emit_one, emit_rows, format_option, pass_app, say
+from nir_cli.errors import ExitCode
+
+OVERDUE_COLUMNS = (
+    "person",
+    "duf",
+    "kind",
+    "scheme",
+    "fact_date",
+    "deadline",
+    "days_overdue",
+    "state",
+)
+MISSING_COLUMNS = ("person", "duf", "rule", "scheme", "since", "deadline", "detail")
+
+
+def scope_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of, --municipality, --place and --fail-on-findings."""
+    for decorator in reversed(
+        [
+            click.option("--as-of", type=DATE, help="Judge as of this date (default: today)."),
+            click.option("--municipality", metavar="CODE", help="Only this municipality."),
+            click.option("--place", metavar="NAME", help="Only this place."),
+            click.option(
+                "--fail-on-findings",
+                is_flag=True,
+                help="Exit 3 when anything is listed (for cron alerts).",
+            ),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def _finish(rows: list[dict[str, Any]], fail_on_findings: bool) -> None:
+    if rows and fail_on_findings:
+        click.get_current_context().exit(ExitCode.FINDINGS)
+
+
+@click.command()
+@scope_options
+@click.option(
+    "--within",
+    type=click.IntRange(0, 366),
+    metavar="DAYS",
+    help="Also list registrations due in the next DAYS days.",
+)
+@format_option
+@pass_app
+def overdue(
+    app: App,
+    /,
+    as_of: dt.date | None,
+    municipality: str | None,
+    place: str | None,
+    fail_on_findings: bool,
+    within: int | None,
+    fmt: str,
+) -> None:
+    """List registrations past their two-month deadline that the registry has not accepted.
+
+    days_overdue is negative for registrations due in the next --within days.
+
+    \b
+    Example:
+      nir overdue
+      nir overdue --within 14 --place Sentrum
+      nir overdue --as-of 2026-03-01 --format csv > overdue.csv
+      nir -q overdue --fail-on-findings || mail -s "NIR overdue" leder@kommune.no
+    """
+    from nir_cli.rules.findings import overdue as find_overdue
+
+    today = as_of or dt.date.today()
+    rows = find_overdue(app.store, today, within=within, municipality=municipality, place=place)
+    emit_rows(
+        rows,
+        fmt,
+        OVERDUE_COLUMNS if fmt != "json" else None,
+        empty=f"nothing overdue as of {today}",
+    )
+    _finish(rows, fail_on_findings)
+
+
+@click.command()
+@scope_options
+@click.option(
+    "--rule",
+    "rule_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this rule (repeatable); see --list-rules.",
+)
+@click.option("--list-rules", is_flag=True, help="Show the rules and exit.")
+@format_option
+@pass_app
+def missing(
+    app: App,
+    /,
+    as_of: dt.date | None,
+    municipality: str | None,
+    place: str | None,
+    fail_on_findings: bool,
+    rule_ids: tuple[str, ...],
+    list_rules: bool,
+    fmt: str,
+) -> None:
+    """List data-consistency findings: which registration each person lacks, since when, and
+    the deadline it breaks.
+
+    \b
+    Example:
+      nir missing --municipality 5001
+      nir missing --rule claim-without-decision --as-of 2026-03-01
+      nir missing --list-rules
+    """
+    if list_rules:
+        from nir_cli.rules.catalogue import RULES
+
+        rows = [
+            {
+                "id": r.id,
+                "scheme": r.scheme,
+                "regimes": r.regimes,
+                "english": r.english,
+                "norwegian": r.norwegian,
+            }
+            for r in RULES
+        ]
+        emit_rows(rows, fmt)
+        return
+    from nir_cli.rules.findings import missing as find_missing
+
+    today = as_of or dt.date.today()
+    findings = find_missing(
+        app.store, today, municipality=municipality, place=place, rule_ids=list(rule_ids) or None
+    )
+    rows = [f.row() for f in findings]
+    emit_rows(
+        rows, fmt, MISSING_COLUMNS if fmt != "json" else None, empty=f"no findings as of {today}"
+    )
+    if rows and fmt == "table":
+        say(app, f"{len(rows)} findings for {len({f.person_id for f in findings})} persons.")
+    _finish(rows, fail_on_findings)
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
+@format_option
+@pass_app
+def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
+    """Show what is pending, overdue, due soon, missing, and when the last sync ran.
+
+    \b
+    Example:
+      nir status
+      nir status --format json
+    """
+    from nir_cli.rules.findings import status as store_status
+    from nir_cli.settings import STATUS_DUE_DAYS
+
+    counts = store_status(app.store, as_of or dt.date.today(), due_days=STATUS_DUE_DAYS)
+    counts["profile"] = app.profile.name
+    counts["last_sync"] = counts["last_sync"] or ("never" if fmt == "table" else None)
+    emit_one(counts, fmt)

@@ -1,0 +1,42 @@
+"""nir report NAME: results, target groups, grant base, timeliness."""
+
+from __future__ import annotations
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import emit_rows, format_option, pass_app
+
+NAMES = ("results", "target-groups", "grant-base", "timeliness")
+
+
+@click.command()
+@click.argument("name", type=click.Choice(NAMES), metavar="NAME")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Only this year.")
+@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@click.option("--place", metavar="NAME", help="Only this place.")
+@format_option
+@pass_app
+def report(
+    app: App, /, name: str, year: int | None, municipality: str | None, place: str | None, fmt: str
+) -> None:
+    """Show a report: results, target-groups, grant-base or timeliness.
+
+    \b
+    results        test results: Norskprøven by sub-test and level, other tests passed/failed
+    target-groups  persons in the target group by regime, with and without an offer
+    grant-base     persons in the grant base of --year, by regime, group and year after settlement
+    timeliness     share of registrations accepted within two months, by kind and month
+
+    See docs/rules.md for how each is counted and the law behind it.
+
+    \b
+    Example:
+      nir report results --year 2026
+      nir report grant-base --year 2026 --format csv
+      nir report timeliness --place Sentrum
+    """
+    from nir_cli.reports import run
+
+    rows = run(app.store, name, year=year, municipality=municipality, place=place)
+    emit_rows(rows, fmt, empty="nothing to report")

@@ -1,0 +1,118 @@
+"""`nir report`: results, target groups, grant base and timeliness (BRIEF 1.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from nir_cli.store import Store
+
+Rows = list[dict[str, Any]]
+PROTECTED = (
+    "'refugee', 'resettlement_refugee', 'humanitarian', 'collective_protection', "
+    "'family_of_refugee', 'family_of_norwegian_or_nordic'"
+)
+LABOUR = "'labour_non_eea', 'family_of_labour_non_eea'"
+
+
+def _where(table: str, year_column: str | None) -> str:
+    clauses = [
+        f"(:municipality IS NULL OR {table}.municipality = :municipality)",
+        f"(:place IS NULL OR {table}.place = :place)",
+    ]
+    if year_column:
+        clauses.append(f"(:year IS NULL OR substr({year_column}, 1, 4) = :year)")
+    return " AND ".join(clauses)
+
+
+def results(store: Store, params: dict[str, Any]) -> Rows:
+    """Test results: Norskprøven per sub-test and level; the other tests passed or failed."""
+    subtests = " UNION ALL ".join(
+        f"SELECT r.person_id, '{name}' AS subtest, json_extract(r.details, '$.{name}') AS level "
+        f"FROM registrations r WHERE r.kind = 'test-result' AND r.withdrawn = 0 "
+        f"AND json_extract(r.details, '$.test') = 'norskprove' AND {_where('r', 'r.fact_date')}"
+        for name in ("reading", "listening", "writing", "oral")
+    )
+    levels = store.query(
+        f"SELECT 'norskprove' AS test, subtest, level AS result, count(*) AS persons "
+        f"FROM ({subtests}) WHERE level IS NOT NULL GROUP BY subtest, level "
+        f"ORDER BY subtest, nir_level_rank(level)",
+        params,
+    )
+    passed = store.query(
+        "SELECT json_extract(r.details, '$.test') AS test, '' AS subtest, "
+        "CASE WHEN json_extract(r.details, '$.passed') THEN 'passed' ELSE 'failed' END AS result, "
+        "count(*) AS persons FROM registrations r WHERE r.kind = 'test-result' "
+        f"AND r.withdrawn = 0 AND json_extract(r.details, '$.test') != 'norskprove' "
+        f"AND {_where('r', 'r.fact_date')} GROUP BY 1, 3 ORDER BY 1, 3",
+        params,
+    )
+    return levels + passed
+
+
+def target_groups(store: Store, params: dict[str, Any]) -> Rows:
+    """Persons in the target group, by regime, with and without an offer of training."""
+    return store.query(
+        "SELECT t.regime, count(*) AS in_target_group, "
+        "sum(EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = t.id "
+        "  AND o.kind = 'offer' AND o.withdrawn = 0)) AS with_offer, "
+        "sum(NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = t.id "
+        "  AND o.kind = 'offer' AND o.withdrawn = 0)) AS without_offer "
+        f"FROM target_group t WHERE {_where('t', 'coalesce(t.settlement_date, t.permit_date)')} "
+        "GROUP BY t.regime ORDER BY t.regime",
+        params,
+    )
+
+
+def grant_base(store: Store, params: dict[str, Any]) -> Rows:
+    """Persons counted in the grant base of a year: in the target group and in years 1 to 5
+    after settlement, by regime, group and year after settlement."""
+    year = int(params["year"] or dt.date.today().year)
+    return store.query(
+        "SELECT t.regime, CASE WHEN t.residence_basis IN (" + PROTECTED + ") THEN 'protected' "
+        "WHEN t.residence_basis IN (" + LABOUR + ") THEN 'labour' ELSE 'other' END AS grp, "
+        ":grant_year - CAST(substr(t.settlement_date, 1, 4) AS INTEGER) + 1 "
+        "AS year_after_settlement, count(*) AS persons FROM target_group t "
+        "WHERE t.settlement_date IS NOT NULL "
+        "AND CAST(substr(t.settlement_date, 1, 4) AS INTEGER) "
+        "BETWEEN :grant_year - 4 AND :grant_year "
+        f"AND {_where('t', None)} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        {**params, "grant_year": year},
+    )
+
+
+def timeliness(store: Store, params: dict[str, Any]) -> Rows:
+    """Of the registrations whose deadline has passed (or that were accepted), the share the
+    registry accepted within two months, by kind and month of the fact."""
+    rows = store.query(
+        "SELECT r.kind, substr(r.fact_date, 1, 7) AS month, count(*) AS due, "
+        "sum(r.registry_date IS NOT NULL AND substr(r.registry_date, 1, 10) <= r.deadline) "
+        "AS on_time FROM registrations r WHERE r.withdrawn = 0 "
+        "AND (r.deadline < :today OR r.registry_date IS NOT NULL) "
+        f"AND {_where('r', 'r.fact_date')} GROUP BY 1, 2 ORDER BY 2, 1",
+        {**params, "today": params.get("today") or dt.date.today().isoformat()},
+    )
+    for row in rows:
+        row["share_on_time"] = round(row["on_time"] / row["due"], 3) if row["due"] else None
+    return rows
+
+
+REPORTS: dict[str, Callable[[Store, dict[str, Any]], Rows]] = {
+    "results": results,
+    "target-groups": target_groups,
+    "grant-base": grant_base,
+    "timeliness": timeliness,
+}
+
+
+def run(
+    store: Store,
+    name: str,
+    *,
+    year: int | None = None,
+    municipality: str | None = None,
+    place: str | None = None,
+) -> Rows:
+    params = {"year": str(year) if year else None, "municipality": municipality, "place": place}
+    return REPORTS[name](store, params)

@@ -1,0 +1,1 @@
+"""Deadlines and data consistency: `nir overdue`, `nir missing` and `nir status`."""

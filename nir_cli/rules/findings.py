@@ -1,0 +1,150 @@
+"""Running the rules, the overdue list and the status counts against the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from nir_cli.domain.identifiers import mask
+from nir_cli.errors import UsageError
+from nir_cli.rules.catalogue import BY_ID, RULES, Rule
+from nir_cli.store import Store
+
+PERSON_FILTER = (
+    "(:municipality IS NULL OR p.municipality = :municipality) "
+    "AND (:place IS NULL OR p.place = :place)"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    person_id: str
+    person: str
+    duf: str | None
+    scheme: str | None
+    since: str | None
+    deadline: str | None
+    detail: str
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _person(row: dict[str, Any]) -> str:
+    return f"{row['first_name']} {row['last_name']}"
+
+
+def _identity(row: dict[str, Any]) -> str | None:
+    return row["duf"] or (mask(row["fnr"]) if row["fnr"] else None)
+
+
+def rules(ids: list[str] | None = None) -> list[Rule]:
+    if not ids:
+        return list(RULES)
+    unknown = [i for i in ids if i not in BY_ID]
+    if unknown:
+        raise UsageError(f"--rule: unknown rule {', '.join(unknown)}; see nir missing --list-rules")
+    return [BY_ID[i] for i in ids]
+
+
+def missing(
+    store: Store,
+    as_of: dt.date,
+    *,
+    municipality: str | None = None,
+    place: str | None = None,
+    rule_ids: list[str] | None = None,
+) -> list[Finding]:
+    """Every finding of the chosen rules as of a date, by deadline."""
+    params = {"as_of": as_of.isoformat(), "municipality": municipality, "place": place}
+    found = []
+    for rule in rules(rule_ids):
+        for row in store.query(
+            f"SELECT f.*, p.duf, p.fnr, p.first_name, p.last_name FROM ({rule.sql}) f "
+            f"JOIN persons p ON p.id = f.person_id WHERE {PERSON_FILTER}",
+            params,
+        ):
+            found.append(
+                Finding(
+                    rule.id,
+                    row["person_id"],
+                    _person(row),
+                    _identity(row),
+                    row["scheme"],
+                    row["since"],
+                    row["deadline"],
+                    row["detail"].strip(),
+                )
+            )
+    found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
+    return found
+
+
+def overdue(
+    store: Store,
+    as_of: dt.date,
+    *,
+    within: int | None = None,
+    municipality: str | None = None,
+    place: str | None = None,
+) -> list[dict[str, Any]]:
+    """Registrations the registry has not accepted whose two-month deadline has passed, and
+    with `within`, those due in the next `within` days."""
+    limit = as_of + dt.timedelta(days=(within or 0) + (1 if within is not None else 0))
+    rows = store.query(
+        "SELECT r.id, r.person_id, r.kind, r.scheme, r.fact_date, r.deadline, "
+        "p.duf, p.fnr, p.first_name, p.last_name FROM registrations r "
+        "JOIN persons p ON p.id = r.person_id "
+        "WHERE r.withdrawn = 0 AND r.registry_version IS NOT r.version AND r.deadline < :limit "
+        f"AND {PERSON_FILTER} ORDER BY r.deadline, p.last_name, r.kind",
+        {"limit": limit.isoformat(), "municipality": municipality, "place": place},
+    )
+    out = []
+    for row in rows:
+        deadline = dt.date.fromisoformat(row["deadline"])
+        days = (as_of - deadline).days
+        out.append(
+            {
+                "id": row["id"],
+                "person": _person(row),
+                "duf": _identity(row),
+                "kind": row["kind"],
+                "scheme": row["scheme"],
+                "fact_date": row["fact_date"],
+                "deadline": row["deadline"],
+                "days_overdue": days,
+                "state": "overdue" if days > 0 else "due",
+            }
+        )
+    return out
+
+
+def status(store: Store, today: dt.date, *, due_days: int) -> dict[str, Any]:
+    """The counts `nir status` shows."""
+    one = store.one(
+        "SELECT "
+        "(SELECT count(*) FROM outbox WHERE state = 'pending') AS pending, "
+        "(SELECT count(*) FROM outbox WHERE state = 'rejected') AS rejected, "
+        "(SELECT count(*) FROM outbox WHERE state = 'conflict') AS conflicts, "
+        "(SELECT count(*) FROM registrations WHERE withdrawn = 0 "
+        "   AND registry_version IS NOT version AND deadline < :today) AS overdue, "
+        "(SELECT count(*) FROM registrations WHERE withdrawn = 0 "
+        "   AND registry_version IS NOT version AND deadline >= :today AND deadline <= :due) "
+        "   AS due_soon, "
+        "(SELECT count(*) FROM persons) AS persons, "
+        "(SELECT count(*) FROM registrations WHERE withdrawn = 0) AS registrations",
+        {"today": today.isoformat(), "due": (today + dt.timedelta(days=due_days)).isoformat()},
+    )
+    assert one is not None
+    return {**one, "missing": len(missing(store, today)), "last_sync": last_sync(store)}
+
+
+def last_sync(store: Store) -> str | None:
+    """When a sync last finished, once sync exists (the table arrives with it)."""
+    exists = store.one("SELECT 1 AS x FROM sqlite_master WHERE name = 'sync_runs'")
+    if exists is None:
+        return None
+    row = store.one("SELECT max(finished_at) AS at FROM sync_runs")
+    return row["at"] if row else None
