@@ -34,3 +34,11 @@ def test_import_page_lists_every_column_name() -> None:
             assert f"`{name}`" in text, name
             for alias in aliases:
                 assert f"`{alias}`" in text, alias
+
+
+def test_rules_page_describes_every_rule() -> None:
+    from nir_cli.rules.catalogue import RULES
+
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.scheme} | {rule.regimes} | {rule.english} |" in text

@@ -2,7 +2,9 @@
 
 Each query takes :as_of (an ISO date) and returns one row per finding with the columns
 person_id, scheme, since (when the gap began) and deadline (the date it broke), plus detail.
-nir_add_months is the domain's clamped month arithmetic (see nir_cli.store.db).
+nir_add_months is the domain's clamped month arithmetic (see nir_cli.store.db). Hours and
+absence are counted through their natural key, `person|kind|scheme|YYYY-MM`, which has a
+unique index over live registrations.
 """
 
 from __future__ import annotations
@@ -145,11 +147,11 @@ RULES: tuple[Rule, ...] = (
                       + CAST(substr(last_month, 6, 2) AS INTEGER))
                    - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
                       + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
-                   (SELECT count(DISTINCT json_extract(h.details, '$.period'))
-                    FROM registrations h WHERE h.person_id = s.person_id AND h.kind = 'hours'
-                      AND h.scheme = s.scheme AND h.{LIVE}
-                      AND json_extract(h.details, '$.period')
-                          BETWEEN substr(s.fact_date, 1, 7) AND last_month) AS counted
+                   (SELECT count(*) FROM registrations h WHERE h.{LIVE}
+                      AND h.natural_key BETWEEN s.person_id || '|hours|' || s.scheme || '|'
+                                                || substr(s.fact_date, 1, 7)
+                                            AND s.person_id || '|hours|' || s.scheme || '|'
+                                                || last_month) AS counted
             FROM (
                 SELECT s.*, min(
                     substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
@@ -181,11 +183,11 @@ RULES: tuple[Rule, ...] = (
                       + CAST(substr(last_month, 6, 2) AS INTEGER))
                    - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
                       + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
-                   (SELECT count(DISTINCT json_extract(a.details, '$.period'))
-                    FROM registrations a WHERE a.person_id = s.person_id AND a.kind = 'absence'
-                      AND a.scheme = 'programme' AND a.{LIVE}
-                      AND json_extract(a.details, '$.period')
-                          BETWEEN substr(s.fact_date, 1, 7) AND last_month) AS counted
+                   (SELECT count(*) FROM registrations a WHERE a.{LIVE}
+                      AND a.natural_key BETWEEN s.person_id || '|absence|programme|'
+                                                || substr(s.fact_date, 1, 7)
+                                            AND s.person_id || '|absence|programme|'
+                                                || last_month) AS counted
             FROM (
                 SELECT s.*, min(
                     substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
@@ -271,34 +273,40 @@ RULES: tuple[Rule, ...] = (
         law="3 years (introduksjonsloven, integreringsloven), 18 months with upper secondary "
         "education (integreringsloven), 12 months (chapter 6A), counted from the permit",
         sql=f"""
-        SELECT * FROM (
-            SELECT t.id AS person_id, 'training' AS scheme, t.permit_date AS since,
-                   nir_add_months(t.permit_date, CASE
-                       WHEN t.regime = 'integreringsloven_6a' THEN 12
-                       WHEN t.regime = 'integreringsloven' AND EXISTS (
-                           SELECT 1 FROM registrations u WHERE u.person_id = t.id
-                           AND u.kind = 'education' AND u.{LIVE}
-                           AND json_extract(u.details, '$.upper_secondary') = 1) THEN 18
-                       ELSE 36 END) AS deadline,
-                   'training window ends; goal not reached' AS detail
-            FROM target_group t
-            WHERE t.residence_basis != 'asylum_seeker'
-              AND NOT EXISTS (SELECT 1 FROM registrations e WHERE e.person_id = t.id
-                              AND e.kind = 'end' AND e.scheme = 'training' AND e.{LIVE}
-                              AND json_extract(e.details, '$.reason')
-                                  IN ('completed', 'goal_reached'))
-              AND NOT EXISTS (
-                  SELECT 1 FROM registrations r
-                  JOIN registrations g ON g.person_id = r.person_id AND g.kind = 'goal'
-                       AND g.scheme = 'training' AND g.{LIVE}
-                  WHERE r.person_id = t.id AND r.kind = 'test-result' AND r.{LIVE}
-                    AND json_extract(r.details, '$.test') = 'norskprove'
-                    AND min(coalesce(nir_level_rank(json_extract(r.details, '$.reading')), 99),
-                            coalesce(nir_level_rank(json_extract(r.details, '$.listening')), 99),
-                            coalesce(nir_level_rank(json_extract(r.details, '$.writing')), 99),
-                            coalesce(nir_level_rank(json_extract(r.details, '$.oral')), 99))
-                        >= nir_level_rank(json_extract(g.details, '$.level')))
-        ) WHERE deadline >= :as_of AND deadline <= date(:as_of, '+90 days')
+        WITH ending AS MATERIALIZED (
+            SELECT * FROM (
+                SELECT t.id AS person_id, t.permit_date,
+                       nir_add_months(t.permit_date, CASE
+                           WHEN t.regime = 'integreringsloven_6a' THEN 12
+                           WHEN t.regime = 'integreringsloven' AND EXISTS (
+                               SELECT 1 FROM registrations u WHERE u.person_id = t.id
+                               AND u.kind = 'education' AND u.{LIVE}
+                               AND json_extract(u.details, '$.upper_secondary') = 1) THEN 18
+                           ELSE 36 END) AS deadline
+                FROM target_group t
+                WHERE t.residence_basis != 'asylum_seeker'
+                  -- a generous prefilter (12 to 36 months, with slack) before the exact window
+                  AND t.permit_date BETWEEN date(:as_of, '-37 months') AND date(:as_of, '-8 months')
+            ) WHERE deadline >= :as_of AND deadline <= date(:as_of, '+90 days')
+        )
+        SELECT w.person_id, 'training' AS scheme, w.permit_date AS since, w.deadline,
+               'training window ends; goal not reached' AS detail
+        FROM ending w
+        WHERE NOT EXISTS (SELECT 1 FROM registrations e WHERE e.person_id = w.person_id
+                          AND e.kind = 'end' AND e.scheme = 'training' AND e.{LIVE}
+                          AND json_extract(e.details, '$.reason')
+                              IN ('completed', 'goal_reached'))
+          AND NOT EXISTS (
+              SELECT 1 FROM registrations r
+              JOIN registrations g ON g.person_id = r.person_id AND g.kind = 'goal'
+                   AND g.scheme = 'training' AND g.{LIVE}
+              WHERE r.person_id = w.person_id AND r.kind = 'test-result' AND r.{LIVE}
+                AND json_extract(r.details, '$.test') = 'norskprove'
+                AND min(coalesce(nir_level_rank(json_extract(r.details, '$.reading')), 99),
+                        coalesce(nir_level_rank(json_extract(r.details, '$.listening')), 99),
+                        coalesce(nir_level_rank(json_extract(r.details, '$.writing')), 99),
+                        coalesce(nir_level_rank(json_extract(r.details, '$.oral')), 99))
+                    >= nir_level_rank(json_extract(g.details, '$.level')))
         """,
     ),
 )

@@ -77,3 +77,12 @@ def test_state_is_overdue_only_after_the_deadline_day() -> None:
 )
 def test_age_on(birth: dt.date, day: dt.date, age: int) -> None:
     assert age_on(birth, day) == age
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), st.integers(-120, 120))
+def test_add_months_agrees_with_dateutil(day: dt.date, months: int) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from nir_cli.domain.deadlines import add_months
+
+    assert add_months(day, months) == day + relativedelta(months=months)

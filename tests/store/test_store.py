@@ -114,3 +114,30 @@ def test_a_second_writer_waits_then_gives_a_temporary_failure(
         pass
     holder.close()
     other.close()
+
+
+def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> None:
+    """A store left at version 1 (before the rules) opens at the newest version, data intact."""
+    import nir_cli.store.db as db
+
+    path = tmp_path / "old.db"
+    first = [m for m in migrations() if m[0] == 1]
+    original = db.migrations
+    db.migrations = lambda: first  # type: ignore[assignment]
+    try:
+        store = Store.open(path)
+        assert store.schema_version == 1
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO persons (id, version, duf, first_name, last_name, birth_date, "
+                "residence_basis, permit_date, regime, municipality, created_at, entry_date, "
+                "source) VALUES ('p1', 1, '201212345603', 'Kari', 'Nordmann', '1990-01-15', "
+                "'refugee', '2025-06-01', 'integreringsloven', '5001', 'now', 'now', 'cli')"
+            )
+        store.close()
+    finally:
+        db.migrations = original
+    store = Store.open(path)
+    assert store.schema_version == len(migrations())
+    assert store.query("SELECT duf FROM target_group") == [{"duf": "201212345603"}]
+    store.close()
