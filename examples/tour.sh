@@ -37,7 +37,12 @@ nir import "$here/registreringer.csv"    # again: nothing changes
 step "5. The person's history: the two-month deadline and state of each registration"
 nir history 201212345603
 
-step "6. A mistake corrected: the correction is a new version, never an overwrite"
+step "6. What is late and what is lacking, as of 1 March 2026"
+nir overdue --as-of 2026-03-01 --within 14 | head -12
+nir missing --as-of 2026-03-01 | head -12
+nir status --as-of 2026-03-01
+
+step "6b. A mistake corrected: the correction is a new version, never an overwrite"
 id=$(nir history 201212345603 --format json | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["kind"]=="hours"][0])')
 nir -q registration edit "$id" --set norwegian-hours=40 >/dev/null
 nir registration versions "$id"
