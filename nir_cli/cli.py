@@ -29,6 +29,7 @@ COMMANDS = {
     "missing": "deadlines",
     "status": "deadlines",
     "report": "report",
+    "registry": "registry",
 }
 
 

@@ -23,10 +23,13 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every bundled migration, in order."""
+LOCAL_MIGRATIONS = "nir_cli.store.migrations"
+
+
+def migrations(package: str = LOCAL_MIGRATIONS) -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every migration in a package, in order."""
     found = []
-    for entry in resources.files("nir_cli.store.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
@@ -84,12 +87,15 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 class Store:
     """One profile's SQLite file. Reads go straight through; writes use `with store.write()`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, migrations_package: str = LOCAL_MIGRATIONS
+    ) -> None:
         self.path = path
         self.conn = conn
+        self.migrations_package = migrations_package
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, migrations_package: str = LOCAL_MIGRATIONS) -> Store:
         """Open (creating if needed) with private file modes, WAL and all migrations applied."""
         path.parent.mkdir(parents=True, exist_ok=True, mode=DATA_DIR_MODE)
         try:
@@ -109,7 +115,7 @@ class Store:
                 check_same_thread=False,
             )
             conn.row_factory = sqlite3.Row
-            store = cls(path, conn)
+            store = cls(path, conn, migrations_package)
             store._configure()
             store.migrate()
         except sqlite3.OperationalError as exc:
@@ -135,7 +141,7 @@ class Store:
 
     def migrate(self) -> int:
         """Apply every migration newer than the file's user_version; returns the new version."""
-        for number, _name, sql in migrations():
+        for number, _name, sql in migrations(self.migrations_package):
             if number <= self.schema_version:
                 continue
             with self.write():

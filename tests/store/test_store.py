@@ -123,7 +123,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> N
     path = tmp_path / "old.db"
     first = [m for m in migrations() if m[0] == 1]
     original = db.migrations
-    db.migrations = lambda: first  # type: ignore[assignment]
+    db.migrations = lambda package=db.LOCAL_MIGRATIONS: first  # type: ignore[assignment]
     try:
         store = Store.open(path)
         assert store.schema_version == 1

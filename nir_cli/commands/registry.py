@@ -1,0 +1,95 @@
+"""nir registry serve|init-admin: the reference central registry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import F, pass_app, say, warn
+
+
+@click.group()
+def registry() -> None:
+    """Run the reference central registry (the sandbox and every sync test use it).
+
+    \b
+    Example:
+      nir registry init-admin --municipality 5001 --username 5001-ADMIN
+      nir registry serve --port 8765
+    """
+
+
+def _db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The registry's SQLite file [default: in the data folder].",
+    )(func)
+
+
+@registry.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@_db_option
+@click.option(
+    "--allow-synthetic",
+    is_flag=True,
+    help="Accept synthetic personal numbers (training and test registries only).",
+)
+@pass_app
+def serve(app: App, /, host: str, port: int, db_path: Path | None, allow_synthetic: bool) -> None:
+    """Serve the registry API (/v1) until Ctrl-C or SIGTERM.
+
+    Binds 127.0.0.1 unless told otherwise; anything else must sit behind TLS (see
+    docs/registry.md). A batch being stored when SIGTERM arrives is finished first.
+
+    \b
+    Example:
+      nir registry serve --port 8765 --db /var/lib/nir/registry.db
+    """
+    from nir_cli.registry.server import default_db, is_loopback
+    from nir_cli.registry.server import serve as run
+
+    db = db_path or default_db()
+    if not is_loopback(host):
+        warn(f"binding {host}: put a TLS-terminating proxy in front; tokens travel in headers")
+    say(app, f"registry on http://{host}:{port}/v1 with {db}")
+    run(db, host, port, allow_synthetic=allow_synthetic, quiet=app.quiet)
+
+
+@registry.command(name="init-admin")
+@click.option("--municipality", "-m", required=True, metavar="CODE")
+@click.option("--username", required=True)
+@click.option("--place", metavar="NAME")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@_db_option
+@pass_app
+def init_admin(
+    app: App,
+    /,
+    municipality: str,
+    username: str,
+    place: str | None,
+    password_stdin: bool,
+    db_path: Path | None,
+) -> None:
+    """Create the first superuser of a municipality in the registry.
+
+    \b
+    Example:
+      nir registry init-admin --municipality 5001 --username 5001-ADMIN
+      printf '%s' "$PW" | nir registry init-admin -m 5001 --username 5001-ADMIN --password-stdin
+    """
+    from nir_cli.registry.server import default_db
+    from nir_cli.registry.server import init_admin as create
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create(db_path or default_db(), municipality, username, password, place)
+    say(app, f"Created superuser {username} for {municipality}.")

@@ -1,0 +1,151 @@
+"""Users and tokens: argon2 password hashes, tokens stored only as sha256, expiry, revocation,
+and failed logins slowed down and then refused for a while."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from nir_cli.registry.storage import now
+from nir_cli.store.db import Store
+from nir_cli.sync.wire import Role
+
+SESSION_HOURS = 12
+FREE_FAILURES = 5  # failed logins before a lock-out
+LOCK_SECONDS = 30  # the first lock-out; doubles with each failure after, up to:
+MAX_LOCK_SECONDS = 900
+FAILURE_DELAY = 0.2  # seconds per failure, up to one second, before answering
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("a password nobody has")
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str
+    municipality: str
+    place: str | None
+    role: Role
+    token_hash: str
+    expires_at: str
+
+
+class LoginRefused(Exception):
+    def __init__(self, retry_after: int | None = None) -> None:
+        super().__init__("login refused")
+        self.retry_after = retry_after
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def create_user(
+    store: Store, username: str, password: str, municipality: str, place: str | None, role: Role
+) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO users (username, municipality, place, role, password_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (username, municipality, place, role.value, hash_password(password), now()),
+        )
+
+
+def login(store: Store, username: str, password: str) -> tuple[str, str]:
+    """A new session token and its expiry; LoginRefused (with Retry-After when locked)."""
+    user = store.one("SELECT * FROM users WHERE username = ?", (username,))
+    if user is not None and user["locked_until"] and user["locked_until"] > now():
+        remaining = dt.datetime.fromisoformat(user["locked_until"].replace("Z", "+00:00"))
+        raise LoginRefused(max(1, int((remaining - _utcnow()).total_seconds()) + 1))
+    ok = False
+    try:
+        ok = _HASHER.verify(user["password_hash"] if user else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if user is None or not ok or user["disabled"]:
+        if user is not None:
+            _failed(store, user)
+        raise LoginRefused()
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?",
+            (username,),
+        )
+    return issue_token(store, username, "session", None, dt.timedelta(hours=SESSION_HOURS))
+
+
+def _failed(store: Store, user: dict[str, Any]) -> None:
+    failures = user["failed_logins"] + 1
+    locked = None
+    if failures >= FREE_FAILURES:
+        seconds = min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failures - FREE_FAILURES))
+        locked = _iso(_utcnow() + dt.timedelta(seconds=seconds))
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+            (failures, locked, user["username"]),
+        )
+    time.sleep(min(1.0, FAILURE_DELAY * failures))
+
+
+def issue_token(
+    store: Store, username: str, kind: str, name: str | None, lifetime: dt.timedelta
+) -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    expires = _iso(_utcnow() + lifetime)
+    with store.write() as conn:
+        if name is not None:
+            conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
+                "AND kind = 'machine' AND revoked_at IS NULL",
+                (now(), username, name),
+            )
+        conn.execute(
+            "INSERT INTO tokens (token_hash, username, kind, name, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (hash_token(token), username, kind, name, now(), expires),
+        )
+    return token, expires
+
+
+def authenticate(store: Store, token: str) -> Caller | None:
+    """The caller behind a bearer token, or None when unknown, expired, revoked or disabled."""
+    row = store.one(
+        "SELECT t.token_hash, t.expires_at, u.* FROM tokens t JOIN users u USING (username) "
+        "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
+        "AND u.disabled = 0",
+        (hash_token(token), now()),
+    )
+    if row is None:
+        return None
+    return Caller(
+        row["username"],
+        row["municipality"],
+        row["place"],
+        Role(row["role"]),
+        row["token_hash"],
+        row["expires_at"],
+    )
+
+
+def revoke(store: Store, token_hash: str) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (now(), token_hash))

@@ -1,0 +1,249 @@
+"""The registry's HTTP API (/v1), FastAPI. Run it with `nir registry serve`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from nir_cli import __version__
+from nir_cli.registry import accounts
+from nir_cli.registry.accounts import Caller, LoginRefused
+from nir_cli.registry.faults import FaultMiddleware, Faults
+from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped, now
+from nir_cli.registry.validation import Validator
+from nir_cli.store.db import Store
+from nir_cli.sync.wire import (
+    ADMIN_ROLES,
+    BatchIn,
+    BatchOut,
+    Change,
+    ChangesOut,
+    MachineTokenRequest,
+    Me,
+    PasswordReset,
+    Role,
+    TokenInfo,
+    TokenOut,
+    TokenRequest,
+    UserCreate,
+    UserOut,
+)
+
+MAX_PAGE = 1000
+bearer = HTTPBearer(auto_error=False)
+UNAUTHORIZED = HTTPException(
+    status.HTTP_401_UNAUTHORIZED,
+    "not logged in, or the token expired",
+    headers={"WWW-Authenticate": "Bearer"},
+)
+NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+
+
+def session(request: Request) -> Iterator[Store]:
+    """One connection per request to the app's registry database."""
+    with request.app.state.db.session() as store:
+        yield store
+
+
+StoreDep = Annotated[Store, Depends(session)]
+
+
+def caller(
+    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Caller:
+    """The user behind the bearer token: 401 when missing, expired, revoked or disabled."""
+    if credentials is None:
+        raise UNAUTHORIZED
+    found = accounts.authenticate(store, credentials.credentials)
+    if found is None:
+        raise UNAUTHORIZED
+    return found
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def admin(who: CallerDep) -> Caller:
+    if who.role not in ADMIN_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only superusers and deputies")
+    return who
+
+
+AdminDep = Annotated[Caller, Depends(admin)]
+
+
+def create_app(
+    db_path: Path, *, allow_synthetic: bool = False, faults: Faults | None = None
+) -> FastAPI:
+    """The registry app over one SQLite file."""
+    validator = Validator(allow_synthetic)
+    app = FastAPI(
+        title="nir reference registry",
+        version=__version__,
+        description="The central registry API that nir syncs with. Every read and "
+        "write is scoped to the caller's municipality.",
+    )
+    app.state.db = RegistryDB(db_path)
+
+    @app.get("/v1/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post("/v1/token", tags=["auth"], responses={401: {}, 429: {}})
+    def token(body: TokenRequest, store: StoreDep) -> TokenOut:
+        """Exchange a username and password for a session token."""
+        try:
+            value, expires = accounts.login(store, body.username, body.password)
+        except LoginRefused as refused:
+            if refused.retry_after:
+                raise HTTPException(
+                    429,
+                    "too many failed logins; try again later",
+                    headers={"Retry-After": str(refused.retry_after)},
+                ) from None
+            raise HTTPException(401, "wrong username or password") from None
+        return TokenOut(access_token=value, expires_at=expires)
+
+    @app.post("/v1/logout", status_code=204, tags=["auth"])
+    def logout(who: CallerDep, store: StoreDep) -> None:
+        accounts.revoke(store, who.token_hash)
+
+    @app.get("/v1/me", tags=["auth"])
+    def me(who: CallerDep) -> Me:
+        return Me(
+            username=who.username,
+            municipality=who.municipality,
+            place=who.place,
+            role=who.role,
+            token_expires_at=who.expires_at,
+        )
+
+    @app.post("/v1/tokens", tags=["auth"])
+    def machine_token(body: MachineTokenRequest, who: CallerDep, store: StoreDep) -> TokenOut:
+        """A named long-lived token for unattended jobs; the same name replaces the old one."""
+        value, expires = accounts.issue_token(
+            store, who.username, "machine", body.name, dt.timedelta(days=body.days)
+        )
+        return TokenOut(access_token=value, expires_at=expires)
+
+    @app.get("/v1/tokens", tags=["auth"])
+    def tokens(who: CallerDep, store: StoreDep) -> list[TokenInfo]:
+        rows = store.query(
+            "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
+            "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
+            (who.username, now()),
+        )
+        return [TokenInfo.model_validate(r) for r in rows]
+
+    @app.delete("/v1/tokens/{name}", status_code=204, tags=["auth"], responses={404: {}})
+    def revoke_token(name: str, who: CallerDep, store: StoreDep) -> None:
+        with store.write() as conn:
+            done = conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
+                "AND revoked_at IS NULL",
+                (now(), who.username, name),
+            ).rowcount
+        if not done:
+            raise NOT_FOUND
+
+    @app.post("/v1/batches", tags=["sync"], responses={422: {}})
+    def push(body: BatchIn, who: CallerDep, store: StoreDep) -> BatchOut:
+        """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
+        try:
+            return Scoped(store, who.municipality).push(body, who.username, validator)
+        except IdempotencyMismatch:
+            raise HTTPException(422, "this idempotency key was used for another batch") from None
+
+    @app.get("/v1/changes", tags=["sync"])
+    def changes(
+        who: CallerDep,
+        store: StoreDep,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+    ) -> ChangesOut:
+        """The caller's municipality's changes after a cursor, in the order they were stored."""
+        found, cursor = Scoped(store, who.municipality).changes(after, limit)
+        return ChangesOut(changes=found, next_cursor=cursor)
+
+    @app.get("/v1/records/{record_id}", tags=["sync"], responses={404: {}})
+    def record(record_id: str, who: CallerDep, store: StoreDep) -> Change:
+        row = Scoped(store, who.municipality).record(record_id)
+        if row is None:
+            raise NOT_FOUND
+        found, _ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
+        return found[0]
+
+    @app.get("/v1/users", tags=["users"], responses={403: {}})
+    def users(who: AdminDep, store: StoreDep) -> list[UserOut]:
+        rows = store.query(
+            "SELECT username, municipality, place, role, disabled, created_at FROM users "
+            "WHERE municipality = ? ORDER BY username",
+            (who.municipality,),
+        )
+        return [UserOut.model_validate({**r, "disabled": bool(r["disabled"])}) for r in rows]
+
+    @app.post("/v1/users", status_code=201, tags=["users"], responses={403: {}, 409: {}})
+    def add_user(body: UserCreate, who: AdminDep, store: StoreDep) -> UserOut:
+        if body.role is Role.SUPERUSER and who.role is not Role.SUPERUSER:
+            raise HTTPException(403, "only a superuser makes superusers")
+        if store.one("SELECT 1 AS x FROM users WHERE username = ?", (body.username,)):
+            raise HTTPException(409, "that username is taken")
+        accounts.create_user(
+            store,
+            body.username,
+            body.password,
+            who.municipality,
+            body.place or who.place,
+            body.role,
+        )
+        return _user(store, who, body.username)
+
+    @app.post("/v1/users/{username}/disable", tags=["users"], responses={403: {}, 404: {}})
+    def disable_user(username: str, who: AdminDep, store: StoreDep) -> UserOut:
+        _user(store, who, username)
+        if username == who.username:
+            raise HTTPException(409, "you cannot disable yourself")
+        with store.write() as conn:
+            conn.execute(
+                "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
+                (username, who.municipality),
+            )
+            conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+                (now(), username),
+            )
+        return _user(store, who, username)
+
+    @app.post("/v1/users/{username}/reset-password", tags=["users"], responses={403: {}, 404: {}})
+    def reset_password(
+        username: str, body: PasswordReset, who: AdminDep, store: StoreDep
+    ) -> UserOut:
+        _user(store, who, username)
+        with store.write() as conn:
+            conn.execute(
+                "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL "
+                "WHERE username = ? AND municipality = ?",
+                (accounts.hash_password(body.password), username, who.municipality),
+            )
+        return _user(store, who, username)
+
+    if faults is not None:
+        app.add_middleware(FaultMiddleware, faults=faults)
+    return app
+
+
+def _user(store: Store, who: Caller, username: str) -> UserOut:
+    """A user of the caller's municipality; another municipality's user is 404, not 403."""
+    row = store.one(
+        "SELECT username, municipality, place, role, disabled, created_at FROM users "
+        "WHERE username = ? AND municipality = ?",
+        (username, who.municipality),
+    )
+    if row is None:
+        raise NOT_FOUND
+    return UserOut.model_validate({**row, "disabled": bool(row["disabled"])})

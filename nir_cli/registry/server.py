@@ -1,0 +1,95 @@
+"""Running the registry: uvicorn, loopback by default, graceful shutdown on SIGTERM."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+from nir_cli import paths
+from nir_cli.errors import ConfigError, UsageError
+from nir_cli.registry.faults import ENV, Faults
+
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+def default_db() -> Path:
+    return paths.data_dir() / "registry" / "registry.db"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def faults_from_env(host: str) -> Faults | None:
+    text = os.environ.get(ENV)
+    if not text:
+        return None
+    if not is_loopback(host):
+        raise ConfigError(
+            f"{ENV} is set: faults are for tests and refused on {host}",
+            hint="unset it, or bind 127.0.0.1",
+        )
+    try:
+        return Faults.parse(text)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool) -> None:
+    """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit."""
+    import uvicorn
+
+    from nir_cli.registry.app import create_app
+
+    faults = faults_from_env(host)
+    if not port_free(host, port):
+        raise UsageError(f"{host}:{port} is in use", hint="choose another --port")
+    app = create_app(db, allow_synthetic=allow_synthetic, faults=faults)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning" if quiet else "info",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        server_header=False,
+    )
+
+
+def init_admin(
+    db: Path, municipality: str, username: str, password: str, place: str | None
+) -> None:
+    """Create the first superuser of a municipality."""
+    from nir_cli.domain.municipalities import MunicipalityError, lookup
+    from nir_cli.errors import InvalidData
+    from nir_cli.registry import accounts
+    from nir_cli.registry.storage import RegistryDB
+    from nir_cli.sync.wire import Role
+
+    try:
+        code = lookup(municipality).code
+    except MunicipalityError as exc:
+        raise InvalidData(f"--municipality: {exc}") from None
+    if len(password) < 8:
+        raise InvalidData("the password needs at least 8 characters")
+    registry = RegistryDB(db)
+    with registry.session() as store:
+        if store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)):
+            raise InvalidData(f"user {username!r} exists already")
+        accounts.create_user(store, username, password, code, place, Role.SUPERUSER)

@@ -1,0 +1,253 @@
+"""The registry's storage. Routes talk to a `Scoped` view bound to the caller's municipality;
+every query it runs carries that municipality, so no route can read or write across one.
+
+A PostgreSQL backend would implement the same methods (see docs/registry.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from nir_cli.store.db import Store
+from nir_cli.sync.wire import (
+    BatchIn,
+    BatchMode,
+    BatchOut,
+    Change,
+    Current,
+    Entity,
+    RecordError,
+    RecordIn,
+    RecordResult,
+    Status,
+)
+
+MIGRATIONS = "nir_cli.registry.migrations"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class RegistryDB:
+    """The registry's SQLite file: migrated once, then one connection per request."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        Store.open(path, MIGRATIONS).close()
+
+    @contextmanager
+    def session(self) -> Iterator[Store]:
+        store = Store.open(self.path, MIGRATIONS)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+class Scoped:
+    """The registry as one municipality sees it."""
+
+    def __init__(self, store: Store, municipality: str) -> None:
+        self.store = store
+        self.municipality = municipality
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def record(self, record_id: str) -> dict[str, Any] | None:
+        return self.store.one(
+            "SELECT * FROM records WHERE id = ? AND municipality = ?",
+            (record_id, self.municipality),
+        )
+
+    def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
+        rows = self.store.query(
+            "SELECT c.seq, r.entity, c.record_id, c.version, r.person_id, v.body, v.withdrawn, "
+            "r.withdrawn_reason, v.received_at FROM changes c "
+            "JOIN records r ON r.id = c.record_id "
+            "JOIN record_versions v ON v.id = c.record_id AND v.version = c.version "
+            "WHERE c.municipality = ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
+            (self.municipality, after, limit),
+        )
+        changes = [
+            Change(
+                seq=r["seq"],
+                entity=Entity(r["entity"]),
+                id=r["record_id"],
+                version=r["version"],
+                person_id=r["person_id"],
+                body=json.loads(r["body"]),
+                withdrawn=bool(r["withdrawn"]),
+                withdrawn_reason=r["withdrawn_reason"],
+                registry_date=r["received_at"][:10],
+            )
+            for r in rows
+        ]
+        return changes, (changes[-1].seq if changes else after)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def push(self, batch: BatchIn, username: str, validate: Any) -> BatchOut:
+        """Store a batch (or with validate_only, check it); the same idempotency key with the
+        same body answers as the first time; with another body it is refused (ValueError)."""
+        body_hash = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+        with self.store.write(commit=not batch.validate_only) as conn:
+            if not batch.validate_only:
+                seen = conn.execute(
+                    "SELECT body_hash, response FROM batches WHERE municipality = ? "
+                    "AND idempotency_key = ?",
+                    (self.municipality, batch.idempotency_key),
+                ).fetchone()
+                if seen is not None:
+                    if seen["body_hash"] != body_hash:
+                        raise IdempotencyMismatch()
+                    return BatchOut.model_validate_json(seen["response"])
+            batch_id = str(uuid.uuid4())
+            received = now()
+            results = [
+                self._one(conn, r, batch_id, username, received, validate) for r in batch.records
+            ]
+            if batch.mode is BatchMode.ALL_OR_NOTHING and any(
+                r.status is not Status.ACCEPTED for r in results
+            ):
+                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                results = [_not_applied(r) for r in results]
+            out = BatchOut(batch_id=batch_id, validate_only=batch.validate_only, results=results)
+            if not batch.validate_only:
+                conn.execute(
+                    "INSERT INTO batches (batch_id, municipality, idempotency_key, body_hash, "
+                    "response, username, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        batch_id,
+                        self.municipality,
+                        batch.idempotency_key,
+                        body_hash,
+                        out.model_dump_json(),
+                        username,
+                        received,
+                    ),
+                )
+            return out
+
+    def _one(
+        self,
+        conn: sqlite3.Connection,
+        rec: RecordIn,
+        batch_id: str,
+        username: str,
+        received: str,
+        validate: Any,
+    ) -> RecordResult:
+        answered = conn.execute(
+            "SELECT answer FROM record_answers WHERE id = ? AND version = ?", (rec.id, rec.version)
+        ).fetchone()
+        current = conn.execute("SELECT * FROM records WHERE id = ?", (rec.id,)).fetchone()
+        if current is not None and current["municipality"] != self.municipality:
+            # Ids are unique forever across the registry; say no more than that.
+            return _rejected(rec, "id_taken", "id", "this id is already used")
+        if answered is not None:
+            return RecordResult.model_validate_json(answered["answer"])
+        result = self._decide(conn, rec, current, validate)
+        if result.status is Status.ACCEPTED:
+            self._store(conn, rec, batch_id, username, received)
+            result = result.model_copy(update={"registry_date": received[:10]})
+        if result.status is not Status.CONFLICT:
+            conn.execute(
+                "INSERT INTO record_answers (id, version, answer) VALUES (?, ?, ?)",
+                (rec.id, rec.version, result.model_dump_json()),
+            )
+        return result
+
+    def _decide(
+        self, conn: sqlite3.Connection, rec: RecordIn, current: Any, validate: Any
+    ) -> RecordResult:
+        if current is None and rec.base_version is not None:
+            return _rejected(
+                rec,
+                "unknown_record",
+                "base_version",
+                "the registry has no earlier version of this record",
+            )
+        if current is not None:
+            if current["entity"] != rec.entity.value:
+                return _rejected(rec, "wrong_entity", "entity", "the id belongs to another kind")
+            if rec.base_version != current["version"] or rec.version <= current["version"]:
+                return RecordResult(
+                    id=rec.id,
+                    status=Status.CONFLICT,
+                    current=Current(
+                        version=current["version"],
+                        body=json.loads(current["body"]),
+                        withdrawn=bool(current["withdrawn"]),
+                    ),
+                )
+        problem = validate(conn, self.municipality, rec)
+        if problem is not None:
+            return _rejected(rec, *problem)
+        return RecordResult(id=rec.id, status=Status.ACCEPTED, version=rec.version)
+
+    def _store(
+        self, conn: sqlite3.Connection, rec: RecordIn, batch_id: str, username: str, received: str
+    ) -> None:
+        body = json.dumps(rec.body, ensure_ascii=False, sort_keys=True)
+        seq = conn.execute(
+            "INSERT INTO changes (municipality, record_id, version) VALUES (?, ?, ?)",
+            (self.municipality, rec.id, rec.version),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO records (id, municipality, entity, person_id, version, body, withdrawn, "
+            "withdrawn_reason, registry_date, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, "
+            "withdrawn = excluded.withdrawn, withdrawn_reason = excluded.withdrawn_reason, "
+            "registry_date = excluded.registry_date, seq = excluded.seq",
+            (
+                rec.id,
+                self.municipality,
+                rec.entity.value,
+                rec.person_id,
+                rec.version,
+                body,
+                int(rec.withdrawn),
+                rec.withdrawn_reason,
+                received[:10],
+                seq,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO record_versions (id, version, body, withdrawn, received_at, batch_id, "
+            "username) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username),
+        )
+
+
+class IdempotencyMismatch(Exception):
+    """The idempotency key was used before with another batch."""
+
+
+def _rejected(rec: RecordIn, code: str, field: str | None, message: str) -> RecordResult:
+    return RecordResult(
+        id=rec.id,
+        status=Status.REJECTED,
+        error=RecordError(code=code, field=field, message=message),
+    )
+
+
+def _not_applied(result: RecordResult) -> RecordResult:
+    if result.status is Status.ACCEPTED:
+        return RecordResult(
+            id=result.id,
+            status=Status.REJECTED,
+            error=RecordError(
+                code="batch_rejected", message="another record of this all-or-nothing batch failed"
+            ),
+        )
+    return result

@@ -1,0 +1,169 @@
+"""The registry API's wire format (/v1): pydantic models shared by client and server.
+
+A record is a person or a registration as one version: the client's UUID, the version it
+proposes, the registry version it builds on (`base_version`, None for a new record), and its
+body: the same fields the domain models validate. The registry answers per record: accepted,
+rejected (code, field, message) or conflict (its current version and body).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_BATCH_RECORDS = 1000
+API_VERSION = "v1"
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Entity(StrEnum):
+    PERSON = "person"
+    REGISTRATION = "registration"
+
+
+class Role(StrEnum):
+    SUPERUSER = "superuser"
+    DEPUTY = "deputy"
+    USER = "user"
+    TRANSFER = "transfer"
+
+
+ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.DEPUTY})
+
+
+class RecordIn(Wire):
+    entity: Entity
+    id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    version: int = Field(ge=1, description="the version the client proposes")
+    base_version: int | None = Field(None, ge=1, description="the registry version it builds on")
+    person_id: str | None = Field(None, description="the person of a registration")
+    body: dict[str, Any] = Field(description="the fields of the person or registration")
+    withdrawn: bool = False
+    withdrawn_reason: str | None = Field(None, max_length=500)
+
+
+class BatchMode(StrEnum):
+    PER_RECORD = "per-record"
+    ALL_OR_NOTHING = "all-or-nothing"
+
+
+class BatchIn(Wire):
+    idempotency_key: str = Field(min_length=8, max_length=100)
+    mode: BatchMode = BatchMode.PER_RECORD
+    validate_only: bool = Field(False, description="check everything, store nothing")
+    records: list[RecordIn] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+class RecordError(Wire):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class Current(Wire):
+    version: int
+    body: dict[str, Any]
+    withdrawn: bool
+
+
+class RecordResult(Wire):
+    id: str
+    status: Status
+    version: int | None = None
+    registry_date: str | None = None
+    error: RecordError | None = None
+    current: Current | None = None
+
+
+class BatchOut(Wire):
+    batch_id: str
+    validate_only: bool
+    results: list[RecordResult]
+
+
+class Change(Wire):
+    seq: int
+    entity: Entity
+    id: str
+    version: int
+    person_id: str | None
+    body: dict[str, Any]
+    withdrawn: bool
+    withdrawn_reason: str | None
+    registry_date: str
+
+
+class ChangesOut(Wire):
+    changes: list[Change]
+    next_cursor: int
+
+
+class TokenRequest(Wire):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(Wire):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: str
+
+
+class MachineTokenRequest(Wire):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    days: int = Field(365, ge=1, le=3650)
+
+
+class TokenInfo(Wire):
+    name: str | None
+    kind: Literal["session", "machine"]
+    created_at: str
+    expires_at: str
+
+
+class Me(Wire):
+    username: str
+    municipality: str
+    place: str | None
+    role: Role
+    token_expires_at: str
+
+
+class UserOut(Wire):
+    username: str
+    municipality: str
+    place: str | None
+    role: Role
+    disabled: bool
+    created_at: str
+
+
+class UserCreate(Wire):
+    username: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,99}$")
+    password: str = Field(min_length=8, max_length=200)
+    place: str | None = Field(None, max_length=100)
+    role: Role = Role.USER
+
+
+class PasswordReset(Wire):
+    password: str = Field(min_length=8, max_length=200)
+
+
+class Problem(Wire):
+    detail: str
+
+
+def today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
