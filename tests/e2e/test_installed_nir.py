@@ -89,7 +89,7 @@ def test_bash_completion_of_commands_and_kinds(run, tmp_path: Path) -> None:  # 
         )
         return out.stdout.split()
 
-    assert complete("nir reg") == ["register", "registration"]
+    assert complete("nir reg") == ["register", "registration", "registry"]
     kinds = complete("nir register ")
     assert "claim" in kinds
     assert "test-result" in kinds
