@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,6 +26,7 @@ from nir_cli.sync.wire import (
     MachineTokenRequest,
     Me,
     PasswordReset,
+    Problem,
     Role,
     TokenInfo,
     TokenOut,
@@ -94,7 +95,7 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/v1/token", tags=["auth"], responses={401: {}, 429: {}})
+    @app.post("/v1/token", tags=["auth"], responses={401: {}, 429: {"model": Problem}})
     def token(body: TokenRequest, store: StoreDep) -> TokenOut:
         """Exchange a username and password for a session token."""
         try:
@@ -140,7 +141,9 @@ def create_app(
         )
         return [TokenInfo.model_validate(r) for r in rows]
 
-    @app.delete("/v1/tokens/{name}", status_code=204, tags=["auth"], responses={404: {}})
+    @app.delete(
+        "/v1/tokens/{name}", status_code=204, tags=["auth"], responses={404: {"model": Problem}}
+    )
     def revoke_token(name: str, who: CallerDep, store: StoreDep) -> None:
         with store.write() as conn:
             done = conn.execute(
@@ -151,7 +154,7 @@ def create_app(
         if not done:
             raise NOT_FOUND
 
-    @app.post("/v1/batches", tags=["sync"], responses={422: {}})
+    @app.post("/v1/batches", tags=["sync"], responses={422: {"model": Problem}})
     def push(body: BatchIn, who: CallerDep, store: StoreDep) -> BatchOut:
         """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
         try:
@@ -163,14 +166,14 @@ def create_app(
     def changes(
         who: CallerDep,
         store: StoreDep,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> ChangesOut:
         """The caller's municipality's changes after a cursor, in the order they were stored."""
         found, cursor = Scoped(store, who.municipality).changes(after, limit)
         return ChangesOut(changes=found, next_cursor=cursor)
 
-    @app.get("/v1/records/{record_id}", tags=["sync"], responses={404: {}})
+    @app.get("/v1/records/{record_id}", tags=["sync"], responses={404: {"model": Problem}})
     def record(record_id: str, who: CallerDep, store: StoreDep) -> Change:
         row = Scoped(store, who.municipality).record(record_id)
         if row is None:
@@ -178,7 +181,7 @@ def create_app(
         found, _ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
         return found[0]
 
-    @app.get("/v1/users", tags=["users"], responses={403: {}})
+    @app.get("/v1/users", tags=["users"], responses={403: {"model": Problem}})
     def users(who: AdminDep, store: StoreDep) -> list[UserOut]:
         rows = store.query(
             "SELECT username, municipality, place, role, disabled, created_at FROM users "
@@ -187,7 +190,12 @@ def create_app(
         )
         return [UserOut.model_validate({**r, "disabled": bool(r["disabled"])}) for r in rows]
 
-    @app.post("/v1/users", status_code=201, tags=["users"], responses={403: {}, 409: {}})
+    @app.post(
+        "/v1/users",
+        status_code=201,
+        tags=["users"],
+        responses={403: {"model": Problem}, 409: {"model": Problem}},
+    )
     def add_user(body: UserCreate, who: AdminDep, store: StoreDep) -> UserOut:
         if body.role is Role.SUPERUSER and who.role is not Role.SUPERUSER:
             raise HTTPException(403, "only a superuser makes superusers")
@@ -203,7 +211,11 @@ def create_app(
         )
         return _user(store, who, body.username)
 
-    @app.post("/v1/users/{username}/disable", tags=["users"], responses={403: {}, 404: {}})
+    @app.post(
+        "/v1/users/{username}/disable",
+        tags=["users"],
+        responses={403: {"model": Problem}, 404: {"model": Problem}},
+    )
     def disable_user(username: str, who: AdminDep, store: StoreDep) -> UserOut:
         _user(store, who, username)
         if username == who.username:
@@ -219,7 +231,11 @@ def create_app(
             )
         return _user(store, who, username)
 
-    @app.post("/v1/users/{username}/reset-password", tags=["users"], responses={403: {}, 404: {}})
+    @app.post(
+        "/v1/users/{username}/reset-password",
+        tags=["users"],
+        responses={403: {"model": Problem}, 404: {"model": Problem}},
+    )
     def reset_password(
         username: str, body: PasswordReset, who: AdminDep, store: StoreDep
     ) -> UserOut:
@@ -232,9 +248,13 @@ def create_app(
             )
         return _user(store, who, username)
 
-    if faults is not None:
-        app.add_middleware(FaultMiddleware, faults=faults)
     return app
+
+
+def with_faults(app: FastAPI, faults: Faults | None) -> Any:
+    """The app as uvicorn serves it: with the fault switch outermost when it is on, so a
+    dropped connection really is dropped at the transport."""
+    return FaultMiddleware(app, faults) if faults is not None else app
 
 
 def _user(store: Store, who: Caller, username: str) -> UserOut:

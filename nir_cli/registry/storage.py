@@ -147,8 +147,10 @@ class Scoped:
         received: str,
         validate: Any,
     ) -> RecordResult:
+        record_hash = hashlib.sha256(rec.model_dump_json().encode()).hexdigest()
         answered = conn.execute(
-            "SELECT answer FROM record_answers WHERE id = ? AND version = ?", (rec.id, rec.version)
+            "SELECT answer FROM record_answers WHERE id = ? AND version = ? AND record_hash = ?",
+            (rec.id, rec.version, record_hash),
         ).fetchone()
         current = conn.execute("SELECT * FROM records WHERE id = ?", (rec.id,)).fetchone()
         if current is not None and current["municipality"] != self.municipality:
@@ -162,8 +164,8 @@ class Scoped:
             result = result.model_copy(update={"registry_date": received[:10]})
         if result.status is not Status.CONFLICT:
             conn.execute(
-                "INSERT INTO record_answers (id, version, answer) VALUES (?, ?, ?)",
-                (rec.id, rec.version, result.model_dump_json()),
+                "INSERT INTO record_answers (id, version, record_hash, answer) VALUES (?, ?, ?, ?)",
+                (rec.id, rec.version, record_hash, result.model_dump_json()),
             )
         return result
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BATCH_RECORDS = 1000
+MAX_VERSION = 2**31 - 1  # far beyond any record's life; keeps every number a SQLite integer
 API_VERSION = "v1"
 
 
@@ -40,8 +41,10 @@ ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.DEPUTY})
 class RecordIn(Wire):
     entity: Entity
     id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-    version: int = Field(ge=1, description="the version the client proposes")
-    base_version: int | None = Field(None, ge=1, description="the registry version it builds on")
+    version: int = Field(ge=1, le=MAX_VERSION, description="the version the client proposes")
+    base_version: int | None = Field(
+        None, ge=1, le=MAX_VERSION, description="the registry version it builds on"
+    )
     person_id: str | None = Field(None, description="the person of a registration")
     body: dict[str, Any] = Field(description="the fields of the person or registration")
     withdrawn: bool = False

@@ -61,12 +61,14 @@ CREATE TABLE changes (
 ) STRICT;
 CREATE INDEX changes_municipality ON changes (municipality, seq);
 
--- The answer given to each (record, version): a resend gets the same answer.
+-- The answer given to each (record, version, content): a resend gets the same answer; the same
+-- id and version with other content is judged afresh (and is then a conflict).
 CREATE TABLE record_answers (
-    id       TEXT NOT NULL,
-    version  INTEGER NOT NULL,
-    answer   TEXT NOT NULL,
-    PRIMARY KEY (id, version)
+    id          TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    record_hash TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    PRIMARY KEY (id, version, record_hash)
 ) STRICT;
 
 CREATE TABLE batches (

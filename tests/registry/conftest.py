@@ -1,0 +1,136 @@
+"""A real registry: uvicorn on a free loopback port, in a thread, with its own SQLite file."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import uvicorn
+
+from nir_cli.registry import accounts
+from nir_cli.registry.app import create_app, with_faults
+from nir_cli.registry.faults import Faults
+from nir_cli.registry.storage import RegistryDB
+from nir_cli.sync.wire import Role
+
+PASSWORD = "test1234-long"
+MUNICIPALITIES = ("5001", "0301")
+ROLES = tuple(Role)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Registry:
+    url: str
+    db: RegistryDB
+
+    def add_user(
+        self, username: str, municipality: str, role: Role, place: str | None = None
+    ) -> None:
+        with self.db.session() as store:
+            accounts.create_user(store, username, PASSWORD, municipality, place, role)
+
+    def login(self, username: str, password: str = PASSWORD) -> requests.Session:
+        session = requests.Session()
+        answer = session.post(
+            f"{self.url}/v1/token", json={"username": username, "password": password}, timeout=10
+        )
+        answer.raise_for_status()
+        session.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        return session
+
+
+class Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the test process keeps its own
+        pass
+
+
+def run_registry(
+    db_path: Path, faults: Faults | None = None, allow_synthetic: bool = True
+) -> Iterator[Registry]:
+    port = free_port()
+    app = create_app(db_path, allow_synthetic=allow_synthetic)
+    server = Server(
+        uvicorn.Config(with_faults(app, faults), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the registry did not start")
+        time.sleep(0.02)
+    try:
+        yield Registry(f"http://127.0.0.1:{port}", app.state.db)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    yield from run_registry(tmp_path / "registry.db")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def person_record(
+    municipality: str = "5001",
+    record_id: str | None = None,
+    version: int = 1,
+    base: int | None = None,
+    **body: Any,
+) -> dict[str, Any]:
+    return {
+        "entity": "person",
+        "id": record_id or new_id(),
+        "version": version,
+        "base_version": base,
+        "body": {
+            "duf": "201212345603",
+            "first_name": "Kari",
+            "last_name": "Nordmann",
+            "birth_date": "1990-01-15",
+            "residence_basis": "refugee",
+            "permit_date": "2025-06-01",
+            "regime": "integreringsloven",
+            "municipality": municipality,
+            **body,
+        },
+    }
+
+
+def claim_record(
+    person_id: str,
+    record_id: str | None = None,
+    version: int = 1,
+    base: int | None = None,
+    date: str = "2025-07-01",
+) -> dict[str, Any]:
+    return {
+        "entity": "registration",
+        "id": record_id or new_id(),
+        "version": version,
+        "base_version": base,
+        "person_id": person_id,
+        "body": {"kind": "claim", "fact_date": date, "scheme": "training"},
+    }
+
+
+def batch(*records: dict[str, Any], key: str | None = None, **options: Any) -> dict[str, Any]:
+    return {"idempotency_key": key or new_id(), "records": list(records), **options}

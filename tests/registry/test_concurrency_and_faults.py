@@ -1,0 +1,219 @@
+"""Parallel clients, the fault switch, and a graceful SIGTERM, against a real uvicorn."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from nir_cli.registry.faults import Faults
+from nir_cli.sync.wire import Role
+from tests.registry.conftest import (
+    PASSWORD,
+    Registry,
+    batch,
+    claim_record,
+    free_port,
+    new_id,
+    person_record,
+    run_registry,
+)
+
+
+def test_four_clients_pushing_overlapping_batches_store_each_record_once(
+    registry: Registry,
+) -> None:
+    registry.add_user("5001-sync", "5001", Role.TRANSFER)
+    people = [person_record(duf=f"2024{900000 + i:06d}") for i in range(20)]
+    for p in people:
+        p["body"]["duf"] = p["body"]["duf"][:10] + _check(p["body"]["duf"][:10])
+    claims = [
+        claim_record(p["id"], date=f"2025-07-{1 + i % 28:02d}")
+        for i, p in enumerate(people)
+        for _ in range(3)
+    ]
+    push_people = registry.login("5001-sync")
+    assert all(
+        r["status"] == "accepted"
+        for r in push_people.post(
+            f"{registry.url}/v1/batches", json=batch(*people), timeout=30
+        ).json()["results"]
+    )
+    answers: list[dict] = []  # type: ignore[type-arg]
+    errors: list[BaseException] = []
+
+    def client(seed: int) -> None:
+        try:
+            s = registry.login("5001-sync")
+            rng = random.Random(seed)
+            for _ in range(6):
+                chosen = rng.sample(claims, 25)  # overlapping subsets, in different orders
+                answers.extend(
+                    s.post(f"{registry.url}/v1/batches", json=batch(*chosen), timeout=30).json()[
+                        "results"
+                    ]
+                )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert {a["status"] for a in answers} == {"accepted"}
+    with registry.db.session() as store:
+        per_record = store.query("SELECT id, count(*) AS n FROM record_versions GROUP BY id")
+        changes = store.query("SELECT record_id, count(*) AS n FROM changes GROUP BY record_id")
+    assert all(row["n"] == 1 for row in per_record)
+    assert all(row["n"] == 1 for row in changes)
+    sent = {a["id"] for a in answers}
+    assert sent == {row["record_id"] for row in changes} - {p["id"] for p in people}
+
+
+def _check(first_ten: str) -> str:
+    from nir_cli.domain.identifiers import duf_check_digits
+
+    return duf_check_digits(first_ten)
+
+
+def test_fault_503_comes_with_retry_after(tmp_path: Path) -> None:
+    for live in run_registry(tmp_path / "r.db", Faults(unavailable=1.0, retry_after=3)):
+        live.add_user("5001-sync", "5001", Role.TRANSFER)
+        s = live.login("5001-sync")  # logging in is never faulted
+        answer = s.post(f"{live.url}/v1/batches", json=batch(person_record()), timeout=10)
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "3"
+        with live.db.session() as store:
+            assert store.query("SELECT * FROM records") == []
+
+
+def test_fault_drop_after_commit_drops_the_answer_but_keeps_the_batch(tmp_path: Path) -> None:
+    for live in run_registry(tmp_path / "r.db", Faults(drop_after_commit=1.0)):
+        live.add_user("5001-sync", "5001", Role.TRANSFER)
+        s = live.login("5001-sync")
+        record = person_record()
+        with pytest.raises(requests.ConnectionError):
+            s.post(f"{live.url}/v1/batches", json=batch(record), timeout=10)
+        with live.db.session() as store:
+            assert [r["id"] for r in store.query("SELECT id FROM records")] == [record["id"]]
+
+
+def test_fault_latency(tmp_path: Path) -> None:
+    for live in run_registry(tmp_path / "r.db", Faults(latency=0.3)):
+        live.add_user("5001-sync", "5001", Role.TRANSFER)
+        s = live.login("5001-sync")
+        start = time.perf_counter()
+        s.get(f"{live.url}/v1/changes", timeout=10)
+        assert time.perf_counter() - start >= 0.3
+
+
+def test_faults_are_refused_off_loopback() -> None:
+    from nir_cli.errors import ConfigError
+    from nir_cli.registry.server import faults_from_env
+
+    os.environ["NIR_REGISTRY_FAULTS"] = "unavailable=1"
+    try:
+        with pytest.raises(ConfigError, match=r"refused on 0\.0\.0\.0"):
+            faults_from_env("0.0.0.0")
+        assert faults_from_env("127.0.0.1") == Faults(unavailable=1.0)
+    finally:
+        del os.environ["NIR_REGISTRY_FAULTS"]
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path) -> None:
+    """A slow batch is in flight when SIGTERM arrives: it is answered and stored."""
+    env = {**os.environ, "NIR_HOME": str(tmp_path), "NIR_REGISTRY_FAULTS": "latency=1.0"}
+    db = tmp_path / "r.db"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nir_cli",
+            "-q",
+            "registry",
+            "init-admin",
+            "-m",
+            "5001",
+            "--username",
+            "5001-ADMIN",
+            "--password-stdin",
+            "--db",
+            str(db),
+        ],
+        input=PASSWORD,
+        text=True,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nir_cli",
+            "-q",
+            "registry",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--allow-synthetic",
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"{url}/v1/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        token = requests.post(
+            f"{url}/v1/token", json={"username": "5001-ADMIN", "password": PASSWORD}, timeout=10
+        ).json()["access_token"]
+        record = person_record()
+        result: dict = {}  # type: ignore[type-arg]
+
+        def send() -> None:
+            answer = requests.post(
+                f"{url}/v1/batches",
+                json=batch(record),
+                timeout=30,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            result["status"] = answer.status_code
+            result["body"] = answer.json()
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        time.sleep(0.4)
+        server.send_signal(signal.SIGTERM)
+        sender.join(30)
+        assert server.wait(30) in (0, -signal.SIGTERM)  # uvicorn re-raises it after shutdown
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert result["status"] == 200
+    assert result["body"]["results"][0]["status"] == "accepted"
+    from nir_cli.registry.storage import RegistryDB
+
+    with RegistryDB(db).session() as store:
+        assert store.query("SELECT id FROM records") == [{"id": record["id"]}]
+
+
+def test_new_ids_are_fine(registry: Registry) -> None:
+    assert new_id() != new_id()

@@ -1,0 +1,134 @@
+"""Batches, answers per record, idempotency, conflicts and pulls, over real HTTP."""
+
+from __future__ import annotations
+
+from nir_cli.sync.wire import Role
+from tests.registry.conftest import (
+    Registry,
+    batch,
+    claim_record,
+    new_id,
+    person_record,
+)
+
+
+def user(registry: Registry, municipality: str = "5001"):  # type: ignore[no-untyped-def]
+    name = f"{municipality}-{new_id()[:6]}"
+    registry.add_user(name, municipality, Role.TRANSFER)
+    return registry.login(name)
+
+
+def push(session, url: str, body: dict):  # type: ignore[no-untyped-def]
+    answer = session.post(f"{url}/v1/batches", json=body, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["results"]
+
+
+def test_accepted_records_are_pulled_in_order(registry: Registry) -> None:
+    s = user(registry)
+    person = person_record()
+    results = push(s, registry.url, batch(person, claim_record(person["id"])))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert results[0]["registry_date"]
+    page = s.get(f"{registry.url}/v1/changes", params={"after": 0, "limit": 1}, timeout=10).json()
+    assert [c["id"] for c in page["changes"]] == [person["id"]]
+    rest = s.get(
+        f"{registry.url}/v1/changes", params={"after": page["next_cursor"]}, timeout=10
+    ).json()
+    assert [c["entity"] for c in rest["changes"]] == ["registration"]
+    empty = s.get(
+        f"{registry.url}/v1/changes", params={"after": rest["next_cursor"]}, timeout=10
+    ).json()
+    assert empty == {"changes": [], "next_cursor": rest["next_cursor"]}
+
+
+def test_a_resent_batch_or_record_changes_nothing_and_answers_the_same(registry: Registry) -> None:
+    s = user(registry)
+    person = person_record()
+    body = batch(person)
+    first = push(s, registry.url, body)
+    assert push(s, registry.url, body) == first
+    again_elsewhere = push(s, registry.url, batch(person))
+    assert again_elsewhere == first
+    changes = s.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"]
+    assert len(changes) == 1
+
+
+def test_an_idempotency_key_with_another_body_is_422(registry: Registry) -> None:
+    s = user(registry)
+    s.post(f"{registry.url}/v1/batches", json=batch(person_record(), key="same-key-1"), timeout=10)
+    answer = s.post(
+        f"{registry.url}/v1/batches",
+        json=batch(person_record(duf="200205705502"), key="same-key-1"),
+        timeout=10,
+    )
+    assert answer.status_code == 422
+
+
+def test_stale_base_is_a_conflict_with_the_registrys_version(registry: Registry) -> None:
+    s = user(registry)
+    person = person_record()
+    push(s, registry.url, batch(person))
+    mine = person_record(record_id=person["id"], version=2, base=1, first_name="Kari Anne")
+    assert push(s, registry.url, batch(mine))[0]["status"] == "accepted"
+    stale = person_record(record_id=person["id"], version=2, base=1, first_name="K.")
+    result = push(s, registry.url, batch(stale))[0]
+    assert result["status"] == "conflict"
+    assert result["current"]["version"] == 2
+    assert result["current"]["body"]["first_name"] == "Kari Anne"
+
+
+def test_invalid_records_are_rejected_with_code_field_and_message(registry: Registry) -> None:
+    s = user(registry)
+    bad_person = person_record(fnr="15819000067")
+    orphan = claim_record(new_id())
+    future = person_record(duf="200205705502", permit_date="2999-01-01")
+    results = push(s, registry.url, batch(bad_person, orphan, future))
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    assert results[0]["error"]["field"] == "fnr"
+    assert "15819000067" not in str(results[0])
+    assert results[1]["error"]["code"] == "unknown_person"
+    assert results[2]["error"]["field"] == "permit_date"
+
+
+def test_all_or_nothing_stores_nothing_when_one_fails(registry: Registry) -> None:
+    s = user(registry)
+    good = person_record()
+    results = push(s, registry.url, batch(good, claim_record(new_id()), mode="all-or-nothing"))
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["error"]["code"] == "batch_rejected"
+    assert s.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
+
+
+def test_validate_only_checks_and_stores_nothing(registry: Registry) -> None:
+    s = user(registry)
+    results = push(s, registry.url, batch(person_record(), validate_only=True))
+    assert results[0]["status"] == "accepted"
+    assert s.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
+
+
+def test_a_person_of_another_municipality_is_refused(registry: Registry) -> None:
+    s = user(registry, "5001")
+    result = push(s, registry.url, batch(person_record(municipality="0301")))[0]
+    assert result["error"]["code"] == "wrong_municipality"
+
+
+def test_ids_stay_unique_across_municipalities(registry: Registry) -> None:
+    trondheim, oslo = user(registry, "5001"), user(registry, "0301")
+    person = person_record("5001")
+    push(trondheim, registry.url, batch(person))
+    taken = person_record("0301", record_id=person["id"])
+    result = push(oslo, registry.url, batch(taken))[0]
+    assert result["error"]["code"] == "id_taken"
+    assert oslo.get(f"{registry.url}/v1/records/{person['id']}", timeout=10).status_code == 404
+    assert oslo.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
+
+
+def test_synthetic_numbers_are_refused_by_a_production_registry(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.registry.conftest import run_registry
+
+    for live in run_registry(tmp_path / "prod.db", allow_synthetic=False):
+        s = user(live)
+        result = push(s, live.url, batch(person_record(fnr="15819000066")))[0]
+        assert result["status"] == "rejected"
+        assert "test or sandbox" in result["error"]["message"]
