@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from nir_cli.config import Config, Profile
     from nir_cli.domain.model import Checks
     from nir_cli.store import Store
+    from nir_cli.sync.client import RegistryClient
+    from nir_cli.sync.credentials import Token
 
 
 @dataclass
@@ -25,6 +27,8 @@ class App:
     quiet: bool = False
     verbose: bool = False
     debug: bool = False
+    token_file: Path | None = None
+    ca_bundle: str | None = None
     _config: Config | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
@@ -48,6 +52,30 @@ class App:
 
             self._store = Store.open(self.store_path())
         return self._store
+
+    def registry_url(self) -> str:
+        url = self.profile.registry_url
+        if not url:
+            from nir_cli.errors import ConfigError
+
+            raise ConfigError(
+                f"profile {self.profile.name!r} has no registry URL",
+                hint=f"set one: nir --profile {self.profile.name} init -m "
+                f"{self.profile.municipality} --registry URL --replace",
+            )
+        return url
+
+    def token(self) -> Token:
+        from nir_cli.sync.credentials import find_token
+
+        return find_token(self.profile.name, self.registry_url(), self.token_file)
+
+    def client(self, *, authenticated: bool = True) -> RegistryClient:
+        """The registry client for this profile, with the token when asked for."""
+        from nir_cli.sync.client import RegistryClient
+
+        token = self.token().value if authenticated else None
+        return RegistryClient(self.registry_url(), token, ca_bundle=self.ca_bundle)
 
     def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
         from nir_cli.people import checks_for

@@ -30,6 +30,10 @@ COMMANDS = {
     "status": "deadlines",
     "report": "report",
     "registry": "registry",
+    "auth": "auth",
+    "sync": "sync",
+    "conflicts": "sync",
+    "users": "users",
 }
 
 
@@ -135,6 +139,18 @@ def _debug(ctx: click.Context) -> bool:
     envvar="NIR_DEBUG",
     help="Show tracebacks for unexpected errors. [env: NIR_DEBUG]",
 )
+@click.option(
+    "--token-file",
+    envvar="NIR_TOKEN_FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Registry token from this file (mode 0600). [env: NIR_TOKEN_FILE]",
+)
+@click.option(
+    "--ca-bundle",
+    envvar="NIR_CA_BUNDLE",
+    type=click.Path(dir_okay=False),
+    help="CA certificates for a registry with a private CA. [env: NIR_CA_BUNDLE]",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -143,6 +159,8 @@ def cli(
     quiet: bool,
     verbose: bool,
     debug: bool,
+    token_file: Path | None,
+    ca_bundle: str | None,
 ) -> None:
     """Keep a municipality's NIR registrations: participants, events, deadlines and sync.
 
@@ -156,7 +174,15 @@ def cli(
       nir register claim 201212345603 --date 2025-08-01 --scheme training
       nir history 201212345603
     """
-    ctx.obj = App(profile_name=profile, db_path=db, quiet=quiet, verbose=verbose, debug=debug)
+    ctx.obj = App(
+        profile_name=profile,
+        db_path=db,
+        quiet=quiet,
+        verbose=verbose,
+        debug=debug,
+        token_file=token_file,
+        ca_bundle=ca_bundle,
+    )
 
 
 def main() -> None:

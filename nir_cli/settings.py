@@ -32,3 +32,14 @@ IMPORT_VALIDATION_CACHE = 8_192
 
 # nir status: "due soon" means within this many days.
 STATUS_DUE_DAYS = 14
+
+# Talking to the registry.
+HTTP_CONNECT_TIMEOUT = 5.0  # seconds
+HTTP_READ_TIMEOUT = 60.0  # seconds; a 1000-record batch answers well within this
+RETRY_ATTEMPTS = 5  # tries per request for connection errors, 429, 502-504
+RETRY_BASE_DELAY = 0.5  # seconds, doubled per try, plus up to as much jitter
+RETRY_MAX_DELAY = 8.0  # seconds between two tries at most
+RETRY_AFTER_CAP = 30.0  # seconds: a longer Retry-After is cut to this
+SYNC_BATCH_SIZE = 500  # records per pushed batch
+PULL_PAGE_SIZE = 500  # changes per pulled page
+KEYRING_TIMEOUT = 3.0  # seconds before a hanging keyring is given up on

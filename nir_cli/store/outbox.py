@@ -22,13 +22,14 @@ def enqueue_many(
 ) -> None:
     """Queue (id, version, base_version) items for the registry.
 
-    With `supersede`, older pending rows of the same records are marked superseded: only the
-    newest version needs sending, and the version tables keep the history.
+    With `supersede`, older pending, rejected or conflicting rows of the same records are marked
+    superseded: only the newest version needs sending (it corrects a rejected one and resolves a
+    conflict), and the version tables keep the history.
     """
     if supersede:
         conn.executemany(
             "UPDATE outbox SET state = 'superseded' "
-            "WHERE entity = ? AND entity_id = ? AND state = 'pending'",
+            "WHERE entity = ? AND entity_id = ? AND state IN ('pending', 'rejected', 'conflict')",
             [(entity.value, entity_id) for entity_id, _, _ in items],
         )
     conn.executemany(

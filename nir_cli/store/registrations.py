@@ -29,6 +29,7 @@ class Version:
     withdrawn: bool = False
     withdrawn_reason: str | None = None
     base_version: int | None = None  # the registry version this one builds on
+    previous_version: int | None = None  # the current version it replaces (default: version - 1)
 
     @cached_property
     def natural_key(self) -> str:
@@ -155,7 +156,7 @@ def update_existing(
                 now,
                 source,
                 v.id,
-                v.version - 1,
+                v.previous_version if v.previous_version is not None else v.version - 1,
             )
         )
     changed = conn.executemany(

@@ -1,0 +1,147 @@
+"""nir auth login|logout|status|token|machine-token: credentials for the registry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import emit_one, format_option, pass_app, say
+
+
+@click.group()
+def auth() -> None:
+    """Log in to the central registry and manage the token.
+
+    The token is looked up in this order: --token-file / NIR_TOKEN_FILE (mode 0600), NIR_TOKEN,
+    the system keyring. Cron uses a token file: see docs/cron.md.
+
+    \b
+    Example:
+      nir auth login --username 5001-BJO
+      nir auth status
+      nir auth machine-token nightly --output ~/.config/nir/nightly.token
+    """
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True))
+
+
+@auth.command()
+@click.option("--username", "-u", help="Registry username (asked for when left out).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
+@pass_app
+def login(app: App, /, username: str | None, password_stdin: bool) -> None:
+    """Log in; the token is kept in the system keyring once the registry accepted it.
+
+    \b
+    Example:
+      nir auth login --username 5001-BJO
+      printf '%s\\n' "$PW" | nir auth login -u 5001-BJO --password-stdin
+    """
+    from nir_cli.sync.credentials import keyring_store
+
+    username = username or str(click.prompt("Username"))
+    client = app.client(authenticated=False)
+    token = client.login(username, _password(password_stdin))
+    keyring_store(app.profile.name, app.registry_url(), token.access_token)
+    say(
+        app,
+        f"Logged in to {app.registry_url()} as {username}; the token is in the keyring "
+        f"until {token.expires_at}.",
+    )
+
+
+@auth.command()
+@pass_app
+def logout(app: App, /) -> None:
+    """Revoke the token at the registry and forget it here.
+
+    \b
+    Example:
+      nir auth logout
+    """
+    from nir_cli.errors import NirError
+    from nir_cli.sync.credentials import keyring_delete
+
+    try:
+        app.client().logout()
+    except NirError as exc:
+        say(app, f"The registry did not revoke the token ({exc.message}); forgetting it here.")
+    forgot = keyring_delete(app.profile.name, app.registry_url())
+    say(app, "Logged out." if forgot else "No token in the keyring; nothing to forget.")
+
+
+@auth.command()
+@format_option
+@pass_app
+def status(app: App, /, fmt: str) -> None:
+    """Who you are at which registry, and where the token came from (never the token).
+
+    Exits 4 when not logged in.
+
+    \b
+    Example:
+      nir auth status
+      nir auth status --format json
+    """
+    token = app.token()
+    me = app.client().me()
+    emit_one(
+        {
+            "registry": app.registry_url(),
+            "username": me.username,
+            "municipality": me.municipality,
+            "place": me.place,
+            "role": me.role.value,
+            "token_source": token.source,
+            "token_expires_at": me.token_expires_at,
+        },
+        fmt,
+    )
+
+
+@auth.command()
+@pass_app
+def token(app: App, /) -> None:
+    """Print the token, for scripts. Treat the output as a password.
+
+    \b
+    Example:
+      nir auth token > /dev/null && echo "a token is there"
+      curl -H "Authorization: Bearer $(nir auth token)" https://nir.example.no/v1/me
+    """
+    click.echo(app.token().value)
+
+
+@auth.command(name="machine-token")
+@click.argument("name")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Token file to write (mode 0600).",
+)
+@click.option("--days", type=click.IntRange(1, 3650), default=365, show_default=True)
+@pass_app
+def machine_token(app: App, /, name: str, output: Path, days: int) -> None:
+    """Create a named long-lived token for cron and write it to a token file (mode 0600).
+
+    Creating one with the same name again replaces (and revokes) the old one.
+
+    \b
+    Example:
+      nir auth machine-token nightly --output /etc/nir/nightly.token --days 365
+      nir --token-file /etc/nir/nightly.token sync --quiet
+    """
+    from nir_cli.sync.credentials import write_token_file
+
+    made = app.client().machine_token(name, days)
+    write_token_file(output, made.access_token)
+    say(app, f"Wrote machine token {name!r} to {output} (valid until {made.expires_at}).")

@@ -1,0 +1,251 @@
+"""nir sync (log, show) and nir conflicts: getting registrations to the registry."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import emit_one, emit_rows, format_option, pass_app, say, warn
+from nir_cli.errors import ExitCode
+
+
+@click.group(invoke_without_command=True)
+@click.option("--push-only", is_flag=True, help="Only send the outbox.")
+@click.option("--pull-only", is_flag=True, help="Only fetch the registry's changes.")
+@click.option(
+    "--dry-run", is_flag=True, help="Ask the registry to check the outbox; store nothing."
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Records per batch [default: 500].",
+)
+@format_option
+@pass_app
+@click.pass_context
+def sync(
+    ctx: click.Context,
+    app: App,
+    /,
+    push_only: bool,
+    pull_only: bool,
+    dry_run: bool,
+    batch_size: int | None,
+    fmt: str,
+) -> None:
+    """Send pending registrations to the registry in batches, then fetch its changes.
+
+    Safe to run from cron and to interrupt: nothing is lost or duplicated. Exit codes: 0 all
+    accepted; 65 records rejected (listed; they wait for a correction); 5 conflicts wait for
+    a person (nir conflicts list); 4 not logged in; 77 forbidden; 75 registry unreachable or
+    another sync running (try later; the outbox is intact). See docs/sync.md.
+
+    \b
+    Example:
+      nir sync
+      nir sync --dry-run
+      nir --token-file ~/.config/nir/nightly.token sync --quiet
+      nir sync log
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if push_only and pull_only:
+        raise click.UsageError("--push-only and --pull-only exclude each other")
+    from nir_cli.settings import SYNC_BATCH_SIZE
+    from nir_cli.sync.engine import sync as run_sync
+
+    with _progress(app) as progress:
+        report = run_sync(
+            app.store,
+            app.client(),
+            push=not pull_only,
+            pull=not push_only,
+            dry_run=dry_run,
+            batch_size=batch_size or SYNC_BATCH_SIZE,
+            progress=progress,
+        )
+    for item in report.rejected:
+        warn(
+            f"rejected {item['entity']} {item['id']}: {item.get('field') or ''} "
+            f"{item.get('message', '')} ({item.get('code')})"
+        )
+    for item in report.conflicts:
+        warn(
+            f"conflict {item['entity']} {item['id']}: the registry holds version "
+            f"{item['registry_version']}; see nir conflicts list"
+        )
+    for note in report.skipped:
+        warn(note)
+    summary = {
+        "dry_run": dry_run,
+        "sent": report.sent,
+        "accepted": report.accepted,
+        "rejected": len(report.rejected),
+        "conflicts": len(report.conflicts),
+        "pulled": report.pulled,
+        "waiting_rejected": report.waiting_rejected,
+        "open_conflicts": report.open_conflicts,
+    }
+    code = (
+        ExitCode.CONFLICTS
+        if report.open_conflicts or report.conflicts
+        else ExitCode.INVALID_DATA
+        if report.waiting_rejected or report.rejected
+        else ExitCode.OK
+    )
+    if fmt == "json":
+        emit_one(summary, "json")
+    elif not (app.quiet and code is ExitCode.OK):
+        prefix = "dry run: would be " if dry_run else ""
+        click.echo(
+            f"{prefix}{report.sent} sent, {report.accepted} accepted, "
+            f"{len(report.rejected)} rejected, {len(report.conflicts)} conflicts; "
+            f"{report.pulled} pulled" + _waiting(report)
+        )
+    ctx.exit(code)
+
+
+def _waiting(report: Any) -> str:
+    parts = []
+    if report.waiting_rejected:
+        parts.append(f"{report.waiting_rejected} rejected wait for a correction")
+    if report.open_conflicts:
+        parts.append(f"{report.open_conflicts} conflicts wait for a person")
+    return ("; " + ", ".join(parts)) if parts else ""
+
+
+@contextmanager
+def _progress(app: App) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Counts on stderr when it is a terminal and not --quiet; nothing in pipes and cron."""
+    if not sys.stderr.isatty() or app.quiet:
+        yield None
+        return
+
+    def show(stage: str, done: int, total: int) -> None:
+        of = f"/{total}" if total else ""
+        click.echo(f"\r{stage}: {done}{of}   ", err=True, nl=False)
+
+    yield show
+    click.echo("", err=True)
+
+
+@sync.command(name="log")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@format_option
+@pass_app
+def log(app: App, /, limit: int, fmt: str) -> None:
+    """List recent sync runs and their batches.
+
+    \b
+    Example:
+      nir sync log
+      nir sync log --format json
+    """
+    rows = app.store.query(
+        "SELECT r.id AS run, r.started_at, r.finished_at, r.dry_run, r.sent, r.accepted, "
+        "r.rejected, r.conflicts, r.pulled, r.outcome FROM sync_runs r ORDER BY r.id DESC "
+        "LIMIT ?",
+        (limit,),
+    )
+    emit_rows(rows, fmt, empty="no sync has run yet")
+
+
+@sync.command(name="show")
+@click.argument("run_id", type=int, metavar="RUN")
+@format_option
+@pass_app
+def show(app: App, /, run_id: int, fmt: str) -> None:
+    """Show the batches of one sync run with the registry's report of each.
+
+    \b
+    Example:
+      nir sync show 12
+    """
+    rows = app.store.query(
+        "SELECT idempotency_key, batch_id, created_at, answered_at, state, accepted, rejected, "
+        "conflicts, report FROM sync_batches WHERE run_id = ? ORDER BY created_at",
+        (run_id,),
+    )
+    if fmt != "json":
+        for row in rows:
+            row.pop("report")
+    emit_rows(rows, fmt, empty=f"run {run_id} sent no batches")
+
+
+@click.group()
+def conflicts() -> None:
+    """Conflicts the registry reported: list, show and resolve them.
+
+    \b
+    Example:
+      nir conflicts list
+      nir conflicts show 3
+      nir conflicts resolve 3 --keep theirs
+    """
+
+
+@conflicts.command(name="list")
+@format_option
+@pass_app
+def list_(app: App, /, fmt: str) -> None:
+    """List open conflicts.
+
+    \b
+    Example:
+      nir conflicts list --format json
+    """
+    from nir_cli.sync.conflicts import open_conflicts
+
+    rows = [
+        {k: v for k, v in row.items() if k != "registry_body"} for row in open_conflicts(app.store)
+    ]
+    emit_rows(rows, fmt, empty="no open conflicts")
+
+
+@conflicts.command(name="show")
+@click.argument("conflict_id", type=int, metavar="ID")
+@format_option
+@pass_app
+def show_conflict(app: App, /, conflict_id: int, fmt: str) -> None:
+    """Show a conflict: our version beside the registry's.
+
+    \b
+    Example:
+      nir conflicts show 3
+    """
+    from nir_cli.sync.conflicts import get
+
+    emit_one(get(app.store, conflict_id), fmt)
+
+
+@conflicts.command()
+@click.argument("conflict_id", type=int, metavar="ID")
+@click.option(
+    "--keep",
+    type=click.Choice(["mine", "theirs"]),
+    required=True,
+    help="Keep our version or the registry's.",
+)
+@pass_app
+def resolve(app: App, /, conflict_id: int, keep: str) -> None:
+    """Resolve a conflict: a new version on top of the registry's, sent at the next sync.
+
+    \b
+    Example:
+      nir conflicts resolve 3 --keep mine
+    """
+    from nir_cli.sync.conflicts import Keep
+    from nir_cli.sync.conflicts import resolve as settle
+
+    version = settle(app.store, conflict_id, Keep(keep))
+    say(
+        app,
+        f"Resolved conflict {conflict_id} keeping {keep}: version {version} is sent at the "
+        "next nir sync.",
+    )

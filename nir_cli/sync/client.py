@@ -1,0 +1,166 @@
+"""The one client of the registry API. The sync engine talks to this class only, so another
+backend can be added behind the same methods without touching the engine.
+
+Every request has a timeout. Connection errors, timeouts, 429, 502, 503 and 504 are retried a
+bounded number of times with exponential backoff and jitter, honouring Retry-After up to a cap;
+when the tries run out it raises TemporaryFailure (exit 75). TLS verification is always on; a
+private CA is given with `ca_bundle`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from nir_cli import __version__, settings
+from nir_cli.errors import InvalidData, NirError, NotLoggedIn, PermissionDenied, TemporaryFailure
+from nir_cli.sync.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class RegistryClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        ca_bundle: str | None = None,
+        attempts: int = settings.RETRY_ATTEMPTS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = f"nir/{__version__}"
+        self.session.verify = ca_bundle or True
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self.attempts = attempts
+        self.sleep = sleep
+        self.random = random.Random()
+
+    # -- the API ----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> TokenOut:
+        answer = self._request(
+            "POST", "/v1/token", json={"username": username, "password": password}, login=True
+        )
+        return TokenOut.model_validate(answer.json())
+
+    def logout(self) -> None:
+        self._request("POST", "/v1/logout")
+
+    def me(self) -> Me:
+        return Me.model_validate(self._request("GET", "/v1/me").json())
+
+    def machine_token(self, name: str, days: int) -> TokenOut:
+        answer = self._request("POST", "/v1/tokens", json={"name": name, "days": days})
+        return TokenOut.model_validate(answer.json())
+
+    def push(self, batch: BatchIn | str) -> BatchOut:
+        """Send a batch; a str is an already-serialised batch, sent again byte for byte."""
+        data = batch if isinstance(batch, str) else batch.model_dump_json()
+        answer = self._request(
+            "POST", "/v1/batches", data=data.encode(), headers={"Content-Type": "application/json"}
+        )
+        return BatchOut.model_validate(answer.json())
+
+    def changes(self, after: int, limit: int) -> ChangesOut:
+        answer = self._request("GET", "/v1/changes", params={"after": after, "limit": limit})
+        return ChangesOut.model_validate(answer.json())
+
+    def users(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._request("GET", "/v1/users").json()
+        return result
+
+    def add_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", "/v1/users", json=body).json()
+        return result
+
+    def disable_user(self, username: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", f"/v1/users/{username}/disable").json()
+        return result
+
+    def reset_password(self, username: str, password: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", f"/v1/users/{username}/reset-password", json={"password": password}
+        ).json()
+        return result
+
+    # -- transport --------------------------------------------------------------------------
+
+    def _request(
+        self, method: str, path: str, *, login: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        url = self.base_url + path
+        last: str = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                answer = self.session.request(
+                    method,
+                    url,
+                    timeout=(settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT),
+                    **kwargs,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise NirError(
+                    f"TLS verification failed for {self.base_url}: {exc}",
+                    hint="for a private CA, give --ca-bundle FILE",
+                ) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last = f"{type(exc).__name__}"
+                delay = self._backoff(attempt)
+            else:
+                if login and answer.status_code == 429:
+                    raise TemporaryFailure(
+                        "too many failed logins for this user",
+                        hint=f"try again in {answer.headers.get('Retry-After', 'a few')} seconds",
+                    )
+                if answer.status_code not in RETRY_STATUSES:
+                    return self._check(answer, login)
+                last = f"HTTP {answer.status_code}"
+                delay = self._retry_after(answer) or self._backoff(attempt)
+            if attempt < self.attempts:
+                self.sleep(delay)
+        raise TemporaryFailure(
+            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries",
+            hint="nothing was lost: the outbox is intact; run again later",
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        base: float = min(settings.RETRY_MAX_DELAY, settings.RETRY_BASE_DELAY * 2 ** (attempt - 1))
+        return base + self.random.uniform(0, base)
+
+    @staticmethod
+    def _retry_after(answer: requests.Response) -> float | None:
+        value = answer.headers.get("Retry-After")
+        if value is None:
+            return None
+        try:
+            return min(settings.RETRY_AFTER_CAP, max(0.0, float(value)))
+        except ValueError:
+            return None
+
+    def _check(self, answer: requests.Response, login: bool) -> requests.Response:
+        if answer.status_code < 400:
+            return answer
+        try:
+            detail = answer.json().get("detail")
+        except ValueError:
+            detail = answer.text[:200]
+        if answer.status_code == 401:
+            if login:
+                raise NotLoggedIn("wrong username or password")
+            raise NotLoggedIn(
+                "not logged in to the registry, or the token has expired",
+                hint="log in with: nir auth login",
+            )
+        if answer.status_code == 403:
+            raise PermissionDenied(f"the registry refused: {detail}")
+        if answer.status_code == 404:
+            raise InvalidData(f"the registry has no such thing: {detail}")
+        raise InvalidData(f"the registry answered {answer.status_code}: {detail}")

@@ -1,0 +1,129 @@
+"""Conflicts the registry reported: a record changed there since the version ours builds on.
+
+Resolving keeps mine or theirs as a new local version whose base is the registry's version, so
+the next sync sends it and the registry accepts it. Nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Any
+
+from nir_cli.domain.model import Checks
+from nir_cli.domain.person import PersonData
+from nir_cli.domain.registrations import parse_registration
+from nir_cli.errors import InvalidData, NotFound
+from nir_cli.records import from_row as registration_from_row
+from nir_cli.store import Store, utc_now
+from nir_cli.store import persons as person_sql
+from nir_cli.store import registrations as registration_sql
+from nir_cli.store.persons import PersonVersion
+from nir_cli.store.registrations import Version
+
+LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
+SOURCE = "conflict"
+
+
+class Keep(StrEnum):
+    MINE = "mine"
+    THEIRS = "theirs"
+
+
+def open_conflicts(store: Store) -> list[dict[str, Any]]:
+    rows = store.query("SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY id")
+    for row in rows:
+        row["registry_body"] = json.loads(row["registry_body"])
+    return rows
+
+
+def get(store: Store, conflict_id: int) -> dict[str, Any]:
+    row = store.one("SELECT * FROM conflicts WHERE id = ?", (conflict_id,))
+    if row is None:
+        raise NotFound(f"no conflict {conflict_id}", hint="see: nir conflicts list")
+    row["registry_body"] = json.loads(row["registry_body"])
+    table = "persons" if row["entity"] == "person" else "registrations"
+    local = store.one(f"SELECT * FROM {table} WHERE id = ?", (row["entity_id"],))
+    row["local"] = _local_body(row["entity"], local) if local else None
+    return row
+
+
+def _local_body(entity: str, local: dict[str, Any]) -> dict[str, Any]:
+    if entity == "person":
+        from nir_cli.store.persons import PERSON_COLUMNS
+
+        return {name: local[name] for name in PERSON_COLUMNS if local[name] is not None}
+    reg = registration_from_row(local).registration
+    return {
+        "kind": reg.kind.value,
+        "fact_date": reg.fact_date.isoformat(),
+        **({"scheme": reg.scheme_value.value} if reg.scheme_value else {}),
+        **reg.details(),
+    }
+
+
+def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
+    """Resolve a conflict; returns the new local version (sent at the next sync)."""
+    conflict = get(store, conflict_id)
+    if conflict["resolved_at"]:
+        raise InvalidData(f"conflict {conflict_id} is resolved already ({conflict['resolution']})")
+    entity_id = conflict["entity_id"]
+    registry_version = conflict["registry_version"]
+    now = utc_now()
+    if conflict["entity"] == "person":
+        local = store.one("SELECT * FROM persons WHERE id = ?", (entity_id,))
+        assert local is not None
+        body = conflict["local"] if keep is Keep.MINE else conflict["registry_body"]
+        data = PersonData.model_validate(body, context=LENIENT)
+        version = int(max(local["version"], registry_version)) + 1
+        with store.write() as conn:
+            conn.execute(
+                "UPDATE persons SET registry_version = ? WHERE id = ?",
+                (registry_version, entity_id),
+            )
+            person_sql.update_existing(
+                conn, [PersonVersion(entity_id, version, data, registry_version)], now, SOURCE
+            )
+            _close(conn, conflict_id, keep, now)
+        return version
+    local = store.one("SELECT * FROM registrations WHERE id = ?", (entity_id,))
+    assert local is not None
+    current = registration_from_row(local)
+    if keep is Keep.MINE:
+        registration, withdrawn, reason = (
+            current.registration,
+            current.withdrawn,
+            current.withdrawn_reason,
+        )
+    else:
+        registration = parse_registration(conflict["registry_body"], context=LENIENT)
+        withdrawn, reason = bool(conflict["registry_withdrawn"]), None
+    version = max(current.version, int(registry_version)) + 1
+    new = Version(
+        id=entity_id,
+        person_id=current.person_id,
+        version=version,
+        registration=registration,
+        municipality=current.municipality,
+        place=current.place,
+        withdrawn=withdrawn,
+        withdrawn_reason=reason,
+        base_version=registry_version,
+        previous_version=current.version,
+    )
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE registrations SET registry_version = ? WHERE id = ?",
+            (registry_version, entity_id),
+        )
+        registration_sql.update_existing(conn, [new], now, SOURCE)
+        _close(conn, conflict_id, keep, now)
+    return version
+
+
+def _close(conn: Any, conflict_id: int, keep: Keep, now: str) -> None:
+    conn.execute(
+        "UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
+        (now, keep.value, conflict_id),
+    )

@@ -1,0 +1,165 @@
+"""Where the registry token comes from, in this order: a token file (--token-file or
+NIR_TOKEN_FILE, refused unless mode 0600), NIR_TOKEN, the system keyring.
+
+Keyring calls run in a worker thread with a timeout, and are skipped where no session bus
+exists (cron, SSH without a desktop), with a message naming the token-file alternative. There
+is no plaintext fallback: a token is only ever written to a file the user named.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from nir_cli import settings
+from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
+
+SERVICE = "nir"
+T = TypeVar("T")
+ALTERNATIVE = (
+    "use a token file instead: nir auth machine-token NAME --output FILE, then "
+    "--token-file FILE or NIR_TOKEN_FILE=FILE (mode 0600)"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    source: str  # "token file PATH", "NIR_TOKEN" or "keyring"
+
+
+class KeyringUnavailable(ConfigError):
+    pass
+
+
+def _account(profile: str, registry_url: str) -> str:
+    return f"{profile}@{registry_url}"
+
+
+def _bounded(call: Callable[[], T], what: str) -> T:
+    """Run a keyring call with a timeout: a locked or hanging keyring must not hang cron."""
+    if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        import keyring
+
+        backend = type(keyring.get_keyring()).__module__
+        if "SecretService" in backend or "kwallet" in backend.lower():
+            raise KeyringUnavailable(
+                f"no desktop keyring here (no session bus) to {what}", hint=ALTERNATIVE
+            )
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = call()
+        except BaseException as exc:
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(settings.KEYRING_TIMEOUT)
+    if worker.is_alive():
+        raise KeyringUnavailable(
+            f"the keyring did not answer within {settings.KEYRING_TIMEOUT:g} s to {what}",
+            hint=ALTERNATIVE,
+        )
+    if "error" in result:
+        error = result["error"]
+        raise KeyringUnavailable(
+            f"the keyring failed to {what}: {type(error).__name__}: {error}", hint=ALTERNATIVE
+        )
+    return cast(T, result.get("value"))
+
+
+def keyring_store(profile: str, registry_url: str, token: str) -> None:
+    import keyring
+
+    _bounded(
+        lambda: keyring.set_password(SERVICE, _account(profile, registry_url), token),
+        "save the token",
+    )
+
+
+def keyring_load(profile: str, registry_url: str) -> str | None:
+    import keyring
+
+    value = _bounded(
+        lambda: keyring.get_password(SERVICE, _account(profile, registry_url)), "read the token"
+    )
+    return value if isinstance(value, str) else None
+
+
+def keyring_delete(profile: str, registry_url: str) -> bool:
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    def delete() -> bool:
+        try:
+            keyring.delete_password(SERVICE, _account(profile, registry_url))
+        except PasswordDeleteError:
+            return False
+        return True
+
+    return bool(_bounded(delete, "forget the token"))
+
+
+def read_token_file(path: Path) -> str:
+    """A token file must be a regular file of ours with mode 0600: anything looser is refused."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ConfigError(f"token file {path} does not exist") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"token file {path} is not a regular file")
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        raise PermissionDenied(
+            f"token file {path} has mode {stat.S_IMODE(info.st_mode):04o}; it must be 0600",
+            hint=f"chmod 600 {path}",
+        )
+    if info.st_uid != os.getuid():
+        raise PermissionDenied(f"token file {path} belongs to another user")
+    token = path.read_text(encoding="utf-8").strip()
+    if not token:
+        raise ConfigError(f"token file {path} is empty")
+    return token
+
+
+def write_token_file(path: Path, token: str) -> None:
+    """Write a token file atomically with mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".token-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(token + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def find_token(profile: str, registry_url: str, token_file: Path | None) -> Token:
+    """The token to use, or NotLoggedIn naming the ways to get one."""
+    path = token_file or (
+        Path(os.environ["NIR_TOKEN_FILE"]) if os.environ.get("NIR_TOKEN_FILE") else None
+    )
+    if path is not None:
+        return Token(read_token_file(path), f"token file {path}")
+    if os.environ.get("NIR_TOKEN"):
+        return Token(os.environ["NIR_TOKEN"].strip(), "NIR_TOKEN")
+    try:
+        value = keyring_load(profile, registry_url)
+    except KeyringUnavailable as exc:
+        raise NotLoggedIn(f"not logged in: {exc.message}", hint=ALTERNATIVE) from None
+    if value:
+        return Token(value, "keyring")
+    raise NotLoggedIn(
+        "not logged in to the registry",
+        hint="log in with: nir auth login (or give a token file or NIR_TOKEN)",
+    )

@@ -1,0 +1,431 @@
+"""The sync engine: push the outbox in batches, pull the registry's changes.
+
+Safety, in order of the steps:
+- one sync per store at a time (an exclusive file lock; a second run exits 75 at once);
+- a batch is committed locally (payload, idempotency key, the outbox rows it carries) before it
+  is sent, and unfinished batches are sent again byte for byte before anything new, so a crash
+  anywhere between send and acknowledgement is answered from the registry's idempotency record;
+- each batch's answers are applied in one transaction: accepted → registry version and date;
+  rejected → the error kept on the outbox row, which waits for a correction; conflict → the
+  registry's version kept beside ours, for a person to resolve;
+- the base version of a record is what the registry is known to hold when the batch is built;
+- pull pages through changes after the stored cursor, each page and the new cursor in one
+  transaction.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from nir_cli.domain.enums import Kind
+from nir_cli.domain.registrations import model_for
+from nir_cli.errors import TemporaryFailure
+from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE
+from nir_cli.store import Store, utc_now
+from nir_cli.sync.client import RegistryClient
+from nir_cli.sync.pull import apply_change
+from nir_cli.sync.wire import BatchIn, BatchOut, RecordIn, Status
+
+Progress = Callable[[str, int, int], None]
+CRASH_ENV = "NIR_TEST_CRASH_AT"
+
+
+def crash_point(name: str) -> None:
+    """The crash tests' hook: with NIR_TEST_CRASH_AT=NAME[:N] the process kills itself with
+    SIGKILL the Nth time it passes NAME, exactly like kill -9 from outside, but at a chosen
+    step. Unset (always, outside the tests), this does nothing."""
+    wanted = os.environ.get(CRASH_ENV)
+    if not wanted:
+        return
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return
+    _passes[name] = _passes.get(name, 0) + 1
+    if _passes[name] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_passes: dict[str, int] = {}
+
+
+@dataclass
+class SyncReport:
+    run_id: int | None = None
+    dry_run: bool = False
+    sent: int = 0
+    accepted: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    pulled: int = 0
+    skipped: list[str] = field(default_factory=list)
+    batches: int = 0
+    waiting_rejected: int = 0
+    open_conflicts: int = 0
+
+
+@contextmanager
+def sync_lock(store: Store) -> Iterator[None]:
+    """One sync per store: a second one fails at once with a temporary failure (75)."""
+    path = f"{store.path}.sync.lock"
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TemporaryFailure(
+                "another nir sync is running on this store",
+                hint="it exits by itself; try again later",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def sync(
+    store: Store,
+    client: RegistryClient,
+    *,
+    push: bool = True,
+    pull: bool = True,
+    dry_run: bool = False,
+    batch_size: int = SYNC_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Push, then pull; see the module doc. Raises TemporaryFailure when the registry is away
+    (whatever was acknowledged so far stays applied; the rest stays in the outbox)."""
+    report = SyncReport(dry_run=dry_run)
+    with sync_lock(store):
+        report.run_id = _start_run(store, dry_run)
+        outcome = "failed"
+        try:
+            if push:
+                _push(store, client, report, batch_size, dry_run, progress)
+            if pull and not dry_run:
+                _pull(store, client, report, progress)
+            outcome = "ok"
+        except Exception as exc:
+            outcome = f"failed: {type(exc).__name__}"
+            raise
+        finally:
+            _finish_run(store, report, outcome)
+    return report
+
+
+# -- push ------------------------------------------------------------------------------------
+
+
+def _push(
+    store: Store,
+    client: RegistryClient,
+    report: SyncReport,
+    batch_size: int,
+    dry_run: bool,
+    progress: Progress | None,
+) -> None:
+    if not dry_run:
+        for unfinished in store.query(
+            "SELECT * FROM sync_batches WHERE state = 'sending' ORDER BY created_at"
+        ):
+            crash_point("before-resend")
+            answer = client.push(unfinished["payload"])
+            crash_point("after-resend")
+            _apply(store, unfinished, answer, report)
+    total = _count_pending(store)
+    done = 0
+    while True:
+        rows = store.query(
+            "SELECT * FROM outbox WHERE state = 'pending' AND batch_key IS NULL "
+            "ORDER BY seq LIMIT ? OFFSET ?",
+            (batch_size, done if dry_run else 0),
+        )
+        if not rows:
+            break
+        records = [_record(store, row) for row in rows]
+        batch = BatchIn(idempotency_key=str(uuid.uuid4()), validate_only=dry_run, records=records)
+        payload = batch.model_dump_json()
+        if dry_run:
+            answer = client.push(payload)
+            _tally(answer, records, report)
+        else:
+            crash_point("before-remember")
+            sent = _remember(store, batch.idempotency_key, payload, rows, report.run_id)
+            crash_point("before-send")
+            answer = client.push(payload)
+            crash_point("after-send")
+            _apply(store, sent, answer, report)
+            crash_point("after-apply")
+        report.sent += len(rows)
+        report.batches += 1
+        done += len(rows)
+        if progress is not None:
+            progress("push", done, total)
+
+
+def _count_pending(store: Store) -> int:
+    row = store.one("SELECT count(*) AS n FROM outbox WHERE state = 'pending'")
+    return int(row["n"]) if row else 0
+
+
+def _record(store: Store, outbox: dict[str, Any]) -> RecordIn:
+    """The outbox row's version as a wire record, based on what the registry holds now."""
+    if outbox["entity"] == "person":
+        version = store.one(
+            "SELECT v.body, p.registry_version FROM person_versions v JOIN persons p "
+            "ON p.id = v.person_id WHERE v.person_id = ? AND v.version = ?",
+            (outbox["entity_id"], outbox["version"]),
+        )
+        assert version is not None
+        return RecordIn(
+            entity="person",
+            id=outbox["entity_id"],
+            version=outbox["version"],
+            base_version=version["registry_version"],
+            body={k: v for k, v in json.loads(version["body"]).items() if v is not None},
+        )
+    version = store.one(
+        "SELECT v.*, r.person_id, r.registry_version FROM registration_versions v "
+        "JOIN registrations r ON r.id = v.registration_id "
+        "WHERE v.registration_id = ? AND v.version = ?",
+        (outbox["entity_id"], outbox["version"]),
+    )
+    assert version is not None
+    body: dict[str, Any] = {
+        "kind": version["kind"],
+        "fact_date": version["fact_date"],
+        **json.loads(version["details"]),
+    }
+    if version["scheme"] and "scheme" in model_for(Kind(version["kind"])).model_fields:
+        body["scheme"] = version["scheme"]
+    return RecordIn(
+        entity="registration",
+        id=outbox["entity_id"],
+        version=outbox["version"],
+        base_version=version["registry_version"],
+        person_id=version["person_id"],
+        body=body,
+        withdrawn=bool(version["withdrawn"]),
+        withdrawn_reason=version["withdrawn_reason"],
+    )
+
+
+def _remember(
+    store: Store, key: str, payload: str, rows: list[dict[str, Any]], run_id: int | None
+) -> dict[str, Any]:
+    """Commit the batch before sending it: after a crash it is sent again as it was."""
+    seqs = [row["seq"] for row in rows]
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, outbox_seqs) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (key, run_id, utc_now(), payload, json.dumps(seqs)),
+        )
+        conn.executemany(
+            "UPDATE outbox SET batch_key = ? WHERE seq = ?", [(key, seq) for seq in seqs]
+        )
+    sent = store.one("SELECT * FROM sync_batches WHERE idempotency_key = ?", (key,))
+    assert sent is not None
+    return sent
+
+
+def _apply(store: Store, sent: dict[str, Any], answer: BatchOut, report: SyncReport) -> None:
+    """One batch's answers, in one transaction."""
+    records = {r.id: r for r in BatchIn.model_validate_json(sent["payload"]).records}
+    seqs = json.loads(sent["outbox_seqs"])
+    outbox = {
+        (r["entity_id"], r["version"]): r["seq"]
+        for r in store.query(
+            f"SELECT seq, entity_id, version FROM outbox WHERE seq IN ({_marks(seqs)})",
+            seqs,
+        )
+    }
+    counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
+    now = utc_now()
+    with store.write() as conn:
+        for result in answer.results:
+            record = records[result.id]
+            table = "persons" if record.entity.value == "person" else "registrations"
+            seq = outbox.get((record.id, record.version))
+            counts[result.status] += 1
+            if result.status is Status.ACCEPTED:
+                conn.execute(
+                    f"UPDATE {table} SET registry_version = ?, registry_date = ? WHERE id = ? "
+                    "AND (registry_version IS NULL OR registry_version < ?)",
+                    (result.version, result.registry_date, record.id, result.version),
+                )
+                conn.execute(
+                    "UPDATE outbox SET state = 'accepted', last_error = NULL "
+                    "WHERE seq = ? AND state IN ('pending', 'superseded')",
+                    (seq,),
+                )
+            elif result.status is Status.REJECTED:
+                error = result.error.model_dump() if result.error else {}
+                conn.execute(
+                    "UPDATE outbox SET state = 'rejected', last_error = ?, "
+                    "attempts = attempts + 1 WHERE seq = ? AND state = 'pending'",
+                    (json.dumps(error), seq),
+                )
+                report.rejected.append(
+                    {
+                        "entity": record.entity.value,
+                        "id": record.id,
+                        "version": record.version,
+                        **error,
+                    }
+                )
+            else:
+                assert result.current is not None
+                conn.execute(
+                    "UPDATE outbox SET state = 'conflict' WHERE seq = ? AND state = 'pending'",
+                    (seq,),
+                )
+                conn.execute(
+                    "INSERT INTO conflicts (entity, entity_id, local_version, registry_version, "
+                    "registry_body, registry_withdrawn, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (entity, entity_id) WHERE resolved_at IS NULL DO UPDATE SET "
+                    "local_version = excluded.local_version, "
+                    "registry_version = excluded.registry_version, "
+                    "registry_body = excluded.registry_body, "
+                    "registry_withdrawn = excluded.registry_withdrawn",
+                    (
+                        record.entity.value,
+                        record.id,
+                        record.version,
+                        result.current.version,
+                        json.dumps(result.current.body),
+                        int(result.current.withdrawn),
+                        now,
+                    ),
+                )
+                report.conflicts.append(
+                    {
+                        "entity": record.entity.value,
+                        "id": record.id,
+                        "version": record.version,
+                        "registry_version": result.current.version,
+                    }
+                )
+        crash_point("mid-apply")
+        conn.execute(
+            f"UPDATE outbox SET batch_key = NULL WHERE seq IN ({','.join('?' * len(seqs))})", seqs
+        )
+        conn.execute(
+            "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
+            "rejected = ?, conflicts = ?, report = ? WHERE idempotency_key = ?",
+            (
+                answer.batch_id,
+                now,
+                counts[Status.ACCEPTED],
+                counts[Status.REJECTED],
+                counts[Status.CONFLICT],
+                answer.model_dump_json(),
+                sent["idempotency_key"],
+            ),
+        )
+    report.accepted += counts[Status.ACCEPTED]
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _tally(answer: BatchOut, records: list[RecordIn], report: SyncReport) -> None:
+    """A dry run's answers: counted and listed, nothing applied."""
+    by_id = {r.id: r for r in records}
+    for result in answer.results:
+        record = by_id[result.id]
+        if result.status is Status.ACCEPTED:
+            report.accepted += 1
+        elif result.status is Status.REJECTED and result.error:
+            report.rejected.append(
+                {
+                    "entity": record.entity.value,
+                    "id": record.id,
+                    "version": record.version,
+                    **result.error.model_dump(),
+                }
+            )
+        elif result.current is not None:
+            report.conflicts.append(
+                {
+                    "entity": record.entity.value,
+                    "id": record.id,
+                    "version": record.version,
+                    "registry_version": result.current.version,
+                }
+            )
+
+
+# -- pull ------------------------------------------------------------------------------------
+
+
+def _pull(
+    store: Store, client: RegistryClient, report: SyncReport, progress: Progress | None
+) -> None:
+    row = store.one("SELECT value FROM sync_state WHERE key = 'pull_cursor'")
+    cursor = int(row["value"]) if row else 0
+    while True:
+        crash_point("before-pull")
+        page = client.changes(cursor, PULL_PAGE_SIZE)
+        if not page.changes:
+            return
+        with store.write() as conn:
+            for change in page.changes:
+                note = apply_change(conn, change)
+                if note:
+                    report.skipped.append(note)
+            crash_point("mid-pull")
+            conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES ('pull_cursor', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(page.next_cursor),),
+            )
+        crash_point("after-pull-page")
+        cursor = page.next_cursor
+        report.pulled += len(page.changes)
+        if progress is not None:
+            progress("pull", report.pulled, 0)
+
+
+# -- runs --------------------------------------------------------------------------------------
+
+
+def _start_run(store: Store, dry_run: bool) -> int:
+    with store.write() as conn:
+        run_id = conn.execute(
+            "INSERT INTO sync_runs (started_at, dry_run) VALUES (?, ?)", (utc_now(), int(dry_run))
+        ).lastrowid
+    assert run_id is not None
+    return run_id
+
+
+def _finish_run(store: Store, report: SyncReport, outcome: str) -> None:
+    waiting = store.one(
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'rejected') AS rejected, "
+        "(SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) AS conflicts"
+    )
+    assert waiting is not None
+    report.waiting_rejected = waiting["rejected"]
+    report.open_conflicts = waiting["conflicts"]
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE sync_runs SET finished_at = ?, sent = ?, accepted = ?, rejected = ?, "
+            "conflicts = ?, pulled = ?, outcome = ? WHERE id = ?",
+            (
+                utc_now(),
+                report.sent,
+                report.accepted,
+                len(report.rejected),
+                len(report.conflicts),
+                report.pulled,
+                outcome,
+                report.run_id,
+            ),
+        )
