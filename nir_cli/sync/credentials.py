@@ -24,8 +24,8 @@ from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
 SERVICE = "nir"
 T = TypeVar("T")
 ALTERNATIVE = (
-    "use a token file instead: nir auth machine-token NAME --output FILE, then "
-    "--token-file FILE or NIR_TOKEN_FILE=FILE (mode 0600)"
+    "use a token file instead: nir auth login --save-to FILE, then --token-file FILE or "
+    "NIR_TOKEN_FILE=FILE; for cron: nir auth machine-token NAME --output FILE"
 )
 
 

@@ -1,0 +1,274 @@
+"""nir sync against the real reference registry on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from nir_cli.registry.faults import Faults
+from tests.conftest import TEST_DUF, CliFn, snapshot
+from tests.registry.conftest import Registry
+from tests.sync.conftest import EXAMPLES, records, registry_rows
+
+
+def import_examples(cli: CliFn, profile: str = "test") -> None:
+    for name in ("deltakere.csv", "registreringer.csv"):
+        assert cli("--profile", profile, "import", str(EXAMPLES / name)).exit_code == 0
+
+
+def test_import_sync_and_pull_into_a_second_store(
+    synced: CliFn, nir_home: Path, live: Registry
+) -> None:
+    import_examples(synced)
+    first = synced("sync", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    assert json.loads(first.stdout)["accepted"] == 20
+    assert synced("--profile", "second", "sync").exit_code == 0
+    a, b = records(nir_home / "data" / "test.db"), records(nir_home / "data" / "second.db")
+    assert a == b
+    assert len(a["registrations"]) == 14
+    assert all(v[0] == v[-1] for v in a["registrations"].values())  # all accepted
+    # An edit in the second office reaches the first.
+    reg_id = next(iter(b["registrations"]))
+    assert (
+        synced(
+            "--profile", "second", "registration", "withdraw", reg_id, "--reason", "entered twice"
+        ).exit_code
+        == 0
+    )
+    assert synced("--profile", "second", "sync").exit_code == 0
+    assert synced("sync").exit_code == 0
+    assert records(nir_home / "data" / "test.db") == records(nir_home / "data" / "second.db")
+    assert set(registry_rows(live).values()) <= {1, 2}
+
+
+def test_a_second_sync_sends_nothing_and_changes_nothing(synced: CliFn, store_file: Path) -> None:
+    import_examples(synced)
+    synced("sync")
+    before = snapshot(store_file)
+    again = synced("sync", "--format", "json")
+    assert json.loads(again.stdout)["sent"] == 0
+    after = snapshot(store_file)
+    assert {k: v for k, v in after.items() if not k.startswith("sync_")} == {
+        k: v for k, v in before.items() if not k.startswith("sync_")
+    }
+
+
+def test_dry_run_asks_the_registry_and_stores_nothing(
+    synced: CliFn, store_file: Path, live: Registry
+) -> None:
+    import_examples(synced)
+    before = snapshot(store_file)["outbox"]
+    result = synced("sync", "--dry-run", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["accepted"] == 20
+    assert snapshot(store_file)["outbox"] == before
+    assert registry_rows(live) == {}
+
+
+def test_rejected_records_wait_for_a_correction(synced: CliFn, store_file: Path) -> None:
+    # The transfer user belongs to 5001; a person of 5028 is refused by the registry.
+    synced(
+        "person",
+        "add",
+        "--duf",
+        TEST_DUF,
+        "--first-name",
+        "Kari",
+        "--last-name",
+        "N",
+        "--birth-date",
+        "1990-01-15",
+        "--residence-basis",
+        "refugee",
+        "--permit-date",
+        "2025-06-01",
+        "--municipality",
+        "5028",
+    )
+    result = synced("sync")
+    assert result.exit_code == 65
+    assert "wrong_municipality" in result.stderr
+    outbox = snapshot(store_file)["outbox"]
+    assert [row[6] for row in outbox] == ["rejected"]
+    again = synced("sync")  # not sent again, still reported
+    assert again.exit_code == 65
+    assert "0 sent" in again.stdout
+    assert "1 rejected wait for a correction" in again.stdout
+    synced("person", "edit", TEST_DUF, "--municipality", "5001")
+    fixed = synced("sync")
+    assert fixed.exit_code == 0, fixed.stderr
+
+
+def test_a_conflict_waits_for_a_person_and_is_resolved(synced: CliFn, nir_home: Path) -> None:
+    synced(
+        "person",
+        "add",
+        "--duf",
+        TEST_DUF,
+        "--first-name",
+        "Kari",
+        "--last-name",
+        "N",
+        "--birth-date",
+        "1990-01-15",
+        "--residence-basis",
+        "refugee",
+        "--permit-date",
+        "2025-06-01",
+    )
+    synced("sync")
+    synced("--profile", "second", "sync")
+    synced("person", "edit", TEST_DUF, "--first-name", "Kari Anne")
+    synced("--profile", "second", "person", "edit", TEST_DUF, "--last-name", "Nordmann")
+    assert synced("sync").exit_code == 0
+    clash = synced("--profile", "second", "sync")
+    assert clash.exit_code == 5
+    assert "conflict person" in clash.stderr
+    listed = json.loads(
+        synced("--profile", "second", "conflicts", "list", "--format", "json").stdout
+    )
+    assert len(listed) == 1
+    shown = json.loads(
+        synced(
+            "--profile", "second", "conflicts", "show", str(listed[0]["id"]), "--format", "json"
+        ).stdout
+    )
+    assert shown["registry_body"]["first_name"] == "Kari Anne"
+    assert shown["local"]["last_name"] == "Nordmann"
+    resolved = synced(
+        "--profile", "second", "conflicts", "resolve", str(listed[0]["id"]), "--keep", "theirs"
+    )
+    assert resolved.exit_code == 0
+    assert synced("--profile", "second", "sync").exit_code == 0
+    assert synced("sync").exit_code == 0
+    a, b = records(nir_home / "data" / "test.db"), records(nir_home / "data" / "second.db")
+    assert a == b
+    assert next(iter(a["persons"].values()))[1:3] == ("Kari Anne", "N")
+
+
+@pytest.mark.parametrize("unavailable", [1.0])
+def test_registry_away_is_exit_75_with_the_outbox_intact(
+    synced: CliFn, store_file: Path, faults: Faults, unavailable: float
+) -> None:
+    import_examples(synced)
+    faults.unavailable = unavailable
+    faults.retry_after = 0
+    before = snapshot(store_file)["outbox"]
+    result = synced("sync")
+    assert result.exit_code == 75
+    assert "did not answer (HTTP 503) after 5 tries" in result.stderr
+    assert "the outbox is intact" in result.stderr
+    # Every row is still pending; the unanswered batch is remembered, to be sent again first.
+    assert [row[:-1] for row in snapshot(store_file)["outbox"]] == [row[:-1] for row in before]
+    assert [row[-1] for row in snapshot(store_file)["sync_batches"]] is not None
+    faults.unavailable = 0
+    assert synced("sync").exit_code == 0
+
+
+def test_answers_lost_after_commit_are_recovered_without_duplicates(
+    synced: CliFn, faults: Faults, live: Registry, store_file: Path
+) -> None:
+    import_examples(synced)
+    faults.drop_after_commit = 1.0  # every batch is stored, and its answer never arrives
+    assert synced("sync", "--batch-size", "7").exit_code == 75
+    faults.drop_after_commit = 0.0
+    result = synced("sync", "--batch-size", "7")
+    assert result.exit_code == 0, result.stderr
+    assert set(registry_rows(live).values()) == {1}
+    assert len(registry_rows(live)) == 20
+    assert {row[6] for row in snapshot(store_file)["outbox"]} == {"accepted"}
+
+
+def test_flaky_registry_converges(synced: CliFn, faults: Faults, live: Registry) -> None:
+    import_examples(synced)
+    faults.unavailable, faults.retry_after, faults.drop_after_commit = 0.3, 0, 0.3
+    faults.seed = 3
+    for _ in range(6):
+        if synced("sync", "--batch-size", "4").exit_code == 0:
+            break
+    faults.unavailable = faults.drop_after_commit = 0
+    assert synced("sync").exit_code == 0
+    assert set(registry_rows(live).values()) == {1}
+    assert len(registry_rows(live)) == 20
+
+
+def test_slow_answers_past_the_timeout_are_exit_75(
+    synced: CliFn, faults: Faults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nir_cli import settings
+
+    import_examples(synced)
+    monkeypatch.setattr(settings, "HTTP_READ_TIMEOUT", 0.2)
+    monkeypatch.setattr(settings, "RETRY_ATTEMPTS", 2)
+    faults.latency = 0.5
+    result = synced("sync")
+    assert result.exit_code == 75
+    assert "ReadTimeout" in result.stderr
+
+
+def test_one_sync_per_store(synced: CliFn, store_file: Path) -> None:
+    from nir_cli.store import Store
+    from nir_cli.sync.engine import sync_lock
+
+    import_examples(synced)
+    store = Store.open(store_file)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with sync_lock(store):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(5)
+    try:
+        result = synced("sync")
+    finally:
+        release.set()
+        thread.join()
+        store.close()
+    assert result.exit_code == 75
+    assert "another nir sync is running" in result.stderr
+
+
+def test_not_logged_in_is_exit_4(synced: CliFn, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    monkeypatch.delenv("NIR_TOKEN")
+    monkeypatch.setattr(keyring, "get_keyring", lambda: NoKeyring())
+    result = synced("sync")
+    assert result.exit_code == 4
+    assert "not logged in" in result.stderr
+    assert "--save-to" in result.stderr
+
+
+def test_a_revoked_token_is_exit_4(synced: CliFn, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIR_TOKEN", "not-a-token")
+    result = synced("sync")
+    assert result.exit_code == 4
+    assert "nir auth login" in result.stderr
+
+
+def test_quiet_sync_prints_nothing_on_success(synced: CliFn) -> None:
+    import_examples(synced)
+    result = synced("-q", "sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_sync_log_and_show(synced: CliFn) -> None:
+    import_examples(synced)
+    synced("sync", "--batch-size", "8")
+    runs = json.loads(synced("sync", "log", "--format", "json").stdout)
+    assert runs[0]["sent"] == 20
+    batches = json.loads(synced("sync", "show", str(runs[0]["run"]), "--format", "json").stdout)
+    assert [b["accepted"] for b in batches] == [8, 8, 4]
+    assert all(json.loads(b["report"])["results"] for b in batches)
+    status = json.loads(synced("status", "--format", "json").stdout)
+    assert status["last_sync"] is not None
+    assert status["pending"] == 0
