@@ -35,25 +35,39 @@ def _password(stdin: bool) -> str:
 @auth.command()
 @click.option("--username", "-u", help="Registry username (asked for when left out).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
+@click.option(
+    "--save-to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the token to this file (mode 0600) instead of the keyring.",
+)
 @pass_app
-def login(app: App, /, username: str | None, password_stdin: bool) -> None:
+def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path | None) -> None:
     """Log in; the token is kept in the system keyring once the registry accepted it.
+
+    Where there is no keyring (servers, SSH), --save-to writes it to a token file instead;
+    use that with --token-file or NIR_TOKEN_FILE.
 
     \b
     Example:
       nir auth login --username 5001-BJO
       printf '%s\\n' "$PW" | nir auth login -u 5001-BJO --password-stdin
+      nir auth login -u 5001-BJO --save-to ~/.config/nir/token
     """
-    from nir_cli.sync.credentials import keyring_store
+    from nir_cli.sync.credentials import keyring_store, write_token_file
 
     username = username or str(click.prompt("Username"))
     client = app.client(authenticated=False)
     token = client.login(username, _password(password_stdin))
-    keyring_store(app.profile.name, app.registry_url(), token.access_token)
+    if save_to is not None:
+        write_token_file(save_to, token.access_token)
+        where = f"in {save_to}"
+    else:
+        keyring_store(app.profile.name, app.registry_url(), token.access_token)
+        where = "in the keyring"
     say(
         app,
-        f"Logged in to {app.registry_url()} as {username}; the token is in the keyring "
-        f"until {token.expires_at}.",
+        f"Logged in to {app.registry_url()} as {username}; the token is {where} until "
+        f"{token.expires_at}.",
     )
 
 
