@@ -11,6 +11,7 @@ import click
 
 from nir_cli import __version__
 from nir_cli.app import App
+from nir_cli.commands.options import complete_profile
 from nir_cli.errors import ExitCode, NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
@@ -34,6 +35,7 @@ COMMANDS = {
     "sync": "sync",
     "conflicts": "sync",
     "users": "users",
+    "sandbox": "sandbox",
 }
 
 
@@ -114,6 +116,7 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--profile",
     envvar="NIR_PROFILE",
+    shell_complete=complete_profile,
     metavar="NAME",
     help="Profile to use (default: the config's default). [env: NIR_PROFILE]",
 )

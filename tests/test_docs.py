@@ -42,3 +42,11 @@ def test_rules_page_describes_every_rule() -> None:
     text = (DOCS / "rules.md").read_text(encoding="utf-8")
     for rule in RULES:
         assert f"| `{rule.id}` | {rule.scheme} | {rule.regimes} | {rule.english} |" in text
+
+
+def test_packaged_examples_are_the_examples_folder() -> None:
+    """nir sandbox demo ships copies of examples/; they must not drift apart."""
+    root = DOCS.parent
+    for path in sorted((root / "examples").glob("*.csv")):
+        packaged = root / "nir_cli" / "data" / "examples" / path.name
+        assert packaged.read_bytes() == path.read_bytes(), path.name

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import DATE, emit_one, emit_rows, format_option, pass_app, say
+from nir_cli.commands.options import (
+    DATE,
+    complete_municipality,
+    emit_one,
+    emit_rows,
+    format_option,
+    pass_app,
+    say,
+)
 from nir_cli.errors import ExitCode
 
 OVERDUE_COLUMNS = (
@@ -30,7 +38,12 @@ def scope_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
             click.option("--as-of", type=DATE, help="Judge as of this date (default: today)."),
-            click.option("--municipality", metavar="CODE", help="Only this municipality."),
+            click.option(
+                "--municipality",
+                metavar="CODE",
+                shell_complete=complete_municipality,
+                help="Only this municipality.",
+            ),
             click.option("--place", metavar="NAME", help="Only this place."),
             click.option(
                 "--fail-on-findings",

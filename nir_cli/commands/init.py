@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import pass_app, say
+from nir_cli.commands.options import complete_municipality, pass_app, say
 from nir_cli.config import Environment
 
 
@@ -17,6 +17,7 @@ from nir_cli.config import Environment
     multiple=True,
     required=True,
     metavar="CODE",
+    shell_complete=complete_municipality,
     help="Municipality number (repeat for a shared office).",
 )
 @click.option("--place", metavar="NAME", help="Place (sted): the office or adult-education centre.")

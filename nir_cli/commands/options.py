@@ -158,3 +158,29 @@ def warn(message: str) -> None:
 def given(**options: Any) -> dict[str, Any]:
     """The options the user actually gave (None means not given)."""
     return {name: value for name, value in options.items() if value is not None}
+
+
+def complete_profile(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Profile names from the config file: offline, no store opened."""
+    from click.shell_completion import CompletionItem
+
+    from nir_cli import config
+
+    try:
+        names = sorted(config.load().profiles)
+    except Exception:
+        return []
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def complete_municipality(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Municipality codes from the bundled list, each with its name."""
+    from click.shell_completion import CompletionItem
+
+    from nir_cli.domain.municipalities import all_municipalities
+
+    return [
+        CompletionItem(code, help=m.name)
+        for code, m in all_municipalities().items()
+        if code.startswith(incomplete)
+    ]

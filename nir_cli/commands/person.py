@@ -11,6 +11,7 @@ from nir_cli.app import App
 from nir_cli.commands.options import (
     DATE,
     CodedChoice,
+    complete_municipality,
     emit_one,
     emit_rows,
     format_option,
@@ -64,7 +65,11 @@ PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     ),
     (
         ("--municipality",),
-        {"metavar": "CODE", "help": "Municipality number (default: the profile's)."},
+        {
+            "metavar": "CODE",
+            "shell_complete": complete_municipality,
+            "help": "Municipality number (default: the profile's).",
+        },
     ),
     (("--place",), {"metavar": "NAME", "help": "Place (default: the profile's)."}),
 ]
@@ -186,7 +191,12 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
 
 
 @person.command(name="list")
-@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@click.option(
+    "--municipality",
+    metavar="CODE",
+    shell_complete=complete_municipality,
+    help="Only this municipality.",
+)
 @click.option("--place", metavar="NAME", help="Only this place.")
 @click.option("--search", metavar="TEXT", help="Name contains TEXT, or DUF number starts with it.")
 @format_option

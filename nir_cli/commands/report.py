@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import emit_rows, format_option, pass_app
+from nir_cli.commands.options import complete_municipality, emit_rows, format_option, pass_app
 
 NAMES = ("results", "target-groups", "grant-base", "timeliness")
 
@@ -13,7 +13,12 @@ NAMES = ("results", "target-groups", "grant-base", "timeliness")
 @click.command()
 @click.argument("name", type=click.Choice(NAMES), metavar="NAME")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Only this year.")
-@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@click.option(
+    "--municipality",
+    metavar="CODE",
+    shell_complete=complete_municipality,
+    help="Only this municipality.",
+)
 @click.option("--place", metavar="NAME", help="Only this place.")
 @format_option
 @pass_app

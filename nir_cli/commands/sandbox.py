@@ -1,0 +1,140 @@
+"""nir sandbox start|status|stop|reset|demo: the training sandbox."""
+
+from __future__ import annotations
+
+import click
+
+from nir_cli.app import App
+from nir_cli.commands.options import complete_municipality, emit_one, format_option, pass_app, say
+
+
+@click.group()
+def sandbox() -> None:
+    """The training sandbox: a local registry with a test user and synthetic participants.
+
+    \b
+    Example:
+      nir sandbox demo
+      nir sandbox start
+      nir --profile sandbox auth login --username 5001-BJO      # password: test1234
+      nir --profile sandbox missing
+    """
+
+
+@sandbox.command()
+@click.option("--port", type=click.IntRange(1024, 65535), default=8765, show_default=True)
+@click.option(
+    "--municipality",
+    "-m",
+    default="5001",
+    show_default=True,
+    metavar="CODE",
+    shell_complete=complete_municipality,
+)
+@pass_app
+def start(app: App, /, port: int, municipality: str) -> None:
+    """Start the sandbox registry in the background (seeded on first start).
+
+    It runs on 127.0.0.1 with the users <municipality>-BJO (superuser), -DEP (deputy), -USER
+    and -SYNC (transfer), all with password test1234, the test person with DUF 201212345603
+    and a few dozen synthetic participants; the profile `sandbox` points at it. Starting it
+    again while it runs changes nothing.
+
+    \b
+    Example:
+      nir sandbox start
+      nir sandbox start --port 8766 --municipality 0301
+    """
+    from nir_cli.sandbox import start as run
+
+    info, started = run(port, municipality)
+    if started:
+        say(app, f"Sandbox registry running at {info.url} (pid {info.pid}).")
+    else:
+        say(app, f"The sandbox is already running at {info.url} (pid {info.pid}).")
+    say(
+        app,
+        f"Next: nir --profile sandbox auth login --username {info.municipality}-BJO "
+        "(password test1234), then nir --profile sandbox missing",
+    )
+
+
+@sandbox.command()
+@format_option
+def status(fmt: str) -> None:
+    """Show whether the sandbox registry runs, where, and its folder.
+
+    \b
+    Example:
+      nir sandbox status
+    """
+    from nir_cli.sandbox import status as info
+
+    current = info()
+    emit_one(
+        {
+            "running": current.running,
+            "url": current.url,
+            "pid": current.pid,
+            "municipality": current.municipality,
+            "folder": str(current.folder),
+            "profile": "sandbox",
+        },
+        fmt,
+    )
+
+
+@sandbox.command()
+@pass_app
+def stop(app: App, /) -> None:
+    """Stop the sandbox registry (its data stays for the next start).
+
+    \b
+    Example:
+      nir sandbox stop
+    """
+    from nir_cli.sandbox import stop as halt
+
+    say(app, "Stopped the sandbox registry." if halt() else "The sandbox was not running.")
+
+
+@sandbox.command()
+@click.option("--port", type=click.IntRange(1024, 65535), help="Port [default: as before].")
+@pass_app
+def reset(app: App, /, port: int | None) -> None:
+    """Back to the seeded state: registry and sandbox profile store are made anew.
+
+    \b
+    Example:
+      nir sandbox reset
+    """
+    from nir_cli.sandbox import reset as again
+
+    info = again(port)
+    say(app, f"The sandbox is reset and running at {info.url}.")
+
+
+@sandbox.command()
+@click.option("--keep", type=click.Path(file_okay=False), help="Keep the demo's files here.")
+@pass_app
+def demo(app: App, /, keep: str | None) -> None:
+    """Walk through the main job on an embedded registry, with short explanations.
+
+    Creates a profile, imports the example CSV files, shows what is missing and overdue,
+    registers what is missing, syncs, and shows the batch report and the status. It leaves
+    nothing running and nothing in your own profiles.
+
+    \b
+    Example:
+      nir sandbox demo
+    """
+    from pathlib import Path
+
+    from nir_cli.demo import run_demo
+
+    def explain(text: str) -> None:
+        click.echo("")
+        click.secho(text, bold=True)
+
+    seconds = run_demo(explain, click.echo, keep=Path(keep) if keep else None)
+    say(app, f"\nThe demo took {seconds:.1f} s and left nothing behind.")
