@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from nir_cli import __version__
@@ -154,24 +154,29 @@ def create_app(
         if not done:
             raise NOT_FOUND
 
-    @app.post("/v1/batches", tags=["sync"], responses={422: {"model": Problem}})
-    def push(body: BatchIn, who: CallerDep, store: StoreDep) -> BatchOut:
+    @app.post(
+        "/v1/batches", tags=["sync"], response_model=BatchOut, responses={422: {"model": Problem}}
+    )
+    def push(body: BatchIn, who: CallerDep, store: StoreDep) -> Response:
         """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
         try:
-            return Scoped(store, who.municipality).push(body, who.username, validator)
+            out = Scoped(store, who.municipality).push(body, who.username, validator)
         except IdempotencyMismatch:
             raise HTTPException(422, "this idempotency key was used for another batch") from None
+        # Serialised once here: FastAPI would otherwise validate the answer a second time.
+        return Response(out.model_dump_json(), media_type="application/json")
 
-    @app.get("/v1/changes", tags=["sync"])
+    @app.get("/v1/changes", tags=["sync"], response_model=ChangesOut)
     def changes(
         who: CallerDep,
         store: StoreDep,
         after: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
-    ) -> ChangesOut:
+    ) -> Response:
         """The caller's municipality's changes after a cursor, in the order they were stored."""
         found, cursor = Scoped(store, who.municipality).changes(after, limit)
-        return ChangesOut(changes=found, next_cursor=cursor)
+        page = ChangesOut(changes=found, next_cursor=cursor)
+        return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/records/{record_id}", tags=["sync"], responses={404: {"model": Problem}})
     def record(record_id: str, who: CallerDep, store: StoreDep) -> Change:

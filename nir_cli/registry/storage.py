@@ -97,8 +97,14 @@ class Scoped:
 
     def push(self, batch: BatchIn, username: str, validate: Any) -> BatchOut:
         """Store a batch (or with validate_only, check it); the same idempotency key with the
-        same body answers as the first time; with another body it is refused (ValueError)."""
-        body_hash = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+        same body answers as the first time; with another body it is refused.
+
+        One transaction: what the batch touches is read in three queries, every record is
+        decided in order (later records see the earlier ones of the same batch), and what was
+        accepted is written with one statement per table."""
+        hashes = [hashlib.sha256(r.model_dump_json().encode()).hexdigest() for r in batch.records]
+        header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
+        body_hash = hashlib.sha256((header + "".join(hashes)).encode()).hexdigest()
         with self.store.write(commit=not batch.validate_only) as conn:
             if not batch.validate_only:
                 seen = conn.execute(
@@ -112,15 +118,24 @@ class Scoped:
                     return BatchOut.model_validate_json(seen["response"])
             batch_id = str(uuid.uuid4())
             received = now()
+            plan = _Plan(conn, self.municipality, batch.records)
             results = [
-                self._one(conn, r, batch_id, username, received, validate) for r in batch.records
+                plan.decide(rec, record_hash, validate)
+                for rec, record_hash in zip(batch.records, hashes, strict=True)
             ]
             if batch.mode is BatchMode.ALL_OR_NOTHING and any(
                 r.status is not Status.ACCEPTED for r in results
             ):
-                conn.execute("ROLLBACK")
-                conn.execute("BEGIN IMMEDIATE")
                 results = [_not_applied(r) for r in results]
+            else:
+                plan.write(conn, self.municipality, batch_id, username, received)
+                results = [
+                    r.model_copy(update={"registry_date": received[:10]})
+                    if r.status is Status.ACCEPTED
+                    else r
+                    for r in results
+                ]
+                plan.remember(conn, results)
             out = BatchOut(batch_id=batch_id, validate_only=batch.validate_only, results=results)
             if not batch.validate_only:
                 conn.execute(
@@ -138,97 +153,157 @@ class Scoped:
                 )
             return out
 
-    def _one(
-        self,
-        conn: sqlite3.Connection,
-        rec: RecordIn,
-        batch_id: str,
-        username: str,
-        received: str,
-        validate: Any,
-    ) -> RecordResult:
-        record_hash = hashlib.sha256(rec.model_dump_json().encode()).hexdigest()
-        answered = conn.execute(
-            "SELECT answer FROM record_answers WHERE id = ? AND version = ? AND record_hash = ?",
-            (rec.id, rec.version, record_hash),
-        ).fetchone()
-        current = conn.execute("SELECT * FROM records WHERE id = ?", (rec.id,)).fetchone()
+
+class _Plan:
+    """What one batch does, decided in memory over what it touches."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, municipality: str, records: list[RecordIn]
+    ) -> None:
+        self.municipality = municipality
+        ids = list({r.id for r in records})
+        marks = ", ".join("?" for _ in ids)
+        self.current: dict[str, dict[str, Any]] = {
+            row["id"]: dict(row)
+            for row in conn.execute(f"SELECT * FROM records WHERE id IN ({marks})", ids)
+        }
+        self.answers = {
+            (row["id"], row["version"], row["record_hash"]): row["answer"]
+            for row in conn.execute(f"SELECT * FROM record_answers WHERE id IN ({marks})", ids)
+        }
+        person_ids = list({r.person_id for r in records if r.person_id})
+        self.births: dict[str, str | None] = {}
+        if person_ids:
+            rows = conn.execute(
+                f"SELECT id, body FROM records WHERE id IN ({', '.join('?' for _ in person_ids)}) "
+                "AND municipality = ? AND entity = 'person'",
+                [*person_ids, municipality],
+            )
+            self.births = {row["id"]: json.loads(row["body"]).get("birth_date") for row in rows}
+        self.accepted: list[tuple[RecordIn, str]] = []
+        self.hashes: dict[int, str] = {}
+        self._records = records
+
+    def decide(self, rec: RecordIn, record_hash: str, validate: Any) -> RecordResult:
+        self.hashes[id(rec)] = record_hash
+        current = self.current.get(rec.id)
         if current is not None and current["municipality"] != self.municipality:
             # Ids are unique forever across the registry; say no more than that.
             return _rejected(rec, "id_taken", "id", "this id is already used")
+        answered = self.answers.get((rec.id, rec.version, record_hash))
         if answered is not None:
-            return RecordResult.model_validate_json(answered["answer"])
-        result = self._decide(conn, rec, current, validate)
+            return RecordResult.model_validate_json(answered)
+        result = _decide(rec, current, self.births, validate, self.municipality)
         if result.status is Status.ACCEPTED:
-            self._store(conn, rec, batch_id, username, received)
-            result = result.model_copy(update={"registry_date": received[:10]})
-        if result.status is not Status.CONFLICT:
-            conn.execute(
-                "INSERT INTO record_answers (id, version, record_hash, answer) VALUES (?, ?, ?, ?)",
-                (rec.id, rec.version, record_hash, result.model_dump_json()),
-            )
+            body = json.dumps(rec.body, ensure_ascii=False, sort_keys=True)
+            self.accepted.append((rec, body))
+            self.current[rec.id] = {
+                "id": rec.id,
+                "municipality": self.municipality,
+                "entity": rec.entity.value,
+                "version": rec.version,
+                "body": body,
+                "withdrawn": int(rec.withdrawn),
+            }
+            if rec.entity is Entity.PERSON:
+                self.births[rec.id] = rec.body.get("birth_date")
         return result
 
-    def _decide(
-        self, conn: sqlite3.Connection, rec: RecordIn, current: Any, validate: Any
-    ) -> RecordResult:
-        if current is None and rec.base_version is not None:
-            return _rejected(
-                rec,
-                "unknown_record",
-                "base_version",
-                "the registry has no earlier version of this record",
-            )
-        if current is not None:
-            if current["entity"] != rec.entity.value:
-                return _rejected(rec, "wrong_entity", "entity", "the id belongs to another kind")
-            if rec.base_version != current["version"] or rec.version <= current["version"]:
-                return RecordResult(
-                    id=rec.id,
-                    status=Status.CONFLICT,
-                    current=Current(
-                        version=current["version"],
-                        body=json.loads(current["body"]),
-                        withdrawn=bool(current["withdrawn"]),
-                    ),
-                )
-        problem = validate(conn, self.municipality, rec)
-        if problem is not None:
-            return _rejected(rec, *problem)
-        return RecordResult(id=rec.id, status=Status.ACCEPTED, version=rec.version)
-
-    def _store(
-        self, conn: sqlite3.Connection, rec: RecordIn, batch_id: str, username: str, received: str
+    def write(
+        self,
+        conn: sqlite3.Connection,
+        municipality: str,
+        batch_id: str,
+        username: str,
+        received: str,
     ) -> None:
-        body = json.dumps(rec.body, ensure_ascii=False, sort_keys=True)
-        seq = conn.execute(
-            "INSERT INTO changes (municipality, record_id, version) VALUES (?, ?, ?)",
-            (self.municipality, rec.id, rec.version),
-        ).lastrowid
-        conn.execute(
+        if not self.accepted:
+            return
+        row = conn.execute("SELECT coalesce(max(seq), 0) AS seq FROM changes").fetchone()
+        first = int(row["seq"]) + 1
+        seqs = range(first, first + len(self.accepted))
+        conn.executemany(
+            "INSERT INTO changes (seq, municipality, record_id, version) VALUES (?, ?, ?, ?)",
+            [
+                (seq, municipality, rec.id, rec.version)
+                for seq, (rec, _) in zip(seqs, self.accepted, strict=True)
+            ],
+        )
+        conn.executemany(
             "INSERT INTO records (id, municipality, entity, person_id, version, body, withdrawn, "
             "withdrawn_reason, registry_date, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, "
             "withdrawn = excluded.withdrawn, withdrawn_reason = excluded.withdrawn_reason, "
             "registry_date = excluded.registry_date, seq = excluded.seq",
-            (
-                rec.id,
-                self.municipality,
-                rec.entity.value,
-                rec.person_id,
-                rec.version,
-                body,
-                int(rec.withdrawn),
-                rec.withdrawn_reason,
-                received[:10],
-                seq,
-            ),
+            [
+                (
+                    rec.id,
+                    municipality,
+                    rec.entity.value,
+                    rec.person_id,
+                    rec.version,
+                    body,
+                    int(rec.withdrawn),
+                    rec.withdrawn_reason,
+                    received[:10],
+                    seq,
+                )
+                for seq, (rec, body) in zip(seqs, self.accepted, strict=True)
+            ],
         )
-        conn.execute(
+        conn.executemany(
             "INSERT INTO record_versions (id, version, body, withdrawn, received_at, batch_id, "
             "username) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username),
+            [
+                (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username)
+                for rec, body in self.accepted
+            ],
         )
+
+    def remember(self, conn: sqlite3.Connection, results: list[RecordResult]) -> None:
+        """The answers to give a resend: every answer but a conflict (which may change)."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_answers (id, version, record_hash, answer) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (rec.id, rec.version, self.hashes[id(rec)], result.model_dump_json())
+                for rec, result in zip(self._records, results, strict=True)
+                if result.status is not Status.CONFLICT
+            ],
+        )
+
+
+def _decide(
+    rec: RecordIn,
+    current: dict[str, Any] | None,
+    births: dict[str, str | None],
+    validate: Any,
+    municipality: str,
+) -> RecordResult:
+    if current is None and rec.base_version is not None:
+        return _rejected(
+            rec,
+            "unknown_record",
+            "base_version",
+            "the registry has no earlier version of this record",
+        )
+    if current is not None:
+        if current["entity"] != rec.entity.value:
+            return _rejected(rec, "wrong_entity", "entity", "the id belongs to another kind")
+        if rec.base_version != current["version"] or rec.version <= current["version"]:
+            return RecordResult(
+                id=rec.id,
+                status=Status.CONFLICT,
+                current=Current(
+                    version=current["version"],
+                    body=json.loads(current["body"]),
+                    withdrawn=bool(current["withdrawn"]),
+                ),
+            )
+    problem = validate(municipality, rec, births)
+    if problem is not None:
+        return _rejected(rec, *problem)
+    return RecordResult(id=rec.id, status=Status.ACCEPTED, version=rec.version)
 
 
 class IdempotencyMismatch(Exception):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sqlite3
 
 from pydantic import ValidationError
 
@@ -23,8 +21,9 @@ class Validator:
         self.allow_synthetic = allow_synthetic
 
     def __call__(
-        self, conn: sqlite3.Connection, municipality: str, rec: RecordIn
+        self, municipality: str, rec: RecordIn, births: dict[str, str | None]
     ) -> Problem | None:
+        """`births`: the birth date of every person the registry (or this batch) has."""
         # Tomorrow, not today: a client east of UTC may be a day ahead of the server.
         checks = Checks(
             today=dt.date.today() + dt.timedelta(days=1),
@@ -49,13 +48,9 @@ class Validator:
             return "invalid", "kind", str(exc)
         if rec.person_id is None:
             return "invalid", "person_id", "a registration needs its person_id"
-        person_row = conn.execute(
-            "SELECT body FROM records WHERE id = ? AND municipality = ? AND entity = 'person'",
-            (rec.person_id, municipality),
-        ).fetchone()
-        if person_row is None:
+        if rec.person_id not in births:
             return "unknown_person", "person_id", "the registry has no such person; send it first"
-        birth = json.loads(person_row[0]).get("birth_date")
+        birth = births[rec.person_id]
         if birth and registration.fact_date.isoformat() < birth:
             return "invalid", "fact_date", "the fact date is before the person's birth date"
         return None

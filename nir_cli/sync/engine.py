@@ -148,7 +148,7 @@ def _push(
         )
         if not rows:
             break
-        records = [_record(store, row) for row in rows]
+        records = _records(store, rows)
         batch = BatchIn(idempotency_key=str(uuid.uuid4()), validate_only=dry_run, records=records)
         payload = batch.model_dump_json()
         if dry_run:
@@ -160,7 +160,7 @@ def _push(
             crash_point("before-send")
             answer = client.push(payload)
             crash_point("after-send")
-            _apply(store, sent, answer, report)
+            _apply(store, sent, answer, report, records)
             crash_point("after-apply")
         report.sent += len(rows)
         report.batches += 1
@@ -174,46 +174,51 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-def _record(store: Store, outbox: dict[str, Any]) -> RecordIn:
-    """The outbox row's version as a wire record, based on what the registry holds now."""
-    if outbox["entity"] == "person":
-        version = store.one(
-            "SELECT v.body, p.registry_version FROM person_versions v JOIN persons p "
-            "ON p.id = v.person_id WHERE v.person_id = ? AND v.version = ?",
-            (outbox["entity_id"], outbox["version"]),
-        )
-        assert version is not None
-        return RecordIn(
+def _records(store: Store, rows: list[dict[str, Any]]) -> list[RecordIn]:
+    """The outbox rows' versions as wire records, in outbox order, each based on what the
+    registry holds now. Two queries for the whole batch."""
+    seqs = [row["seq"] for row in rows]
+    marks = _marks(seqs)
+    built: dict[int, RecordIn] = {}
+    for v in store.query(
+        "SELECT o.seq, o.entity_id, o.version, v.body, p.registry_version FROM outbox o "
+        "JOIN person_versions v ON v.person_id = o.entity_id AND v.version = o.version "
+        f"JOIN persons p ON p.id = o.entity_id WHERE o.entity = 'person' AND o.seq IN ({marks})",
+        seqs,
+    ):
+        built[v["seq"]] = RecordIn(
             entity="person",
-            id=outbox["entity_id"],
-            version=outbox["version"],
-            base_version=version["registry_version"],
-            body={k: v for k, v in json.loads(version["body"]).items() if v is not None},
+            id=v["entity_id"],
+            version=v["version"],
+            base_version=v["registry_version"],
+            body={k: x for k, x in json.loads(v["body"]).items() if x is not None},
         )
-    version = store.one(
-        "SELECT v.*, r.person_id, r.registry_version FROM registration_versions v "
-        "JOIN registrations r ON r.id = v.registration_id "
-        "WHERE v.registration_id = ? AND v.version = ?",
-        (outbox["entity_id"], outbox["version"]),
-    )
-    assert version is not None
-    body: dict[str, Any] = {
-        "kind": version["kind"],
-        "fact_date": version["fact_date"],
-        **json.loads(version["details"]),
-    }
-    if version["scheme"] and "scheme" in model_for(Kind(version["kind"])).model_fields:
-        body["scheme"] = version["scheme"]
-    return RecordIn(
-        entity="registration",
-        id=outbox["entity_id"],
-        version=outbox["version"],
-        base_version=version["registry_version"],
-        person_id=version["person_id"],
-        body=body,
-        withdrawn=bool(version["withdrawn"]),
-        withdrawn_reason=version["withdrawn_reason"],
-    )
+    for v in store.query(
+        "SELECT o.seq, o.entity_id, o.version, v.kind, v.scheme, v.fact_date, v.details, "
+        "v.withdrawn, v.withdrawn_reason, r.person_id, r.registry_version FROM outbox o "
+        "JOIN registration_versions v ON v.registration_id = o.entity_id "
+        "AND v.version = o.version JOIN registrations r ON r.id = o.entity_id "
+        f"WHERE o.entity = 'registration' AND o.seq IN ({marks})",
+        seqs,
+    ):
+        body: dict[str, Any] = {
+            "kind": v["kind"],
+            "fact_date": v["fact_date"],
+            **json.loads(v["details"]),
+        }
+        if v["scheme"] and "scheme" in model_for(Kind(v["kind"])).model_fields:
+            body["scheme"] = v["scheme"]
+        built[v["seq"]] = RecordIn(
+            entity="registration",
+            id=v["entity_id"],
+            version=v["version"],
+            base_version=v["registry_version"],
+            person_id=v["person_id"],
+            body=body,
+            withdrawn=bool(v["withdrawn"]),
+            withdrawn_reason=v["withdrawn_reason"],
+        )
+    return [built[seq] for seq in seqs]
 
 
 def _remember(
@@ -235,9 +240,17 @@ def _remember(
     return sent
 
 
-def _apply(store: Store, sent: dict[str, Any], answer: BatchOut, report: SyncReport) -> None:
+def _apply(
+    store: Store,
+    sent: dict[str, Any],
+    answer: BatchOut,
+    report: SyncReport,
+    sent_records: list[RecordIn] | None = None,
+) -> None:
     """One batch's answers, in one transaction."""
-    records = {r.id: r for r in BatchIn.model_validate_json(sent["payload"]).records}
+    if sent_records is None:  # a batch sent again after a crash: read what it carried
+        sent_records = BatchIn.model_validate_json(sent["payload"]).records
+    records = {r.id: r for r in sent_records}
     seqs = json.loads(sent["outbox_seqs"])
     outbox = {
         (r["entity_id"], r["version"]): r["seq"]
@@ -248,6 +261,8 @@ def _apply(store: Store, sent: dict[str, Any], answer: BatchOut, report: SyncRep
     }
     counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
     now = utc_now()
+    accepted: dict[str, list[tuple[Any, ...]]] = {"persons": [], "registrations": []}
+    accepted_seqs: list[tuple[Any, ...]] = []
     with store.write() as conn:
         for result in answer.results:
             record = records[result.id]
@@ -255,16 +270,10 @@ def _apply(store: Store, sent: dict[str, Any], answer: BatchOut, report: SyncRep
             seq = outbox.get((record.id, record.version))
             counts[result.status] += 1
             if result.status is Status.ACCEPTED:
-                conn.execute(
-                    f"UPDATE {table} SET registry_version = ?, registry_date = ? WHERE id = ? "
-                    "AND (registry_version IS NULL OR registry_version < ?)",
-                    (result.version, result.registry_date, record.id, result.version),
+                accepted[table].append(
+                    (result.version, result.registry_date, record.id, result.version)
                 )
-                conn.execute(
-                    "UPDATE outbox SET state = 'accepted', last_error = NULL "
-                    "WHERE seq = ? AND state IN ('pending', 'superseded')",
-                    (seq,),
-                )
+                accepted_seqs.append((seq,))
             elif result.status is Status.REJECTED:
                 error = result.error.model_dump() if result.error else {}
                 conn.execute(
@@ -312,6 +321,17 @@ def _apply(store: Store, sent: dict[str, Any], answer: BatchOut, report: SyncRep
                         "registry_version": result.current.version,
                     }
                 )
+        for table, rows in accepted.items():
+            conn.executemany(
+                f"UPDATE {table} SET registry_version = ?, registry_date = ? WHERE id = ? "
+                "AND (registry_version IS NULL OR registry_version < ?)",
+                rows,
+            )
+        conn.executemany(
+            "UPDATE outbox SET state = 'accepted', last_error = NULL "
+            "WHERE seq = ? AND state IN ('pending', 'superseded')",
+            accepted_seqs,
+        )
         crash_point("mid-apply")
         conn.execute(
             f"UPDATE outbox SET batch_key = NULL WHERE seq IN ({','.join('?' * len(seqs))})", seqs
