@@ -25,6 +25,41 @@ class Rule:
 
 LIVE = "withdrawn = 0"
 
+
+def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
+    """Per started scheme: the finished months (start month to the month before :as_of, or to
+    the end month) against the live `kind` registrations counted through their natural key
+    `person|kind|scheme|YYYY-MM`; one finding per person with months missing."""
+    return f"""
+        SELECT person_id, scheme, first_month || '-01' AS since,
+               nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
+               (expected - counted) || ' of ' || expected || ' finished months since '
+                 || first_month || ' have no {what}' AS detail
+        FROM (
+            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month,
+                   (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
+                      + CAST(substr(last_month, 6, 2) AS INTEGER))
+                   - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
+                      + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
+                   (SELECT count(*) FROM registrations g WHERE g.{LIVE}
+                      AND g.natural_key BETWEEN s.person_id || '|{kind}|' || s.scheme || '|'
+                                                || substr(s.fact_date, 1, 7)
+                                            AND s.person_id || '|{kind}|' || s.scheme || '|'
+                                                || last_month) AS counted
+            FROM (
+                SELECT s.*, min(
+                    substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
+                    coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
+                              WHERE e.person_id = s.person_id AND e.kind = 'end'
+                                AND e.scheme = s.scheme AND e.{LIVE}
+                                AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
+                FROM registrations s
+                WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
+            ) s
+        ) WHERE expected > 0 AND counted < expected
+        """
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="no-claim-or-offer",
@@ -136,34 +171,7 @@ RULES: tuple[Rule, ...] = (
         norwegian="Startet opplæring, men mangler timer for en avsluttet måned",
         english="Started training but no hours registered for a finished month",
         law="NIR's two-month rule: hours per month are registered within two months",
-        sql=f"""
-        SELECT person_id, scheme, first_month || '-01' AS since,
-               nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
-               (expected - counted) || ' of ' || expected || ' finished months since '
-                 || first_month || ' have no hours' AS detail
-        FROM (
-            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month,
-                   (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(last_month, 6, 2) AS INTEGER))
-                   - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
-                   (SELECT count(*) FROM registrations h WHERE h.{LIVE}
-                      AND h.natural_key BETWEEN s.person_id || '|hours|' || s.scheme || '|'
-                                                || substr(s.fact_date, 1, 7)
-                                            AND s.person_id || '|hours|' || s.scheme || '|'
-                                                || last_month) AS counted
-            FROM (
-                SELECT s.*, min(
-                    substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
-                    coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
-                              WHERE e.person_id = s.person_id AND e.kind = 'end'
-                                AND e.scheme = s.scheme AND e.{LIVE}
-                                AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
-                FROM registrations s
-                WHERE s.kind = 'start' AND s.scheme IN ('training', 'asylum') AND s.{LIVE}
-            ) s
-        ) WHERE expected > 0 AND counted < expected
-        """,
+        sql=_monthly_gaps("hours", "('training', 'asylum')", "hours"),
     ),
     Rule(
         id="no-absence-for-month",
@@ -172,34 +180,7 @@ RULES: tuple[Rule, ...] = (
         norwegian="Deltaker i introduksjonsprogram uten fravær registrert for en avsluttet måned",
         english="Programme participant with no absence registered for a finished month",
         law="NIR's two-month rule; absence is registered per month, also when it is zero",
-        sql=f"""
-        SELECT person_id, scheme, first_month || '-01' AS since,
-               nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
-               (expected - counted) || ' of ' || expected || ' finished months since '
-                 || first_month || ' have no absence registration' AS detail
-        FROM (
-            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month,
-                   (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(last_month, 6, 2) AS INTEGER))
-                   - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
-                   (SELECT count(*) FROM registrations a WHERE a.{LIVE}
-                      AND a.natural_key BETWEEN s.person_id || '|absence|programme|'
-                                                || substr(s.fact_date, 1, 7)
-                                            AND s.person_id || '|absence|programme|'
-                                                || last_month) AS counted
-            FROM (
-                SELECT s.*, min(
-                    substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
-                    coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
-                              WHERE e.person_id = s.person_id AND e.kind = 'end'
-                                AND e.scheme = 'programme' AND e.{LIVE}
-                                AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
-                FROM registrations s
-                WHERE s.kind = 'start' AND s.scheme = 'programme' AND s.{LIVE}
-            ) s
-        ) WHERE expected > 0 AND counted < expected
-        """,
+        sql=_monthly_gaps("absence", "('programme')", "absence registration"),
     ),
     Rule(
         id="end-without-reason",

@@ -34,7 +34,7 @@ def insert_new(
             for p in items
         ],
     )
-    _insert_versions(conn, items, now, source)
+    insert_versions(conn, items, now, source)
     enqueue_many(
         conn,
         Entity.PERSON,
@@ -52,13 +52,13 @@ def update_existing(
         f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ? WHERE id = ?",
         [(p.version, *p.data.model_dump(mode="json").values(), now, source, p.id) for p in items],
     )
-    _insert_versions(conn, items, now, source)
+    insert_versions(conn, items, now, source)
     enqueue_many(
         conn, Entity.PERSON, [(p.id, p.version, p.base_version) for p in items], now, supersede=True
     )
 
 
-def _insert_versions(
+def insert_versions(
     conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
 ) -> None:
     conn.executemany(

@@ -82,7 +82,7 @@ def _version_rows(items: Sequence[Version], now: str, source: str) -> list[tuple
     return rows
 
 
-def _insert_versions(
+def insert_versions(
     conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str
 ) -> None:
     conn.executemany(
@@ -122,7 +122,7 @@ def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, sou
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    _insert_versions(conn, items, now, source)
+    insert_versions(conn, items, now, source)
     enqueue_many(
         conn,
         Entity.REGISTRATION,
@@ -167,7 +167,7 @@ def update_existing(
     ).rowcount
     if changed != len(items):
         raise ChangedMeanwhile()
-    _insert_versions(conn, items, now, source)
+    insert_versions(conn, items, now, source)
     enqueue_many(
         conn,
         Entity.REGISTRATION,

@@ -12,15 +12,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from typing import Any
 
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.store.persons import PERSON_COLUMNS
-from nir_cli.store.registrations import Version
+from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
+from nir_cli.store.persons import insert_versions as insert_person_versions
+from nir_cli.store.registrations import Version, insert_versions
 from nir_cli.sync.wire import Change, Entity
 
 SOURCE = "registry"
@@ -59,7 +59,8 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> str | None:
 
 
 def _person(conn: sqlite3.Connection, change: Change, local: Any) -> None:
-    data = PersonData.model_validate(change.body, context=LENIENT).model_dump(mode="json")
+    person = PersonData.model_validate(change.body, context=LENIENT)
+    data = person.model_dump(mode="json")
     values = [data[name] for name in PERSON_COLUMNS]
     stamp = change.registry_date + "T00:00:00Z"
     if local is None:
@@ -93,11 +94,7 @@ def _person(conn: sqlite3.Connection, change: Change, local: Any) -> None:
                 change.id,
             ),
         )
-    conn.execute(
-        "INSERT INTO person_versions (person_id, version, body, entry_date, source) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (change.id, change.version, json.dumps(data, ensure_ascii=False), stamp, SOURCE),
-    )
+    insert_person_versions(conn, [PersonVersion(change.id, change.version, person)], stamp, SOURCE)
 
 
 def _registration(conn: sqlite3.Connection, change: Change, local: Any) -> str | None:
@@ -166,21 +163,5 @@ def _registration(conn: sqlite3.Connection, change: Change, local: Any) -> str |
                 v.id,
             ),
         )
-    conn.execute(
-        "INSERT INTO registration_versions (registration_id, version, kind, scheme, fact_date, "
-        "details, withdrawn, withdrawn_reason, entry_date, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            v.id,
-            v.version,
-            kind,
-            scheme,
-            fact_date,
-            details,
-            int(v.withdrawn),
-            v.withdrawn_reason,
-            stamp,
-            SOURCE,
-        ),
-    )
+    insert_versions(conn, [v], stamp, SOURCE)
     return None
