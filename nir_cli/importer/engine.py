@@ -15,17 +15,24 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from pydantic import ValidationError
 
 from nir_cli.config import Profile
 from nir_cli.domain.identifiers import redact
-from nir_cli.domain.model import Checks
+from nir_cli.domain.model import Checks, problems
 from nir_cli.errors import InvalidData, UsageError
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.reading import open_source, read_csv
-from nir_cli.settings import IMPORT_CHUNK_ROWS, IMPORT_MAX_LISTED_PROBLEMS
+from nir_cli.settings import (
+    IMPORT_CHUNK_ROWS,
+    IMPORT_MAX_LISTED_PROBLEMS,
+    IMPORT_VALIDATION_CACHE,
+)
 from nir_cli.store import Store
 
 
@@ -239,3 +246,25 @@ def _rejects_file(
         rejects.finish(ok=False)
         raise
     rejects.finish(ok=True)
+
+
+T = TypeVar("T")
+ProblemList = list[tuple[str | None, str]]
+
+
+def cached_validation(
+    parse: Callable[[dict[str, Any]], T],
+) -> Callable[[frozenset[tuple[str, str]]], T | ProblemList]:
+    """Validate a row's fields with a domain model, remembering the answer for identical rows
+    (monthly files repeat dates, periods and hours); the cache is bounded, memory stays flat."""
+
+    @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
+    def validate(items: frozenset[tuple[str, str]]) -> T | ProblemList:
+        try:
+            return parse(dict(items))
+        except ValidationError as exc:
+            return [(p.field, p.message) for p in problems(exc)]
+        except ValueError as exc:  # an unknown kind
+            return [("kind", str(exc))]
+
+    return validate

@@ -4,18 +4,14 @@ new persons get version 1, changed ones a new version, both with their outbox ro
 from __future__ import annotations
 
 import uuid
-from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
 from nir_cli.config import Profile
-from nir_cli.domain.model import Checks, problems
+from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.ids import new_id
 from nir_cli.importer.columns import Columns
-from nir_cli.importer.engine import Row, Sink
-from nir_cli.settings import IMPORT_VALIDATION_CACHE
+from nir_cli.importer.engine import Row, Sink, cached_validation
 from nir_cli.store import Store, utc_now
 from nir_cli.store import persons as sql
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
@@ -37,16 +33,9 @@ class PersonImporter:
         self.summary = sink.summary
         context = checks.as_context()
 
-        @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
-        def validate(
-            items: frozenset[tuple[str, str]],
-        ) -> PersonData | list[tuple[str | None, str]]:
-            try:
-                return PersonData.model_validate(dict(items), context=context)
-            except ValidationError as exc:
-                return [(p.field, p.message) for p in problems(exc)]
-
-        self.validate = validate
+        self.validate = cached_validation(
+            lambda fields: PersonData.model_validate(fields, context=context)
+        )
 
     def process(self, rows: list[Row]) -> None:
         existing = self._existing(rows)

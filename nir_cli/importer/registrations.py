@@ -6,19 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
 from nir_cli.config import Profile
-from nir_cli.domain.model import Checks, problems
+from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.ids import new_id, short_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
-from nir_cli.importer.engine import Row, Sink
+from nir_cli.importer.engine import Row, Sink, cached_validation
 from nir_cli.records import check_against_person, stored_fields
-from nir_cli.settings import IMPORT_VALIDATION_CACHE
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import Version, details_json, natural_key
@@ -72,18 +68,9 @@ class RegistrationImporter:
         self.summary = sink.summary
         context = checks.as_context()
 
-        @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
-        def validate(
-            items: frozenset[tuple[str, str]],
-        ) -> RegistrationBase | list[tuple[str | None, str]]:
-            try:
-                return parse_registration(dict(items), context=context)
-            except ValidationError as exc:
-                return [(p.field, p.message) for p in problems(exc)]
-            except ValueError as exc:
-                return [("kind", str(exc))]
-
-        self.validate = validate
+        self.validate = cached_validation(
+            lambda fields: parse_registration(fields, context=context)
+        )
 
     # -- one chunk ---------------------------------------------------------------------------
 

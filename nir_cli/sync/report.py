@@ -1,0 +1,24 @@
+"""What a sync did: counted while it runs, kept in sync_runs, shown by nir sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    run_id: int | None = None
+    dry_run: bool = False
+    sent: int = 0
+    accepted: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    pulled: int = 0
+    skipped: list[str] = field(default_factory=list)
+    batches: int = 0
+    waiting_rejected: int = 0
+    open_conflicts: int = 0
