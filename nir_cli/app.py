@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nir_cli import config as config_module
 from nir_cli import paths
 
 if TYPE_CHECKING:
@@ -35,6 +34,8 @@ class App:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from nir_cli import config as config_module
+
             self._config = config_module.load()
         return self._config
 

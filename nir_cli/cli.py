@@ -11,31 +11,66 @@ import click
 
 from nir_cli import __version__
 from nir_cli.app import App
-from nir_cli.commands.options import complete_profile
 from nir_cli.errors import ExitCode, NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
 # only click and light stdlib-only parts at top level, so `nir --help` stays fast.
-COMMANDS = {
-    "init": "init",
-    "person": "person",
-    "register": "register",
-    "history": "history",
-    "registration": "registration",
-    "municipalities": "municipalities",
-    "completion": "completion",
-    "import": "transfer",
-    "export": "transfer",
-    "overdue": "deadlines",
-    "missing": "deadlines",
-    "status": "deadlines",
-    "report": "report",
-    "registry": "registry",
-    "auth": "auth",
-    "sync": "sync",
-    "conflicts": "sync",
-    "users": "users",
-    "sandbox": "sandbox",
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module in nir_cli.commands, the one line `nir --help` shows). The line is kept
+    # here so that `nir --help` imports no command module; a test keeps it equal to the help.
+    "auth": ("auth", "Log in to the central registry and manage the token."),
+    "completion": ("completion", "Print the completion script for SHELL."),
+    "conflicts": ("sync", "Conflicts the registry reported: list, show and resolve them."),
+    "export": (
+        "transfer",
+        "Export persons or registrations as CSV or JSON, with the columns nir import reads.",
+    ),
+    "history": ("history", "Show a person's registrations with their deadline and sync state."),
+    "import": ("transfer", "Import persons or registrations from a CSV file (- reads stdin)."),
+    "init": ("init", "Create a profile and its local store."),
+    "missing": (
+        "deadlines",
+        "List data-consistency findings: which registration each person "
+        "lacks, since when, and the deadline it breaks.",
+    ),
+    "municipalities": (
+        "municipalities",
+        "List the municipalities valid since 1 Jan 2024, or those matching SEARCH.",
+    ),
+    "overdue": (
+        "deadlines",
+        "List registrations past their two-month deadline that the registry has not accepted.",
+    ),
+    "person": ("person", "Register and look up participants."),
+    "register": (
+        "register",
+        "Record a registration (an event) for a person: nir register KIND PERSON --date DATE.",
+    ),
+    "registration": (
+        "registration",
+        "Look at, correct or withdraw one registration by its id (or its short id).",
+    ),
+    "registry": (
+        "registry",
+        "Run the reference central registry (the sandbox and every sync test use it).",
+    ),
+    "report": ("report", "Show a report: results, target-groups, grant-base or timeliness."),
+    "sandbox": (
+        "sandbox",
+        "The training sandbox: a local registry with a test user and synthetic participants.",
+    ),
+    "status": (
+        "deadlines",
+        "Show what is pending, overdue, due soon, missing, and when the last sync ran.",
+    ),
+    "sync": (
+        "sync",
+        "Send pending registrations to the registry in batches, then fetch its changes.",
+    ),
+    "users": (
+        "users",
+        "Administer the registry users of your municipality (superusers and deputies).",
+    ),
 }
 
 
@@ -63,13 +98,20 @@ class NirGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMANDS.get(cmd_name)
-        if module is None:
+        if cmd_name not in COMMANDS:
             return None
+        module = COMMANDS[cmd_name][0]
         attr = cmd_name + "_" if cmd_name == "import" else cmd_name
         command = getattr(import_module(f"nir_cli.commands.{module}"), attr)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, without importing a single command module."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shorten(line, limit)) for name, (_, line) in sorted(COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -96,6 +138,19 @@ class NirGroup(click.Group):
                 app.close()
 
 
+def _shorten(line: str, limit: int) -> str:
+    """The line, or as many words as fit followed by '...'."""
+    if len(line) <= limit:
+        return line
+    return line[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",:;") + "..."
+
+
+def _complete_profile(ctx: click.Context, param: click.Parameter, text: str) -> list[Any]:
+    from nir_cli.commands.options import complete_profile
+
+    return complete_profile(ctx, param, text)
+
+
 def _store_busy(exc: Exception) -> bool:
     """A SQLite lock timeout; sqlite3 is only imported once a command opened the store."""
     sqlite3 = sys.modules.get("sqlite3")
@@ -116,7 +171,7 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--profile",
     envvar="NIR_PROFILE",
-    shell_complete=complete_profile,
+    shell_complete=lambda ctx, param, text: _complete_profile(ctx, param, text),
     metavar="NAME",
     help="Profile to use (default: the config's default). [env: NIR_PROFILE]",
 )

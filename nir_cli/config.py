@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -130,6 +129,8 @@ def dumps(config: Config) -> str:
 
 def save(config: Config, path: Path | None = None) -> Path:
     """Write the config atomically with mode 0600."""
+    import tempfile
+
     path = path or paths.config_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

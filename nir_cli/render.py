@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -30,6 +27,8 @@ def _cell(value: Any) -> Any:
 
 
 def _csv_cell(value: Any) -> Any:
+    import json
+
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return _cell(value)
@@ -39,6 +38,10 @@ def render_rows(
     rows: Sequence[dict[str, Any]], fmt: Format, columns: Iterable[str] | None = None
 ) -> str:
     """Rows (dicts) in the chosen format; `columns` picks and orders the table/CSV columns."""
+    import csv
+    import io
+    import json
+
     if fmt is Format.JSON:
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
     names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
@@ -59,6 +62,8 @@ def render_rows(
 
 def render_one(item: dict[str, Any], fmt: Format) -> str:
     """One object: a field/value table, a JSON object, or a one-row CSV."""
+    import json
+
     if fmt is Format.JSON:
         return json.dumps(item, ensure_ascii=False, indent=2, default=str)
     if fmt is Format.CSV:

@@ -30,3 +30,16 @@ def test_completion_scripts_are_fresh(shell: str) -> None:
     assert (ROOT / "completions" / f"nir.{shell}").read_text() == completion_script(shell), (
         f"completions/nir.{shell} is stale: nir completion {shell} > completions/nir.{shell}"
     )
+
+
+def test_the_root_list_matches_each_commands_own_help() -> None:
+    """`nir --help` lists commands from a table, so it imports no command module."""
+    import click
+
+    from nir_cli.cli import COMMANDS, cli
+
+    ctx = click.Context(cli, info_name="nir")
+    for name, (_, line) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str(limit=1000) == line, name

@@ -14,7 +14,7 @@ from nir_cli.ids import short_id
 
 @click.group()
 def registration() -> None:
-    """Look at, correct or withdraw one registration by its id (or an id prefix).
+    """Look at, correct or withdraw one registration by its id (or its short id).
 
     \b
     Example:
