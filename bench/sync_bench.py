@@ -118,23 +118,21 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(30)
-        regs = [
-            {
-                "entity": "registration",
-                "id": r,
-                "version": 1,
-                "person_id": r,
-                "body": {
-                    "kind": "hours",
-                    "fact_date": "2024-01-28",
-                    "scheme": "training",
-                    "period": "2024-01",
-                    "norwegian_hours": 40.0,
-                },
-            }
-            for r in (f"00000000-0000-4000-8000-{i:012d}" for i in range(sent))
-        ]
-        bare = direct(folder, regs, 500)
+        # The reference inserts exactly the records nir sync pushed: the same ids and bodies.
+        from nir_cli.registry.storage import RegistryDB
+
+        with RegistryDB(db).session() as store:
+            pushed = [
+                {
+                    "entity": r["entity"],
+                    "id": r["id"],
+                    "version": r["version"],
+                    "person_id": r["person_id"],
+                    "body": json.loads(r["body"]),
+                }
+                for r in store.query("SELECT * FROM records ORDER BY seq")
+            ]
+        bare = direct(folder / "reference", pushed, 500)
     ours, reference = sent / elapsed, sent / bare
     print(f"records pushed by nir sync  {sent:>10,} (persons and registrations)")
     print(f"nir sync --push-only        {ours:>10,.0f} records/s ({elapsed:.1f} s)")
