@@ -67,9 +67,11 @@ class App:
         return url
 
     def token(self) -> Token:
+        from nir_cli.config import Environment
         from nir_cli.sync.credentials import find_token
 
-        return find_token(self.profile.name, self.registry_url(), self.token_file)
+        sandbox = self.profile.environment is Environment.SANDBOX
+        return find_token(self.profile.name, self.registry_url(), self.token_file, sandbox)
 
     def client(self, *, authenticated: bool = True) -> RegistryClient:
         """The registry client for this profile, with the token when asked for."""

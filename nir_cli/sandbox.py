@@ -173,6 +173,9 @@ def reset(port: int | None = None) -> SandboxInfo:
         (folder() / name).unlink(missing_ok=True)
     for suffix in ("", "-wal", "-shm", ".sync.lock"):
         Path(f"{paths.store_path(PROFILE)}{suffix}").unlink(missing_ok=True)
+    from nir_cli.sync.credentials import sandbox_token_file
+
+    sandbox_token_file(PROFILE).unlink(missing_ok=True)  # it belonged to the old registry
     started, _ = start(port or DEFAULT_PORT, municipality)
     return started
 

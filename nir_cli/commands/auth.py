@@ -53,7 +53,7 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
       printf '%s\\n' "$PW" | nir auth login -u 5001-BJO --password-stdin
       nir auth login -u 5001-BJO --save-to ~/.config/nir/token
     """
-    from nir_cli.sync.credentials import keyring_store, write_token_file
+    from nir_cli.sync.credentials import write_token_file
 
     username = username or str(click.prompt("Username"))
     client = app.client(authenticated=False)
@@ -62,13 +62,34 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
         write_token_file(save_to, token.access_token)
         where = f"in {save_to}"
     else:
-        keyring_store(app.profile.name, app.registry_url(), token.access_token)
-        where = "in the keyring"
+        where = _keep(app, token.access_token)
     say(
         app,
         f"Logged in to {app.registry_url()} as {username}; the token is {where} until "
         f"{token.expires_at}.",
     )
+
+
+def _keep(app: App, token: str) -> str:
+    """The keyring; for a sandbox profile on a machine without one, the sandbox's token file."""
+    from nir_cli.config import Environment
+    from nir_cli.sync.credentials import KeyringUnavailable, keyring_store, sandbox_token_file
+    from nir_cli.sync.credentials import write_token_file as write
+
+    try:
+        keyring_store(app.profile.name, app.registry_url(), token)
+        return "in the keyring"
+    except KeyringUnavailable:
+        if app.profile.environment is not Environment.SANDBOX:
+            raise
+    path = sandbox_token_file(app.profile.name)
+    write(path, token)
+    say(
+        app,
+        "There is no keyring on this machine; as this is a sandbox profile, the token is "
+        f"kept in {path} (mode 0600). Other profiles need --save-to or a keyring.",
+    )
+    return f"in {path}"
 
 
 @auth.command()
@@ -87,7 +108,16 @@ def logout(app: App, /) -> None:
         app.client().logout()
     except NirError as exc:
         say(app, f"The registry did not revoke the token ({exc.message}); forgetting it here.")
-    forgot = keyring_delete(app.profile.name, app.registry_url())
+    from nir_cli.sync.credentials import KeyringUnavailable, sandbox_token_file
+
+    sandbox_file = sandbox_token_file(app.profile.name)
+    forgot = sandbox_file.exists()
+    sandbox_file.unlink(missing_ok=True)
+    try:
+        forgot = keyring_delete(app.profile.name, app.registry_url()) or forgot
+    except KeyringUnavailable:
+        if not forgot:
+            raise
     say(app, "Logged out." if forgot else "No token in the keyring; nothing to forget.")
 
 

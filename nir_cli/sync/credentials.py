@@ -144,8 +144,20 @@ def write_token_file(path: Path, token: str) -> None:
         raise
 
 
-def find_token(profile: str, registry_url: str, token_file: Path | None) -> Token:
-    """The token to use, or NotLoggedIn naming the ways to get one."""
+def sandbox_token_file(profile: str) -> Path:
+    """Where a sandbox profile keeps its token when the machine has no keyring."""
+    from nir_cli import paths
+
+    return paths.data_dir() / "sandbox" / f"{profile}.token"
+
+
+def find_token(
+    profile: str, registry_url: str, token_file: Path | None, sandbox: bool = False
+) -> Token:
+    """The token to use, or NotLoggedIn naming the ways to get one.
+
+    A sandbox profile (a training registry on this machine) also looks in its own token file,
+    which `nir auth login` writes there, saying so, when the machine has no keyring."""
     path = token_file or (
         Path(os.environ["NIR_TOKEN_FILE"]) if os.environ.get("NIR_TOKEN_FILE") else None
     )
@@ -153,6 +165,9 @@ def find_token(profile: str, registry_url: str, token_file: Path | None) -> Toke
         return Token(read_token_file(path), f"token file {path}")
     if os.environ.get("NIR_TOKEN"):
         return Token(os.environ["NIR_TOKEN"].strip(), "NIR_TOKEN")
+    if sandbox and sandbox_token_file(profile).exists():
+        path = sandbox_token_file(profile)
+        return Token(read_token_file(path), f"sandbox token file {path}")
     try:
         value = keyring_load(profile, registry_url)
     except KeyringUnavailable as exc:
