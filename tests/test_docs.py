@@ -50,3 +50,29 @@ def test_packaged_examples_are_the_examples_folder() -> None:
     for path in sorted((root / "examples").glob("*.csv")):
         packaged = root / "nir_cli" / "data" / "examples" / path.name
         assert packaged.read_bytes() == path.read_bytes(), path.name
+
+
+def test_import_page_lists_every_value_a_cell_may_hold() -> None:
+    from nir_cli.domain import enums
+
+    text = (DOCS / "import.md").read_text(encoding="utf-8")
+    for cls in (
+        enums.Regime,
+        enums.ResidenceBasis,
+        enums.Scheme,
+        enums.Kind,
+        enums.Level,
+        enums.Test,
+        enums.Decision,
+        enums.EndReason,
+        enums.MainActivity,
+        enums.ExemptionFrom,
+        enums.ExemptionBasis,
+        enums.LeaveReason,
+        enums.StopReason,
+        enums.AppealOutcome,
+        enums.ProgrammeElement,
+        enums.FinalGoal,
+    ):
+        for member in cls:
+            assert f"`{member.value}` ({member.norwegian})" in text, member

@@ -149,3 +149,65 @@ def authenticate(store: Store, token: str) -> Caller | None:
 def revoke(store: Store, token_hash: str) -> None:
     with store.write() as conn:
         conn.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (now(), token_hash))
+
+
+def tokens_of(store: Store, username: str) -> list[dict[str, Any]]:
+    """A user's live tokens (never the tokens themselves)."""
+    return store.query(
+        "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
+        "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
+        (username, now()),
+    )
+
+
+def revoke_named(store: Store, username: str, name: str) -> bool:
+    with store.write() as conn:
+        done = conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
+            "AND revoked_at IS NULL",
+            (now(), username, name),
+        ).rowcount
+    return bool(done)
+
+
+USER_FIELDS = "username, municipality, place, role, disabled, created_at"
+
+
+def users_of(store: Store, municipality: str) -> list[dict[str, Any]]:
+    return store.query(
+        f"SELECT {USER_FIELDS} FROM users WHERE municipality = ? ORDER BY username", (municipality,)
+    )
+
+
+def user_in(store: Store, municipality: str, username: str) -> dict[str, Any] | None:
+    """A user of this municipality; another municipality's user is as good as absent."""
+    return store.one(
+        f"SELECT {USER_FIELDS} FROM users WHERE username = ? AND municipality = ?",
+        (username, municipality),
+    )
+
+
+def username_taken(store: Store, username: str) -> bool:
+    return store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)) is not None
+
+
+def disable(store: Store, municipality: str, username: str) -> None:
+    """Disable a user of this municipality and revoke all their tokens at once."""
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
+            (username, municipality),
+        )
+        conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+            (now(), username),
+        )
+
+
+def set_password(store: Store, municipality: str, username: str, password: str) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL "
+            "WHERE username = ? AND municipality = ?",
+            (hash_password(password), username, municipality),
+        )

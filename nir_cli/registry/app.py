@@ -14,7 +14,7 @@ from nir_cli import __version__
 from nir_cli.registry import accounts
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.faults import FaultMiddleware, Faults
-from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped, now
+from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
 from nir_cli.registry.validation import Validator
 from nir_cli.store.db import Store
 from nir_cli.sync.wire import (
@@ -134,24 +134,13 @@ def create_app(
 
     @app.get("/v1/tokens", tags=["auth"])
     def tokens(who: CallerDep, store: StoreDep) -> list[TokenInfo]:
-        rows = store.query(
-            "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
-            "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
-            (who.username, now()),
-        )
-        return [TokenInfo.model_validate(r) for r in rows]
+        return [TokenInfo.model_validate(r) for r in accounts.tokens_of(store, who.username)]
 
     @app.delete(
         "/v1/tokens/{name}", status_code=204, tags=["auth"], responses={404: {"model": Problem}}
     )
     def revoke_token(name: str, who: CallerDep, store: StoreDep) -> None:
-        with store.write() as conn:
-            done = conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
-                "AND revoked_at IS NULL",
-                (now(), who.username, name),
-            ).rowcount
-        if not done:
+        if not accounts.revoke_named(store, who.username, name):
             raise NOT_FOUND
 
     @app.post(
@@ -188,12 +177,7 @@ def create_app(
 
     @app.get("/v1/users", tags=["users"], responses={403: {"model": Problem}})
     def users(who: AdminDep, store: StoreDep) -> list[UserOut]:
-        rows = store.query(
-            "SELECT username, municipality, place, role, disabled, created_at FROM users "
-            "WHERE municipality = ? ORDER BY username",
-            (who.municipality,),
-        )
-        return [UserOut.model_validate({**r, "disabled": bool(r["disabled"])}) for r in rows]
+        return [_out(row) for row in accounts.users_of(store, who.municipality)]
 
     @app.post(
         "/v1/users",
@@ -204,7 +188,7 @@ def create_app(
     def add_user(body: UserCreate, who: AdminDep, store: StoreDep) -> UserOut:
         if body.role is Role.SUPERUSER and who.role is not Role.SUPERUSER:
             raise HTTPException(403, "only a superuser makes superusers")
-        if store.one("SELECT 1 AS x FROM users WHERE username = ?", (body.username,)):
+        if accounts.username_taken(store, body.username):
             raise HTTPException(409, "that username is taken")
         accounts.create_user(
             store,
@@ -225,15 +209,7 @@ def create_app(
         _user(store, who, username)
         if username == who.username:
             raise HTTPException(409, "you cannot disable yourself")
-        with store.write() as conn:
-            conn.execute(
-                "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
-                (username, who.municipality),
-            )
-            conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-                (now(), username),
-            )
+        accounts.disable(store, who.municipality, username)
         return _user(store, who, username)
 
     @app.post(
@@ -245,12 +221,7 @@ def create_app(
         username: str, body: PasswordReset, who: AdminDep, store: StoreDep
     ) -> UserOut:
         _user(store, who, username)
-        with store.write() as conn:
-            conn.execute(
-                "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL "
-                "WHERE username = ? AND municipality = ?",
-                (accounts.hash_password(body.password), username, who.municipality),
-            )
+        accounts.set_password(store, who.municipality, username, body.password)
         return _user(store, who, username)
 
     return app
@@ -264,11 +235,11 @@ def with_faults(app: FastAPI, faults: Faults | None) -> Any:
 
 def _user(store: Store, who: Caller, username: str) -> UserOut:
     """A user of the caller's municipality; another municipality's user is 404, not 403."""
-    row = store.one(
-        "SELECT username, municipality, place, role, disabled, created_at FROM users "
-        "WHERE username = ? AND municipality = ?",
-        (username, who.municipality),
-    )
+    row = accounts.user_in(store, who.municipality, username)
     if row is None:
         raise NOT_FOUND
+    return _out(row)
+
+
+def _out(row: dict[str, Any]) -> UserOut:
     return UserOut.model_validate({**row, "disabled": bool(row["disabled"])})
