@@ -26,6 +26,7 @@ from typing import Any
 
 import requests
 
+from nir_cli.registry.server import start_process
 from nir_cli.registry.storage import RegistryDB, now
 from nir_cli.sync.wire import RecordIn
 from nir_cli.synthetic import people
@@ -104,17 +105,9 @@ def over_http(folder: Path, persons: list[Any], regs: list[Any], size: int) -> f
         check=True,
     )
     port = free_port()
-    server = subprocess.Popen(
-        [*nir, "serve", "--port", str(port), "--db", str(db), "--allow-synthetic"], env=env
-    )
+    server = start_process(db, port, env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                requests.get(f"{url}/v1/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         s = requests.Session()
         token = s.post(
             f"{url}/v1/token", json={"username": "bench", "password": PASSWORD}, timeout=30

@@ -25,6 +25,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from registry_bench import PASSWORD, direct, free_port
 
+from nir_cli.registry.server import start_process
 from nir_cli.synthetic import people
 
 
@@ -60,10 +61,7 @@ def main() -> int:
         )
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [*nir, "registry", "serve", "--port", str(port), "--db", str(db), "--allow-synthetic"],
-            env=env,
-        )
+        server = start_process(db, port, env)
         try:
             subprocess.run(
                 [*nir, "--profile", "test", "init", "-m", "5001", "--registry", url],
@@ -94,12 +92,6 @@ def main() -> int:
                         hw.writerow([p.duf, f"{period}-28", period, "40"])
             subprocess.run([*nir, "import", str(persons)], env=env, check=True)
             subprocess.run([*nir, "import", str(hours), "--kind", "hours"], env=env, check=True)
-            for _ in range(200):
-                try:
-                    requests.get(f"{url}/v1/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.05)
             token = requests.post(
                 f"{url}/v1/token", json={"username": "bench", "password": PASSWORD}, timeout=30
             ).json()["access_token"]

@@ -11,8 +11,6 @@ import datetime as dt
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,6 @@ PROFILE = "sandbox"
 PASSWORD = "test1234"
 TEST_DUF = "201212345603"
 DEFAULT_PORT = 8765
-START_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -108,39 +105,18 @@ def start(port: int = DEFAULT_PORT, municipality: str = "5001") -> tuple[Sandbox
     db = base / "registry.db"
     fresh = not db.exists()
     url = f"http://127.0.0.1:{port}"
-    log = (base / "registry.log").open("ab")
+    from nir_cli.registry.server import start_process
+
     env = {k: v for k, v in os.environ.items() if k != "NIR_REGISTRY_FAULTS"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nir_cli",
-            "-q",
-            "registry",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--allow-synthetic",
-        ],
-        stdout=log,
-        stderr=log,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    (base / "registry.pid").write_text(str(process.pid))
-    (base / "state.txt").write_text(f"{url} {municipality}\n")
-    deadline = time.monotonic() + START_TIMEOUT
-    while not _healthy(url):
-        if process.poll() is not None or time.monotonic() > deadline:
+    with (base / "registry.log").open("ab") as log:
+        try:
+            process = start_process(db, port, env, log)
+        except TemporaryFailure:
             raise TemporaryFailure(
                 f"the sandbox registry did not start; see {base / 'registry.log'}"
-            )
-        time.sleep(0.1)
+            ) from None
+    (base / "registry.pid").write_text(str(process.pid))
+    (base / "state.txt").write_text(f"{url} {municipality}\n")
     if fresh:
         seed(db, url, municipality)
     return status(), True

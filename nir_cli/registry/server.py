@@ -5,10 +5,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from nir_cli import paths
-from nir_cli.errors import ConfigError, UsageError
+from nir_cli.errors import ConfigError, TemporaryFailure, UsageError
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -93,3 +97,53 @@ def init_admin(
         if store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)):
             raise InvalidData(f"user {username!r} exists already")
         accounts.create_user(store, username, password, code, place, Role.SUPERUSER)
+
+
+def wait_until_healthy(
+    url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 15.0
+) -> None:
+    """Wait for a registry started elsewhere to answer /v1/health; TemporaryFailure when it
+    exits or stays silent past the timeout."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            raise TemporaryFailure(f"the registry at {url} did not start")
+        time.sleep(0.05)
+
+
+def start_process(
+    db: Path, port: int, env: dict[str, str] | None = None, log: Any = None
+) -> subprocess.Popen[bytes]:
+    """`nir registry serve` on 127.0.0.1 as a child process (synthetic numbers allowed: for the
+    sandbox, tests and benchmarks), returned once it answers."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nir_cli",
+            "-q",
+            "registry",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--allow-synthetic",
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=log is not None,
+    )
+    wait_until_healthy(f"http://127.0.0.1:{port}", process)
+    return process

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from nir_cli.registry.faults import Faults
+from nir_cli.registry.server import start_process
 from nir_cli.sync.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
@@ -157,31 +158,9 @@ def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path) -> None:
         check=True,
     )
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nir_cli",
-            "-q",
-            "registry",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--allow-synthetic",
-        ],
-        env=env,
-        stderr=subprocess.PIPE,
-    )
+    server = start_process(db, port, env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"{url}/v1/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
         token = requests.post(
             f"{url}/v1/token", json={"username": "5001-ADMIN", "password": PASSWORD}, timeout=10
         ).json()["access_token"]
