@@ -49,8 +49,13 @@ def render_rows(
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
+        plain = (str, int, float)
         for row in rows:
-            writer.writerow([_csv_cell(row.get(name)) for name in names])
+            values = [row.get(name) for name in names]
+            # Most cells are text or numbers: written as they are; the rest go through _csv_cell.
+            writer.writerow(
+                [v if type(v) in plain else "" if v is None else _csv_cell(v) for v in values]
+            )
         return out.getvalue().rstrip("\n")
     from tabulate import tabulate
 
