@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 import requests
 
-from nir_cli.registry.server import start_process
+from nir_cli.registry.server import init_admin, start_process
 from nir_cli.registry.storage import RegistryDB, now
 from nir_cli.sync.wire import RecordIn
 from nir_cli.synthetic import people
@@ -86,24 +85,7 @@ def free_port() -> int:
 def over_http(folder: Path, persons: list[Any], regs: list[Any], size: int) -> float:
     env = {**os.environ, "NIR_HOME": str(folder)}
     db = folder / "http.db"
-    nir = [sys.executable, "-m", "nir_cli", "-q", "registry"]
-    subprocess.run(
-        [
-            *nir,
-            "init-admin",
-            "-m",
-            "5001",
-            "--username",
-            "bench",
-            "--password-stdin",
-            "--db",
-            str(db),
-        ],
-        input=PASSWORD,
-        text=True,
-        env=env,
-        check=True,
-    )
+    init_admin(db, "5001", "bench", PASSWORD, None)
     port = free_port()
     server = start_process(db, port, env)
     url = f"http://127.0.0.1:{port}"

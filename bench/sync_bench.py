@@ -25,7 +25,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from registry_bench import PASSWORD, direct, free_port
 
-from nir_cli.registry.server import start_process
+from nir_cli.registry.server import init_admin, start_process
 from nir_cli.synthetic import people
 
 
@@ -41,24 +41,7 @@ def main() -> int:
         }
         nir = [sys.executable, "-m", "nir_cli", "-q"]
         db = folder / "registry.db"
-        subprocess.run(
-            [
-                *nir,
-                "registry",
-                "init-admin",
-                "-m",
-                "5001",
-                "--username",
-                "bench",
-                "--password-stdin",
-                "--db",
-                str(db),
-            ],
-            input=PASSWORD,
-            text=True,
-            env=env,
-            check=True,
-        )
+        init_admin(db, "5001", "bench", PASSWORD, None)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = start_process(db, port, env)

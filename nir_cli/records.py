@@ -26,7 +26,7 @@ from nir_cli.ids import new_id, short_id
 from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
-from nir_cli.store.registrations import ChangedMeanwhile, Version, details_json, natural_key
+from nir_cli.store.registrations import ChangedMeanwhile, Version, natural_key
 from nir_cli.validation import FieldProblem, invalid_from
 
 MAX_REASON_LENGTH = 500
@@ -179,7 +179,7 @@ def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:
         reg.kind is current.registration.kind
         and reg.fact_date == current.registration.fact_date
         and reg.scheme_value == current.registration.scheme_value
-        and details_json(reg) == details_json(current.registration)
+        and reg.details_json() == current.registration.details_json()
     )
 
 
@@ -222,7 +222,7 @@ def record(
     )
     with store.write() as conn:
         sql.insert_new(conn, [new], utc_now(), CLI_SOURCE)
-    return get_registration(store, new.id), True
+    return find_registration(store, new.id), True
 
 
 def _write_version(store: Store, version: Version) -> RegistrationRecord:
@@ -237,7 +237,7 @@ def _write_version(store: Store, version: Version) -> RegistrationRecord:
         raise InvalidData(
             f"another live {version.registration.describe_key()} exists for this person"
         ) from None
-    return get_registration(store, version.id)
+    return find_registration(store, version.id)
 
 
 def edit_registration(
@@ -278,10 +278,6 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
         raise InvalidData(f"registration {short_id(current.id)} is already withdrawn")
     version = current.next_version(current.registration, withdrawn=True, reason=reason)
     return _write_version(store, version)
-
-
-def get_registration(store: Store, registration_id: str) -> RegistrationRecord:
-    return find_registration(store, registration_id)
 
 
 def find_registration(store: Store, ref: str) -> RegistrationRecord:

@@ -17,7 +17,7 @@ from nir_cli.importer.engine import Row, Sink, cached_validation
 from nir_cli.records import check_against_person, stored_fields
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
-from nir_cli.store.registrations import Version, details_json, natural_key
+from nir_cli.store.registrations import Version, natural_key
 from nir_cli.validation import FieldProblem
 
 PERSON_COLUMNS = ("duf", "fnr", PERSON_REF, PERSON_ID)
@@ -49,7 +49,7 @@ def signature_of(reg: RegistrationBase) -> tuple[str, ...]:
         reg.kind.value,
         scheme.value if scheme else None,
         reg.fact_date.isoformat(),
-        details_json(reg),
+        reg.details_json(),
     )
 
 

@@ -53,18 +53,10 @@ def natural_key(person_id: str, registration: RegistrationBase) -> str:
     return f"{person_id}|{registration.natural_key()}"
 
 
-def details_json(registration: RegistrationBase) -> str:
-    return registration.details_json()
-
-
-def _values(v: Version) -> tuple[str, str | None, str, str, str]:
-    return v.columns
-
-
 def _version_rows(items: Sequence[Version], now: str, source: str) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for v in items:
-        kind, scheme, fact_date, _, details = _values(v)
+        kind, scheme, fact_date, _, details = v.columns
         rows.append(
             (
                 v.id,
@@ -97,7 +89,7 @@ def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, sou
     """New registrations (version 1) with their version and outbox rows."""
     rows = []
     for v in items:
-        kind, scheme, fact_date, deadline, details = _values(v)
+        kind, scheme, fact_date, deadline, details = v.columns
         rows.append(
             (
                 v.id,
@@ -142,7 +134,7 @@ def update_existing(
     """New versions of existing registrations; each item's version is the current one + 1."""
     rows = []
     for v in items:
-        _, scheme, fact_date, deadline, details = _values(v)
+        _, scheme, fact_date, deadline, details = v.columns
         rows.append(
             (
                 v.version,

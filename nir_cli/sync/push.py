@@ -227,9 +227,7 @@ def _apply(
             accepted_seqs,
         )
         crash_point("mid-apply")
-        conn.execute(
-            f"UPDATE outbox SET batch_key = NULL WHERE seq IN ({','.join('?' * len(seqs))})", seqs
-        )
+        conn.execute(f"UPDATE outbox SET batch_key = NULL WHERE seq IN ({_marks(seqs)})", seqs)
         conn.execute(
             "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
             "rejected = ?, conflicts = ?, report = ? WHERE idempotency_key = ?",
