@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from nir_cli import __version__
 from nir_cli.registry import accounts
@@ -78,18 +81,48 @@ def admin(who: CallerDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(admin)]
 
 
+async def batch_body(request: Request, _: CallerDep) -> BatchIn:
+    """The pushed batch (once the caller is known), parsed by pydantic straight from the
+    bytes: twice as fast as FastAPI's json.loads and then validate, and batches are the
+    registry's bulk. Errors are FastAPI's usual 422, without the input (it may hold a personal
+    number)."""
+    try:
+        return BatchIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+
+
+BatchDep = Annotated[BatchIn, Depends(batch_body)]
+# The body as the OpenAPI document shows it (the schema itself is added in create_app).
+BATCH_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchIn"}}},
+    }
+}
+
+
 def create_app(
     db_path: Path, *, allow_synthetic: bool = False, faults: Faults | None = None
 ) -> FastAPI:
     """The registry app over one SQLite file."""
     validator = Validator(allow_synthetic)
+    db = RegistryDB(db_path)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
     app = FastAPI(
         title="nir reference registry",
         version=__version__,
         description="The central registry API that nir syncs with. Every read and "
         "write is scoped to the caller's municipality.",
+        lifespan=lifespan,
     )
-    app.state.db = RegistryDB(db_path)
+    app.state.db = db
 
     @app.get("/v1/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -144,16 +177,21 @@ def create_app(
             raise NOT_FOUND
 
     @app.post(
-        "/v1/batches", tags=["sync"], response_model=BatchOut, responses={422: {"model": Problem}}
+        "/v1/batches",
+        tags=["sync"],
+        response_model=BatchOut,
+        responses={422: {"model": Problem}},
+        openapi_extra=BATCH_BODY_DOC,
     )
-    def push(body: BatchIn, who: CallerDep, store: StoreDep) -> Response:
+    def push(body: BatchDep, who: CallerDep, store: StoreDep) -> Response:
         """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
         try:
-            out = Scoped(store, who.municipality).push(body, who.username, validator)
+            with db.push_lock:
+                answer = Scoped(store, who.municipality).push(body, who.username, validator)
         except IdempotencyMismatch:
             raise HTTPException(422, "this idempotency key was used for another batch") from None
-        # Serialised once here: FastAPI would otherwise validate the answer a second time.
-        return Response(out.model_dump_json(), media_type="application/json")
+        # Already JSON: FastAPI would otherwise validate the answer a second time.
+        return Response(answer, media_type="application/json")
 
     @app.get("/v1/changes", tags=["sync"], response_model=ChangesOut)
     def changes(
@@ -224,6 +262,17 @@ def create_app(
         accounts.set_password(store, who.municipality, username, body.password)
         return _user(store, who, username)
 
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the batch body's schema (read by batch_body, not FastAPI)."""
+        spec = FastAPI.openapi(app)
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        if "BatchIn" not in schemas:
+            schema = BatchIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update({**schema.pop("$defs", {}), "BatchIn": schema})
+            spec["components"]["schemas"] = dict(sorted(schemas.items()))
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

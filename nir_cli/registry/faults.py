@@ -3,6 +3,8 @@ and refused on anything but a loopback address).
 
 NIR_REGISTRY_FAULTS="latency=0.5,unavailable=0.3,retry_after=2,drop_after_commit=0.2,seed=7"
   latency            seconds added before every sync request
+  jitter             up to this many seconds more, at random: requests sent together may
+                     arrive in any order
   unavailable        share of sync requests answered 503 with Retry-After before any work
   retry_after        the Retry-After value of those 503s (seconds)
   drop_after_commit  share of batch requests whose connection is dropped after the batch committed
@@ -24,6 +26,7 @@ FAULTY_PATHS = ("/v1/batches", "/v1/changes")
 @dataclass
 class Faults:
     latency: float = 0.0
+    jitter: float = 0.0
     unavailable: float = 0.0
     retry_after: int = 1
     drop_after_commit: float = 0.0
@@ -34,7 +37,14 @@ class Faults:
         faults = cls()
         for part in filter(None, (p.strip() for p in text.split(","))):
             name, _, value = part.partition("=")
-            if name not in {"latency", "unavailable", "retry_after", "drop_after_commit", "seed"}:
+            if name not in {
+                "latency",
+                "jitter",
+                "unavailable",
+                "retry_after",
+                "drop_after_commit",
+                "seed",
+            }:
                 raise ValueError(f"{ENV}: unknown fault {name!r}")
             kind = type(getattr(faults, name)) if getattr(faults, name) is not None else int
             setattr(faults, name, kind(value))
@@ -53,8 +63,8 @@ class FaultMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(FAULTY_PATHS):
             await self.app(scope, receive, send)
             return
-        if self.faults.latency:
-            await asyncio.sleep(self.faults.latency)
+        if self.faults.latency or self.faults.jitter:
+            await asyncio.sleep(self.faults.latency + self.random.uniform(0, self.faults.jitter))
         if self.random.random() < self.faults.unavailable:
             await send(
                 {

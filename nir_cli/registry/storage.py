@@ -10,17 +10,19 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from pydantic_core import to_json
 
 from nir_cli.store.db import Store
 from nir_cli.sync.wire import (
     BatchIn,
     BatchMode,
-    BatchOut,
     Change,
     Current,
     Entity,
@@ -38,18 +40,37 @@ def now() -> str:
 
 
 class RegistryDB:
-    """The registry's SQLite file: migrated once, then one connection per request."""
+    """The registry's SQLite file: migrated once, then a connection per request from a pool.
+
+    Connections are kept open: opening one costs its configuration, and closing the last one
+    checkpoints the whole WAL, which per request would cost more than most batches."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        Store.open(path, MIGRATIONS).close()
+        self._idle: list[Store] = [Store.open(path, MIGRATIONS)]
+        self._lock = threading.Lock()
+        # Batches are stored one at a time; a second waits here rather than in SQLite's busy
+        # handler, which polls with sleeps of up to 100 ms.
+        self.push_lock = threading.Lock()
 
     @contextmanager
     def session(self) -> Iterator[Store]:
-        store = Store.open(self.path, MIGRATIONS)
+        with self._lock:
+            store = self._idle.pop() if self._idle else None
+        if store is None:
+            store = Store.open(self.path, MIGRATIONS)
         try:
             yield store
         finally:
+            if store.conn.in_transaction:  # never hand on a connection mid-transaction
+                store.conn.execute("ROLLBACK")
+            with self._lock:
+                self._idle.append(store)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for store in idle:
             store.close()
 
 
@@ -95,7 +116,7 @@ class Scoped:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def push(self, batch: BatchIn, username: str, validate: Any) -> BatchOut:
+    def push(self, batch: BatchIn, username: str, validate: Any) -> str:
         """Store a batch (or with validate_only, check it); the same idempotency key with the
         same body answers as the first time; with another body it is refused.
 
@@ -115,28 +136,27 @@ class Scoped:
                 if seen is not None:
                     if seen["body_hash"] != body_hash:
                         raise IdempotencyMismatch()
-                    return BatchOut.model_validate_json(seen["response"])
+                    return str(seen["response"])
             batch_id = str(uuid.uuid4())
             received = now()
-            plan = _Plan(conn, self.municipality, batch.records)
-            results = [
+            plan = _Plan(conn, self.municipality, batch.records, received[:10])
+            answers = [
                 plan.decide(rec, record_hash, validate)
                 for rec, record_hash in zip(batch.records, hashes, strict=True)
             ]
             if batch.mode is BatchMode.ALL_OR_NOTHING and any(
-                r.status is not Status.ACCEPTED for r in results
+                a.status is not Status.ACCEPTED for a in answers
             ):
-                results = [_not_applied(r) for r in results]
+                answers = [_not_applied(a) for a in answers]
             else:
                 plan.write(conn, self.municipality, batch_id, username, received)
-                results = [
-                    r.model_copy(update={"registry_date": received[:10]})
-                    if r.status is Status.ACCEPTED
-                    else r
-                    for r in results
-                ]
-                plan.remember(conn, results)
-            out = BatchOut(batch_id=batch_id, validate_only=batch.validate_only, results=results)
+                plan.remember(conn, answers, hashes)
+            # A BatchOut, from answers that are JSON already.
+            results = ",".join(a.json for a in answers)
+            validate_only = "true" if batch.validate_only else "false"
+            response = (
+                f'{{"batch_id":"{batch_id}","validate_only":{validate_only},"results":[{results}]}}'
+            )
             if not batch.validate_only:
                 conn.execute(
                     "INSERT INTO batches (batch_id, municipality, idempotency_key, body_hash, "
@@ -146,21 +166,26 @@ class Scoped:
                         self.municipality,
                         batch.idempotency_key,
                         body_hash,
-                        out.model_dump_json(),
+                        response,
                         username,
                         received,
                     ),
                 )
-            return out
+            return response
 
 
 class _Plan:
     """What one batch does, decided in memory over what it touches."""
 
     def __init__(
-        self, conn: sqlite3.Connection, municipality: str, records: list[RecordIn]
+        self,
+        conn: sqlite3.Connection,
+        municipality: str,
+        records: list[RecordIn],
+        registry_date: str,
     ) -> None:
         self.municipality = municipality
+        self.registry_date = registry_date
         ids = list({r.id for r in records})
         marks = ", ".join("?" for _ in ids)
         self.current: dict[str, dict[str, Any]] = {
@@ -181,33 +206,33 @@ class _Plan:
             )
             self.births = {row["id"]: json.loads(row["body"]).get("birth_date") for row in rows}
         self.accepted: list[tuple[RecordIn, str]] = []
-        self.hashes: dict[int, str] = {}
         self._records = records
 
-    def decide(self, rec: RecordIn, record_hash: str, validate: Any) -> RecordResult:
-        self.hashes[id(rec)] = record_hash
+    def decide(self, rec: RecordIn, record_hash: str, validate: Any) -> _Answer:
         current = self.current.get(rec.id)
         if current is not None and current["municipality"] != self.municipality:
             # Ids are unique forever across the registry; say no more than that.
-            return _rejected(rec, "id_taken", "id", "this id is already used")
+            return _Answer.of(_rejected(rec, "id_taken", "id", "this id is already used"))
         answered = self.answers.get((rec.id, rec.version, record_hash))
         if answered is not None:
-            return RecordResult.model_validate_json(answered)
-        result = _decide(rec, current, self.births, validate, self.municipality)
-        if result.status is Status.ACCEPTED:
-            body = json.dumps(rec.body, ensure_ascii=False, sort_keys=True)
-            self.accepted.append((rec, body))
-            self.current[rec.id] = {
-                "id": rec.id,
-                "municipality": self.municipality,
-                "entity": rec.entity.value,
-                "version": rec.version,
-                "body": body,
-                "withdrawn": int(rec.withdrawn),
-            }
-            if rec.entity is Entity.PERSON:
-                self.births[rec.id] = rec.body.get("birth_date")
-        return result
+            return _Answer(rec.id, RecordResult.model_validate_json(answered).status, answered)
+        refused = _decide(rec, current, self.births, validate, self.municipality)
+        if refused is not None:
+            return _Answer.of(refused)
+        # Stored canonical: keys sorted, UTF-8 as it is.
+        body = to_json(dict(sorted(rec.body.items()))).decode()
+        self.accepted.append((rec, body))
+        self.current[rec.id] = {
+            "id": rec.id,
+            "municipality": self.municipality,
+            "entity": rec.entity.value,
+            "version": rec.version,
+            "body": body,
+            "withdrawn": int(rec.withdrawn),
+        }
+        if rec.entity is Entity.PERSON:
+            self.births[rec.id] = rec.body.get("birth_date")
+        return _accepted(rec, self.registry_date)
 
     def write(
         self,
@@ -260,17 +285,42 @@ class _Plan:
             ],
         )
 
-    def remember(self, conn: sqlite3.Connection, results: list[RecordResult]) -> None:
+    def remember(self, conn: sqlite3.Connection, answers: list[_Answer], hashes: list[str]) -> None:
         """The answers to give a resend: every answer but a conflict (which may change)."""
         conn.executemany(
             "INSERT OR IGNORE INTO record_answers (id, version, record_hash, answer) "
             "VALUES (?, ?, ?, ?)",
             [
-                (rec.id, rec.version, self.hashes[id(rec)], result.model_dump_json())
-                for rec, result in zip(self._records, results, strict=True)
-                if result.status is not Status.CONFLICT
+                (rec.id, rec.version, record_hash, answer.json)
+                for rec, answer, record_hash in zip(self._records, answers, hashes, strict=True)
+                if answer.status is not Status.CONFLICT
             ],
         )
+
+
+class _Answer(NamedTuple):
+    """One record's answer: a RecordResult as JSON, made once for the response and for a
+    resend."""
+
+    id: str
+    status: Status
+    json: str
+
+    @classmethod
+    def of(cls, result: RecordResult) -> _Answer:
+        return cls(result.id, result.status, result.model_dump_json())
+
+
+def _accepted(rec: RecordIn, registry_date: str) -> _Answer:
+    """What RecordResult(status=accepted, ...).model_dump_json() gives, without building the
+    model: most answers are this one, and the model costs more than the rest of the record.
+    The id matches RecordIn's UUID pattern and the date is ours, so nothing needs escaping."""
+    return _Answer(
+        rec.id,
+        Status.ACCEPTED,
+        f'{{"id":"{rec.id}","status":"accepted","version":{rec.version},'
+        f'"registry_date":"{registry_date}","error":null,"current":null}}',
+    )
 
 
 def _decide(
@@ -279,7 +329,8 @@ def _decide(
     births: dict[str, str | None],
     validate: Any,
     municipality: str,
-) -> RecordResult:
+) -> RecordResult | None:
+    """Why the record is refused (a rejection or a conflict), or None: it is accepted."""
     if current is None and rec.base_version is not None:
         return _rejected(
             rec,
@@ -301,9 +352,7 @@ def _decide(
                 ),
             )
     problem = validate(municipality, rec, births)
-    if problem is not None:
-        return _rejected(rec, *problem)
-    return RecordResult(id=rec.id, status=Status.ACCEPTED, version=rec.version)
+    return _rejected(rec, *problem) if problem is not None else None
 
 
 class IdempotencyMismatch(Exception):
@@ -318,13 +367,16 @@ def _rejected(rec: RecordIn, code: str, field: str | None, message: str) -> Reco
     )
 
 
-def _not_applied(result: RecordResult) -> RecordResult:
-    if result.status is Status.ACCEPTED:
-        return RecordResult(
-            id=result.id,
-            status=Status.REJECTED,
-            error=RecordError(
-                code="batch_rejected", message="another record of this all-or-nothing batch failed"
-            ),
+def _not_applied(answer: _Answer) -> _Answer:
+    if answer.status is Status.ACCEPTED:
+        return _Answer.of(
+            RecordResult(
+                id=answer.id,
+                status=Status.REJECTED,
+                error=RecordError(
+                    code="batch_rejected",
+                    message="another record of this all-or-nothing batch failed",
+                ),
+            )
         )
-    return result
+    return answer

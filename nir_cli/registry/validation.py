@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,20 +21,29 @@ class Validator:
 
     def __init__(self, allow_synthetic: bool) -> None:
         self.allow_synthetic = allow_synthetic
+        self._context: tuple[float, dict[str, Any]] | None = None
+
+    def _checks(self) -> dict[str, Any]:
+        """The validation context, made anew at most once a second, not once a record."""
+        now = time.monotonic()
+        if self._context is None or now - self._context[0] >= 1.0:
+            # Tomorrow, not today: a client east of UTC may be a day ahead of the server.
+            checks = Checks(
+                today=dt.date.today() + dt.timedelta(days=1),
+                allow_synthetic=self.allow_synthetic,
+                accept_unchecked_duf=True,
+            )
+            self._context = now, checks.as_context()
+        return self._context[1]
 
     def __call__(
         self, municipality: str, rec: RecordIn, births: dict[str, str | None]
     ) -> Problem | None:
         """`births`: the birth date of every person the registry (or this batch) has."""
-        # Tomorrow, not today: a client east of UTC may be a day ahead of the server.
-        checks = Checks(
-            today=dt.date.today() + dt.timedelta(days=1),
-            allow_synthetic=self.allow_synthetic,
-            accept_unchecked_duf=True,
-        )
+        context = self._checks()
         try:
             if rec.entity is Entity.PERSON:
-                person = PersonData.model_validate(rec.body, context=checks.as_context())
+                person = PersonData.model_validate(rec.body, context=context)
                 if person.municipality != municipality:
                     return (
                         "wrong_municipality",
@@ -40,7 +51,7 @@ class Validator:
                         "the person belongs to another municipality than the caller",
                     )
                 return None
-            registration = parse_registration(rec.body, context=checks.as_context())
+            registration = parse_registration(rec.body, context=context)
         except ValidationError as exc:
             first = problems(exc)[0]
             return "invalid", first.field, first.message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nir_cli.sync.wire import Role
+from nir_cli.sync.wire import BatchOut, Role
 from tests.registry.conftest import (
     Registry,
     batch,
@@ -89,6 +89,31 @@ def test_invalid_records_are_rejected_with_code_field_and_message(registry: Regi
     assert "15819000067" not in str(results[0])
     assert results[1]["error"]["code"] == "unknown_person"
     assert results[2]["error"]["field"] == "permit_date"
+
+
+def test_the_answer_is_exactly_a_batchout_as_pydantic_writes_it(registry: Registry) -> None:
+    """The registry writes its answers without building the models; they must not differ."""
+    s = user(registry)
+    person = person_record()
+    body = batch(person, claim_record(person["id"]), claim_record(new_id()))
+    for answer in (
+        s.post(f"{registry.url}/v1/batches", json=body, timeout=10),
+        s.post(f"{registry.url}/v1/batches", json=body, timeout=10),  # replayed
+        s.post(
+            f"{registry.url}/v1/batches",
+            json={**body, "idempotency_key": new_id(), "validate_only": True},
+            timeout=10,
+        ),
+        s.post(
+            f"{registry.url}/v1/batches",
+            json={**body, "idempotency_key": new_id(), "mode": "all-or-nothing"},
+            timeout=10,
+        ),
+    ):
+        assert answer.status_code == 200, answer.text
+        parsed = BatchOut.model_validate_json(answer.text)
+        assert answer.text == parsed.model_dump_json()
+        assert {r.status.value for r in parsed.results} >= {"rejected"}
 
 
 def test_all_or_nothing_stores_nothing_when_one_fails(registry: Registry) -> None:
