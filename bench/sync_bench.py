@@ -2,7 +2,8 @@
 
 Imports N synthetic registrations (default 100,000) into a store, starts `nir registry serve`
 on a free loopback port, times `nir sync --push-only`, then inserts the same registrations
-straight into a fresh registry database (as bench/registry_bench.py does).
+straight into a fresh registry database (as bench/registry_bench.py does), one transaction
+per batch of the same size as nir sync's.
 Prints records/s for both and the ratio. Target: >= 0.5x.
 
     python bench/sync_bench.py [--records 100000]
@@ -26,12 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from registry_bench import PASSWORD, direct, free_port
 
 from nir_cli.registry.server import init_admin, start_process
+from nir_cli.settings import SYNC_BATCH_SIZE
 from nir_cli.synthetic import people
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument(
+        "--batch", type=int, default=SYNC_BATCH_SIZE, help="records per batch, for both"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nir-sync-bench-") as name:
         folder = Path(name)
@@ -81,7 +86,7 @@ def main() -> int:
             env["NIR_TOKEN"] = token
             started = time.perf_counter()
             result = subprocess.run(
-                [*nir, "sync", "--push-only", "--format", "json"],
+                [*nir, "sync", "--push-only", "--batch-size", str(args.batch), "--format", "json"],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -107,7 +112,7 @@ def main() -> int:
                 }
                 for r in store.query("SELECT * FROM records ORDER BY seq")
             ]
-        bare = direct(folder / "reference", pushed, 500)
+        bare = direct(folder / "reference", pushed, args.batch)
     ours, reference = sent / elapsed, sent / bare
     print(f"records pushed by nir sync  {sent:>10,} (persons and registrations)")
     print(f"nir sync --push-only        {ours:>10,.0f} records/s ({elapsed:.1f} s)")

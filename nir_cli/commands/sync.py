@@ -12,6 +12,7 @@ import click
 from nir_cli.app import App
 from nir_cli.commands.options import emit_one, emit_rows, format_option, pass_app, say, warn
 from nir_cli.errors import ExitCode
+from nir_cli.settings import SYNC_BATCH_SIZE
 
 
 @click.group(invoke_without_command=True)
@@ -24,7 +25,7 @@ from nir_cli.errors import ExitCode
     "--batch-size",
     type=click.IntRange(1, 1000),
     default=None,
-    help="Records per batch [default: 500].",
+    help=f"Records per batch [default: {SYNC_BATCH_SIZE}].",
 )
 @format_option
 @pass_app
@@ -57,7 +58,6 @@ def sync(
         return
     if push_only and pull_only:
         raise click.UsageError("--push-only and --pull-only exclude each other")
-    from nir_cli.settings import SYNC_BATCH_SIZE
     from nir_cli.sync.engine import sync as run_sync
 
     with _progress(app) as progress:

@@ -61,13 +61,14 @@ class RegistryClient:
         answer = self._request("POST", "/v1/tokens", json={"name": name, "days": days})
         return TokenOut.model_validate(answer.json())
 
-    def push(self, batch: BatchIn | str) -> BatchOut:
-        """Send a batch; a str is an already-serialised batch, sent again byte for byte."""
+    def push(self, batch: BatchIn | str) -> tuple[BatchOut, str]:
+        """Send a batch; a str is an already-serialised batch, sent again byte for byte.
+        Returns the answer, and its JSON as the registry sent it."""
         data = batch if isinstance(batch, str) else batch.model_dump_json()
         answer = self._request(
             "POST", "/v1/batches", data=data.encode(), headers={"Content-Type": "application/json"}
         )
-        return BatchOut.model_validate(answer.json())
+        return BatchOut.model_validate_json(answer.content), answer.content.decode()
 
     def changes(self, after: int, limit: int) -> ChangesOut:
         answer = self._request("GET", "/v1/changes", params={"after": after, "limit": limit})

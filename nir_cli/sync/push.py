@@ -1,19 +1,98 @@
 """Pushing the outbox: batches remembered before they are sent, answers applied in one
-transaction per batch. See nir_cli.sync.engine for the whole picture."""
+transaction per batch. See nir_cli.sync.engine for the whole picture.
+
+Two batches are on the wire at a time, so the registry always has the next one at hand, and
+the store's work overlaps theirs: while the registry decides batch k, this process applies the
+answer to batch k-1 and builds and remembers batch k+1. The registry may decide the two in
+either order, so a batch never depends on one still on the wire: a record whose earlier version
+is on the wire, or a registration whose person is, waits for a later batch. Every record is
+thus built on the registry version the store has applied. The wire records are built as JSON
+by SQLite from the stored versions, in the same shape (and key order) as RecordIn.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
-from nir_cli.domain.enums import Kind
-from nir_cli.domain.registrations import model_for
+from nir_cli.domain.registrations import MODELS
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
-from nir_cli.sync.wire import BatchIn, BatchOut, RecordIn, Status
+from nir_cli.sync.wire import BatchOut, Status
+
+IN_FLIGHT = 2  # batches sent and not yet answered
+
+# Kinds whose body carries the scheme (for the others it is implied or absent).
+_SCHEME_KINDS = ", ".join(
+    f"'{kind.value}'" for kind, model in MODELS.items() if "scheme" in model.model_fields
+)
+
+# The next outbox rows to send, oldest first, as (seq, entity, entity_id, version, record JSON).
+# Rows whose entity, or whose person, has a version on the wire wait. Persons' bodies drop null
+# fields (json_patch onto an empty object); a registration's body is kind, fact date, its
+# details, then its scheme.
+_NEXT = f"""
+SELECT n.seq, n.entity, n.entity_id, n.version,
+       CASE n.entity WHEN 'person' THEN json_object(
+           'entity', 'person', 'id', n.entity_id, 'version', n.version,
+           'base_version', p.registry_version, 'person_id', NULL,
+           'body', json_patch('{{}}', pv.body), 'withdrawn', json('false'),
+           'withdrawn_reason', NULL)
+       ELSE json_object(
+           'entity', 'registration', 'id', n.entity_id, 'version', n.version,
+           'base_version', r.registry_version, 'person_id', r.person_id,
+           'body', json('{{"kind":' || json_quote(rv.kind)
+                        || ',"fact_date":' || json_quote(rv.fact_date)
+                        || CASE WHEN rv.details = '{{}}' THEN ''
+                                ELSE ',' || substr(rv.details, 2, length(rv.details) - 2) END
+                        || CASE WHEN rv.scheme IS NOT NULL AND rv.kind IN ({_SCHEME_KINDS})
+                                THEN ',"scheme":' || json_quote(rv.scheme) ELSE '' END
+                        || '}}'),
+           'withdrawn', json(CASE WHEN rv.withdrawn THEN 'true' ELSE 'false' END),
+           'withdrawn_reason', rv.withdrawn_reason)
+       END AS record
+FROM (
+    SELECT o.seq, o.entity, o.entity_id, o.version FROM outbox o
+    WHERE o.state = 'pending' AND o.batch_key IS NULL
+      AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.entity = o.entity
+                      AND f.entity_id = o.entity_id AND f.batch_key IS NOT NULL)
+      AND NOT (o.entity = 'registration' AND EXISTS (
+          SELECT 1 FROM registrations w JOIN outbox f ON f.entity = 'person'
+                 AND f.entity_id = w.person_id AND f.batch_key IS NOT NULL
+          WHERE w.id = o.entity_id))
+    ORDER BY o.seq LIMIT :limit OFFSET :offset
+) n
+LEFT JOIN person_versions pv ON n.entity = 'person' AND pv.person_id = n.entity_id
+     AND pv.version = n.version
+LEFT JOIN persons p ON n.entity = 'person' AND p.id = n.entity_id
+LEFT JOIN registration_versions rv ON n.entity = 'registration'
+     AND rv.registration_id = n.entity_id AND rv.version = n.version
+LEFT JOIN registrations r ON n.entity = 'registration' AND r.id = n.entity_id
+ORDER BY n.seq
+"""
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One outbox row in a batch: what its answer is applied to."""
+
+    seq: int
+    entity: str
+    id: str
+    version: int
+
+
+@dataclass
+class _Batch:
+    key: str
+    payload: str
+    rows: dict[str, _Row]  # by record id: a batch carries one version of a record
 
 
 def push(
@@ -29,38 +108,36 @@ def push(
             "SELECT * FROM sync_batches WHERE state = 'sending' ORDER BY created_at"
         ):
             crash_point("before-resend")
-            answer = client.push(unfinished["payload"])
+            answer, text = client.push(unfinished["payload"])
             crash_point("after-resend")
-            _apply(store, unfinished, answer, report)
+            rows = _sent_rows(store, unfinished)
+            _apply(store, rows, unfinished["idempotency_key"], answer, text, report)
     total = _count_pending(store)
-    done = 0
-    while True:
-        rows = store.query(
-            "SELECT * FROM outbox WHERE state = 'pending' AND batch_key IS NULL "
-            "ORDER BY seq LIMIT ? OFFSET ?",
-            (batch_size, done if dry_run else 0),
-        )
-        if not rows:
-            break
-        records = _records(store, rows)
-        batch = BatchIn(idempotency_key=str(uuid.uuid4()), validate_only=dry_run, records=records)
-        payload = batch.model_dump_json()
-        if dry_run:
-            answer = client.push(payload)
-            _tally(answer, records, report)
-        else:
-            crash_point("before-remember")
-            sent = _remember(store, batch.idempotency_key, payload, rows, report.run_id)
-            crash_point("before-send")
-            answer = client.push(payload)
+    built = 0  # a dry run changes nothing, so it pages through the outbox instead
+    flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]]]] = deque()
+    with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="nir-push") as wire:
+        while True:
+            while len(flights) < IN_FLIGHT:
+                batch = _build(store, batch_size, built, dry_run, report.run_id)
+                if batch is None:
+                    break
+                crash_point("before-send")
+                built += len(batch.rows)
+                flights.append((batch, wire.submit(client.push, batch.payload)))
+            if not flights:
+                return
+            batch, sent = flights.popleft()
+            answer, text = sent.result()
             crash_point("after-send")
-            _apply(store, sent, answer, report, records)
-            crash_point("after-apply")
-        report.sent += len(rows)
-        report.batches += 1
-        done += len(rows)
-        if progress is not None:
-            progress("push", done, total)
+            if dry_run:
+                _tally(answer, batch.rows, report)
+            else:
+                _apply(store, batch.rows, batch.key, answer, text, report)
+                crash_point("after-apply")
+            report.sent += len(batch.rows)
+            report.batches += 1
+            if progress is not None:
+                progress("push", report.sent, total)
 
 
 def _count_pending(store: Store) -> int:
@@ -68,126 +145,89 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-def _records(store: Store, rows: list[dict[str, Any]]) -> list[RecordIn]:
-    """The outbox rows' versions as wire records, in outbox order, each based on what the
-    registry holds now. Two queries for the whole batch."""
-    seqs = [row["seq"] for row in rows]
-    marks = _marks(seqs)
-    built: dict[int, RecordIn] = {}
-    for v in store.query(
-        "SELECT o.seq, o.entity_id, o.version, v.body, p.registry_version FROM outbox o "
-        "JOIN person_versions v ON v.person_id = o.entity_id AND v.version = o.version "
-        f"JOIN persons p ON p.id = o.entity_id WHERE o.entity = 'person' AND o.seq IN ({marks})",
-        seqs,
-    ):
-        built[v["seq"]] = RecordIn(
-            entity="person",
-            id=v["entity_id"],
-            version=v["version"],
-            base_version=v["registry_version"],
-            body={k: x for k, x in json.loads(v["body"]).items() if x is not None},
-        )
-    for v in store.query(
-        "SELECT o.seq, o.entity_id, o.version, v.kind, v.scheme, v.fact_date, v.details, "
-        "v.withdrawn, v.withdrawn_reason, r.person_id, r.registry_version FROM outbox o "
-        "JOIN registration_versions v ON v.registration_id = o.entity_id "
-        "AND v.version = o.version JOIN registrations r ON r.id = o.entity_id "
-        f"WHERE o.entity = 'registration' AND o.seq IN ({marks})",
-        seqs,
-    ):
-        body: dict[str, Any] = {
-            "kind": v["kind"],
-            "fact_date": v["fact_date"],
-            **json.loads(v["details"]),
-        }
-        if v["scheme"] and "scheme" in model_for(Kind(v["kind"])).model_fields:
-            body["scheme"] = v["scheme"]
-        built[v["seq"]] = RecordIn(
-            entity="registration",
-            id=v["entity_id"],
-            version=v["version"],
-            base_version=v["registry_version"],
-            person_id=v["person_id"],
-            body=body,
-            withdrawn=bool(v["withdrawn"]),
-            withdrawn_reason=v["withdrawn_reason"],
-        )
-    return [built[seq] for seq in seqs]
+def _build(store: Store, size: int, built: int, dry_run: bool, run_id: int | None) -> _Batch | None:
+    """The next batch, remembered (committed) before it is sent unless this is a dry run:
+    after a crash it is sent again as it was."""
+    found = store.conn.execute(_NEXT, {"limit": size, "offset": built if dry_run else 0})
+    selected = found.fetchall()
+    if not selected:
+        return None
+    key = str(uuid.uuid4())
+    records = ",".join(row[4] for row in selected)
+    payload = (
+        f'{{"idempotency_key":"{key}","mode":"per-record",'
+        f'"validate_only":{"true" if dry_run else "false"},"records":[{records}]}}'
+    )
+    rows = {row[2]: _Row(seq=row[0], entity=row[1], id=row[2], version=row[3]) for row in selected}
+    if not dry_run:
+        crash_point("before-remember")
+        seqs = [row[0] for row in selected]
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, "
+                "outbox_seqs) VALUES (?, ?, ?, ?, ?)",
+                (key, run_id, utc_now(), payload, json.dumps(seqs)),
+            )
+            conn.executemany(
+                "UPDATE outbox SET batch_key = ? WHERE seq = ?", [(key, seq) for seq in seqs]
+            )
+    return _Batch(key=key, payload=payload, rows=rows)
 
 
-def _remember(
-    store: Store, key: str, payload: str, rows: list[dict[str, Any]], run_id: int | None
-) -> dict[str, Any]:
-    """Commit the batch before sending it: after a crash it is sent again as it was."""
-    seqs = [row["seq"] for row in rows]
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, outbox_seqs) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (key, run_id, utc_now(), payload, json.dumps(seqs)),
+def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, _Row]:
+    """The outbox rows a remembered batch carries."""
+    return {
+        row["entity_id"]: _Row(
+            seq=row["seq"], entity=row["entity"], id=row["entity_id"], version=row["version"]
         )
-        conn.executemany(
-            "UPDATE outbox SET batch_key = ? WHERE seq = ?", [(key, seq) for seq in seqs]
+        for row in store.query(
+            "SELECT seq, entity, entity_id, version FROM outbox "
+            "WHERE seq IN (SELECT value FROM json_each(?))",
+            (sent["outbox_seqs"],),
         )
-    sent = store.one("SELECT * FROM sync_batches WHERE idempotency_key = ?", (key,))
-    assert sent is not None
-    return sent
+    }
 
 
 def _apply(
     store: Store,
-    sent: dict[str, Any],
+    rows: dict[str, _Row],
+    key: str,
     answer: BatchOut,
+    text: str,
     report: SyncReport,
-    sent_records: list[RecordIn] | None = None,
 ) -> None:
     """One batch's answers, in one transaction."""
-    if sent_records is None:  # a batch sent again after a crash: read what it carried
-        sent_records = BatchIn.model_validate_json(sent["payload"]).records
-    records = {r.id: r for r in sent_records}
-    seqs = json.loads(sent["outbox_seqs"])
-    outbox = {
-        (r["entity_id"], r["version"]): r["seq"]
-        for r in store.query(
-            f"SELECT seq, entity_id, version FROM outbox WHERE seq IN ({_marks(seqs)})",
-            seqs,
-        )
-    }
     counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
     now = utc_now()
-    accepted: dict[str, list[tuple[Any, ...]]] = {"persons": [], "registrations": []}
-    accepted_seqs: list[tuple[Any, ...]] = []
+    accepted: dict[str, list[tuple[Any, ...]]] = {"person": [], "registration": []}
+    accepted_seqs: list[tuple[int]] = []
+    other_seqs: list[tuple[int]] = []
     with store.write() as conn:
         for result in answer.results:
-            record = records[result.id]
-            table = "persons" if record.entity.value == "person" else "registrations"
-            seq = outbox.get((record.id, record.version))
+            row = rows[result.id]
             counts[result.status] += 1
             if result.status is Status.ACCEPTED:
-                accepted[table].append(
-                    (result.version, result.registry_date, record.id, result.version)
+                accepted[row.entity].append(
+                    (result.version, result.registry_date, row.id, result.version)
                 )
-                accepted_seqs.append((seq,))
-            elif result.status is Status.REJECTED:
+                accepted_seqs.append((row.seq,))
+                continue
+            other_seqs.append((row.seq,))
+            if result.status is Status.REJECTED:
                 error = result.error.model_dump() if result.error else {}
                 conn.execute(
                     "UPDATE outbox SET state = 'rejected', last_error = ?, "
                     "attempts = attempts + 1 WHERE seq = ? AND state = 'pending'",
-                    (json.dumps(error), seq),
+                    (json.dumps(error), row.seq),
                 )
                 report.rejected.append(
-                    {
-                        "entity": record.entity.value,
-                        "id": record.id,
-                        "version": record.version,
-                        **error,
-                    }
+                    {"entity": row.entity, "id": row.id, "version": row.version, **error}
                 )
             else:
                 assert result.current is not None
                 conn.execute(
                     "UPDATE outbox SET state = 'conflict' WHERE seq = ? AND state = 'pending'",
-                    (seq,),
+                    (row.seq,),
                 )
                 conn.execute(
                     "INSERT INTO conflicts (entity, entity_id, local_version, registry_version, "
@@ -198,9 +238,9 @@ def _apply(
                     "registry_body = excluded.registry_body, "
                     "registry_withdrawn = excluded.registry_withdrawn",
                     (
-                        record.entity.value,
-                        record.id,
-                        record.version,
+                        row.entity,
+                        row.id,
+                        row.version,
                         result.current.version,
                         json.dumps(result.current.body),
                         int(result.current.withdrawn),
@@ -209,25 +249,27 @@ def _apply(
                 )
                 report.conflicts.append(
                     {
-                        "entity": record.entity.value,
-                        "id": record.id,
-                        "version": record.version,
+                        "entity": row.entity,
+                        "id": row.id,
+                        "version": row.version,
                         "registry_version": result.current.version,
                     }
                 )
-        for table, rows in accepted.items():
+        for entity, table in (("person", "persons"), ("registration", "registrations")):
             conn.executemany(
                 f"UPDATE {table} SET registry_version = ?, registry_date = ? WHERE id = ? "
                 "AND (registry_version IS NULL OR registry_version < ?)",
-                rows,
+                accepted[entity],
             )
+        # A row superseded while on the wire is accepted too; its newer version has a row
+        # of its own, still pending.
         conn.executemany(
-            "UPDATE outbox SET state = 'accepted', last_error = NULL "
-            "WHERE seq = ? AND state IN ('pending', 'superseded')",
+            "UPDATE outbox SET state = CASE WHEN state IN ('pending', 'superseded') "
+            "THEN 'accepted' ELSE state END, last_error = NULL, batch_key = NULL WHERE seq = ?",
             accepted_seqs,
         )
         crash_point("mid-apply")
-        conn.execute(f"UPDATE outbox SET batch_key = NULL WHERE seq IN ({_marks(seqs)})", seqs)
+        conn.executemany("UPDATE outbox SET batch_key = NULL WHERE seq = ?", other_seqs)
         conn.execute(
             "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
             "rejected = ?, conflicts = ?, report = ? WHERE idempotency_key = ?",
@@ -237,39 +279,34 @@ def _apply(
                 counts[Status.ACCEPTED],
                 counts[Status.REJECTED],
                 counts[Status.CONFLICT],
-                answer.model_dump_json(),
-                sent["idempotency_key"],
+                text,
+                key,
             ),
         )
     report.accepted += counts[Status.ACCEPTED]
 
 
-def _marks(values: list[Any]) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def _tally(answer: BatchOut, records: list[RecordIn], report: SyncReport) -> None:
+def _tally(answer: BatchOut, rows: dict[str, _Row], report: SyncReport) -> None:
     """A dry run's answers: counted and listed, nothing applied."""
-    by_id = {r.id: r for r in records}
     for result in answer.results:
-        record = by_id[result.id]
+        row = rows[result.id]
         if result.status is Status.ACCEPTED:
             report.accepted += 1
         elif result.status is Status.REJECTED and result.error:
             report.rejected.append(
                 {
-                    "entity": record.entity.value,
-                    "id": record.id,
-                    "version": record.version,
+                    "entity": row.entity,
+                    "id": row.id,
+                    "version": row.version,
                     **result.error.model_dump(),
                 }
             )
         elif result.current is not None:
             report.conflicts.append(
                 {
-                    "entity": record.entity.value,
-                    "id": record.id,
-                    "version": record.version,
+                    "entity": row.entity,
+                    "id": row.id,
+                    "version": row.version,
                     "registry_version": result.current.version,
                 }
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nir_cli.registry.faults import Faults
+from nir_cli.synthetic import people
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
 from tests.sync.conftest import EXAMPLES, records, registry_rows
@@ -43,6 +45,42 @@ def test_import_sync_and_pull_into_a_second_store(
     assert synced("sync").exit_code == 0
     assert records(nir_home / "data" / "test.db") == records(nir_home / "data" / "second.db")
     assert set(registry_rows(live).values()) <= {1, 2}
+
+
+def test_two_batches_on_the_wire_never_carry_a_registration_before_its_person(
+    synced: CliFn, faults: Faults, nir_home: Path, live: Registry
+) -> None:
+    """One record a batch, two batches on the wire, and answers that take a random while: the
+    registry takes them in any order, so a registration must wait for its person's batch."""
+    for p in people(6, seed=3, today=dt.date(2026, 1, 1)):  # person, claim, person, claim...
+        added = synced(
+            "person",
+            "add",
+            "--duf",
+            p.duf,
+            "--fnr",
+            p.fnr,
+            "--first-name",
+            p.first_name,
+            "--last-name",
+            p.last_name,
+            "--residence-basis",
+            p.residence_basis,
+            "--permit-date",
+            p.permit_date.isoformat(),
+        )
+        assert added.exit_code == 0, added.stderr
+        claim = p.permit_date + dt.timedelta(days=30)
+        registered = synced(
+            "register", "claim", p.duf, "--date", claim.isoformat(), "--scheme", "training"
+        )
+        assert registered.exit_code == 0, registered.stderr
+    faults.jitter = 0.05
+    result = synced("sync", "--batch-size", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["accepted"], report["rejected"], report["conflicts"]) == (12, 0, 0)
+    assert set(registry_rows(live).values()) == {1}
 
 
 def test_a_second_sync_sends_nothing_and_changes_nothing(synced: CliFn, store_file: Path) -> None:
