@@ -34,38 +34,37 @@ _SCHEME_KINDS = ", ".join(
 )
 
 # The next outbox rows to send, oldest first, as (seq, entity, entity_id, version, record JSON).
-# Rows whose entity, or whose person, has a version on the wire wait. Persons' bodies drop null
-# fields (json_patch onto an empty object); a registration's body is kind, fact date, its
-# details, then its scheme.
+# Rows whose entity, or whose person, is in :flying (a JSON list of the ids on the wire) wait.
+# The JSON is put together as text: ids are UUIDs, versions integers, and every other text goes
+# through json_quote. Persons' bodies drop null fields (json_patch onto an empty object); a
+# registration's body is kind, fact date, its details (stored as a JSON object), then its scheme.
 _NEXT = f"""
 SELECT n.seq, n.entity, n.entity_id, n.version,
-       CASE n.entity WHEN 'person' THEN json_object(
-           'entity', 'person', 'id', n.entity_id, 'version', n.version,
-           'base_version', p.registry_version, 'person_id', NULL,
-           'body', json_patch('{{}}', pv.body), 'withdrawn', json('false'),
-           'withdrawn_reason', NULL)
-       ELSE json_object(
-           'entity', 'registration', 'id', n.entity_id, 'version', n.version,
-           'base_version', r.registry_version, 'person_id', r.person_id,
-           'body', json('{{"kind":' || json_quote(rv.kind)
-                        || ',"fact_date":' || json_quote(rv.fact_date)
-                        || CASE WHEN rv.details = '{{}}' THEN ''
-                                ELSE ',' || substr(rv.details, 2, length(rv.details) - 2) END
-                        || CASE WHEN rv.scheme IS NOT NULL AND rv.kind IN ({_SCHEME_KINDS})
-                                THEN ',"scheme":' || json_quote(rv.scheme) ELSE '' END
-                        || '}}'),
-           'withdrawn', json(CASE WHEN rv.withdrawn THEN 'true' ELSE 'false' END),
-           'withdrawn_reason', rv.withdrawn_reason)
+       CASE n.entity
+       WHEN 'person' THEN
+           '{{"entity":"person","id":"' || n.entity_id || '","version":' || n.version
+           || ',"base_version":' || coalesce(p.registry_version, 'null')
+           || ',"person_id":null,"body":' || json_patch('{{}}', pv.body)
+           || ',"withdrawn":false,"withdrawn_reason":null}}'
+       ELSE
+           '{{"entity":"registration","id":"' || n.entity_id || '","version":' || n.version
+           || ',"base_version":' || coalesce(n.registry_version, 'null')
+           || ',"person_id":"' || n.person_id || '","body":{{"kind":' || json_quote(rv.kind)
+           || ',"fact_date":' || json_quote(rv.fact_date)
+           || CASE WHEN rv.details = '{{}}' THEN ''
+                   ELSE ',' || substr(rv.details, 2, length(rv.details) - 2) END
+           || CASE WHEN rv.scheme IS NOT NULL AND rv.kind IN ({_SCHEME_KINDS})
+                   THEN ',"scheme":' || json_quote(rv.scheme) ELSE '' END
+           || '}},"withdrawn":' || CASE WHEN rv.withdrawn THEN 'true' ELSE 'false' END
+           || ',"withdrawn_reason":' || json_quote(rv.withdrawn_reason) || '}}'
        END AS record
 FROM (
-    SELECT o.seq, o.entity, o.entity_id, o.version FROM outbox o
+    SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id, r.registry_version
+    FROM outbox o
+    LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
     WHERE o.state = 'pending' AND o.batch_key IS NULL
-      AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.entity = o.entity
-                      AND f.entity_id = o.entity_id AND f.batch_key IS NOT NULL)
-      AND NOT (o.entity = 'registration' AND EXISTS (
-          SELECT 1 FROM registrations w JOIN outbox f ON f.entity = 'person'
-                 AND f.entity_id = w.person_id AND f.batch_key IS NOT NULL
-          WHERE w.id = o.entity_id))
+      AND o.entity_id NOT IN (SELECT value FROM json_each(:flying))
+      AND (r.person_id IS NULL OR r.person_id NOT IN (SELECT value FROM json_each(:flying)))
     ORDER BY o.seq LIMIT :limit OFFSET :offset
 ) n
 LEFT JOIN person_versions pv ON n.entity = 'person' AND pv.person_id = n.entity_id
@@ -73,7 +72,6 @@ LEFT JOIN person_versions pv ON n.entity = 'person' AND pv.person_id = n.entity_
 LEFT JOIN persons p ON n.entity = 'person' AND p.id = n.entity_id
 LEFT JOIN registration_versions rv ON n.entity = 'registration'
      AND rv.registration_id = n.entity_id AND rv.version = n.version
-LEFT JOIN registrations r ON n.entity = 'registration' AND r.id = n.entity_id
 ORDER BY n.seq
 """
 
@@ -118,7 +116,8 @@ def push(
     with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
             while len(flights) < IN_FLIGHT:
-                batch = _build(store, batch_size, built, dry_run, report.run_id)
+                flying = [row_id for b, _ in flights for row_id in b.rows]
+                batch = _build(store, batch_size, built, flying, dry_run, report.run_id)
                 if batch is None:
                     break
                 crash_point("before-send")
@@ -145,10 +144,15 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-def _build(store: Store, size: int, built: int, dry_run: bool, run_id: int | None) -> _Batch | None:
+def _build(
+    store: Store, size: int, built: int, flying: list[str], dry_run: bool, run_id: int | None
+) -> _Batch | None:
     """The next batch, remembered (committed) before it is sent unless this is a dry run:
-    after a crash it is sent again as it was."""
-    found = store.conn.execute(_NEXT, {"limit": size, "offset": built if dry_run else 0})
+    after a crash it is sent again as it was. `flying`: the ids of the records on the wire."""
+    found = store.conn.execute(
+        _NEXT,
+        {"limit": size, "offset": built if dry_run else 0, "flying": json.dumps(flying)},
+    )
     selected = found.fetchall()
     if not selected:
         return None
