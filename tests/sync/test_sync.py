@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
 from nir_cli.registry.faults import Faults
+from nir_cli.store import Store
+from nir_cli.sync.push import _NEXT
+from nir_cli.sync.wire import RecordIn
 from nir_cli.synthetic import people
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
@@ -45,6 +49,30 @@ def test_import_sync_and_pull_into_a_second_store(
     assert synced("sync").exit_code == 0
     assert records(nir_home / "data" / "test.db") == records(nir_home / "data" / "second.db")
     assert set(registry_rows(live).values()) <= {1, 2}
+
+
+def test_wire_records_built_in_sql_are_exactly_recordin(profile: CliFn, store_file: Path) -> None:
+    """The outbox's records are put together as JSON text by SQLite; every field must be the
+    one RecordIn would write, with the same value, for every kind and a withdrawn one."""
+    import_examples(profile)
+    hours = profile("import", str(EXAMPLES / "timer-2026-01.csv"), "--kind", "hours")
+    assert hours.exit_code == 0, hours.stderr
+    reg_id = sqlite3.connect(store_file).execute("SELECT id FROM registrations").fetchone()[0]
+    withdrawn = profile("registration", "withdraw", reg_id, "--reason", 'feil "dato" æøå')
+    assert withdrawn.exit_code == 0, withdrawn.stderr
+    store = Store.open(store_file)
+    try:
+        rows = store.conn.execute(_NEXT, {"limit": 1000, "offset": 0, "flying": "[]"}).fetchall()
+    finally:
+        store.close()
+    assert len(rows) == 24
+    kinds = set()
+    for row in rows:
+        model = RecordIn.model_validate_json(row[4])
+        assert json.loads(row[4]) == json.loads(model.model_dump_json())
+        kinds.add(model.body.get("kind", "person"))
+    assert kinds == {"person", "claim", "decision", "start", "test-result", "hours"}
+    assert any(json.loads(row[4])["withdrawn"] for row in rows)
 
 
 def test_two_batches_on_the_wire_never_carry_a_registration_before_its_person(
