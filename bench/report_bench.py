@@ -28,6 +28,7 @@ from pathlib import Path
 
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.rules.catalogue import RULES
+from nir_cli.rules.findings import parameters
 from nir_cli.store import Store
 from nir_cli.synthetic import people
 
@@ -179,7 +180,11 @@ def bare_missing_sql() -> str:
         if "nir_level_rank" not in rule.sql
     ]
     body = " UNION ALL ".join(f"SELECT count(*) AS n FROM ({p})" for p in parts)
-    return f"SELECT sum(n) FROM ({body});".replace(":as_of", f"'{AS_OF}'")
+    sql = f"SELECT sum(n) FROM ({body});"
+    # The same dates nir passes: :as_of and the cut-offs computed from it.
+    for name, value in sorted(parameters(dt.date.fromisoformat(AS_OF)).items(), reverse=True):
+        sql = sql.replace(f":{name}", f"'{value}'")
+    return sql
 
 
 def main() -> int:

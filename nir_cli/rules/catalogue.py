@@ -5,6 +5,12 @@ person_id, scheme, since (when the gap began) and deadline (the date it broke), 
 nir_add_months is the domain's clamped month arithmetic (see nir_cli.store.db). Hours and
 absence are counted through their natural key, `person|kind|scheme|YYYY-MM`, which has a
 unique index over live registrations.
+
+A query does not compute a deadline for every row it reads: it compares the fact date with a
+cut-off computed once (see nir_cli.rules.findings.parameters). `x < :cut_3m` is exactly
+`nir_add_months(x, 3) < :as_of`, and `:window_18m_from <= x AND x < :window_18m_to` is exactly
+`:as_of <= nir_add_months(x, 18) <= date(:as_of, '+90 days')`. The rules read registrations
+through covering indexes (migration 0004), so they name the columns they need.
 """
 
 from __future__ import annotations
@@ -29,35 +35,45 @@ LIVE = "withdrawn = 0"
 def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
     """Per started scheme: the finished months (start month to the month before :as_of, or to
     the end month) against the live `kind` registrations counted through their natural key
-    `person|kind|scheme|YYYY-MM`; one finding per person with months missing."""
+    `person|kind|scheme|YYYY-MM`; one finding per person with months missing. The starts
+    are materialised first: each start's last month is looked up once, not once a use."""
     return f"""
+        WITH started AS MATERIALIZED (
+            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month, min(
+                substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
+                coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
+                          WHERE e.person_id = s.person_id AND e.kind = 'end'
+                            AND e.scheme = s.scheme AND e.{LIVE}
+                            AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
+            FROM registrations s
+            WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
+        )
         SELECT person_id, scheme, first_month || '-01' AS since,
                nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
                (expected - counted) || ' of ' || expected || ' finished months since '
                  || first_month || ' have no {what}' AS detail
         FROM (
-            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month,
-                   (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(last_month, 6, 2) AS INTEGER))
-                   - (CAST(substr(s.fact_date, 1, 4) AS INTEGER) * 12
-                      + CAST(substr(s.fact_date, 6, 2) AS INTEGER)) + 1 AS expected,
+            SELECT x.person_id, x.scheme, x.first_month, x.expected,
                    (SELECT count(*) FROM registrations g WHERE g.{LIVE}
-                      AND g.natural_key BETWEEN s.person_id || '|{kind}|' || s.scheme || '|'
-                                                || substr(s.fact_date, 1, 7)
-                                            AND s.person_id || '|{kind}|' || s.scheme || '|'
-                                                || last_month) AS counted
+                      AND g.natural_key BETWEEN x.person_id || '|{kind}|' || x.scheme || '|'
+                                                || x.first_month
+                                            AND x.person_id || '|{kind}|' || x.scheme || '|'
+                                                || x.last_month) AS counted
             FROM (
-                SELECT s.*, min(
-                    substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
-                    coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
-                              WHERE e.person_id = s.person_id AND e.kind = 'end'
-                                AND e.scheme = s.scheme AND e.{LIVE}
-                                AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
-                FROM registrations s
-                WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
-            ) s
-        ) WHERE expected > 0 AND counted < expected
+                SELECT started.*,
+                       (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
+                          + CAST(substr(last_month, 6, 2) AS INTEGER))
+                       - (CAST(substr(first_month, 1, 4) AS INTEGER) * 12
+                          + CAST(substr(first_month, 6, 2) AS INTEGER)) + 1 AS expected
+                FROM started
+            ) x WHERE x.expected > 0
+        ) WHERE counted < expected
         """
+
+
+def _in_window(column: str, months: int) -> str:
+    """The `months`-month window from `column` ends within 90 days of :as_of."""
+    return f"({column} >= :window_{months}m_from AND {column} < :window_{months}m_to)"
 
 
 RULES: tuple[Rule, ...] = (
@@ -73,8 +89,7 @@ RULES: tuple[Rule, ...] = (
                nir_add_months(t.settlement_date, 3) AS deadline,
                'no claim or offer since settlement' AS detail
         FROM target_group t
-        WHERE t.settlement_date IS NOT NULL
-          AND nir_add_months(t.settlement_date, 3) < :as_of
+        WHERE t.settlement_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                           AND r.kind IN ('claim', 'offer') AND r.{LIVE})
         """,
@@ -138,7 +153,7 @@ RULES: tuple[Rule, ...] = (
                nir_add_months(c.fact_date, 3) AS deadline,
                c.scheme || ' claim ' || substr(c.id, -8) || ' has no decision' AS detail
         FROM registrations c
-        WHERE c.kind = 'claim' AND c.{LIVE} AND nir_add_months(c.fact_date, 3) < :as_of
+        WHERE c.kind = 'claim' AND c.{LIVE} AND c.fact_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
                           AND d.kind = 'decision' AND d.scheme = c.scheme AND d.{LIVE}
                           AND d.fact_date >= c.fact_date)
@@ -159,7 +174,7 @@ RULES: tuple[Rule, ...] = (
         FROM registrations d
         WHERE d.kind = 'decision' AND d.{LIVE}
           AND json_extract(d.details, '$.outcome') = 'granted'
-          AND nir_add_months(d.fact_date, 3) < :as_of
+          AND d.fact_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = d.person_id
                           AND s.kind = 'start' AND s.scheme = d.scheme AND s.{LIVE})
         """,
@@ -205,20 +220,30 @@ RULES: tuple[Rule, ...] = (
         law="integreringsloven § 29 (norskmål), § 31 (the 18-month window needs the education)",
         sql=f"""
         SELECT * FROM (
-            SELECT p.id AS person_id, 'training' AS scheme, min(s.fact_date) AS since,
-                   nir_add_months(min(s.fact_date), 2) AS deadline,
-                   CASE WHEN NOT EXISTS (SELECT 1 FROM registrations g WHERE g.person_id = p.id
-                                         AND g.kind = 'goal' AND g.scheme = 'training' AND g.{LIVE})
+            SELECT s.person_id, 'training' AS scheme, s.since,
+                   nir_add_months(s.since, 2) AS deadline,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM registrations g
+                                         WHERE g.person_id = s.person_id AND g.kind = 'goal'
+                                           AND g.scheme = 'training' AND g.{LIVE})
                         THEN 'no Norwegian goal (norskmål)' ELSE '' END
-                   || CASE WHEN NOT EXISTS (SELECT 1 FROM registrations u WHERE u.person_id = p.id
-                                            AND u.kind = 'education' AND u.{LIVE})
+                   || CASE WHEN NOT EXISTS (SELECT 1 FROM registrations u
+                                            WHERE u.person_id = s.person_id
+                                              AND u.kind = 'education' AND u.{LIVE})
                            THEN ' no education background' ELSE '' END AS detail
-            FROM persons p JOIN registrations s ON s.person_id = p.id
-            WHERE p.regime = 'integreringsloven' AND s.scheme = 'training' AND s.{LIVE}
-              AND (s.kind = 'start' OR (s.kind = 'decision'
-                                        AND json_extract(s.details, '$.outcome') = 'granted'))
-            GROUP BY p.id
-        ) WHERE detail != '' AND deadline < :as_of
+            FROM (
+                SELECT person_id, min(fact_date) AS since FROM (
+                    SELECT person_id, fact_date FROM registrations
+                    WHERE kind = 'start' AND {LIVE} AND scheme = 'training'
+                    UNION ALL
+                    SELECT person_id, fact_date FROM registrations
+                    WHERE kind = 'decision' AND {LIVE} AND scheme = 'training'
+                      AND json_extract(details, '$.outcome') = 'granted'
+                ) GROUP BY person_id HAVING min(fact_date) < :cut_2m
+            ) s
+        ) f
+        WHERE f.detail != ''
+          AND EXISTS (SELECT 1 FROM persons p WHERE p.id = f.person_id
+                      AND p.regime = 'integreringsloven')
         """,
     ),
     Rule(
@@ -235,7 +260,7 @@ RULES: tuple[Rule, ...] = (
                  || ' has no result' AS detail
         FROM registrations t
         WHERE t.kind = 'test-signup' AND t.{LIVE}
-          AND nir_add_months(json_extract(t.details, '$.test_date'), 2) < :as_of
+          AND json_extract(t.details, '$.test_date') < :cut_2m
           AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.person_id
                           AND r.kind = 'test-result' AND r.{LIVE}
                           AND json_extract(r.details, '$.test') = json_extract(t.details, '$.test')
@@ -256,21 +281,23 @@ RULES: tuple[Rule, ...] = (
         sql=f"""
         WITH ending AS MATERIALIZED (
             SELECT * FROM (
-                SELECT t.id AS person_id, t.permit_date,
-                       nir_add_months(t.permit_date, CASE
+                SELECT t.id AS person_id, t.permit_date, CASE
                            WHEN t.regime = 'integreringsloven_6a' THEN 12
                            WHEN t.regime = 'integreringsloven' AND EXISTS (
                                SELECT 1 FROM registrations u WHERE u.person_id = t.id
                                AND u.kind = 'education' AND u.{LIVE}
                                AND json_extract(u.details, '$.upper_secondary') = 1) THEN 18
-                           ELSE 36 END) AS deadline
+                           ELSE 36 END AS months
                 FROM target_group t
                 WHERE t.residence_basis != 'asylum_seeker'
-                  -- a generous prefilter (12 to 36 months, with slack) before the exact window
-                  AND t.permit_date BETWEEN date(:as_of, '-37 months') AND date(:as_of, '-8 months')
-            ) WHERE deadline >= :as_of AND deadline <= date(:as_of, '+90 days')
+                  AND ({_in_window("t.permit_date", 12)} OR {_in_window("t.permit_date", 18)}
+                       OR {_in_window("t.permit_date", 36)})
+            ) WHERE (months = 12 AND {_in_window("permit_date", 12)})
+                 OR (months = 18 AND {_in_window("permit_date", 18)})
+                 OR (months = 36 AND {_in_window("permit_date", 36)})
         )
-        SELECT w.person_id, 'training' AS scheme, w.permit_date AS since, w.deadline,
+        SELECT w.person_id, 'training' AS scheme, w.permit_date AS since,
+               nir_add_months(w.permit_date, w.months) AS deadline,
                'training window ends; goal not reached' AS detail
         FROM ending w
         WHERE NOT EXISTS (SELECT 1 FROM registrations e WHERE e.person_id = w.person_id

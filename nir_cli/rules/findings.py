@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from nir_cli.domain.deadlines import first_reaching
 from nir_cli.domain.identifiers import mask
 from nir_cli.errors import UsageError
 from nir_cli.rules.catalogue import BY_ID, RULES, Rule
 from nir_cli.store import Store
 
+WINDOW_WARNING_DAYS = 90  # window-ending: windows that end within this many days of the date
 PERSON_FILTER = (
     "(:municipality IS NULL OR p.municipality = :municipality) "
     "AND (:place IS NULL OR p.place = :place)"
@@ -49,6 +51,19 @@ def rules(ids: list[str] | None = None) -> list[Rule]:
     return [BY_ID[i] for i in ids]
 
 
+def parameters(as_of: dt.date) -> dict[str, str]:
+    """The dates the rules compare with (see nir_cli.rules.catalogue): :as_of, and cut-offs
+    computed once instead of a deadline per row."""
+    horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
+    found = {"as_of": as_of.isoformat()}
+    for months in (2, 3):
+        found[f"cut_{months}m"] = first_reaching(as_of, months).isoformat()
+    for months in (12, 18, 36):
+        found[f"window_{months}m_from"] = first_reaching(as_of, months).isoformat()
+        found[f"window_{months}m_to"] = first_reaching(horizon, months).isoformat()
+    return found
+
+
 def missing(
     store: Store,
     as_of: dt.date,
@@ -58,7 +73,7 @@ def missing(
     rule_ids: list[str] | None = None,
 ) -> list[Finding]:
     """Every finding of the chosen rules as of a date, by deadline."""
-    params = {"as_of": as_of.isoformat(), "municipality": municipality, "place": place}
+    params = {**parameters(as_of), "municipality": municipality, "place": place}
     found = []
     for rule in rules(rule_ids):
         for row in store.query(
