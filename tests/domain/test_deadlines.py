@@ -85,8 +85,6 @@ def test_age_on(birth: dt.date, day: dt.date, age: int) -> None:
 def test_add_months_agrees_with_dateutil(day: dt.date, months: int) -> None:
     from dateutil.relativedelta import relativedelta
 
-    from nir_cli.domain.deadlines import add_months
-
     assert add_months(day, months) == day + relativedelta(months=months)
 
 
