@@ -23,3 +23,10 @@ CREATE INDEX registrations_end_reason
 DROP INDEX registrations_natural_key;
 CREATE UNIQUE INDEX registrations_natural_key ON registrations (natural_key, withdrawn)
     WHERE withdrawn = 0;
+
+-- nir overdue reads what it lists of a registration from the index of unaccepted ones.
+DROP INDEX registrations_unaccepted;
+CREATE INDEX registrations_unaccepted
+    ON registrations (deadline, person_id, kind, scheme, fact_date, id, withdrawn, registry_version,
+                      version)
+    WHERE withdrawn = 0 AND registry_version IS NOT version;
