@@ -116,6 +116,17 @@ def test_the_answer_is_exactly_a_batchout_as_pydantic_writes_it(registry: Regist
         assert {r.status.value for r in parsed.results} >= {"rejected"}
 
 
+def test_a_malformed_batch_is_422_without_echoing_what_was_sent(registry: Registry) -> None:
+    s = user(registry)
+    bad = {**person_record(fnr="15819000067"), "entity": "someone", "version": "x"}
+    answer = s.post(f"{registry.url}/v1/batches", json=batch(bad), timeout=10)
+    assert answer.status_code == 422
+    fields = {tuple(e["loc"]) for e in answer.json()["detail"]}
+    assert ("body", "records", 0, "entity") in fields
+    assert "15819000067" not in answer.text
+    assert "someone" not in answer.text
+
+
 def test_all_or_nothing_stores_nothing_when_one_fails(registry: Registry) -> None:
     s = user(registry)
     good = person_record()
