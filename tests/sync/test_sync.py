@@ -135,6 +135,18 @@ def test_dry_run_asks_the_registry_and_stores_nothing(
     assert registry_rows(live) == {}
 
 
+def test_a_dry_run_in_small_batches_counts_registrations_of_persons_it_sends_too(
+    synced: CliFn, store_file: Path, live: Registry
+) -> None:
+    """Nothing is stored in a dry run, so the persons of the first batches are unknown to the
+    registry when their registrations arrive in later ones: that is not a rejection."""
+    import_examples(synced)
+    result = synced("sync", "--dry-run", "--batch-size", "5", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["accepted"], json.loads(result.stdout)["rejected"]) == (20, 0)
+    assert registry_rows(live) == {}
+
+
 def test_rejected_records_wait_for_a_correction(synced: CliFn, store_file: Path) -> None:
     # The transfer user belongs to 5001; a person of 5028 is refused by the registry.
     synced(
