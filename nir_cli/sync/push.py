@@ -116,7 +116,9 @@ def push(
     with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
             while len(flights) < IN_FLIGHT:
-                flying = [row_id for b, _ in flights for row_id in b.rows]
+                # A dry run stores nothing, so no record waits for one on the wire (and its
+                # paging by offset counts every pending row).
+                flying = [] if dry_run else [row_id for b, _ in flights for row_id in b.rows]
                 batch = _build(store, batch_size, built, flying, dry_run, report.run_id)
                 if batch is None:
                     break

@@ -12,8 +12,9 @@ import pytest
 
 from nir_cli.registry.faults import Faults
 from nir_cli.store import Store
+from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.push import _NEXT
-from nir_cli.sync.wire import RecordIn
+from nir_cli.sync.wire import BatchOut, RecordIn
 from nir_cli.synthetic import people
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
@@ -145,6 +146,25 @@ def test_a_dry_run_in_small_batches_counts_registrations_of_persons_it_sends_too
     assert result.exit_code == 0, result.stderr
     assert (json.loads(result.stdout)["accepted"], json.loads(result.stdout)["rejected"]) == (20, 0)
     assert registry_rows(live) == {}
+
+
+def test_a_dry_run_asks_about_every_outbox_row_once(
+    synced: CliFn, store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_examples(synced)
+    asked: list[str] = []
+    push = RegistryClient.push
+
+    def spy(self: RegistryClient, batch: str) -> tuple[BatchOut, str]:  # the real push, watched
+        asked.extend(r["id"] for r in json.loads(batch)["records"])
+        return push(self, batch)
+
+    monkeypatch.setattr(RegistryClient, "push", spy)
+    assert synced("sync", "--dry-run", "--batch-size", "3").exit_code == 0
+    pending = sqlite3.connect(store_file).execute(
+        "SELECT entity_id FROM outbox WHERE state = 'pending'"
+    )
+    assert sorted(asked) == sorted(row[0] for row in pending)
 
 
 def test_rejected_records_wait_for_a_correction(synced: CliFn, store_file: Path) -> None:
