@@ -117,8 +117,9 @@ class Scoped:
     # -- writes -----------------------------------------------------------------------------
 
     def push(self, batch: BatchIn, username: str, validate: Any) -> str:
-        """Store a batch (or with validate_only, check it); the same idempotency key with the
-        same body answers as the first time; with another body it is refused.
+        """Store a batch (or with validate_only, check it) and return the answer, a BatchOut,
+        as JSON. The same idempotency key with the same body answers as the first time; with
+        another body it is refused.
 
         One transaction: what the batch touches is read in three queries, every record is
         decided in order (later records see the earlier ones of the same batch), and what was
