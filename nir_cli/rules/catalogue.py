@@ -9,13 +9,20 @@ unique index over live registrations.
 A query does not compute a deadline for every row it reads: it compares the fact date with a
 cut-off computed once (see nir_cli.rules.findings.parameters). `x < :cut_3m` is exactly
 `nir_add_months(x, 3) < :as_of`, and `:window_18m_from <= x AND x < :window_18m_to` is exactly
-`:as_of <= nir_add_months(x, 18) <= date(:as_of, '+90 days')`. The rules read registrations
-through covering indexes (migration 0004), so they name the columns they need.
+`:as_of <= nir_add_months(x, 18) <= date(:as_of, '+90 days')` (90: WINDOW_WARNING_DAYS). The
+rules read registrations through covering indexes (migration 0004), so they name the columns
+they need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from nir_cli.domain.entitlement import (
+    WINDOW_MONTHS,
+    WINDOW_MONTHS_6A,
+    WINDOW_MONTHS_UPPER_SECONDARY,
+)
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,21 @@ def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
         """
 
 
+# The cut-offs the queries use: :cut_2m and :cut_3m (see the module doc).
+CUTOFF_MONTHS = (2, 3)
+# The training windows, in months from the permit: :window_12m_from, :window_12m_to, ...
+WINDOWS = (WINDOW_MONTHS_6A, WINDOW_MONTHS_UPPER_SECONDARY, WINDOW_MONTHS)
+
+
 def _in_window(column: str, months: int) -> str:
-    """The `months`-month window from `column` ends within 90 days of :as_of."""
+    """The `months`-month window from `column` ends within WINDOW_WARNING_DAYS of :as_of."""
     return f"({column} >= :window_{months}m_from AND {column} < :window_{months}m_to)"
+
+
+_ANY_WINDOW = " OR ".join(_in_window("t.permit_date", months) for months in WINDOWS)
+_OWN_WINDOW = " OR ".join(
+    f"(months = {months} AND {_in_window('permit_date', months)})" for months in WINDOWS
+)
 
 
 RULES: tuple[Rule, ...] = (
@@ -282,19 +301,17 @@ RULES: tuple[Rule, ...] = (
         WITH ending AS MATERIALIZED (
             SELECT * FROM (
                 SELECT t.id AS person_id, t.permit_date, CASE
-                           WHEN t.regime = 'integreringsloven_6a' THEN 12
+                           WHEN t.regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
                            WHEN t.regime = 'integreringsloven' AND EXISTS (
                                SELECT 1 FROM registrations u WHERE u.person_id = t.id
                                AND u.kind = 'education' AND u.{LIVE}
-                               AND json_extract(u.details, '$.upper_secondary') = 1) THEN 18
-                           ELSE 36 END AS months
+                               AND json_extract(u.details, '$.upper_secondary') = 1)
+                               THEN {WINDOW_MONTHS_UPPER_SECONDARY}
+                           ELSE {WINDOW_MONTHS} END AS months
                 FROM target_group t
                 WHERE t.residence_basis != 'asylum_seeker'
-                  AND ({_in_window("t.permit_date", 12)} OR {_in_window("t.permit_date", 18)}
-                       OR {_in_window("t.permit_date", 36)})
-            ) WHERE (months = 12 AND {_in_window("permit_date", 12)})
-                 OR (months = 18 AND {_in_window("permit_date", 18)})
-                 OR (months = 36 AND {_in_window("permit_date", 36)})
+                  AND ({_ANY_WINDOW})
+            ) WHERE {_OWN_WINDOW}
         )
         SELECT w.person_id, 'training' AS scheme, w.permit_date AS since,
                nir_add_months(w.permit_date, w.months) AS deadline,

@@ -9,10 +9,10 @@ from typing import Any
 from nir_cli.domain.deadlines import first_reaching
 from nir_cli.domain.identifiers import mask
 from nir_cli.errors import UsageError
-from nir_cli.rules.catalogue import BY_ID, RULES, Rule
+from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RULES, WINDOWS, Rule
+from nir_cli.settings import WINDOW_WARNING_DAYS
 from nir_cli.store import Store
 
-WINDOW_WARNING_DAYS = 90  # window-ending: windows that end within this many days of the date
 PERSON_FILTER = (
     "(:municipality IS NULL OR p.municipality = :municipality) "
     "AND (:place IS NULL OR p.place = :place)"
@@ -58,9 +58,9 @@ def parameters(as_of: dt.date) -> dict[str, str]:
     computed once instead of a deadline per row."""
     horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
     found = {"as_of": as_of.isoformat()}
-    for months in (2, 3):
+    for months in CUTOFF_MONTHS:
         found[f"cut_{months}m"] = first_reaching(as_of, months).isoformat()
-    for months in (12, 18, 36):
+    for months in WINDOWS:
         found[f"window_{months}m_from"] = first_reaching(as_of, months).isoformat()
         found[f"window_{months}m_to"] = first_reaching(horizon, months).isoformat()
     return found

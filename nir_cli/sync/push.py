@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from nir_cli.domain.registrations import MODELS
+from nir_cli.settings import SYNC_IN_FLIGHT
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
 from nir_cli.sync.wire import BatchOut, RecordResult, Status
-
-IN_FLIGHT = 2  # batches sent and not yet answered
 
 # Kinds whose body carries the scheme (for the others it is implied or absent).
 _SCHEME_KINDS = ", ".join(
@@ -113,9 +112,9 @@ def push(
     total = _count_pending(store)
     built = 0  # a dry run changes nothing, so it pages through the outbox instead
     flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]]]] = deque()
-    with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="nir-push") as wire:
+    with ThreadPoolExecutor(max_workers=SYNC_IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
-            while len(flights) < IN_FLIGHT:
+            while len(flights) < SYNC_IN_FLIGHT:
                 # A dry run stores nothing, so no record waits for one on the wire (and its
                 # paging by offset counts every pending row).
                 flying = [] if dry_run else [row_id for b, _ in flights for row_id in b.rows]
