@@ -175,7 +175,7 @@ def median_time(argv: list[str], env: dict[str, str], runs: int = 3) -> tuple[fl
 
 def bare_missing_sql() -> str:
     parts = [
-        re.sub(r"nir_add_months\(([^;]*?), (\d+)\)", r"date(\1, '+\2 months')", rule.sql)
+        re.sub(r"nir_add_months\(([^;]*?), (\d+)\)", r"date(\1, '+\2 months')", rule.query())
         for rule in RULES
         if "nir_level_rank" not in rule.sql
     ]

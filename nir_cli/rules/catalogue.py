@@ -9,9 +9,17 @@ unique index over live registrations.
 A query does not compute a deadline for every row it reads: it compares the fact date with a
 cut-off computed once (see nir_cli.rules.findings.parameters). `x < :cut_3m` is exactly
 `nir_add_months(x, 3) < :as_of`, and `:window_18m_from <= x AND x < :window_18m_to` is exactly
-`:as_of <= nir_add_months(x, 18) <= date(:as_of, '+90 days')` (90: WINDOW_WARNING_DAYS). The
-rules read registrations through covering indexes (migration 0004), so they name the columns
-they need.
+`:as_of <= nir_add_months(x, 18) <= date(:as_of, '+90 days')` (90: WINDOW_WARNING_DAYS);
+:last_month is the month before :as_of's, as YYYY-MM. The rules read registrations through
+covering indexes (migration 0004), so they name the columns they need.
+
+A rule looks closely only at candidates: the persons whom the facts kept in `rule_facts`
+(migration 0005) say may break it. `{candidates}` in a query stands for a subquery of their
+person_id; a candidate query may say "maybe" of a person who is fine, never "no" of one who is
+not, so the rule's full query still decides. Each candidate query reads a partial index of its
+own. `Rule.query(exact=True)` puts every person in their place: the same answer, slower, and
+what the tests hold the candidates to (tests/rules/test_facts.py). The window rule reads a
+person's upper secondary education from the facts directly.
 """
 
 from __future__ import annotations
@@ -34,9 +42,42 @@ class Rule:
     english: str
     law: str
     sql: str
+    candidates: str | None = None
+
+    def query(self, *, exact: bool = False) -> str:
+        """The rule's query with its candidates, or with every person when `exact`."""
+        if self.candidates is None:
+            return self.sql
+        persons = EVERY_PERSON if exact else f"({self.candidates})"
+        return self.sql.replace("{candidates}", persons)
 
 
 LIVE = "withdrawn = 0"
+EVERY_PERSON = "(SELECT id AS person_id FROM persons)"
+
+
+def _months(first: str, last: str) -> str:
+    """The number of months from YYYY-MM `first` to YYYY-MM `last`, both counted."""
+    return (
+        f"((CAST(substr({last}, 1, 4) AS INTEGER) * 12 + CAST(substr({last}, 6, 2) AS INTEGER))"
+        f" - (CAST(substr({first}, 1, 4) AS INTEGER) * 12"
+        f" + CAST(substr({first}, 6, 2) AS INTEGER)) + 1)"
+    )
+
+
+def _monthly_candidates(schemes: str, kind: str, through: str) -> str:
+    """Persons with a start in `schemes` whose months are not plainly complete: complete means
+    the months of the kind run without a gap from the start month (`through`, see migration
+    0005) to the last month the rule asks for (the month before :as_of, or the end month).
+    Each half reads a partial index of its own."""
+    return f"""
+        SELECT person_id FROM rule_facts INDEXED BY rule_facts_{kind}_gap
+        WHERE scheme IN {schemes} AND starts > 0 AND {through} IS NULL
+        UNION
+        SELECT person_id FROM rule_facts INDEXED BY rule_facts_{kind}_through
+        WHERE scheme IN {schemes} AND starts > 0
+          AND {through} < coalesce(substr(first_end, 1, 7), '9999-12')
+          AND {through} < :last_month"""
 
 
 def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
@@ -47,12 +88,12 @@ def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
     return f"""
         WITH started AS MATERIALIZED (
             SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month, min(
-                substr(date(:as_of, 'start of month', '-1 day'), 1, 7),
+                :last_month,
                 coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
                           WHERE e.person_id = s.person_id AND e.kind = 'end'
                             AND e.scheme = s.scheme AND e.{LIVE}
                             AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
-            FROM registrations s
+            FROM {{candidates}} k CROSS JOIN registrations s ON s.person_id = k.person_id
             WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
         )
         SELECT person_id, scheme, first_month || '-01' AS since,
@@ -68,10 +109,7 @@ def _monthly_gaps(kind: str, schemes: str, what: str) -> str:
                                                 || x.last_month) AS counted
             FROM (
                 SELECT started.*,
-                       (CAST(substr(last_month, 1, 4) AS INTEGER) * 12
-                          + CAST(substr(last_month, 6, 2) AS INTEGER))
-                       - (CAST(substr(first_month, 1, 4) AS INTEGER) * 12
-                          + CAST(substr(first_month, 6, 2) AS INTEGER)) + 1 AS expected
+                       {_months("first_month", "last_month")} AS expected
                 FROM started
             ) x WHERE x.expected > 0
         ) WHERE counted < expected
@@ -89,9 +127,10 @@ def _in_window(column: str, months: int) -> str:
     return f"({column} >= :window_{months}m_from AND {column} < :window_{months}m_to)"
 
 
-_ANY_WINDOW = " OR ".join(_in_window("t.permit_date", months) for months in WINDOWS)
-_OWN_WINDOW = " OR ".join(
-    f"(months = {months} AND {_in_window('permit_date', months)})" for months in WINDOWS
+# Whether the person of `persons` has upper secondary education: 18 months instead of 36.
+_UPPER_SECONDARY = (
+    "coalesce((SELECT u.upper_secondary FROM rule_facts u"
+    " WHERE u.scheme = '' AND u.person_id = persons.id), 0) > 0"
 )
 
 
@@ -107,11 +146,13 @@ RULES: tuple[Rule, ...] = (
         SELECT t.id AS person_id, 'training' AS scheme, t.settlement_date AS since,
                nir_add_months(t.settlement_date, 3) AS deadline,
                'no claim or offer since settlement' AS detail
-        FROM target_group t
+        FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
         WHERE t.settlement_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                           AND r.kind IN ('claim', 'offer') AND r.{LIVE})
         """,
+        candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_claim_or_offer "
+        "WHERE scheme = '' AND claims + offers = 0",
     ),
     Rule(
         id="offer-late",
@@ -129,12 +170,15 @@ RULES: tuple[Rule, ...] = (
                                        THEN p.population_registration_date
                                        ELSE c.fact_date END, 3) AS deadline,
                    'claim ' || substr(c.id, -8) || ' has no offer' AS detail
-            FROM registrations c JOIN persons p ON p.id = c.person_id
+            FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
+            JOIN persons p ON p.id = c.person_id
             WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE}
               AND NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = c.person_id
                               AND o.kind = 'offer' AND o.scheme = 'training' AND o.{LIVE})
         ) WHERE deadline < :as_of
         """,
+        candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_offer_late "
+        "WHERE scheme = 'training' AND claims > 0 AND offers = 0",
     ),
     Rule(
         id="programme-start-late",
@@ -150,7 +194,8 @@ RULES: tuple[Rule, ...] = (
                    nir_add_months(max(c.fact_date, coalesce(p.settlement_date, c.fact_date)), 3)
                      AS deadline,
                    'programme claim ' || substr(c.id, -8) || ' without a start' AS detail
-            FROM registrations c JOIN persons p ON p.id = c.person_id
+            FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
+            JOIN persons p ON p.id = c.person_id
             WHERE c.kind = 'claim' AND c.scheme = 'programme' AND c.{LIVE}
               AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = c.person_id
                               AND s.kind = 'start' AND s.scheme = 'programme' AND s.{LIVE})
@@ -159,6 +204,8 @@ RULES: tuple[Rule, ...] = (
                               AND json_extract(d.details, '$.outcome') = 'refused')
         ) WHERE deadline < :as_of
         """,
+        candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_programme_start_late "
+        "WHERE scheme = 'programme' AND claims > 0 AND starts = 0 AND refused = 0",
     ),
     Rule(
         id="claim-without-decision",
@@ -171,12 +218,16 @@ RULES: tuple[Rule, ...] = (
         SELECT c.person_id, c.scheme, c.fact_date AS since,
                nir_add_months(c.fact_date, 3) AS deadline,
                c.scheme || ' claim ' || substr(c.id, -8) || ' has no decision' AS detail
-        FROM registrations c
+        FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         WHERE c.kind = 'claim' AND c.{LIVE} AND c.fact_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
-                          AND d.kind = 'decision' AND d.scheme = c.scheme AND d.{LIVE}
+                          AND d.kind = 'decision' AND d.scheme IS c.scheme AND d.{LIVE}
                           AND d.fact_date >= c.fact_date)
         """,
+        # A claim with no decision on or after it is later than the scheme's last decision.
+        candidates="SELECT DISTINCT person_id FROM rule_facts "
+        "INDEXED BY rule_facts_claim_without_decision WHERE scheme > '' AND claims > 0 "
+        "AND (last_decision IS NULL OR last_claim > last_decision)",
     ),
     Rule(
         id="granted-without-start",
@@ -190,13 +241,16 @@ RULES: tuple[Rule, ...] = (
                nir_add_months(d.fact_date, 3) AS deadline,
                'granted ' || d.scheme || ' decision ' || substr(d.id, -8) || ' has no start'
                  AS detail
-        FROM registrations d
+        FROM {{candidates}} k CROSS JOIN registrations d ON d.person_id = k.person_id
         WHERE d.kind = 'decision' AND d.{LIVE}
           AND json_extract(d.details, '$.outcome') = 'granted'
           AND d.fact_date < :cut_3m
           AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = d.person_id
-                          AND s.kind = 'start' AND s.scheme = d.scheme AND s.{LIVE})
+                          AND s.kind = 'start' AND s.scheme IS d.scheme AND s.{LIVE})
         """,
+        candidates="SELECT DISTINCT person_id FROM rule_facts "
+        "INDEXED BY rule_facts_granted_without_start WHERE scheme > '' AND granted > 0 "
+        "AND starts = 0",
     ),
     Rule(
         id="no-hours-for-month",
@@ -206,6 +260,7 @@ RULES: tuple[Rule, ...] = (
         english="Started training but no hours registered for a finished month",
         law="NIR's two-month rule: hours per month are registered within two months",
         sql=_monthly_gaps("hours", "('training', 'asylum')", "hours"),
+        candidates=_monthly_candidates("('training', 'asylum')", "hours", "hours_through"),
     ),
     Rule(
         id="no-absence-for-month",
@@ -215,6 +270,7 @@ RULES: tuple[Rule, ...] = (
         english="Programme participant with no absence registered for a finished month",
         law="NIR's two-month rule; absence is registered per month, also when it is zero",
         sql=_monthly_gaps("absence", "('programme')", "absence registration"),
+        candidates=_monthly_candidates("('programme')", "absence", "absences_through"),
     ),
     Rule(
         id="end-without-reason",
@@ -251,12 +307,11 @@ RULES: tuple[Rule, ...] = (
                            THEN ' no education background' ELSE '' END AS detail
             FROM (
                 SELECT person_id, min(fact_date) AS since FROM (
-                    SELECT person_id, fact_date FROM registrations
-                    WHERE kind = 'start' AND {LIVE} AND scheme = 'training'
-                    UNION ALL
-                    SELECT person_id, fact_date FROM registrations
-                    WHERE kind = 'decision' AND {LIVE} AND scheme = 'training'
-                      AND json_extract(details, '$.outcome') = 'granted'
+                    SELECT r.person_id, r.fact_date
+                    FROM {{candidates}} k CROSS JOIN registrations r ON r.person_id = k.person_id
+                    WHERE r.scheme = 'training' AND r.{LIVE}
+                      AND (r.kind = 'start' OR (r.kind = 'decision'
+                           AND json_extract(r.details, '$.outcome') = 'granted'))
                 ) GROUP BY person_id HAVING min(fact_date) < :cut_2m
             ) s
         ) f
@@ -264,6 +319,13 @@ RULES: tuple[Rule, ...] = (
           AND EXISTS (SELECT 1 FROM persons p WHERE p.id = f.person_id
                       AND p.regime = 'integreringsloven')
         """,
+        candidates="""
+        SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_goal
+        WHERE scheme = 'training' AND starts + granted > 0 AND goals = 0
+        UNION
+        SELECT e.person_id FROM rule_facts e INDEXED BY rule_facts_no_education
+        JOIN rule_facts t ON t.scheme = 'training' AND t.person_id = e.person_id
+        WHERE e.scheme = '' AND e.educations = 0 AND t.starts + t.granted > 0""",
     ),
     Rule(
         id="signup-without-result",
@@ -299,25 +361,30 @@ RULES: tuple[Rule, ...] = (
         "education (integreringsloven), 12 months (chapter 6A), counted from the permit",
         sql=f"""
         WITH ending AS MATERIALIZED (
-            SELECT * FROM (
-                SELECT t.id AS person_id, t.permit_date, CASE
-                           WHEN t.regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
-                           WHEN t.regime = 'integreringsloven' AND EXISTS (
-                               SELECT 1 FROM registrations u WHERE u.person_id = t.id
-                               AND u.kind = 'education' AND u.{LIVE}
-                               AND json_extract(u.details, '$.upper_secondary') = 1)
-                               THEN {WINDOW_MONTHS_UPPER_SECONDARY}
-                           ELSE {WINDOW_MONTHS} END AS months
-                FROM target_group t
-                WHERE t.residence_basis != 'asylum_seeker'
-                  AND ({_ANY_WINDOW})
-            ) WHERE {_OWN_WINDOW}
+            -- Each regime's own window, found by permit date (index persons_permit_date).
+            SELECT t.id AS person_id, t.permit_date, w.months
+            FROM (
+                SELECT id, {WINDOW_MONTHS_6A} AS months FROM persons
+                WHERE {_in_window("permit_date", WINDOW_MONTHS_6A)}
+                  AND regime = 'integreringsloven_6a'
+                UNION ALL
+                SELECT id, {WINDOW_MONTHS_UPPER_SECONDARY} FROM persons
+                WHERE {_in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)}
+                  AND regime = 'integreringsloven' AND {_UPPER_SECONDARY}
+                UNION ALL
+                SELECT id, {WINDOW_MONTHS} FROM persons
+                WHERE {_in_window("permit_date", WINDOW_MONTHS)}
+                  AND regime != 'integreringsloven_6a'
+                  AND NOT (regime = 'integreringsloven' AND {_UPPER_SECONDARY})
+            ) w CROSS JOIN target_group t ON t.id = w.id
+            WHERE t.residence_basis != 'asylum_seeker'
         )
         SELECT w.person_id, 'training' AS scheme, w.permit_date AS since,
                nir_add_months(w.permit_date, w.months) AS deadline,
                'training window ends; goal not reached' AS detail
         FROM ending w
-        WHERE NOT EXISTS (SELECT 1 FROM registrations e WHERE e.person_id = w.person_id
+        WHERE NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
+                          WHERE e.person_id = w.person_id
                           AND e.kind = 'end' AND e.scheme = 'training' AND e.{LIVE}
                           AND json_extract(e.details, '$.reason')
                               IN ('completed', 'goal_reached'))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nir_cli.domain.deadlines import first_reaching
 from nir_cli.domain.identifiers import mask
@@ -19,8 +18,8 @@ PERSON_FILTER = (
 )
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
+    # A tuple, not a dataclass: a large store has tens of thousands of findings.
     rule: str
     person_id: str
     person: str
@@ -31,17 +30,7 @@ class Finding:
     detail: str
 
     def row(self) -> dict[str, Any]:
-        # Flat fields: a shallow copy (dataclasses.asdict deep-copies, which on a long list of
-        # findings cost more than the rest of the output).
-        return dict(vars(self))
-
-
-def _person(row: dict[str, Any]) -> str:
-    return f"{row['first_name']} {row['last_name']}"
-
-
-def _identity(row: dict[str, Any]) -> str | None:
-    return row["duf"] or (mask(row["fnr"]) if row["fnr"] else None)
+        return self._asdict()
 
 
 def rules(ids: list[str] | None = None) -> list[Rule]:
@@ -57,7 +46,8 @@ def parameters(as_of: dt.date) -> dict[str, str]:
     """The dates the rules compare with (see nir_cli.rules.catalogue): :as_of, and cut-offs
     computed once instead of a deadline per row."""
     horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
-    found = {"as_of": as_of.isoformat()}
+    last_month = as_of.replace(day=1) - dt.timedelta(days=1)
+    found = {"as_of": as_of.isoformat(), "last_month": f"{last_month:%Y-%m}"}
     for months in CUTOFF_MONTHS:
         found[f"cut_{months}m"] = first_reaching(as_of, months).isoformat()
     for months in WINDOWS:
@@ -76,25 +66,28 @@ def missing(
 ) -> list[Finding]:
     """Every finding of the chosen rules as of a date, by deadline."""
     params = {**parameters(as_of), "municipality": municipality, "place": place}
-    found = []
+    found: list[Finding] = []
     for rule in rules(rule_ids):
-        for row in store.query(
-            f"SELECT f.*, p.duf, p.fnr, p.first_name, p.last_name FROM ({rule.sql}) f "
+        # Tuples, not dicts: a rule may find thousands of persons on a large store.
+        cursor = store.conn.execute(
+            "SELECT f.person_id, f.scheme, f.since, f.deadline, f.detail, p.duf, p.fnr, "
+            f"p.first_name || ' ' || p.last_name FROM ({rule.query()}) f "
             f"JOIN persons p ON p.id = f.person_id WHERE {PERSON_FILTER}",
             params,
-        ):
-            found.append(
-                Finding(
-                    rule.id,
-                    row["person_id"],
-                    _person(row),
-                    _identity(row),
-                    row["scheme"],
-                    row["since"],
-                    row["deadline"],
-                    row["detail"].strip(),
-                )
+        )
+        found.extend(
+            Finding(
+                rule.id,
+                person_id,
+                person,
+                duf or (mask(fnr) if fnr else None),
+                scheme,
+                since,
+                deadline,
+                detail.strip(),
             )
+            for person_id, scheme, since, deadline, detail, duf, fnr, person in cursor
+        )
     found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
     return found
 

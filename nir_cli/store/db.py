@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sqlite3
@@ -54,7 +55,9 @@ def _statements(script: str) -> Iterator[str]:
         raise RuntimeError("migration ends in an incomplete statement")
 
 
+@functools.lru_cache(maxsize=4096)
 def _add_months(day: str | None, months: int) -> str | None:
+    # Cached: a rule asks this of thousands of rows, most of them on a few hundred dates.
     from nir_cli.domain.deadlines import add_months
 
     if day is None:

@@ -136,6 +136,15 @@ def test_goal_or_education_missing(reg: Register) -> None:
     assert reg.findings("goal-or-education-missing", "2025-03-11") == [lacking]
 
 
+def test_goal_missing_counts_from_a_granted_decision_too(reg: Register) -> None:
+    granted = reg.person(permit_date="2024-01-10")
+    reg.add(granted, "claim", "2025-01-01", scheme="training")
+    reg.add(granted, "decision", "2025-01-10", scheme="training", outcome="granted")
+    reg.add(granted, "education", "2025-01-10", upper_secondary="no")
+    assert reg.findings("goal-or-education-missing", "2025-03-10") == []
+    assert reg.findings("goal-or-education-missing", "2025-03-11") == [granted]
+
+
 def test_signup_without_result(reg: Register) -> None:
     waiting = reg.person()
     reg.add(waiting, "test-signup", "2025-03-01", test="norskprove", test_date="2025-05-20")
