@@ -41,6 +41,7 @@ def render_rows(
     import csv
     import io
     import json
+    from operator import itemgetter
 
     if fmt is Format.JSON:
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
@@ -49,13 +50,19 @@ def render_rows(
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
-        plain = (str, int, float)
+        # Most rows hold only text, numbers and None (which csv writes as blank): written as
+        # they are. Rows with anything else, or without some column, go cell by cell.
+        plain = {str, int, float, type(None)}
+        pick = itemgetter(*names) if len(names) > 1 else None
         for row in rows:
-            values = [row.get(name) for name in names]
-            # Most cells are text or numbers: written as they are; the rest go through _csv_cell.
-            writer.writerow(
-                [v if type(v) in plain else "" if v is None else _csv_cell(v) for v in values]
-            )
+            try:
+                values = pick(row) if pick is not None else (row[names[0]],)
+            except KeyError:
+                values = tuple(row.get(name) for name in names)
+            if set(map(type, values)) <= plain:
+                writer.writerow(values)
+            else:
+                writer.writerow(["" if v is None else _csv_cell(v) for v in values])
         return out.getvalue().rstrip("\n")
     from tabulate import tabulate
 
