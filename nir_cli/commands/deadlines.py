@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -56,7 +56,7 @@ def scope_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _finish(rows: list[dict[str, Any]], fail_on_findings: bool) -> None:
+def _finish(rows: Sequence[Any], fail_on_findings: bool) -> None:
     if rows and fail_on_findings:
         click.get_current_context().exit(ExitCode.FINDINGS)
 
@@ -158,13 +158,15 @@ def missing(
     findings = find_missing(
         app.store, today, municipality=municipality, place=place, rule_ids=list(rule_ids) or None
     )
-    rows = [f.row() for f in findings]
     emit_rows(
-        rows, fmt, MISSING_COLUMNS if fmt != "json" else None, empty=f"no findings as of {today}"
+        findings,
+        fmt,
+        MISSING_COLUMNS if fmt != "json" else None,
+        empty=f"no findings as of {today}",
     )
-    if rows and fmt == "table":
-        say(app, f"{len(rows)} findings for {len({f.person_id for f in findings})} persons.")
-    _finish(rows, fail_on_findings)
+    if findings and fmt == "table":
+        say(app, f"{len(findings)} findings for {len({f.person_id for f in findings})} persons.")
+    _finish(findings, fail_on_findings)
 
 
 @click.command()

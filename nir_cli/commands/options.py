@@ -126,7 +126,7 @@ def show_ids_option(func: F) -> F:
 
 
 def emit_rows(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Any],
     fmt: str,
     columns: Sequence[str] | None = None,
     *,

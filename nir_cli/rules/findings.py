@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from nir_cli.domain.deadlines import first_reaching
-from nir_cli.domain.identifiers import mask
 from nir_cli.errors import UsageError
 from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RULES, WINDOWS, Rule
 from nir_cli.settings import WINDOW_WARNING_DAYS
 from nir_cli.store import Store
 
+# Who a person is in a listing: the DUF number, else the personal number masked.
+IDENTITY = "coalesce(nullif(p.duf, ''), nir_mask(p.fnr))"
 PERSON_FILTER = (
     "(:municipality IS NULL OR p.municipality = :municipality) "
     "AND (:place IS NULL OR p.place = :place)"
@@ -28,9 +29,6 @@ class Finding(NamedTuple):
     since: str | None
     deadline: str | None
     detail: str
-
-    def row(self) -> dict[str, Any]:
-        return self._asdict()
 
 
 def rules(ids: list[str] | None = None) -> list[Rule]:
@@ -68,28 +66,28 @@ def missing(
     params = {**parameters(as_of), "municipality": municipality, "place": place}
     found: list[Finding] = []
     for rule in rules(rule_ids):
-        # Tuples, not dicts: a rule may find thousands of persons on a large store.
+        # Rows made in SQL, in Finding's order: a rule may find thousands of persons.
         cursor = store.conn.execute(
-            "SELECT f.person_id, f.scheme, f.since, f.deadline, f.detail, p.duf, p.fnr, "
-            f"p.first_name || ' ' || p.last_name FROM ({rule.query()}) f "
+            f"SELECT :rule, f.person_id, p.first_name || ' ' || p.last_name, {IDENTITY}, "
+            f"f.scheme, f.since, f.deadline, trim(f.detail) FROM ({rule.query()}) f "
             f"JOIN persons p ON p.id = f.person_id WHERE {PERSON_FILTER}",
-            params,
+            {**params, "rule": rule.id},
         )
-        found.extend(
-            Finding(
-                rule.id,
-                person_id,
-                person,
-                duf or (mask(fnr) if fnr else None),
-                scheme,
-                since,
-                deadline,
-                detail.strip(),
-            )
-            for person_id, scheme, since, deadline, detail, duf, fnr, person in cursor
-        )
+        found.extend(map(Finding._make, cursor))
     found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
     return found
+
+
+class Overdue(NamedTuple):
+    id: str
+    person: str
+    duf: str | None
+    kind: str
+    scheme: str | None
+    fact_date: str
+    deadline: str
+    days_overdue: int
+    state: str
 
 
 def overdue(
@@ -99,17 +97,19 @@ def overdue(
     within: int | None = None,
     municipality: str | None = None,
     place: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Overdue]:
     """Registrations the registry has not accepted whose two-month deadline has passed, and
-    with `within`, those due in the next `within` days. Days are counted in SQL: on a large
-    store this list is long, and per-row Python is what it costs."""
+    with `within`, those due in the next `within` days. Days and state are worked out in SQL:
+    on a large store this list is long, and per-row Python is what it costs."""
     limit = as_of + dt.timedelta(days=(within or 0) + (1 if within is not None else 0))
     cursor = store.conn.execute(
-        "SELECT r.id, p.first_name || ' ' || p.last_name, p.duf, p.fnr, r.kind, r.scheme, "
-        "r.fact_date, r.deadline, CAST(julianday(:as_of) - julianday(r.deadline) AS INTEGER) "
-        "FROM registrations r JOIN persons p ON p.id = r.person_id "
-        "WHERE r.withdrawn = 0 AND r.registry_version IS NOT r.version AND r.deadline < :limit "
-        f"AND {PERSON_FILTER} ORDER BY r.deadline, p.last_name, r.kind",
+        f"SELECT r.id, p.first_name || ' ' || p.last_name, {IDENTITY}, r.kind, r.scheme, "
+        "r.fact_date, r.deadline, days, CASE WHEN days > 0 THEN 'overdue' ELSE 'due' END "
+        "FROM (SELECT *, CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) AS days "
+        "      FROM registrations WHERE withdrawn = 0 AND registry_version IS NOT version "
+        "        AND deadline < :limit) r "
+        f"JOIN persons p ON p.id = r.person_id WHERE {PERSON_FILTER} "
+        "ORDER BY r.deadline, p.last_name, r.kind",
         {
             "limit": limit.isoformat(),
             "as_of": as_of.isoformat(),
@@ -117,20 +117,7 @@ def overdue(
             "place": place,
         },
     )
-    return [
-        {
-            "id": rid,
-            "person": person,
-            "duf": duf or (mask(fnr) if fnr else None),
-            "kind": kind,
-            "scheme": scheme,
-            "fact_date": fact_date,
-            "deadline": deadline,
-            "days_overdue": days,
-            "state": "overdue" if days > 0 else "due",
-        }
-        for rid, person, duf, fnr, kind, scheme, fact_date, deadline, days in cursor
-    ]
+    return list(map(Overdue._make, cursor))
 
 
 def status(store: Store, today: dt.date, *, due_days: int) -> dict[str, Any]:

@@ -74,13 +74,21 @@ def _level_rank(level: str | None) -> int | None:
         return None
 
 
+def _mask(number: str | None) -> str | None:
+    from nir_cli.domain.identifiers import mask
+
+    return mask(number) if number else None
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """Domain functions the rules call from SQL, so SQL and Python agree on them.
 
     nir_add_months clamps to the month's end (31 Jan + 1 month = 28/29 Feb), unlike SQLite's
-    own '+N months', which overflows into the next month."""
+    own '+N months', which overflows into the next month. nir_mask shows a personal number
+    with all but the birth date hidden (NULL for none)."""
     conn.create_function("nir_add_months", 2, _add_months, deterministic=True)
     conn.create_function("nir_level_rank", 1, _level_rank, deterministic=True)
+    conn.create_function("nir_mask", 1, _mask, deterministic=True)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
