@@ -2,8 +2,9 @@
 -- registrations are written, so that a rule looks closely only at the persons who may break it.
 --
 -- One row per person and scheme aggregates the person's live registrations of that scheme
--- ('-' for those without a scheme); the row with scheme '' aggregates all of them. Every person
--- has a '' row. Counts and first/last dates only: the rules use them to choose candidates and
+-- ('-' for those without a scheme). The row with scheme '' is the person as a whole: their
+-- claims, offers and educations of every scheme (the rest of it stays empty, so that the many
+-- hours and absence registrations touch one row each). Every person has a '' row. Counts and first/last dates only: the rules use them to choose candidates and
 -- then run their full query on those (see nir_cli.rules.catalogue), so a fact may say "maybe"
 -- but never hides a finding. Months of hours and absence are the YYYY-MM at the end of the
 -- natural key, which is unique among live registrations.
@@ -13,7 +14,7 @@
 -- Acknowledgements from the registry (registry_date, registry_version) change no fact.
 
 CREATE TABLE rule_facts (
-    scheme          TEXT NOT NULL,              -- a scheme, '-' for none, '' for them all
+    scheme          TEXT NOT NULL,              -- a scheme, '-' for none, '' for the person
     person_id       TEXT NOT NULL,
     claims          INTEGER NOT NULL DEFAULT 0,
     last_claim      TEXT,
@@ -90,7 +91,8 @@ SELECT k.scheme, k.person_id,
 FROM rule_facts_keys k
 LEFT JOIN registrations r
        ON r.person_id = k.person_id AND r.withdrawn = 0
-      AND (k.scheme = '' OR coalesce(r.scheme, '-') = k.scheme)
+      AND (coalesce(r.scheme, '-') = k.scheme
+           OR (k.scheme = '' AND r.kind IN ('claim', 'offer', 'education')))
 GROUP BY k.scheme, k.person_id;
 
 CREATE TRIGGER persons_rule_facts AFTER INSERT ON persons
@@ -123,7 +125,8 @@ BEGIN
            NEW.kind = 'absence', iif(NEW.kind = 'absence', substr(NEW.natural_key, -7), NULL),
            iif(NEW.kind = 'absence', substr(NEW.natural_key, -7), NULL),
            NEW.kind = 'education', d.upper_secondary IS 1
-    FROM (SELECT '' AS scheme UNION ALL SELECT coalesce(NEW.scheme, '-')) k,
+    FROM (SELECT '' AS scheme WHERE NEW.kind IN ('claim', 'offer', 'education')
+          UNION ALL SELECT coalesce(NEW.scheme, '-')) k,
          (SELECT iif(NEW.kind = 'decision', json_extract(NEW.details, '$.outcome'), NULL)
                    AS outcome,
                  iif(NEW.kind = 'education', json_extract(NEW.details, '$.upper_secondary'), NULL)
