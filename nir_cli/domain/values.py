@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -31,6 +32,7 @@ def parse_date(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not a calendar date") from None
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_month(text: str) -> str:
     """`2026-01` or `01.2026` → `2026-01`."""
     text = text.strip()
@@ -43,6 +45,7 @@ def parse_month(text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+@functools.lru_cache(maxsize=1024)
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
     """First and last day of a `YYYY-MM` period."""
     year, month = int(period[:4]), int(period[5:7])

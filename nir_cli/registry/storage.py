@@ -124,7 +124,8 @@ class Scoped:
         One transaction: what the batch touches is read in three queries, every record is
         decided in order (later records see the earlier ones of the same batch), and what was
         accepted is written with one statement per table."""
-        hashes = [hashlib.sha256(r.model_dump_json().encode()).hexdigest() for r in batch.records]
+        canonical = [_canonical(r) for r in batch.records]
+        hashes = [record_hash for record_hash, _ in canonical]
         header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
         body_hash = hashlib.sha256((header + "".join(hashes)).encode()).hexdigest()
         with self.store.write(commit=not batch.validate_only) as conn:
@@ -142,8 +143,8 @@ class Scoped:
             received = now()
             plan = _Plan(conn, self.municipality, batch.records, received[:10])
             answers = [
-                plan.decide(rec, record_hash, validate)
-                for rec, record_hash in zip(batch.records, hashes, strict=True)
+                plan.decide(rec, record_hash, body, validate)
+                for rec, (record_hash, body) in zip(batch.records, canonical, strict=True)
             ]
             if batch.mode is BatchMode.ALL_OR_NOTHING and any(
                 a.status is not Status.ACCEPTED for a in answers
@@ -209,7 +210,7 @@ class _Plan:
         self.accepted: list[tuple[RecordIn, str]] = []
         self._records = records
 
-    def decide(self, rec: RecordIn, record_hash: str, validate: Any) -> _Answer:
+    def decide(self, rec: RecordIn, record_hash: str, body: str, validate: Any) -> _Answer:
         current = self.current.get(rec.id)
         if current is not None and current["municipality"] != self.municipality:
             # Ids are unique forever across the registry; say no more than that.
@@ -220,8 +221,6 @@ class _Plan:
         refused = _decide(rec, current, self.births, validate, self.municipality)
         if refused is not None:
             return _Answer.of(refused)
-        # Stored canonical: keys sorted, UTF-8 as it is.
-        body = to_json(dict(sorted(rec.body.items()))).decode()
         self.accepted.append((rec, body))
         self.current[rec.id] = {
             "id": rec.id,
@@ -297,6 +296,24 @@ class _Plan:
                 if answer.status is not Status.CONFLICT
             ],
         )
+
+
+def _canonical(rec: RecordIn) -> tuple[str, str]:
+    """A record's hash, which says whether a resend is the same record, and its body as stored:
+    JSON with the keys sorted, UTF-8 as it is. The hash covers every field of the record."""
+    body = to_json(dict(sorted(rec.body.items()))).decode()
+    head = to_json(
+        [
+            rec.entity.value,
+            rec.id,
+            rec.version,
+            rec.base_version,
+            rec.person_id,
+            rec.withdrawn,
+            rec.withdrawn_reason,
+        ]
+    ).decode()
+    return hashlib.sha256(f"{head}{body}".encode()).hexdigest(), body
 
 
 class _Answer(NamedTuple):
