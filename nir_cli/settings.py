@@ -44,6 +44,6 @@ RETRY_BASE_DELAY = 0.5  # seconds, doubled per try, plus up to as much jitter
 RETRY_MAX_DELAY = 8.0  # seconds between two tries at most
 RETRY_AFTER_CAP = 30.0  # seconds: a longer Retry-After is cut to this
 SYNC_BATCH_SIZE = 1000  # records per pushed batch: the most the registry takes in one
-SYNC_IN_FLIGHT = 2  # batches sent and not yet answered
+SYNC_IN_FLIGHT = 3  # batches sent and not yet answered
 PULL_PAGE_SIZE = 500  # changes per pulled page
 KEYRING_TIMEOUT = 3.0  # seconds before a hanging keyring is given up on

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+import json
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,9 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, s
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic_core import from_json
 
 from nir_cli import __version__
 from nir_cli.registry import accounts
@@ -82,6 +85,31 @@ def admin(who: CallerDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(admin)]
 
 
+class _FastJSONRequest(Request):
+    """A request whose JSON body pydantic-core parses: a batch of a thousand records is most
+    of what the registry reads, and the standard library's parser took a tenth of its time."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = from_json(body)
+            except ValueError as exc:
+                # What FastAPI turns into its 422 for a body that is not JSON.
+                raise json.JSONDecodeError(str(exc), body.decode(errors="replace"), 0) from None
+        return self._json
+
+
+class _FastJSONRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_FastJSONRequest(request.scope, request.receive))
+
+        return route
+
+
 def create_app(
     db_path: Path, *, allow_synthetic: bool = False, faults: Faults | None = None
 ) -> FastAPI:
@@ -101,6 +129,7 @@ def create_app(
         "write is scoped to the caller's municipality.",
         lifespan=lifespan,
     )
+    app.router.route_class = _FastJSONRoute
     app.state.db = db
 
     @app.exception_handler(RequestValidationError)

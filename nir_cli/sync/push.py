@@ -1,11 +1,12 @@
 """Pushing the outbox: batches remembered before they are sent, answers applied in one
 transaction per batch. See nir_cli.sync.engine for the whole picture.
 
-Two batches are on the wire at a time, so the registry always has the next one at hand, and
-the store's work overlaps theirs: while the registry decides batch k, this process applies the
-answer to batch k-1 and builds and remembers batch k+1. The registry may decide the two in
-either order, so a batch never depends on one still on the wire: a record whose earlier version
-is on the wire, or a registration whose person is, waits for a later batch. Every record is
+SYNC_IN_FLIGHT batches (three) are on the wire at a time, so the registry always has the next
+one at hand, and the store's work overlaps theirs: while the registry decides batch k, this
+process applies the answer to an earlier batch and builds and remembers a later one. The
+registry may decide them in any order, so a batch never depends on one still on the wire: a
+record whose earlier version is on the wire, or a registration whose person is, waits for a
+later batch. Every record is
 thus built on the registry version the store has applied. The wire records are built as JSON
 by SQLite from the stored versions, in the same shape (and key order) as RecordIn.
 """
