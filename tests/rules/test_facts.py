@@ -176,14 +176,13 @@ def _apply(conn: sqlite3.Connection, op: tuple[Any, ...]) -> None:
 
 
 def _recomputed(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """Every fact computed afresh from the registrations, as the migration computes them."""
+    """Every fact computed afresh from the registrations (a key written to rule_facts_keys has
+    its facts computed), as the migration computes them."""
     conn.execute("DELETE FROM rule_facts")
     conn.execute(
         "INSERT INTO rule_facts_keys SELECT '', id FROM persons UNION "
         "SELECT coalesce(scheme, '-'), person_id FROM registrations WHERE withdrawn = 0"
     )
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(rule_facts_computed)")]
-    conn.execute(f"INSERT INTO rule_facts ({', '.join(columns)}) SELECT * FROM rule_facts_computed")
     conn.execute("DELETE FROM rule_facts_keys")
     return _facts(conn)
 

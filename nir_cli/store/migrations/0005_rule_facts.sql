@@ -4,9 +4,11 @@
 -- One row per person and scheme aggregates the person's live registrations of that scheme
 -- ('-' for those without a scheme). The row with scheme '' is the person as a whole: their
 -- claims, offers and educations of every scheme (the rest of it stays empty, so that the many
--- hours and absence registrations touch one row each). Every person has a '' row. Counts and first/last dates only: the rules use them to choose candidates and
--- then run their full query on those (see nir_cli.rules.catalogue), so a fact may say "maybe"
--- but never hides a finding. Months of hours and absence are the YYYY-MM at the end of the
+-- hours and absence registrations touch one row each). Every person has a '' row.
+--
+-- Counts and first/last dates only: the rules use them to choose candidates and then run their
+-- full query on those (see nir_cli.rules.catalogue), so a fact may say "maybe" but never hides
+-- a finding. Months of hours and absence are the YYYY-MM at the end of the
 -- natural key, which is unique among live registrations.
 --
 -- A new live registration adds to its rows (the hot path: import and pull). A changed,
@@ -40,19 +42,23 @@ CREATE TABLE rule_facts (
     hours_through   TEXT GENERATED ALWAYS AS (
         CASE WHEN starts = 1 AND (first_end IS NULL OR first_end >= first_start)
                  AND first_hours = substr(first_start, 1, 7)
-                 AND hours = ((CAST(substr(last_hours, 1, 4) AS INTEGER) * 12 + CAST(substr(last_hours, 6, 2) AS INTEGER))
-                     - (CAST(substr(first_hours, 1, 4) AS INTEGER) * 12 + CAST(substr(first_hours, 6, 2) AS INTEGER)) + 1)
+                 AND hours = (CAST(substr(last_hours, 1, 4) AS INTEGER) * 12
+                            + CAST(substr(last_hours, 6, 2) AS INTEGER))
+                           - (CAST(substr(first_hours, 1, 4) AS INTEGER) * 12
+                              + CAST(substr(first_hours, 6, 2) AS INTEGER)) + 1
                 THEN last_hours END) STORED,
     absences_through TEXT GENERATED ALWAYS AS (
         CASE WHEN starts = 1 AND (first_end IS NULL OR first_end >= first_start)
                  AND first_absence = substr(first_start, 1, 7)
-                 AND absences = ((CAST(substr(last_absence, 1, 4) AS INTEGER) * 12 + CAST(substr(last_absence, 6, 2) AS INTEGER))
-                     - (CAST(substr(first_absence, 1, 4) AS INTEGER) * 12 + CAST(substr(first_absence, 6, 2) AS INTEGER)) + 1)
+                 AND absences = (CAST(substr(last_absence, 1, 4) AS INTEGER) * 12
+                            + CAST(substr(last_absence, 6, 2) AS INTEGER))
+                           - (CAST(substr(first_absence, 1, 4) AS INTEGER) * 12
+                              + CAST(substr(first_absence, 6, 2) AS INTEGER)) + 1
                 THEN last_absence END) STORED,
     PRIMARY KEY (scheme, person_id)
 ) STRICT, WITHOUT ROWID;
 
--- The keys to compute again, filled and emptied by the triggers below within one statement.
+-- The keys to compute again: written and removed again within one statement.
 CREATE TABLE rule_facts_keys (
     scheme    TEXT NOT NULL,
     person_id TEXT NOT NULL,
@@ -162,6 +168,20 @@ BEGIN
         upper_secondary = upper_secondary + excluded.upper_secondary;
 END;
 
+-- A key written to rule_facts_keys has its facts computed again (and is then removed by
+-- whoever wrote it): the one place facts are computed from the registrations. Delete, then
+-- insert: an OR REPLACE here would give way to the OR IGNORE of the statement that fires it.
+CREATE TRIGGER rule_facts_keys_compute AFTER INSERT ON rule_facts_keys
+BEGIN
+    DELETE FROM rule_facts WHERE scheme = NEW.scheme AND person_id = NEW.person_id;
+    INSERT INTO rule_facts (scheme, person_id, claims, last_claim, offers, last_decision,
+                                   granted, first_granted, refused, starts, first_start,
+                                   first_end, goals, hours, first_hours, last_hours, absences,
+                                   first_absence, last_absence, educations, upper_secondary)
+    SELECT * FROM rule_facts_computed
+    WHERE scheme = NEW.scheme AND person_id = NEW.person_id;
+END;
+
 CREATE TRIGGER registrations_rule_facts_update
 AFTER UPDATE OF person_id, kind, scheme, fact_date, natural_key, details, withdrawn
 ON registrations
@@ -169,11 +189,6 @@ BEGIN
     INSERT OR IGNORE INTO rule_facts_keys (scheme, person_id)
     VALUES ('', OLD.person_id), (coalesce(OLD.scheme, '-'), OLD.person_id),
            ('', NEW.person_id), (coalesce(NEW.scheme, '-'), NEW.person_id);
-    INSERT OR REPLACE INTO rule_facts (scheme, person_id, claims, last_claim, offers, last_decision, granted,
-                        first_granted, refused, starts, first_start, first_end, goals, hours,
-                        first_hours, last_hours, absences, first_absence, last_absence,
-                        educations, upper_secondary)
-    SELECT * FROM rule_facts_computed;
     DELETE FROM rule_facts_keys;
 END;
 
@@ -181,11 +196,6 @@ CREATE TRIGGER registrations_rule_facts_delete AFTER DELETE ON registrations
 BEGIN
     INSERT OR IGNORE INTO rule_facts_keys (scheme, person_id)
     VALUES ('', OLD.person_id), (coalesce(OLD.scheme, '-'), OLD.person_id);
-    INSERT OR REPLACE INTO rule_facts (scheme, person_id, claims, last_claim, offers, last_decision, granted,
-                        first_granted, refused, starts, first_start, first_end, goals, hours,
-                        first_hours, last_hours, absences, first_absence, last_absence,
-                        educations, upper_secondary)
-    SELECT * FROM rule_facts_computed;
     DELETE FROM rule_facts_keys;
 END;
 
@@ -194,11 +204,6 @@ INSERT INTO rule_facts_keys (scheme, person_id)
 SELECT '', id FROM persons
 UNION
 SELECT coalesce(scheme, '-'), person_id FROM registrations WHERE withdrawn = 0;
-INSERT INTO rule_facts (scheme, person_id, claims, last_claim, offers, last_decision, granted,
-                        first_granted, refused, starts, first_start, first_end, goals, hours,
-                        first_hours, last_hours, absences, first_absence, last_absence,
-                        educations, upper_secondary)
-SELECT * FROM rule_facts_computed;
 DELETE FROM rule_facts_keys;
 
 -- What nir missing and nir overdue show of a person, read from an index instead of the row.
