@@ -144,6 +144,8 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
+        # Statement journals (one per statement that fires a trigger, so per imported row)
+        # stay in memory instead of spilling to a temporary file; the register's sorts are small.
         self.conn.execute("PRAGMA temp_store = MEMORY")
         register_functions(self.conn)
 
