@@ -2,7 +2,8 @@
 -- registrations are written, so that a rule looks closely only at the persons who may break it.
 --
 -- One row per person and scheme aggregates the person's live registrations of that scheme
--- ('-' for those without a scheme). The row with scheme '' is the person as a whole: their
+-- ('-' for those without a scheme; a registration's scheme is NULL or one of the domain's
+-- schemes, never ''). The row with scheme '' is the person as a whole: their
 -- claims, offers and educations of every scheme (the rest of it stays empty, so that the many
 -- hours and absence registrations touch one row each). Every person has a '' row.
 --
