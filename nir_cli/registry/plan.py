@@ -1,0 +1,247 @@
+"""One batch, decided: what each record's answer is, in memory over what the batch touches,
+and what is written for the records accepted. `nir_cli.registry.storage.Scoped.push` runs it
+inside one write transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any, NamedTuple
+
+from pydantic_core import to_json
+
+from nir_cli.sync.wire import (
+    Current,
+    Entity,
+    RecordError,
+    RecordIn,
+    RecordResult,
+    Status,
+)
+
+
+class Plan:
+    """What one batch does, decided in memory over what it touches."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        municipality: str,
+        records: list[RecordIn],
+        registry_date: str,
+    ) -> None:
+        self.municipality = municipality
+        self.registry_date = registry_date
+        ids = list({r.id for r in records})
+        marks = ", ".join("?" for _ in ids)
+        self.current: dict[str, dict[str, Any]] = {
+            row["id"]: dict(row)
+            for row in conn.execute(f"SELECT * FROM records WHERE id IN ({marks})", ids)
+        }
+        self.answers = {
+            (row["id"], row["version"], row["record_hash"]): row["answer"]
+            for row in conn.execute(f"SELECT * FROM record_answers WHERE id IN ({marks})", ids)
+        }
+        self.answered = {(record_id, version) for record_id, version, _ in self.answers}
+        person_ids = list({r.person_id for r in records if r.person_id})
+        self.births: dict[str, str | None] = {}
+        if person_ids:
+            rows = conn.execute(
+                f"SELECT id, body FROM records WHERE id IN ({', '.join('?' for _ in person_ids)}) "
+                "AND municipality = ? AND entity = 'person'",
+                [*person_ids, municipality],
+            )
+            self.births = {row["id"]: json.loads(row["body"]).get("birth_date") for row in rows}
+        self.accepted: list[tuple[RecordIn, str]] = []
+        self._records = records
+
+    def decide(self, rec: RecordIn, record_hash: str, body: str, validate: Any) -> _Answer:
+        current = self.current.get(rec.id)
+        if current is not None and current["municipality"] != self.municipality:
+            # Ids are unique forever across the registry; say no more than that.
+            return _Answer.of(_rejected(rec, "id_taken", "id", "this id is already used"))
+        answered = self.answers.get((rec.id, rec.version, record_hash))
+        if answered is None and (rec.id, rec.version) in self.answered:
+            # Answered under the hash an earlier registry kept (of RecordIn's JSON):
+            # a batch remembered then and resent now gets its answer, not a conflict.
+            legacy = hashlib.sha256(rec.model_dump_json().encode()).hexdigest()
+            answered = self.answers.get((rec.id, rec.version, legacy))
+        if answered is not None:
+            return _Answer(rec.id, RecordResult.model_validate_json(answered).status, answered)
+        refused = _decide(rec, current, self.births, validate, self.municipality)
+        if refused is not None:
+            return _Answer.of(refused)
+        self.accepted.append((rec, body))
+        self.current[rec.id] = {
+            "id": rec.id,
+            "municipality": self.municipality,
+            "entity": rec.entity.value,
+            "version": rec.version,
+            "body": body,
+            "withdrawn": int(rec.withdrawn),
+        }
+        if rec.entity is Entity.PERSON:
+            self.births[rec.id] = rec.body.get("birth_date")
+        return _accepted(rec, self.registry_date)
+
+    def write(
+        self,
+        conn: sqlite3.Connection,
+        municipality: str,
+        batch_id: str,
+        username: str,
+        received: str,
+    ) -> None:
+        if not self.accepted:
+            return
+        row = conn.execute("SELECT coalesce(max(seq), 0) AS seq FROM changes").fetchone()
+        first = int(row["seq"]) + 1
+        seqs = range(first, first + len(self.accepted))
+        conn.executemany(
+            "INSERT INTO changes (seq, municipality, record_id, version) VALUES (?, ?, ?, ?)",
+            [
+                (seq, municipality, rec.id, rec.version)
+                for seq, (rec, _) in zip(seqs, self.accepted, strict=True)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO records (id, municipality, entity, person_id, version, body, withdrawn, "
+            "withdrawn_reason, registry_date, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, "
+            "withdrawn = excluded.withdrawn, withdrawn_reason = excluded.withdrawn_reason, "
+            "registry_date = excluded.registry_date, seq = excluded.seq",
+            [
+                (
+                    rec.id,
+                    municipality,
+                    rec.entity.value,
+                    rec.person_id,
+                    rec.version,
+                    body,
+                    int(rec.withdrawn),
+                    rec.withdrawn_reason,
+                    received[:10],
+                    seq,
+                )
+                for seq, (rec, body) in zip(seqs, self.accepted, strict=True)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO record_versions (id, version, body, withdrawn, received_at, batch_id, "
+            "username) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username)
+                for rec, body in self.accepted
+            ],
+        )
+
+    def remember(self, conn: sqlite3.Connection, answers: list[_Answer], hashes: list[str]) -> None:
+        """The answers to give a resend: every answer but a conflict (which may change)."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_answers (id, version, record_hash, answer) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (rec.id, rec.version, record_hash, answer.json)
+                for rec, answer, record_hash in zip(self._records, answers, hashes, strict=True)
+                if answer.status is not Status.CONFLICT
+            ],
+        )
+
+
+def canonical(rec: RecordIn) -> tuple[str, str]:
+    """A record's hash, which says whether a resend is the same record, and its body as stored:
+    JSON with the keys sorted, UTF-8 as it is. The hash covers every field of the record."""
+    body = to_json(dict(sorted(rec.body.items()))).decode()
+    head = to_json(
+        [
+            rec.entity.value,
+            rec.id,
+            rec.version,
+            rec.base_version,
+            rec.person_id,
+            rec.withdrawn,
+            rec.withdrawn_reason,
+        ]
+    ).decode()
+    return hashlib.sha256(f"{head}{body}".encode()).hexdigest(), body
+
+
+class _Answer(NamedTuple):
+    """One record's answer: a RecordResult as JSON, made once for the response and for a
+    resend."""
+
+    id: str
+    status: Status
+    json: str
+
+    @classmethod
+    def of(cls, result: RecordResult) -> _Answer:
+        return cls(result.id, result.status, result.model_dump_json())
+
+
+def _accepted(rec: RecordIn, registry_date: str) -> _Answer:
+    """What RecordResult(status=accepted, ...).model_dump_json() gives, without building the
+    model: most answers are this one, and the model costs more than the rest of the record.
+    The id matches RecordIn's UUID pattern and the date is ours, so nothing needs escaping."""
+    return _Answer(
+        rec.id,
+        Status.ACCEPTED,
+        f'{{"id":"{rec.id}","status":"accepted","version":{rec.version},'
+        f'"registry_date":"{registry_date}","error":null,"current":null}}',
+    )
+
+
+def _decide(
+    rec: RecordIn,
+    current: dict[str, Any] | None,
+    births: dict[str, str | None],
+    validate: Any,
+    municipality: str,
+) -> RecordResult | None:
+    """Why the record is refused (a rejection or a conflict), or None: it is accepted."""
+    if current is None and rec.base_version is not None:
+        return _rejected(
+            rec,
+            "unknown_record",
+            "base_version",
+            "the registry has no earlier version of this record",
+        )
+    if current is not None:
+        if current["entity"] != rec.entity.value:
+            return _rejected(rec, "wrong_entity", "entity", "the id belongs to another kind")
+        if rec.base_version != current["version"] or rec.version <= current["version"]:
+            return RecordResult(
+                id=rec.id,
+                status=Status.CONFLICT,
+                current=Current(
+                    version=current["version"],
+                    body=json.loads(current["body"]),
+                    withdrawn=bool(current["withdrawn"]),
+                ),
+            )
+    problem = validate(municipality, rec, births)
+    return _rejected(rec, *problem) if problem is not None else None
+
+
+def _rejected(rec: RecordIn, code: str, field: str | None, message: str) -> RecordResult:
+    return RecordResult(
+        id=rec.id,
+        status=Status.REJECTED,
+        error=RecordError(code=code, field=field, message=message),
+    )
+
+
+def not_applied(answer: _Answer) -> _Answer:
+    if answer.status is Status.ACCEPTED:
+        return _Answer.of(
+            RecordResult(
+                id=answer.id,
+                status=Status.REJECTED,
+                error=RecordError(
+                    code="batch_rejected",
+                    message="another record of this all-or-nothing batch failed",
+                ),
+            )
+        )
+    return answer
