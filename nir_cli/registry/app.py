@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
 from nir_cli import __version__
@@ -86,12 +87,23 @@ AdminDep = Annotated[Caller, Depends(admin)]
 
 
 class _FastJSONRequest(Request):
-    """A request whose JSON body pydantic-core parses: a batch of a thousand records is most
-    of what the registry reads, and the standard library's parser took a tenth of its time."""
+    """A request whose JSON body pydantic-core reads: a batch of a thousand records is most of
+    what the registry reads. When the route's body is one pydantic model, the bytes are
+    validated straight into it (pydantic's JSON mode, no dicts in between), and FastAPI's own
+    validation of that instance is a type check. A body that fails is parsed as plain JSON and
+    left to FastAPI, so its 422 names each error as it always does."""
+
+    model: type[BaseModel] | None = None
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
+            if self.model is not None:
+                try:
+                    self._json = self.model.model_validate_json(body)
+                    return self._json
+                except ValidationError:
+                    pass
             try:
                 self._json = from_json(body)
             except ValueError as exc:
@@ -103,9 +115,16 @@ class _FastJSONRequest(Request):
 class _FastJSONRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        # Only a body that is one model parameter, not several embedded in a made-up model.
+        params = self.dependant.body_params
+        single = self.body_field is not None and len(params) == 1 and params[0] is self.body_field
+        body = self.body_field.field_info.annotation if single and self.body_field else None
+        model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
 
         async def route(request: Request) -> Response:
-            return await handler(_FastJSONRequest(request.scope, request.receive))
+            fast = _FastJSONRequest(request.scope, request.receive)
+            fast.model = model
+            return await handler(fast)
 
         return route
 

@@ -143,9 +143,22 @@ def test_a_malformed_batch_is_422_without_echoing_what_was_sent(registry: Regist
     answer = s.post(f"{registry.url}/v1/batches", json=batch(bad), timeout=10)
     assert answer.status_code == 422
     fields = {tuple(e["loc"]) for e in answer.json()["detail"]}
-    assert ("body", "records", 0, "entity") in fields
+    assert {("body", "records", 0, "entity"), ("body", "records", 0, "version")} <= fields
     assert "15819000067" not in answer.text
     assert "someone" not in answer.text
+
+
+def test_a_body_that_is_not_json_is_422(registry: Registry) -> None:
+    s = user(registry)
+    answer = s.post(
+        f"{registry.url}/v1/batches",
+        data=b'{"idempotency_key": "15819000067", "records": [',
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert answer.status_code == 422
+    assert [e["type"] for e in answer.json()["detail"]] == ["json_invalid"]
+    assert "15819000067" not in answer.text
 
 
 def test_all_or_nothing_stores_nothing_when_one_fails(registry: Registry) -> None:
