@@ -3,15 +3,16 @@ backend can be added behind the same methods without touching the engine.
 
 Every request has a timeout. Connection errors, timeouts, 429, 502, 503 and 504 are retried a
 bounded number of times with exponential backoff and jitter, honouring Retry-After up to a cap;
-when the tries run out it raises TemporaryFailure (exit 75). TLS verification is always on; a
-private CA is given with `ca_bundle`.
+when the tries run out it raises TemporaryFailure (exit 75). The batches on the wire share one
+client: once one request runs out of tries the registry is away for all of them, so the others
+stop retrying at once and fail with the same message. TLS verification is always on; a private
+CA is given with `ca_bundle`.
 """
 
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
+import threading
 from typing import Any
 
 import requests
@@ -31,7 +32,6 @@ class RegistryClient:
         *,
         ca_bundle: str | None = None,
         attempts: int = settings.RETRY_ATTEMPTS,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
@@ -40,8 +40,11 @@ class RegistryClient:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.attempts = attempts
-        self.sleep = sleep
         self.random = random.Random()
+        # Set when a request ran out of tries; its message, for every request that stops then.
+        self._away = threading.Event()
+        self._away_reason = ""
+        self._away_lock = threading.Lock()
 
     # -- the API ----------------------------------------------------------------------------
 
@@ -125,11 +128,22 @@ class RegistryClient:
                     return self._check(answer, login)
                 last = f"HTTP {answer.status_code}"
                 delay = self._retry_after(answer) or self._backoff(attempt)
-            if attempt < self.attempts:
-                self.sleep(delay)
-        raise TemporaryFailure(
-            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries",
-            hint="nothing was lost: the outbox is intact; run again later",
+            # The wait ends early when another request has given up: no more tries then.
+            if attempt < self.attempts and self._away.wait(delay):
+                break
+        raise self._give_up(
+            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries"
+        )
+
+    def _give_up(self, reason: str) -> TemporaryFailure:
+        """The registry is away: the first request to find out sets the reason, and every
+        request waiting to try again stops with it."""
+        with self._away_lock:
+            if not self._away.is_set():
+                self._away_reason = reason
+                self._away.set()
+        return TemporaryFailure(
+            self._away_reason, hint="nothing was lost: the outbox is intact; run again later"
         )
 
     def _backoff(self, attempt: int) -> float:
