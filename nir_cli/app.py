@@ -10,11 +10,19 @@ from typing import TYPE_CHECKING
 from nir_cli import paths
 
 if TYPE_CHECKING:
+    import logging
+
     from nir_cli.config import Config, Profile
     from nir_cli.domain.model import Checks
     from nir_cli.store import Store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.credentials import Token
+
+
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,6 +60,7 @@ class App:
             from nir_cli.store import Store
 
             self._store = Store.open(self.store_path())
+            _log().info("store %s", self._store.path)
         return self._store
 
     def registry_url(self) -> str:
@@ -77,8 +86,15 @@ class App:
         """The registry client for this profile, with the token when asked for."""
         from nir_cli.sync.client import RegistryClient
 
-        token = self.token().value if authenticated else None
-        return RegistryClient(self.registry_url(), token, ca_bundle=self.ca_bundle)
+        token = self.token() if authenticated else None
+        _log().info(
+            "registry %s, %s",
+            self.registry_url(),
+            f"token from {token.source}" if token else "no token",
+        )
+        return RegistryClient(
+            self.registry_url(), token.value if token else None, ca_bundle=self.ca_bundle
+        )
 
     def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
         from nir_cli.people import checks_for

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from nir_cli import __version__
+from nir_cli import verbose as verbose_log
 from nir_cli.app import App
 from nir_cli.errors import ExitCode, NirError
 
@@ -189,7 +190,13 @@ def _debug(ctx: click.Context) -> bool:
     help="Only data and errors; no messages. [env: NIR_QUIET]",
 )
 @click.option(
-    "-v", "--verbose", is_flag=True, envvar="NIR_VERBOSE", help="More messages. [env: NIR_VERBOSE]"
+    "-v",
+    "--verbose",
+    is_flag=True,
+    envvar="NIR_VERBOSE",
+    help="Say what nir does as it goes, with times: the store and registry in use, each batch "
+    "sent and its answer, retries, pulled pages, import and rule timings. Never personal "
+    "numbers or names. [env: NIR_VERBOSE]",
 )
 @click.option(
     "--debug",
@@ -232,6 +239,7 @@ def cli(
       nir register claim 201212345603 --date 2025-08-01 --scheme training
       nir history 201212345603
     """
+    verbose_log.configure(verbose and not quiet)
     ctx.obj = App(
         profile_name=profile,
         db_path=db,

@@ -9,8 +9,10 @@ A process killed mid-import leaves an uncommitted transaction, which SQLite disc
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +36,8 @@ from nir_cli.settings import (
     IMPORT_VALIDATION_CACHE,
 )
 from nir_cli.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -163,6 +167,15 @@ def import_file(
             csv_file.header, file_kind, single_kind, summary.file, options.ignore_unknown_columns
         )
         summary.kind = single_kind.value if single_kind else file_kind.value
+        started = time.monotonic()
+        log.info(
+            "import: %s: %s, encoding %s, delimiter %r, %d columns",
+            summary.file,
+            summary.kind,
+            csv_file.encoding,
+            csv_file.delimiter,
+            len(csv_file.header),
+        )
         rejects_path = None
         if options.skip_invalid and not options.dry_run:
             rejects_path = options.rejects or Path(f"{name}.rejects.csv")
@@ -175,6 +188,17 @@ def import_file(
                     run.rejected_lines.clear()  # a row's problems all arise within its chunk
                     if progress is not None:
                         progress(csv_file.position(), csv_file.size)
+                log.info(
+                    "import: %s: %d rows checked in %.1f s; %s",
+                    summary.file,
+                    summary.rows,
+                    time.monotonic() - started,
+                    "rolling back (dry run)"
+                    if options.dry_run
+                    else "rolling back (invalid rows)"
+                    if summary.problem_count and not options.skip_invalid
+                    else "committing",
+                )
                 if summary.problem_count and not options.skip_invalid:
                     raise _all_or_nothing(summary)
         if rejects_path is not None and summary.rejected:

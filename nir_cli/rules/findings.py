@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from typing import Any, NamedTuple
 
 from nir_cli.domain.deadlines import first_reaching
@@ -10,6 +12,8 @@ from nir_cli.errors import UsageError
 from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RULES, WINDOWS, Rule
 from nir_cli.settings import WINDOW_WARNING_DAYS
 from nir_cli.store import Store
+
+log = logging.getLogger(__name__)
 
 # Who a person is in a listing: the DUF number, else the personal number masked.
 IDENTITY = "coalesce(nullif(p.duf, ''), nir_mask(p.fnr))"
@@ -66,6 +70,7 @@ def missing(
     params = {**parameters(as_of), "municipality": municipality, "place": place}
     found: list[Finding] = []
     for rule in rules(rule_ids):
+        started, before = time.monotonic(), len(found)
         # Rows made in SQL, in Finding's order: a rule may find thousands of persons.
         cursor = store.conn.execute(
             f"SELECT :rule, f.person_id, p.first_name || ' ' || p.last_name, {IDENTITY}, "
@@ -74,6 +79,12 @@ def missing(
             {**params, "rule": rule.id},
         )
         found.extend(map(Finding._make, cursor))
+        log.info(
+            "rule %s: %d findings (%.3f s)",
+            rule.id,
+            len(found) - before,
+            time.monotonic() - started,
+        )
     found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
     return found
 
@@ -102,6 +113,7 @@ def overdue(
     with `within`, those due in the next `within` days. Days and state are worked out in SQL:
     on a large store this list is long, and per-row Python is what it costs."""
     limit = as_of + dt.timedelta(days=(within or 0) + (1 if within is not None else 0))
+    started = time.monotonic()
     cursor = store.conn.execute(
         f"SELECT r.id, p.first_name || ' ' || p.last_name, {IDENTITY}, r.kind, r.scheme, "
         "r.fact_date, r.deadline, days, CASE WHEN days > 0 THEN 'overdue' ELSE 'due' END "
@@ -117,7 +129,9 @@ def overdue(
             "place": place,
         },
     )
-    return list(map(Overdue._make, cursor))
+    rows = list(map(Overdue._make, cursor))
+    log.info("overdue: %d registrations (%.3f s)", len(rows), time.monotonic() - started)
+    return rows
 
 
 def status(store: Store, today: dt.date, *, due_days: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ CA is given with `ca_bundle`.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from typing import Any
@@ -22,6 +23,7 @@ from nir_cli.errors import InvalidData, NirError, NotLoggedIn, PermissionDenied,
 from nir_cli.sync.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+log = logging.getLogger(__name__)
 
 
 class RegistryClient:
@@ -128,9 +130,22 @@ class RegistryClient:
                     return self._check(answer, login)
                 last = f"HTTP {answer.status_code}"
                 delay = self._retry_after(answer) or self._backoff(attempt)
-            # The wait ends early when another request has given up: no more tries then.
-            if attempt < self.attempts and self._away.wait(delay):
-                break
+            if attempt < self.attempts:
+                log.info(
+                    "%s %s: %s; trying again in %.1f s (try %d of %d)",
+                    method,
+                    path,
+                    last,
+                    delay,
+                    attempt + 1,
+                    self.attempts,
+                )
+                # The wait ends early when another request has given up: no more tries then.
+                if self._away.wait(delay):
+                    log.info(
+                        "%s %s: stopped, another request found the registry away", method, path
+                    )
+                    break
         raise self._give_up(
             f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries"
         )

@@ -16,6 +16,7 @@ Safety, in order of the steps:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ from nir_cli.sync.crash import crash_point
 from nir_cli.sync.pull import apply_change
 from nir_cli.sync.push import push as push_outbox
 from nir_cli.sync.report import Progress, SyncReport
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -103,6 +106,7 @@ def _pull(
                 (str(page.next_cursor),),
             )
         crash_point("after-pull-page")
+        log.info("pull: %d changes, up to change %d", len(page.changes), page.next_cursor)
         cursor = page.next_cursor
         report.pulled += len(page.changes)
         if progress is not None:

@@ -14,6 +14,8 @@ by SQLite from the stored versions, in the same shape (and key order) as RecordI
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,6 +29,8 @@ from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
 from nir_cli.sync.wire import BatchOut, RecordResult, Status
+
+log = logging.getLogger(__name__)
 
 # Kinds whose body carries the scheme (for the others it is implied or absent).
 _SCHEME_KINDS = ", ".join(
@@ -106,28 +110,30 @@ def push(
             "SELECT * FROM sync_batches WHERE state = 'sending' ORDER BY created_at"
         ):
             crash_point("before-resend")
+            started = time.monotonic()
             answer, text = client.push(unfinished["payload"])
             crash_point("after-resend")
             rows = _sent_rows(store, unfinished)
             _apply(store, rows, unfinished["idempotency_key"], answer, text, report)
+            _log_answer("batch from an earlier run, sent again", answer, started)
     total = _count_pending(store)
     built = 0  # a dry run changes nothing, so it pages through the outbox instead
-    flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]]]] = deque()
+    flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]], float]] = deque()
     with ThreadPoolExecutor(max_workers=SYNC_IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
             while len(flights) < SYNC_IN_FLIGHT:
                 # A dry run stores nothing, so no record waits for one on the wire (and its
                 # paging by offset counts every pending row).
-                flying = [] if dry_run else [row_id for b, _ in flights for row_id in b.rows]
+                flying = [] if dry_run else [row_id for b, _, _ in flights for row_id in b.rows]
                 batch = _build(store, batch_size, built, flying, dry_run, report.run_id)
                 if batch is None:
                     break
                 crash_point("before-send")
                 built += len(batch.rows)
-                flights.append((batch, wire.submit(client.push, batch.payload)))
+                flights.append((batch, wire.submit(client.push, batch.payload), time.monotonic()))
             if not flights:
                 return
-            batch, sent = flights.popleft()
+            batch, sent, started = flights.popleft()
             answer, text = sent.result()
             crash_point("after-send")
             if dry_run:
@@ -137,8 +143,24 @@ def push(
                 crash_point("after-apply")
             report.sent += len(batch.rows)
             report.batches += 1
+            _log_answer(f"batch {report.batches}", answer, started)
             if progress is not None:
                 progress("push", report.sent, total)
+
+
+def _log_answer(name: str, answer: BatchOut, started: float) -> None:
+    counts = dict.fromkeys(Status, 0)
+    for result in answer.results:
+        counts[result.status] += 1
+    log.info(
+        "push: %s: %d records: %d accepted, %d rejected, %d conflicts (%.2f s)",
+        name,
+        len(answer.results),
+        counts[Status.ACCEPTED],
+        counts[Status.REJECTED],
+        counts[Status.CONFLICT],
+        time.monotonic() - started,
+    )
 
 
 def _count_pending(store: Store) -> int:
