@@ -149,7 +149,7 @@ def direct(folder: Path, regs: list[Any], size: int) -> float:
                     )
                     conn.execute(
                         "INSERT INTO record_answers (id, version, record_hash, answer) "
-                        "VALUES (?, 1, ?, '{}')",
+                        "VALUES (?, 1, ?, '')",
                         (rec.id, hashlib.sha256(rec.model_dump_json().encode()).hexdigest()),
                     )
         return time.perf_counter() - began

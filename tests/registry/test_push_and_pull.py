@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from nir_cli.sync.wire import BatchOut, RecordIn, Role
 from tests.registry.conftest import (
@@ -59,16 +60,17 @@ def test_a_resent_batch_or_record_changes_nothing_and_answers_the_same(registry:
 def test_a_record_answered_under_the_earlier_hash_gets_its_answer_again(
     registry: Registry,
 ) -> None:
-    # An earlier registry kept sha256 of RecordIn's JSON as a record's hash; a batch a client
-    # remembered then and resends now must get its answer, not a conflict with itself.
+    # An earlier registry kept sha256 of RecordIn's JSON as a record's hash, and every answer
+    # in full; a batch a client remembered then and resends now must get its answer, not a
+    # conflict with itself.
     s = user(registry)
     person = person_record()
     first = push(s, registry.url, batch(person))
     legacy = hashlib.sha256(RecordIn.model_validate(person).model_dump_json().encode())
     with registry.db.session() as store, store.write() as conn:
         conn.execute(
-            "UPDATE record_answers SET record_hash = ? WHERE id = ?",
-            (legacy.hexdigest(), person["id"]),
+            "UPDATE record_answers SET record_hash = ?, answer = ? WHERE id = ?",
+            (legacy.hexdigest(), json.dumps(first[0]), person["id"]),
         )
     assert push(s, registry.url, batch(person)) == first
     changed = person_record(record_id=person["id"], first_name="Kari Anne")
