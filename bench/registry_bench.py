@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
-import json
 import os
 import socket
 import sys
@@ -25,6 +23,7 @@ from typing import Any
 
 import requests
 
+from nir_cli.registry.plan import canonical
 from nir_cli.registry.server import init_admin, start_process
 from nir_cli.registry.storage import RegistryDB, now
 from nir_cli.sync.wire import RecordIn
@@ -131,7 +130,8 @@ def direct(folder: Path, regs: list[Any], size: int) -> float:
             with store.write() as conn:
                 for raw in regs[start : start + size]:
                     rec = RecordIn.model_validate(raw)
-                    body = json.dumps(rec.body, ensure_ascii=False, sort_keys=True)
+                    # The body and hash exactly as the registry stores them.
+                    record_hash, body = canonical(rec)
                     seq = conn.execute(
                         "INSERT INTO changes (municipality, record_id, version) "
                         "VALUES ('5001', ?, 1)",
@@ -150,7 +150,7 @@ def direct(folder: Path, regs: list[Any], size: int) -> float:
                     conn.execute(
                         "INSERT INTO record_answers (id, version, record_hash, answer) "
                         "VALUES (?, 1, ?, '')",
-                        (rec.id, hashlib.sha256(rec.model_dump_json().encode()).hexdigest()),
+                        (rec.id, record_hash),
                     )
         return time.perf_counter() - began
 
