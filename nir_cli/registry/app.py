@@ -134,7 +134,7 @@ def create_app(
 ) -> FastAPI:
     """The registry app over one SQLite file."""
     validator = Validator(allow_synthetic)
-    db = RegistryDB(db_path)
+    db = RegistryDB(db_path, background_checkpoints=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -225,6 +225,7 @@ def create_app(
                 answer = Scoped(store, who.municipality).push(body, who.username, validator)
         except IdempotencyMismatch:
             raise HTTPException(422, "this idempotency key was used for another batch") from None
+        db.wrote()
         # Already JSON: FastAPI would otherwise validate the answer a second time.
         return Response(answer, media_type="application/json")
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +30,11 @@ from nir_cli.sync.wire import (
 )
 
 MIGRATIONS = "nir_cli.registry.migrations"
+# With checkpoints in the background, a request checkpoints only when the write-ahead log has
+# grown this far anyway (pages of 4 KiB: 64 MiB), should the background thread fall behind.
+CHECKPOINT_SAFETY_PAGES = 16_384
+CHECKPOINT_EVERY = 0.25  # seconds between two background checkpoints at most
+log = logging.getLogger(__name__)
 
 
 def now() -> str:
@@ -37,22 +45,42 @@ class RegistryDB:
     """The registry's SQLite file: migrated once, then a connection per request from a pool.
 
     Connections are kept open: opening one costs its configuration, and closing the last one
-    checkpoints the whole WAL, which per request would cost more than most batches."""
+    checkpoints the whole WAL, which per request would cost more than most batches.
 
-    def __init__(self, path: Path) -> None:
+    With `background_checkpoints` (the server's choice), the write-ahead log is copied into the
+    database by a thread of its own after writes, instead of by whichever request crosses
+    SQLite's threshold: that request would otherwise wait for the copy and its fsync."""
+
+    def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
-        self._idle: list[Store] = [Store.open(path, MIGRATIONS)]
+        self._checkpointer: _Checkpointer | None = None
+        first = Store.open(path, MIGRATIONS)  # creates and migrates the file
+        if background_checkpoints:
+            self._checkpointer = _Checkpointer(path)
+            first.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_SAFETY_PAGES}")
+        self._idle: list[Store] = [first]
         self._lock = threading.Lock()
         # Batches are stored one at a time; a second waits here rather than in SQLite's busy
         # handler, which polls with sleeps of up to 100 ms.
         self.push_lock = threading.Lock()
+
+    def _open(self) -> Store:
+        store = Store.open(self.path, MIGRATIONS)
+        if self._checkpointer is not None:
+            store.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_SAFETY_PAGES}")
+        return store
+
+    def wrote(self) -> None:
+        """A write was committed: the background thread (if any) checkpoints soon."""
+        if self._checkpointer is not None:
+            self._checkpointer.wanted.set()
 
     @contextmanager
     def session(self) -> Iterator[Store]:
         with self._lock:
             store = self._idle.pop() if self._idle else None
         if store is None:
-            store = Store.open(self.path, MIGRATIONS)
+            store = self._open()
         try:
             yield store
         finally:
@@ -62,10 +90,49 @@ class RegistryDB:
                 self._idle.append(store)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
             idle, self._idle = self._idle, []
         for store in idle:
             store.close()
+
+
+class _Checkpointer:
+    """A thread that copies the write-ahead log into the database when asked, at most every
+    CHECKPOINT_EVERY seconds. PASSIVE: it never blocks a writer or a reader, and copies what
+    no reader still needs; the next write starts the log afresh once all of it is copied."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="nir-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # mode=rw: the file exists (RegistryDB made it, with its private mode); never create one.
+        uri = f"{self.path.resolve().as_uri()}?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 1000")
+            while True:
+                self.wanted.wait()
+                if self._stopping:
+                    return
+                self.wanted.clear()
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:  # the requests' own checkpoints are the safety net
+                    log.warning("background checkpoint failed: %s", exc)
+                time.sleep(CHECKPOINT_EVERY)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.wanted.set()
+        self._thread.join()
 
 
 class Scoped:
