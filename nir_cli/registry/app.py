@@ -129,10 +129,8 @@ class _FastJSONRoute(APIRoute):
         return route
 
 
-def create_app(
-    db_path: Path, *, allow_synthetic: bool = False, faults: Faults | None = None
-) -> FastAPI:
-    """The registry app over one SQLite file."""
+def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
+    """The registry app over one SQLite file (`with_faults` adds the fault switch)."""
     validator = Validator(allow_synthetic)
     db = RegistryDB(db_path, background_checkpoints=True)
 

@@ -60,12 +60,12 @@ def serve(db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool)
     """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit."""
     import uvicorn
 
-    from nir_cli.registry.app import create_app
+    from nir_cli.registry.app import create_app, with_faults
 
     faults = faults_from_env(host)
     if not port_free(host, port):
         raise UsageError(f"{host}:{port} is in use", hint="choose another --port")
-    app = create_app(db, allow_synthetic=allow_synthetic, faults=faults)
+    app = with_faults(create_app(db, allow_synthetic=allow_synthetic), faults)
     uvicorn.run(
         app,
         host=host,

@@ -178,10 +178,13 @@ def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path) -> None:
             result["body"] = answer.json()
 
         sender = threading.Thread(target=send)
+        started = time.monotonic()
         sender.start()
         time.sleep(0.4)
         server.send_signal(signal.SIGTERM)
         sender.join(30)
+        # The fault switch held the batch for a second: SIGTERM came while it was in flight.
+        assert time.monotonic() - started >= 1.0
         assert server.wait(30) in (0, -signal.SIGTERM)  # uvicorn re-raises it after shutdown
     finally:
         if server.poll() is None:
