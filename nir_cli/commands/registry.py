@@ -40,8 +40,24 @@ def _db_option(func: F) -> F:
     is_flag=True,
     help="Accept synthetic personal numbers (training and test registries only).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving the port: batches are stored one at a time, but checked and "
+    "answered side by side.",
+)
 @pass_app
-def serve(app: App, /, host: str, port: int, db_path: Path | None, allow_synthetic: bool) -> None:
+def serve(
+    app: App,
+    /,
+    host: str,
+    port: int,
+    db_path: Path | None,
+    allow_synthetic: bool,
+    workers: int,
+) -> None:
     """Serve the registry API (/v1) until Ctrl-C or SIGTERM.
 
     Binds 127.0.0.1 unless told otherwise; anything else must sit behind TLS (see
@@ -50,6 +66,7 @@ def serve(app: App, /, host: str, port: int, db_path: Path | None, allow_synthet
     \b
     Example:
       nir registry serve --port 8765 --db /var/lib/nir/registry.db
+      nir registry serve --workers 2      # use two cores
     """
     from nir_cli.registry.server import default_db, is_loopback
     from nir_cli.registry.server import serve as run
@@ -58,7 +75,7 @@ def serve(app: App, /, host: str, port: int, db_path: Path | None, allow_synthet
     if not is_loopback(host):
         warn(f"binding {host}: put a TLS-terminating proxy in front; tokens travel in headers")
     say(app, f"registry on http://{host}:{port}/v1 with {db}")
-    run(db, host, port, allow_synthetic=allow_synthetic, quiet=app.quiet)
+    run(db, host, port, allow_synthetic=allow_synthetic, quiet=app.quiet, workers=workers)
 
 
 @registry.command(name="init-admin")

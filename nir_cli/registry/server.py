@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from nir_cli.errors import ConfigError, TemporaryFailure, UsageError
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
+# How `serve --workers N` tells its worker processes what to serve (uvicorn starts each anew).
+_WORKER_ENV = "_NIR_REGISTRY_WORKER"
 
 
 def default_db() -> Path:
@@ -56,8 +59,14 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool) -> None:
-    """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit."""
+def serve(
+    db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool, workers: int = 1
+) -> None:
+    """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit.
+
+    With `workers` above 1, uvicorn runs that many processes on the one port. Batches are
+    still stored one at a time (a file lock beside the database), but parsing, checking and
+    answering them run side by side, on more than one core."""
     import uvicorn
 
     from nir_cli.registry.app import create_app, with_faults
@@ -65,15 +74,32 @@ def serve(db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool)
     faults = faults_from_env(host)
     if not port_free(host, port):
         raise UsageError(f"{host}:{port} is in use", hint="choose another --port")
-    app = with_faults(create_app(db, allow_synthetic=allow_synthetic), faults)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning" if quiet else "info",
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        server_header=False,
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning" if quiet else "info",
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(with_faults(create_app(db, allow_synthetic=allow_synthetic), faults), **options)
+        return
+    from nir_cli.registry.storage import RegistryDB
+
+    RegistryDB(db).close()  # created and migrated once, before the workers open it
+    os.environ[_WORKER_ENV] = json.dumps(
+        {"db": str(db), "host": host, "allow_synthetic": allow_synthetic}
     )
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app() -> Any:
+    """The app of one worker process of `serve --workers N`; uvicorn calls this by name."""
+    from nir_cli.registry.app import create_app, with_faults
+
+    told = json.loads(os.environ[_WORKER_ENV])
+    app = create_app(Path(told["db"]), allow_synthetic=told["allow_synthetic"])
+    return with_faults(app, faults_from_env(told["host"]))
 
 
 def init_admin(
@@ -119,7 +145,7 @@ def wait_until_healthy(
 
 
 def start_process(
-    db: Path, port: int, env: dict[str, str] | None = None, log: Any = None
+    db: Path, port: int, env: dict[str, str] | None = None, log: Any = None, workers: int = 1
 ) -> subprocess.Popen[bytes]:
     """`nir registry serve` on 127.0.0.1 as a child process (synthetic numbers allowed: for the
     sandbox, tests and benchmarks), returned once it answers."""
@@ -138,6 +164,8 @@ def start_process(
             "--db",
             str(db),
             "--allow-synthetic",
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=log,

@@ -7,9 +7,11 @@ A PostgreSQL backend would implement the same methods (see docs/registry.md).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -62,7 +64,7 @@ class RegistryDB:
         self._lock = threading.Lock()
         # Batches are stored one at a time; a second waits here rather than in SQLite's busy
         # handler, which polls with sleeps of up to 100 ms.
-        self.push_lock = threading.Lock()
+        self.push_lock = _PushLock(path)
 
     def _open(self) -> Store:
         store = Store.open(self.path, MIGRATIONS)
@@ -90,12 +92,39 @@ class RegistryDB:
                 self._idle.append(store)
 
     def close(self) -> None:
+        self.push_lock.close()
         if self._checkpointer is not None:
             self._checkpointer.stop()
         with self._lock:
             idle, self._idle = self._idle, []
         for store in idle:
             store.close()
+
+
+class _PushLock:
+    """One batch stored at a time, across the threads of this process (a lock) and the worker
+    processes of `nir registry serve --workers N` (an flock on `<database>.push.lock`)."""
+
+    def __init__(self, path: Path) -> None:
+        self._threads = threading.Lock()
+        self._fd = os.open(f"{path}.push.lock", os.O_CREAT | os.O_RDWR, 0o600)
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 class _Checkpointer:

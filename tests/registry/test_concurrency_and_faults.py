@@ -16,6 +16,7 @@ import requests
 
 from nir_cli.registry.faults import Faults
 from nir_cli.registry.server import start_process
+from nir_cli.registry.storage import RegistryDB
 from nir_cli.sync.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
@@ -32,6 +33,35 @@ from tests.registry.conftest import (
 def test_four_clients_pushing_overlapping_batches_store_each_record_once(
     registry: Registry,
 ) -> None:
+    four_clients_pushing_overlapping_batches(registry)
+
+
+@pytest.mark.slow
+def test_two_worker_processes_store_each_record_once_and_answer_alike(tmp_path: Path) -> None:
+    """`nir registry serve --workers 2`: the batches of four clients land on either process,
+    are stored one at a time, and a batch resent (to whichever process) answers as before."""
+    db = tmp_path / "registry.db"
+    RegistryDB(db).close()
+    port = free_port()
+    server = start_process(db, port, {**os.environ, "NIR_HOME": str(tmp_path)}, workers=2)
+    served = Registry(f"http://127.0.0.1:{port}", RegistryDB(db))
+    try:
+        four_clients_pushing_overlapping_batches(served)
+        s = served.login("5001-sync")
+        body = batch(person_record())
+        first = s.post(f"{served.url}/v1/batches", json=body, timeout=30).json()
+        again = [s.post(f"{served.url}/v1/batches", json=body, timeout=30).json() for _ in range(6)]
+        assert all(answer == first for answer in again)
+        with served.db.session() as store:
+            seqs = [row["seq"] for row in store.query("SELECT seq FROM changes ORDER BY seq")]
+        assert seqs == list(range(1, len(seqs) + 1))  # one change each, in commit order
+    finally:
+        server.terminate()
+        server.wait(30)
+        served.db.close()
+
+
+def four_clients_pushing_overlapping_batches(registry: Registry) -> None:
     registry.add_user("5001-sync", "5001", Role.TRANSFER)
     people = [person_record(duf=f"2024{900000 + i:06d}") for i in range(20)]
     for p in people:
