@@ -218,9 +218,11 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
     )
     def push(body: BatchIn, who: CallerDep, store: StoreDep) -> Response:
         """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
+        scoped = Scoped(store, who.municipality)
+        prepared = scoped.prepare(body, validator)  # outside the lock: see Scoped.prepare
         try:
             with db.push_lock:
-                answer = Scoped(store, who.municipality).push(body, who.username, validator)
+                answer = scoped.push(prepared, who.username)
         except IdempotencyMismatch:
             raise HTTPException(422, "this idempotency key was used for another batch") from None
         db.wrote()

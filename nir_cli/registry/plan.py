@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
+from nir_cli.registry.validation import Checked, Validator
 from nir_cli.sync.wire import (
     Current,
     Entity,
@@ -72,7 +73,7 @@ class Plan:
         self.accepted: list[tuple[RecordIn, str]] = []
         self._records = records
 
-    def decide(self, rec: RecordIn, record_hash: str, body: str, validate: Any) -> _Answer:
+    def decide(self, rec: RecordIn, record_hash: str, body: str, checked: Checked) -> _Answer:
         current = self.current.get(rec.id)
         if current is not None and current["municipality"] != self.municipality:
             # Ids are unique forever across the registry; say no more than that.
@@ -85,7 +86,7 @@ class Plan:
             answered = self.answers.get((rec.id, rec.version, legacy))
         if answered is not None:
             return _Answer(rec.id, RecordResult.model_validate_json(answered).status, answered)
-        refused = _decide(rec, current, self.births, validate, self.municipality)
+        refused = _decide(rec, current, self.births, checked)
         if refused is not None:
             return _Answer.of(refused)
         self.accepted.append((rec, body))
@@ -221,8 +222,7 @@ def _decide(
     rec: RecordIn,
     current: dict[str, Any] | None,
     births: dict[str, str | None],
-    validate: Any,
-    municipality: str,
+    checked: Checked,
 ) -> RecordResult | None:
     """Why the record is refused (a rejection or a conflict), or None: it is accepted."""
     if current is None and rec.base_version is not None:
@@ -245,7 +245,7 @@ def _decide(
                     withdrawn=bool(current["withdrawn"]),
                 ),
             )
-    problem = validate(municipality, rec, births)
+    problem = Validator.person(rec, checked, births)
     return _rejected(rec, *problem) if problem is not None else None
 
 

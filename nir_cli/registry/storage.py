@@ -18,10 +18,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nir_cli.registry.plan import Plan, canonical, not_applied
+from nir_cli.registry.validation import Checked, Validator
 from nir_cli.store.db import Store
 from nir_cli.sync.wire import (
     BatchIn,
@@ -206,18 +208,27 @@ class Scoped:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def push(self, batch: BatchIn, username: str, validate: Any) -> str:
-        """Store a batch (or with validate_only, check it) and return the answer, a BatchOut,
-        as JSON. The same idempotency key with the same body answers as the first time; with
-        another body it is refused.
+    def prepare(self, batch: BatchIn, validator: Validator) -> Prepared:
+        """What a batch's records are on their own: each one's hash and body as stored, and
+        what is wrong with it. Needs no lock: worker processes do this side by side."""
+        forms = [canonical(r) for r in batch.records]
+        header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
+        body_hash = hashlib.sha256(
+            (header + "".join(record_hash for record_hash, _ in forms)).encode()
+        ).hexdigest()
+        checks = [validator.body(self.municipality, r) for r in batch.records]
+        return Prepared(batch, forms, checks, body_hash)
+
+    def push(self, prepared: Prepared, username: str) -> str:
+        """Store a prepared batch (or with validate_only, check it) and return the answer, a
+        BatchOut, as JSON; the caller holds the push lock. The same idempotency key with the
+        same body answers as the first time; with another body it is refused.
 
         One transaction: what the batch touches is read in three queries, every record is
         decided in order (later records see the earlier ones of the same batch), and what was
         accepted is written with one statement per table."""
-        forms = [canonical(r) for r in batch.records]
+        batch, forms, body_hash = prepared.batch, prepared.forms, prepared.body_hash
         hashes = [record_hash for record_hash, _ in forms]
-        header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
-        body_hash = hashlib.sha256((header + "".join(hashes)).encode()).hexdigest()
         with self.store.write(commit=not batch.validate_only) as conn:
             if not batch.validate_only:
                 seen = conn.execute(
@@ -233,8 +244,10 @@ class Scoped:
             received = now()
             plan = Plan(conn, self.municipality, batch.records, received[:10])
             answers = [
-                plan.decide(rec, record_hash, body, validate)
-                for rec, (record_hash, body) in zip(batch.records, forms, strict=True)
+                plan.decide(rec, record_hash, body, checked)
+                for rec, (record_hash, body), checked in zip(
+                    batch.records, forms, prepared.checks, strict=True
+                )
             ]
             if batch.mode is BatchMode.ALL_OR_NOTHING and any(
                 a.status is not Status.ACCEPTED for a in answers
@@ -264,6 +277,14 @@ class Scoped:
                     ),
                 )
             return response
+
+
+@dataclass(frozen=True)
+class Prepared:
+    batch: BatchIn
+    forms: list[tuple[str, str]]  # each record's hash and body as stored
+    checks: list[Checked]
+    body_hash: str
 
 
 class IdempotencyMismatch(Exception):

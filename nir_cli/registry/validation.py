@@ -1,10 +1,14 @@
-"""The registry validates every record again, with the same domain models as the client."""
+"""The registry validates every record again, with the same domain models as the client.
+
+In two steps: the record on its own (`body`, before the batch waits for the write lock, so
+worker processes do it side by side), then against the persons the registry holds (`person`,
+inside the batch's transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -14,6 +18,13 @@ from nir_cli.domain.registrations import parse_registration
 from nir_cli.sync.wire import Entity, RecordIn
 
 Problem = tuple[str, str | None, str]
+
+
+class Checked(NamedTuple):
+    """A record checked on its own: what is wrong with it, else a registration's fact date."""
+
+    problem: Problem | None
+    fact_date: str | None = None
 
 
 class Validator:
@@ -36,32 +47,43 @@ class Validator:
             self._context = now, checks.as_context()
         return self._context[1]
 
-    def __call__(
-        self, municipality: str, rec: RecordIn, births: dict[str, str | None]
-    ) -> Problem | None:
-        """`births`: the birth date of every person the registry (or this batch) has."""
+    def body(self, municipality: str, rec: RecordIn) -> Checked:
+        """The record on its own: its body against the domain models, a person's municipality,
+        a registration's person_id."""
         context = self._checks()
         try:
             if rec.entity is Entity.PERSON:
                 person = PersonData.model_validate(rec.body, context=context)
                 if person.municipality != municipality:
-                    return (
-                        "wrong_municipality",
-                        "municipality",
-                        "the person belongs to another municipality than the caller",
+                    return Checked(
+                        (
+                            "wrong_municipality",
+                            "municipality",
+                            "the person belongs to another municipality than the caller",
+                        )
                     )
-                return None
+                return Checked(None)
             registration = parse_registration(rec.body, context=context)
         except ValidationError as exc:
             first = problems(exc)[0]
-            return "invalid", first.field, first.message
+            return Checked(("invalid", first.field, first.message))
         except ValueError as exc:
-            return "invalid", "kind", str(exc)
+            return Checked(("invalid", "kind", str(exc)))
         if rec.person_id is None:
-            return "invalid", "person_id", "a registration needs its person_id"
-        if rec.person_id not in births:
+            return Checked(("invalid", "person_id", "a registration needs its person_id"))
+        return Checked(None, registration.fact_date.isoformat())
+
+    @staticmethod
+    def person(rec: RecordIn, checked: Checked, births: dict[str, str | None]) -> Problem | None:
+        """The record against the persons: `births` holds the birth date of every person the
+        registry (or the batch so far) has."""
+        person_id, fact_date = rec.person_id, checked.fact_date
+        # body() gave a registration without a problem its person_id and fact date.
+        if checked.problem is not None or person_id is None or fact_date is None:
+            return checked.problem
+        if person_id not in births:
             return "unknown_person", "person_id", "the registry has no such person; send it first"
-        birth = births[rec.person_id]
-        if birth and registration.fact_date.isoformat() < birth:
+        birth = births[person_id]
+        if birth and fact_date < birth:
             return "invalid", "fact_date", "the fact date is before the person's birth date"
         return None
