@@ -196,8 +196,9 @@ def _build(
                 "outbox_seqs) VALUES (?, ?, ?, ?, ?)",
                 (key, run_id, utc_now(), payload, json.dumps(seqs)),
             )
-            conn.executemany(
-                "UPDATE outbox SET batch_key = ? WHERE seq = ?", [(key, seq) for seq in seqs]
+            conn.execute(
+                "UPDATE outbox SET batch_key = ? WHERE seq IN (SELECT value FROM json_each(?))",
+                (key, json.dumps(seqs)),
             )
     return _Batch(key=key, payload=payload, rows=rows)
 
@@ -228,7 +229,7 @@ def _apply(
     counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
     now = utc_now()
     accepted: dict[str, list[tuple[Any, ...]]] = {"person": [], "registration": []}
-    accepted_seqs: list[tuple[int]] = []
+    accepted_seqs: list[int] = []
     other_seqs: list[tuple[int]] = []
     with store.write() as conn:
         for result in answer.results:
@@ -238,7 +239,7 @@ def _apply(
                 accepted[row.entity].append(
                     (result.version, result.registry_date, row.id, result.version)
                 )
-                accepted_seqs.append((row.seq,))
+                accepted_seqs.append(row.seq)
                 continue
             other_seqs.append((row.seq,))
             if result.status is Status.REJECTED:
@@ -291,10 +292,11 @@ def _apply(
             )
         # A row superseded while on the wire is accepted too; its newer version has a row
         # of its own, still pending.
-        conn.executemany(
+        conn.execute(
             "UPDATE outbox SET state = CASE WHEN state IN ('pending', 'superseded') "
-            "THEN 'accepted' ELSE state END, last_error = NULL, batch_key = NULL WHERE seq = ?",
-            accepted_seqs,
+            "THEN 'accepted' ELSE state END, last_error = NULL, batch_key = NULL "
+            "WHERE seq IN (SELECT value FROM json_each(?))",
+            (json.dumps(accepted_seqs),),
         )
         crash_point("mid-apply")
         conn.executemany("UPDATE outbox SET batch_key = NULL WHERE seq = ?", other_seqs)
