@@ -138,17 +138,7 @@ def generate(folder: Path, rows: int) -> tuple[Path, Path, int]:
         )
         rw.writerow(HEADER)
         for p in people(count, seed=11, today=dt.date(2024, 1, 1)):
-            pw.writerow(
-                [
-                    p.duf,
-                    p.fnr,
-                    p.first_name,
-                    p.last_name,
-                    p.residence_basis,
-                    p.permit_date.isoformat(),
-                    p.settlement_date.isoformat(),
-                ]
-            )
+            pw.writerow([*p.csv_row(), p.settlement_date.isoformat()])
             for row in person_rows(p.duf, p.settlement_date, rng)[: rows - written]:
                 rw.writerow(row)
                 written += 1

@@ -33,7 +33,7 @@ from registry_bench import PASSWORD, direct, free_port
 
 from nir_cli.registry.server import init_admin, start_process
 from nir_cli.settings import SYNC_BATCH_SIZE
-from nir_cli.synthetic import people
+from nir_cli.synthetic import SyntheticPerson, people
 
 PROFILE = "test"
 
@@ -84,19 +84,10 @@ def prepare(folder: Path, nir: list[str], env: dict[str, str], records: int) -> 
     persons, hours = folder / "persons.csv", folder / "hours.csv"
     with persons.open("w", newline="") as pf, hours.open("w", newline="") as hf:
         pw, hw = csv.writer(pf), csv.writer(hf)
-        pw.writerow(["duf", "fnr", "first_name", "last_name", "residence_basis", "permit_date"])
+        pw.writerow(SyntheticPerson.CSV_HEADER)
         hw.writerow(["duf", "date", "period", "norwegian_hours"])
         for p in people(max(1, records // 20), seed=8):
-            pw.writerow(
-                [
-                    p.duf,
-                    p.fnr,
-                    p.first_name,
-                    p.last_name,
-                    p.residence_basis,
-                    p.permit_date.isoformat(),
-                ]
-            )
+            pw.writerow(p.csv_row())
             for month in range(1, 21):
                 period = f"{2024 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
                 hw.writerow([p.duf, f"{period}-28", period, "40"])

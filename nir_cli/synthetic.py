@@ -66,6 +66,19 @@ class SyntheticPerson:
     permit_date: dt.date
     settlement_date: dt.date
 
+    # A persons file's columns (as `nir import` names them) and this person's row of one.
+    CSV_HEADER = ("duf", "fnr", "first_name", "last_name", "residence_basis", "permit_date")
+
+    def csv_row(self) -> list[str]:
+        return [
+            self.duf,
+            self.fnr,
+            self.first_name,
+            self.last_name,
+            self.residence_basis,
+            self.permit_date.isoformat(),
+        ]
+
 
 def synthetic_duf(year: int, serial: int) -> str:
     first_ten = f"{year:04d}{900000 + serial % 100000:06d}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.synthetic import people
+from nir_cli.synthetic import SyntheticPerson, people
 
 NIR = shutil.which("nir")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(NIR is None, reason="nir not installed")]
@@ -26,18 +26,9 @@ def make_files(folder: Path) -> tuple[Path, Path]:
     everyone = list(people(PERSONS, seed=3))
     with persons_file.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["duf", "fnr", "first_name", "last_name", "residence_basis", "permit_date"])
+        writer.writerow(SyntheticPerson.CSV_HEADER)
         for p in everyone:
-            writer.writerow(
-                [
-                    p.duf,
-                    p.fnr,
-                    p.first_name,
-                    p.last_name,
-                    p.residence_basis,
-                    p.permit_date.isoformat(),
-                ]
-            )
+            writer.writerow(p.csv_row())
     with hours_file.open("w", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["duf", "dato", "periode", "norsktimer"])
