@@ -61,15 +61,13 @@ class RegistryDB:
         first = Store.open(path, MIGRATIONS)  # creates and migrates the file
         if background_checkpoints:
             self._checkpointer = _Checkpointer(path)
-            first.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_SAFETY_PAGES}")
-        self._idle: list[Store] = [first]
+        self._idle: list[Store] = [self._configured(first)]
         self._lock = threading.Lock()
         # Batches are stored one at a time; a second waits here rather than in SQLite's busy
         # handler, which polls with sleeps of up to 100 ms.
         self.push_lock = _PushLock(path)
 
-    def _open(self) -> Store:
-        store = Store.open(self.path, MIGRATIONS)
+    def _configured(self, store: Store) -> Store:
         if self._checkpointer is not None:
             store.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_SAFETY_PAGES}")
         return store
@@ -84,7 +82,7 @@ class RegistryDB:
         with self._lock:
             store = self._idle.pop() if self._idle else None
         if store is None:
-            store = self._open()
+            store = self._configured(Store.open(self.path, MIGRATIONS))
         try:
             yield store
         finally:
@@ -281,6 +279,8 @@ class Scoped:
 
 @dataclass(frozen=True)
 class Prepared:
+    """A batch checked on its own (Scoped.prepare), ready to be stored (Scoped.push)."""
+
     batch: BatchIn
     forms: list[tuple[str, str]]  # each record's hash and body as stored
     checks: list[Checked]
