@@ -188,18 +188,22 @@ def import_file(
                     run.rejected_lines.clear()  # a row's problems all arise within its chunk
                     if progress is not None:
                         progress(csv_file.position(), csv_file.size)
+                refused = bool(summary.problem_count) and not options.skip_invalid
+                outcome = "committing"
+                if refused or options.dry_run:
+                    outcome = (
+                        "rolling back (dry run)"
+                        if options.dry_run
+                        else "rolling back (invalid rows)"
+                    )
                 log.info(
                     "import: %s: %d rows checked in %.1f s; %s",
                     summary.file,
                     summary.rows,
                     time.monotonic() - started,
-                    "rolling back (dry run)"
-                    if options.dry_run
-                    else "rolling back (invalid rows)"
-                    if summary.problem_count and not options.skip_invalid
-                    else "committing",
+                    outcome,
                 )
-                if summary.problem_count and not options.skip_invalid:
+                if refused:
                     raise _all_or_nothing(summary)
         if rejects_path is not None and summary.rejected:
             summary.rejects_file = str(rejects_path)

@@ -149,6 +149,8 @@ def push(
 
 
 def _log_answer(name: str, answer: BatchOut, started: float) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return  # counting the answers is for --verbose only
     counts = dict.fromkeys(Status, 0)
     for result in answer.results:
         counts[result.status] += 1
