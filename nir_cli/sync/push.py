@@ -20,7 +20,7 @@ import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nir_cli.domain.registrations import MODELS
 from nir_cli.settings import SYNC_IN_FLIGHT
@@ -66,7 +66,7 @@ FROM (
     SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id, r.registry_version
     FROM outbox o
     LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
-    WHERE o.state = 'pending' AND o.batch_key IS NULL
+    WHERE o.state = 'pending'
       AND o.entity_id NOT IN (SELECT value FROM json_each(:flying))
       AND (r.person_id IS NULL OR r.person_id NOT IN (SELECT value FROM json_each(:flying)))
     ORDER BY o.seq LIMIT :limit OFFSET :offset
@@ -80,8 +80,7 @@ ORDER BY n.seq
 """
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     """One outbox row in a batch: what its answer is applied to."""
 
     seq: int
@@ -188,19 +187,14 @@ def _build(
         f'{{"idempotency_key":"{key}","mode":"per-record",'
         f'"validate_only":{"true" if dry_run else "false"},"records":[{records}]}}'
     )
-    rows = {row[2]: _Row(seq=row[0], entity=row[1], id=row[2], version=row[3]) for row in selected}
+    rows = {row[2]: _Row._make(row[:4]) for row in selected}
     if not dry_run:
         crash_point("before-remember")
-        seqs = [row[0] for row in selected]
         with store.write() as conn:
             conn.execute(
                 "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, "
                 "outbox_seqs) VALUES (?, ?, ?, ?, ?)",
-                (key, run_id, utc_now(), payload, json.dumps(seqs)),
-            )
-            conn.execute(
-                "UPDATE outbox SET batch_key = ? WHERE seq IN (SELECT value FROM json_each(?))",
-                (key, json.dumps(seqs)),
+                (key, run_id, utc_now(), payload, json.dumps([row[0] for row in selected])),
             )
     return _Batch(key=key, payload=payload, rows=rows)
 
@@ -208,10 +202,8 @@ def _build(
 def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, _Row]:
     """The outbox rows a remembered batch carries."""
     return {
-        row["entity_id"]: _Row(
-            seq=row["seq"], entity=row["entity"], id=row["entity_id"], version=row["version"]
-        )
-        for row in store.query(
+        row[2]: _Row._make(row)
+        for row in store.conn.execute(
             "SELECT seq, entity, entity_id, version FROM outbox "
             "WHERE seq IN (SELECT value FROM json_each(?))",
             (sent["outbox_seqs"],),
@@ -232,7 +224,6 @@ def _apply(
     now = utc_now()
     accepted: dict[str, list[tuple[Any, ...]]] = {"person": [], "registration": []}
     accepted_seqs: list[int] = []
-    other_seqs: list[tuple[int]] = []
     with store.write() as conn:
         for result in answer.results:
             row = rows[result.id]
@@ -243,7 +234,6 @@ def _apply(
                 )
                 accepted_seqs.append(row.seq)
                 continue
-            other_seqs.append((row.seq,))
             if result.status is Status.REJECTED:
                 error = result.error.model_dump() if result.error else {}
                 conn.execute(
@@ -296,15 +286,15 @@ def _apply(
         # of its own, still pending.
         conn.execute(
             "UPDATE outbox SET state = CASE WHEN state IN ('pending', 'superseded') "
-            "THEN 'accepted' ELSE state END, last_error = NULL, batch_key = NULL "
+            "THEN 'accepted' ELSE state END, last_error = NULL "
             "WHERE seq IN (SELECT value FROM json_each(?))",
             (json.dumps(accepted_seqs),),
         )
         crash_point("mid-apply")
-        conn.executemany("UPDATE outbox SET batch_key = NULL WHERE seq = ?", other_seqs)
+        # Answered, the payload is not needed again: it repeated what the version tables hold.
         conn.execute(
             "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
-            "rejected = ?, conflicts = ?, report = ? WHERE idempotency_key = ?",
+            "rejected = ?, conflicts = ?, report = ?, payload = '' WHERE idempotency_key = ?",
             (
                 answer.batch_id,
                 now,

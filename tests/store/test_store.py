@@ -141,3 +141,39 @@ def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> N
     assert store.schema_version == len(migrations())
     assert store.query("SELECT duf FROM target_group") == [{"duf": "201212345603"}]
     store.close()
+
+
+def test_migration_6_empties_answered_batches_and_drops_the_batch_mark(tmp_path: Path) -> None:
+    """A store from before 0006: an answered batch loses its payload, an unfinished one keeps
+    it (it is sent again byte for byte), and outbox rows lose the mark of their batch."""
+    from nir_cli.store.db import _statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, _name, sql in migrations():
+        if number < 6:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("INSERT INTO sync_runs (id, started_at, dry_run) VALUES (1, 'x', 0)")
+    for key, state in (("answered", "done"), ("unfinished", "sending")):
+        conn.execute(
+            "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, outbox_seqs, "
+            "state) VALUES (?, 1, ?, ?, '[1]', ?)",
+            (key, key, f'{{"idempotency_key":"{key}"}}', state),
+        )
+    conn.execute(
+        "INSERT INTO outbox (entity, entity_id, version, created_at, batch_key) "
+        "VALUES ('person', 'p1', 1, 'x', 'unfinished')"
+    )
+    conn.close()
+    store = Store.open(path)
+    assert store.query("SELECT idempotency_key, payload FROM sync_batches ORDER BY 1") == [
+        {"idempotency_key": "answered", "payload": ""},
+        {"idempotency_key": "unfinished", "payload": '{"idempotency_key":"unfinished"}'},
+    ]
+    assert store.query("SELECT entity_id, state FROM outbox") == [
+        {"entity_id": "p1", "state": "pending"}
+    ]
+    assert "batch_key" not in {row["name"] for row in store.query("PRAGMA table_info(outbox)")}
+    store.close()

@@ -261,10 +261,24 @@ def test_registry_away_is_exit_75_with_the_outbox_intact(
     assert "did not answer (HTTP 503) after 5 tries" in result.stderr
     assert "the outbox is intact" in result.stderr
     # Every row is still pending; the unanswered batch is remembered, to be sent again first.
-    assert [row[:-1] for row in snapshot(store_file)["outbox"]] == [row[:-1] for row in before]
-    assert [row[5] for row in snapshot(store_file)["sync_batches"]] == ["sending"]
+    assert snapshot(store_file)["outbox"] == before
+    batches = _batches(store_file)
+    assert [(state, payload.startswith('{"idempotency_key"')) for state, payload in batches] == [
+        ("sending", True)
+    ]
     faults.unavailable = 0
     assert synced("sync").exit_code == 0
+    # Answered, a batch keeps its report but not its payload: the records are in the store.
+    assert [state for state, _ in _batches(store_file)] == ["done"]
+    assert {payload for _, payload in _batches(store_file)} == {""}
+
+
+def _batches(store_file: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(store_file)
+    try:
+        return conn.execute("SELECT state, payload FROM sync_batches ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
 
 
 def test_answers_lost_after_commit_are_recovered_without_duplicates(
