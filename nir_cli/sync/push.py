@@ -6,9 +6,9 @@ one at hand, and the store's work overlaps theirs: while the registry decides ba
 process applies the answer to an earlier batch and builds and remembers a later one. The
 registry may decide them in any order, so a batch never depends on one still on the wire: a
 record whose earlier version is on the wire, or a registration whose person is, waits for a
-later batch. Every record is
-thus built on the registry version the store has applied. The wire records are built as JSON
-by SQLite from the stored versions, in the same shape (and key order) as RecordIn.
+later batch. Every record is thus built on the registry version the store has applied. The wire
+records are built as JSON by SQLite from the stored versions, in the same shape (and key order)
+as RecordIn.
 """
 
 from __future__ import annotations
@@ -37,23 +37,24 @@ _SCHEME_KINDS = ", ".join(
     f"'{kind.value}'" for kind, model in MODELS.items() if "scheme" in model.model_fields
 )
 
-# The next outbox rows to send, oldest first, as (seq, entity, entity_id, version, record JSON).
-# Rows whose entity, or whose person, is in :flying (a JSON list of the ids on the wire) wait.
-# The JSON is put together as text: ids are UUIDs, versions integers, and every other text goes
-# through json_quote. Persons' bodies drop null fields (json_patch onto an empty object); a
-# registration's body is kind, fact date, its details (stored as a JSON object), then its scheme.
+# The pending outbox rows from seq :start on, oldest first, as (seq, entity, entity_id, version,
+# person_id, record JSON), read as far as the caller needs (see _Outbox): through the
+# (state, seq) index, with no sort. The JSON is put together as text: ids are UUIDs, versions
+# integers, and every other text goes through json_quote. Persons' bodies drop null fields
+# (json_patch onto an empty object); a registration's body is kind, fact date, its details
+# (stored as a JSON object), then its scheme.
 _NEXT = f"""
-SELECT n.seq, n.entity, n.entity_id, n.version,
-       CASE n.entity
+SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id,
+       CASE o.entity
        WHEN 'person' THEN
-           '{{"entity":"person","id":"' || n.entity_id || '","version":' || n.version
+           '{{"entity":"person","id":"' || o.entity_id || '","version":' || o.version
            || ',"base_version":' || coalesce(p.registry_version, 'null')
            || ',"person_id":null,"body":' || json_patch('{{}}', pv.body)
            || ',"withdrawn":false,"withdrawn_reason":null}}'
        ELSE
-           '{{"entity":"registration","id":"' || n.entity_id || '","version":' || n.version
-           || ',"base_version":' || coalesce(n.registry_version, 'null')
-           || ',"person_id":"' || n.person_id || '","body":{{"kind":' || json_quote(rv.kind)
+           '{{"entity":"registration","id":"' || o.entity_id || '","version":' || o.version
+           || ',"base_version":' || coalesce(r.registry_version, 'null')
+           || ',"person_id":"' || r.person_id || '","body":{{"kind":' || json_quote(rv.kind)
            || ',"fact_date":' || json_quote(rv.fact_date)
            || CASE WHEN rv.details = '{{}}' THEN ''
                    ELSE ',' || substr(rv.details, 2, length(rv.details) - 2) END
@@ -62,21 +63,15 @@ SELECT n.seq, n.entity, n.entity_id, n.version,
            || '}},"withdrawn":' || CASE WHEN rv.withdrawn THEN 'true' ELSE 'false' END
            || ',"withdrawn_reason":' || json_quote(rv.withdrawn_reason) || '}}'
        END AS record
-FROM (
-    SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id, r.registry_version
-    FROM outbox o
-    LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
-    WHERE o.state = 'pending'
-      AND o.entity_id NOT IN (SELECT value FROM json_each(:flying))
-      AND (r.person_id IS NULL OR r.person_id NOT IN (SELECT value FROM json_each(:flying)))
-    ORDER BY o.seq LIMIT :limit OFFSET :offset
-) n
-LEFT JOIN person_versions pv ON n.entity = 'person' AND pv.person_id = n.entity_id
-     AND pv.version = n.version
-LEFT JOIN persons p ON n.entity = 'person' AND p.id = n.entity_id
-LEFT JOIN registration_versions rv ON n.entity = 'registration'
-     AND rv.registration_id = n.entity_id AND rv.version = n.version
-ORDER BY n.seq
+FROM outbox o
+LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
+LEFT JOIN person_versions pv ON o.entity = 'person' AND pv.person_id = o.entity_id
+     AND pv.version = o.version
+LEFT JOIN persons p ON o.entity = 'person' AND p.id = o.entity_id
+LEFT JOIN registration_versions rv ON o.entity = 'registration'
+     AND rv.registration_id = o.entity_id AND rv.version = o.version
+WHERE o.state = 'pending' AND o.seq >= :start
+ORDER BY o.seq
 """
 
 
@@ -116,19 +111,18 @@ def push(
             _apply(store, rows, unfinished["idempotency_key"], answer, text, report)
             _log_answer("batch from an earlier run, sent again", answer, started)
     total = _count_pending(store)
-    built = 0  # a dry run changes nothing, so it pages through the outbox instead
+    outbox = _Outbox()
     flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]], float]] = deque()
     with ThreadPoolExecutor(max_workers=SYNC_IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
             while len(flights) < SYNC_IN_FLIGHT:
-                # A dry run stores nothing, so no record waits for one on the wire (and its
-                # paging by offset counts every pending row).
-                flying = [] if dry_run else [row_id for b, _, _ in flights for row_id in b.rows]
-                batch = _build(store, batch_size, built, flying, dry_run, report.run_id)
-                if batch is None:
+                # A dry run stores nothing, so no record waits for one on the wire.
+                on_wire = [] if dry_run else [b.rows for b, _, _ in flights]
+                selected = outbox.next(store, batch_size, on_wire)
+                if not selected:
                     break
+                batch = _build(store, selected, dry_run, report.run_id)
                 crash_point("before-send")
-                built += len(batch.rows)
                 flights.append((batch, wire.submit(client.push, batch.payload), time.monotonic()))
             if not flights:
                 return
@@ -169,20 +163,52 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-def _build(
-    store: Store, size: int, built: int, flying: list[str], dry_run: bool, run_id: int | None
-) -> _Batch | None:
-    """The next batch, remembered (committed) before it is sent unless this is a dry run:
-    after a crash it is sent again as it was. `flying`: the ids of the records on the wire."""
-    found = store.conn.execute(
-        _NEXT,
-        {"limit": size, "offset": built if dry_run else 0, "flying": json.dumps(flying)},
-    )
-    selected = found.fetchall()
-    if not selected:
-        return None
+class _Outbox:
+    """The pending outbox rows to send next, in order: a cursor through the outbox.
+
+    Rows up to `after` were read before; of them, only those that had to wait are read again.
+    A row waits while a record of the same id (an earlier version), or a registration's person,
+    is on the wire; rows on the wire are still pending, and are passed over. So each build
+    reads on from where the last stopped, instead of from the first pending row, past every
+    row on the wire."""
+
+    def __init__(self) -> None:
+        self.after = 0
+        self.waiting: set[int] = set()
+
+    def next(self, store: Store, size: int, on_wire: list[dict[str, _Row]]) -> list[Any]:
+        """Up to `size` rows of _NEXT that depend on none on the wire."""
+        wire_ids = {record_id for rows in on_wire for record_id in rows}
+        wire_seqs = {row.seq for rows in on_wire for row in rows.values()}
+        start = min(self.waiting, default=self.after + 1)
+        taken: list[Any] = []
+        waited: set[int] = set()
+        last = start - 1
+        cursor = store.conn.execute(_NEXT, {"start": start})
+        try:
+            for row in cursor:
+                last = row[0]
+                if row[0] in wire_seqs:
+                    continue
+                if row[2] in wire_ids or row[4] in wire_ids:
+                    waited.add(row[0])
+                    continue
+                taken.append(row)
+                if len(taken) == size:
+                    break
+        finally:
+            cursor.close()
+        # A row that waited and was not read this time is further on, or no longer pending.
+        self.waiting = {seq for seq in self.waiting if seq > last} | waited
+        self.after = max(self.after, last)
+        return taken
+
+
+def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None) -> _Batch:
+    """A batch of the selected rows, remembered (committed) before it is sent unless this is a
+    dry run: after a crash it is sent again as it was."""
     key = str(uuid.uuid4())
-    records = ",".join(row[4] for row in selected)
+    records = ",".join(row[5] for row in selected)
     payload = (
         f'{{"idempotency_key":"{key}","mode":"per-record",'
         f'"validate_only":{"true" if dry_run else "false"},"records":[{records}]}}'
