@@ -45,5 +45,8 @@ RETRY_MAX_DELAY = 8.0  # seconds between two tries at most
 RETRY_AFTER_CAP = 30.0  # seconds: a longer Retry-After is cut to this
 SYNC_BATCH_SIZE = 1000  # records per pushed batch: the most the registry takes in one
 SYNC_IN_FLIGHT = 3  # batches sent and not yet answered
+# While nir sync runs, the store's log is copied into the file every this many pages (16 MiB)
+# rather than SQLite's 1000: a batch writes about 300, and each copy waits for two fsyncs.
+SYNC_CHECKPOINT_PAGES = 4000
 PULL_PAGE_SIZE = 500  # changes per pulled page
 KEYRING_TIMEOUT = 3.0  # seconds before a hanging keyring is given up on

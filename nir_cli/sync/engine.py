@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from nir_cli.errors import TemporaryFailure
-from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE
+from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
@@ -64,7 +64,7 @@ def sync(
     """Push, then pull; see the module doc. Raises TemporaryFailure when the registry is away
     (whatever was acknowledged so far stays applied; the rest stays in the outbox)."""
     report = SyncReport(dry_run=dry_run)
-    with sync_lock(store):
+    with sync_lock(store), _checkpoints_every(store, SYNC_CHECKPOINT_PAGES):
         report.run_id = _start_run(store, dry_run)
         outcome = "failed"
         try:
@@ -79,6 +79,17 @@ def sync(
         finally:
             _finish_run(store, report, outcome)
     return report
+
+
+@contextmanager
+def _checkpoints_every(store: Store, pages: int) -> Iterator[None]:
+    """SQLite's automatic checkpoint threshold, for the duration of a sync."""
+    before = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    store.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
 
 # -- pull ------------------------------------------------------------------------------------
