@@ -98,9 +98,6 @@ def normalize_fnr(
     rules: tuple[CheckRule, ...] = CHECK_RULES,
 ) -> PersonalNumber:
     """Validate a fødselsnummer, D-number, H-number or synthetic number (month + 80)."""
-    from stdnum.exceptions import ValidationError
-    from stdnum.no import fodselsnummer
-
     number = "".join(value.replace("-", " ").split())
     if len(number) != 11 or not number.isdigit():
         raise IdentifierError("fødselsnummer must be 11 digits")
@@ -108,25 +105,35 @@ def normalize_fnr(
         raise IdentifierError("fødselsnummer check digits do not match")
     day, month = int(number[:2]), int(number[2:4])
     kind = NumberKind.FODSELSNUMMER
-    plain = number
     if month > SYNTHETIC_MONTH_OFFSET:
         if not allow_synthetic:
             raise IdentifierError(
                 "synthetic fødselsnummer (month + 80) is only accepted in a test or sandbox profile"
             )
         kind = NumberKind.SYNTHETIC
-        plain = number[:2] + f"{month - SYNTHETIC_MONTH_OFFSET:02d}" + number[4:]
     elif month > H_NUMBER_MONTH_OFFSET:
         kind = NumberKind.H_NUMBER
     if day > D_NUMBER_DAY_OFFSET and kind is not NumberKind.SYNTHETIC:
         kind = NumberKind.D_NUMBER
-    try:
-        birth = fodselsnummer.get_birth_date(plain)
-    except ValidationError:
-        raise IdentifierError("fødselsnummer does not hold a valid birth date") from None
+    birth = birth_date_of(number)
     if birth > (today or dt.date.today()):
         raise IdentifierError("fødselsnummer holds a birth date in the future")
     return PersonalNumber(number=number, kind=kind, birth_date=birth)
+
+
+def birth_date_of(number: str) -> dt.date:
+    """The birth date an 11-digit fødselsnummer, D-, H- or synthetic number holds; its check
+    digits are not checked (normalize_fnr does that)."""
+    from stdnum.exceptions import ValidationError
+    from stdnum.no import fodselsnummer
+
+    month = int(number[2:4])
+    if month > SYNTHETIC_MONTH_OFFSET:
+        number = number[:2] + f"{month - SYNTHETIC_MONTH_OFFSET:02d}" + number[4:]
+    try:
+        return fodselsnummer.get_birth_date(number)
+    except ValidationError:
+        raise IdentifierError("fødselsnummer does not hold a valid birth date") from None
 
 
 def make_synthetic_fnr(birth: dt.date, individual: int) -> str | None:

@@ -81,10 +81,9 @@ class PersonData(DomainModel):
     def _consistent(self) -> PersonData:
         if self.duf is None and self.fnr is None:
             raise ValueError("give a DUF number or a fødselsnummer (or both)")
-        if self.fnr is not None:
-            number = identifiers.normalize_fnr(self.fnr, allow_synthetic=True)
-            if number.birth_date != self.birth_date:
-                raise ValueError("birth date does not match the fødselsnummer")
+        # The number is checked already (_fnr); only the birth date it holds is needed here.
+        if self.fnr is not None and identifiers.birth_date_of(self.fnr) != self.birth_date:
+            raise ValueError("birth date does not match the fødselsnummer")
         for name in ("permit_date", "settlement_date", "population_registration_date"):
             day = getattr(self, name)
             if day is not None and day < self.birth_date:
