@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sqlite3
 import threading
@@ -127,6 +128,16 @@ def test_a_second_sync_sends_nothing_and_changes_nothing(synced: CliFn, store_fi
     assert {k: v for k, v in after.items() if not k.startswith("sync_")} == {
         k: v for k, v in before.items() if not k.startswith("sync_")
     }
+
+
+def test_a_sync_leaves_the_cycle_collector_as_it_found_it(synced: CliFn) -> None:
+    """nir sync freezes what exists and lets the collector run less often while it runs; in a
+    process that goes on (a script, these tests) both are undone when it ends."""
+    import_examples(synced)
+    before = gc.get_threshold()
+    assert synced("sync").exit_code == 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_dry_run_asks_the_registry_and_stores_nothing(
