@@ -93,6 +93,19 @@ def store_file(nir_home: Path) -> Path:
     return nir_home / "data" / "test.db"
 
 
+def store_before(path: Path, migration: int) -> sqlite3.Connection:
+    """A store file as an older nir left it: migrated up to, not including, `migration`."""
+    from nir_cli.store.db import _statements, migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, _name, sql in migrations():
+        if number < migration:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+    return conn
+
+
 def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table: to prove that a refused command changed nothing."""
     conn = sqlite3.connect(path)

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from nir_cli.rules.catalogue import RULES
 from nir_cli.rules.findings import parameters
 from nir_cli.store import Store
-from nir_cli.store.db import _statements, migrations, register_functions
+from nir_cli.store.db import register_functions
+from tests.conftest import store_before
 
 SCHEMES = [None, "training", "programme", "asylum"]
 # The kinds the facts count come often; a few others, less often.
@@ -248,12 +249,7 @@ def test_facts_stay_true_and_candidates_hide_nothing(
 
 def test_the_migration_computes_the_facts_of_a_store_that_had_none(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, _name, sql in migrations():
-        if number < 5:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+    conn = store_before(path, 5)
     for pid, regime, basis, birth, permit, settlement in PERSONS:
         conn.execute(
             "INSERT INTO persons (id, version, first_name, last_name, birth_date, "

@@ -12,6 +12,7 @@ import sqlite_utils
 from nir_cli.errors import TemporaryFailure
 from nir_cli.store import Store
 from nir_cli.store.db import migrations
+from tests.conftest import store_before
 
 
 def mode(path: Path) -> int:
@@ -146,15 +147,8 @@ def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> N
 def test_migration_6_empties_answered_batches_and_drops_the_batch_mark(tmp_path: Path) -> None:
     """A store from before 0006: an answered batch loses its payload, an unfinished one keeps
     it (it is sent again byte for byte), and outbox rows lose the mark of their batch."""
-    from nir_cli.store.db import _statements
-
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, _name, sql in migrations():
-        if number < 6:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+    conn = store_before(path, 6)
     conn.execute("INSERT INTO sync_runs (id, started_at, dry_run) VALUES (1, 'x', 0)")
     for key, state in (("answered", "done"), ("unfinished", "sending")):
         conn.execute(
