@@ -48,9 +48,5 @@ SYNC_IN_FLIGHT = 3  # batches sent and not yet answered
 # While nir sync runs, the store's log is copied into the file every this many pages (16 MiB)
 # rather than SQLite's 1000: a batch writes about 300, and each copy waits for two fsyncs.
 SYNC_CHECKPOINT_PAGES = 4000
-# While nir sync runs, Python's cycle collector runs after this many new objects, not 700:
-# an answer of 1000 records makes about 3000, none of them in a cycle, and each run of the
-# collector walks the objects made since, now and then every object of the process.
-SYNC_GC_THRESHOLD = 20_000
 PULL_PAGE_SIZE = 500  # changes per pulled page
 KEYRING_TIMEOUT = 3.0  # seconds before a hanging keyring is given up on

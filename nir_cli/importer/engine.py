@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
+from nir_cli.collector import fewer_collections
 from nir_cli.config import Profile
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
@@ -182,7 +183,7 @@ def import_file(
         with _rejects_file(rejects_path, csv_file.header, csv_file.delimiter) as writer:
             run = Run(summary, columns, writer)
             importer = _importer(store, profile, checks, columns, run, source_tag)
-            with store.write(commit=not options.dry_run):
+            with store.write(commit=not options.dry_run), fewer_collections():
                 for chunk in _chunks(_rows(csv_file.rows, run), IMPORT_CHUNK_ROWS):
                     importer.process(chunk)
                     run.rejected_lines.clear()  # a row's problems all arise within its chunk

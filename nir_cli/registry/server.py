@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nir_cli import paths
+from nir_cli import collector, paths
 from nir_cli.errors import ConfigError, TemporaryFailure, UsageError
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
-REGISTRY_GC_THRESHOLD = 20_000  # see _fewer_collections
 # How `serve --workers N` tells its worker processes what to serve (uvicorn starts each anew).
 _WORKER_ENV = "_NIR_REGISTRY_WORKER"
 
@@ -84,7 +83,7 @@ def serve(
     }
     if workers == 1:
         app = with_faults(create_app(db, allow_synthetic=allow_synthetic), faults)
-        _fewer_collections()
+        collector.for_serving()
         uvicorn.run(app, **options)
         return
     from nir_cli.registry.storage import RegistryDB
@@ -102,19 +101,8 @@ def worker_app() -> Any:
 
     told = json.loads(os.environ[_WORKER_ENV])
     app = create_app(Path(told["db"]), allow_synthetic=told["allow_synthetic"])
-    _fewer_collections()
+    collector.for_serving()
     return with_faults(app, faults_from_env(told["host"]))
-
-
-def _fewer_collections() -> None:
-    """Python's cycle collector in a serving process: what exists once the app is built
-    (modules, routes, pydantic's schemas) is frozen, so the collector no longer walks it, and
-    it runs after REGISTRY_GC_THRESHOLD new objects instead of 700. A batch of 1000 records
-    makes tens of thousands of objects, next to none of them in a cycle."""
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(REGISTRY_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def init_admin(
