@@ -23,11 +23,7 @@ from contextlib import contextmanager
 
 from nir_cli.collector import fewer_collections
 from nir_cli.errors import TemporaryFailure
-from nir_cli.settings import (
-    PULL_PAGE_SIZE,
-    SYNC_BATCH_SIZE,
-    SYNC_CHECKPOINT_PAGES,
-)
+from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
