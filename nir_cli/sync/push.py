@@ -37,13 +37,14 @@ _SCHEME_KINDS = ", ".join(
     f"'{kind.value}'" for kind, model in MODELS.items() if "scheme" in model.model_fields
 )
 
-# The pending outbox rows from seq :start on, oldest first, as (seq, entity, entity_id, version,
-# person_id, record JSON), read as far as the caller needs (see _Outbox): through the
-# (state, seq) index, with no sort. The JSON is put together as text: ids are UUIDs, versions
-# integers, and every other text goes through json_quote. Persons' bodies drop null fields
-# (json_patch onto an empty object); a registration's body is kind, fact date, its details
-# (stored as a JSON object), then its scheme.
-_NEXT = f"""
+
+def _pending(where: str) -> str:
+    """Pending outbox rows (`where` says which), oldest first, as (seq, entity, entity_id,
+    version, person_id, record JSON). The JSON is put together as text: ids are UUIDs, versions
+    integers, and every other text goes through json_quote. Persons' bodies drop null fields
+    (json_patch onto an empty object); a registration's body is kind, fact date, its details
+    (stored as a JSON object), then its scheme."""
+    return f"""
 SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id,
        CASE o.entity
        WHEN 'person' THEN
@@ -70,9 +71,15 @@ LEFT JOIN person_versions pv ON o.entity = 'person' AND pv.person_id = o.entity_
 LEFT JOIN persons p ON o.entity = 'person' AND p.id = o.entity_id
 LEFT JOIN registration_versions rv ON o.entity = 'registration'
      AND rv.registration_id = o.entity_id AND rv.version = o.version
-WHERE o.state = 'pending' AND o.seq >= :start
+WHERE o.state = 'pending' AND {where}
 ORDER BY o.seq
 """
+
+
+# The rows after :after, read only as far as a batch needs: through the (state, seq) index,
+# with no sort. And the rows :seqs (a JSON list) that waited before (see _Outbox).
+_NEXT = _pending("o.seq > :after")
+_WAITING = _pending("o.seq IN (SELECT value FROM json_each(:seqs))")
 
 
 class _Row(NamedTuple):
@@ -166,42 +173,61 @@ def _count_pending(store: Store) -> int:
 class _Outbox:
     """The pending outbox rows to send next, in order: a cursor through the outbox.
 
-    Rows up to `after` were read before; of them, only those that had to wait are read again.
     A row waits while a record of the same id (an earlier version), or a registration's person,
-    is on the wire; rows on the wire are still pending, and are passed over. So each build
-    reads on from where the last stopped, instead of from the first pending row, past every
-    row on the wire."""
+    is on the wire. Each batch takes first the rows that waited before (read again by their
+    seq), then reads on after the last row read: it never reads again a row it sent, nor walks
+    past the rows on the wire."""
 
     def __init__(self) -> None:
-        self.after = 0
+        self.after = 0  # the last row read by _NEXT
         self.waiting: set[int] = set()
 
     def next(self, store: Store, size: int, on_wire: list[dict[str, _Row]]) -> list[Any]:
-        """Up to `size` rows of _NEXT that depend on none on the wire."""
+        """Up to `size` pending rows, in order, that depend on none on the wire."""
         wire_ids = {record_id for rows in on_wire for record_id in rows}
-        wire_seqs = {row.seq for rows in on_wire for row in rows.values()}
-        start = min(self.waiting, default=self.after + 1)
         taken: list[Any] = []
         waited: set[int] = set()
-        last = start - 1
-        cursor = store.conn.execute(_NEXT, {"start": start})
-        try:
-            for row in cursor:
-                last = row[0]
-                if row[0] in wire_seqs:
-                    continue
-                if row[2] in wire_ids or row[4] in wire_ids:
-                    waited.add(row[0])
-                    continue
-                taken.append(row)
-                if len(taken) == size:
-                    break
-        finally:
-            cursor.close()
-        # A row that waited and was not read this time is further on, or no longer pending.
-        self.waiting = {seq for seq in self.waiting if seq > last} | waited
-        self.after = max(self.after, last)
+        earlier = sorted(self.waiting)
+        kept: set[int] = set()
+        if earlier:
+            last = _read(
+                store, _WAITING, {"seqs": json.dumps(earlier)}, size, wire_ids, taken, waited
+            )
+            if len(taken) == size:  # those after the last one read wait on
+                kept = {seq for seq in earlier if seq > last}
+        if len(taken) < size:
+            last = _read(store, _NEXT, {"after": self.after}, size, wire_ids, taken, waited)
+            self.after = max(self.after, last)
+        # A row that waited and is not read again is no longer pending (superseded): dropped.
+        self.waiting = waited | kept
         return taken
+
+
+def _read(
+    store: Store,
+    sql: str,
+    params: dict[str, Any],
+    size: int,
+    wire_ids: set[str],
+    taken: list[Any],
+    waited: set[int],
+) -> int:
+    """Rows of `sql` into `taken`, or `waited` when they depend on one on the wire, until
+    `taken` holds `size`; the seq of the last row read (0 for none)."""
+    last = 0
+    cursor = store.conn.execute(sql, params)
+    try:
+        for row in cursor:
+            last = row[0]
+            if row[2] in wire_ids or row[4] in wire_ids:
+                waited.add(last)
+                continue
+            taken.append(row)
+            if len(taken) == size:
+                break
+    finally:
+        cursor.close()
+    return last
 
 
 def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None) -> _Batch:

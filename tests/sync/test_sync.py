@@ -64,8 +64,8 @@ def test_wire_records_built_in_sql_are_exactly_recordin(profile: CliFn, store_fi
     assert withdrawn.exit_code == 0, withdrawn.stderr
     store = Store.open(store_file)
     try:
-        rows = store.conn.execute(_NEXT, {"start": 0}).fetchall()
-        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {_NEXT}", {"start": 0})]
+        rows = store.conn.execute(_NEXT, {"after": 0}).fetchall()
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {_NEXT}", {"after": 0})]
     finally:
         store.close()
     assert len(rows) == 24
