@@ -11,24 +11,38 @@ BULK_GC_THRESHOLD new objects.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 BULK_GC_THRESHOLD = 20_000
+
+# The collector is the process's: bulk jobs running at once (two syncs of two stores in one
+# script's threads, an import inside a sync) share one setting, put back when the last ends.
+_lock = threading.Lock()
+_running = 0
+_before = gc.get_threshold()
 
 
 @contextmanager
 def fewer_collections(threshold: int = BULK_GC_THRESHOLD) -> Iterator[None]:
     """For the duration of a bulk job in a process that goes on (a script, the tests): the
     threshold and the frozen objects are put back afterwards."""
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(threshold, *before[1:])
+    global _running, _before
+    with _lock:
+        if _running == 0:
+            _before = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(threshold, *_before[1:])
+        _running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
+        with _lock:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_before)
+                gc.unfreeze()
 
 
 def for_serving(threshold: int = BULK_GC_THRESHOLD) -> None:

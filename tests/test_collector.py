@@ -25,3 +25,18 @@ def test_the_collector_is_put_back_when_the_work_fails() -> None:
         raise RuntimeError("the import failed")
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_jobs_at_once_share_the_setting_and_the_last_to_end_puts_it_back() -> None:
+    """Two syncs of two stores in one script's threads, or an import inside a sync: the first
+    to end must not put the collector back under the other's feet, nor the last leave it."""
+    before = gc.get_threshold()
+    first, second = fewer_collections(), fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == (BULK_GC_THRESHOLD, *before[1:])
+    assert gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
