@@ -57,12 +57,16 @@ class FaultMiddleware:
     def __init__(self, app: Any, faults: Faults) -> None:
         self.app = app
         self.faults = faults
+        self.seed = faults.seed
         self.random = random.Random(faults.seed)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(FAULTY_PATHS):
             await self.app(scope, receive, send)
             return
+        if self.faults.seed != self.seed:  # the switch was turned while serving (the tests)
+            self.seed = self.faults.seed
+            self.random = random.Random(self.seed)
         if self.faults.latency or self.faults.jitter:
             await asyncio.sleep(self.faults.latency + self.random.uniform(0, self.faults.jitter))
         if self.random.random() < self.faults.unavailable:

@@ -139,6 +139,24 @@ def test_fault_drop_after_commit_drops_the_answer_but_keeps_the_batch(tmp_path: 
             assert [r["id"] for r in store.query("SELECT id FROM records")] == [record["id"]]
 
 
+def test_a_seed_given_while_serving_makes_the_faults_repeat(tmp_path: Path) -> None:
+    """Tests turn the switch of a registry already running: a seed set then takes effect, so
+    the same seed answers the same requests alike."""
+    faults = Faults(unavailable=0.5)
+    for live in run_registry(tmp_path / "r.db", faults):
+        live.add_user("5001-sync", "5001", Role.TRANSFER)
+        s = live.login("5001-sync")
+        answers = {}
+        for run, seed in enumerate((5, 6, 5)):
+            faults.seed = seed
+            answers[run] = [
+                s.get(f"{live.url}/v1/changes", timeout=10).status_code for _ in range(12)
+            ]
+        assert answers[0] == answers[2]
+        assert answers[1] != answers[0]  # another seed, other faults
+        assert {503, 200} <= set(answers[0])
+
+
 def test_fault_latency(tmp_path: Path) -> None:
     for live in run_registry(tmp_path / "r.db", Faults(latency=0.3)):
         live.add_user("5001-sync", "5001", Role.TRANSFER)
