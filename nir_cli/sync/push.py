@@ -6,9 +6,8 @@ one at hand, and the store's work overlaps theirs: while the registry decides ba
 process applies the answer to an earlier batch and builds and remembers a later one. The
 registry may decide them in any order, so a batch never depends on one still on the wire: a
 record whose earlier version is on the wire, or a registration whose person is, waits for a
-later batch. Every record is thus built on the registry version the store has applied. The wire
-records are built as JSON by SQLite from the stored versions, in the same shape (and key order)
-as RecordIn.
+later batch (nir_cli.sync.selection chooses each batch's rows). Every record is thus built on
+the registry version the store has applied.
 """
 
 from __future__ import annotations
@@ -20,82 +19,24 @@ import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from nir_cli.domain.registrations import MODELS
 from nir_cli.settings import SYNC_IN_FLIGHT
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
+from nir_cli.sync.selection import Outbox, Row
 from nir_cli.sync.wire import BatchOut, RecordResult, Status
 
 log = logging.getLogger(__name__)
-
-# Kinds whose body carries the scheme (for the others it is implied or absent).
-_SCHEME_KINDS = ", ".join(
-    f"'{kind.value}'" for kind, model in MODELS.items() if "scheme" in model.model_fields
-)
-
-
-def _pending(where: str) -> str:
-    """Pending outbox rows (`where` says which), oldest first, as (seq, entity, entity_id,
-    version, person_id, record JSON). The JSON is put together as text: ids are UUIDs, versions
-    integers, and every other text goes through json_quote. Persons' bodies drop null fields
-    (json_patch onto an empty object); a registration's body is kind, fact date, its details
-    (stored as a JSON object), then its scheme."""
-    return f"""
-SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id,
-       CASE o.entity
-       WHEN 'person' THEN
-           '{{"entity":"person","id":"' || o.entity_id || '","version":' || o.version
-           || ',"base_version":' || coalesce(p.registry_version, 'null')
-           || ',"person_id":null,"body":' || json_patch('{{}}', pv.body)
-           || ',"withdrawn":false,"withdrawn_reason":null}}'
-       ELSE
-           '{{"entity":"registration","id":"' || o.entity_id || '","version":' || o.version
-           || ',"base_version":' || coalesce(r.registry_version, 'null')
-           || ',"person_id":"' || r.person_id || '","body":{{"kind":' || json_quote(rv.kind)
-           || ',"fact_date":' || json_quote(rv.fact_date)
-           || CASE WHEN rv.details = '{{}}' THEN ''
-                   ELSE ',' || substr(rv.details, 2, length(rv.details) - 2) END
-           || CASE WHEN rv.scheme IS NOT NULL AND rv.kind IN ({_SCHEME_KINDS})
-                   THEN ',"scheme":' || json_quote(rv.scheme) ELSE '' END
-           || '}},"withdrawn":' || CASE WHEN rv.withdrawn THEN 'true' ELSE 'false' END
-           || ',"withdrawn_reason":' || json_quote(rv.withdrawn_reason) || '}}'
-       END AS record
-FROM outbox o
-LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
-LEFT JOIN person_versions pv ON o.entity = 'person' AND pv.person_id = o.entity_id
-     AND pv.version = o.version
-LEFT JOIN persons p ON o.entity = 'person' AND p.id = o.entity_id
-LEFT JOIN registration_versions rv ON o.entity = 'registration'
-     AND rv.registration_id = o.entity_id AND rv.version = o.version
-WHERE o.state = 'pending' AND {where}
-ORDER BY o.seq
-"""
-
-
-# The rows after :after, read only as far as a batch needs: through the (state, seq) index,
-# with no sort. And the rows :seqs (a JSON list) that waited before (see _Outbox).
-_NEXT = _pending("o.seq > :after")
-_WAITING = _pending("o.seq IN (SELECT value FROM json_each(:seqs))")
-
-
-class _Row(NamedTuple):
-    """One outbox row in a batch: what its answer is applied to."""
-
-    seq: int
-    entity: str
-    id: str
-    version: int
 
 
 @dataclass
 class _Batch:
     key: str
     payload: str
-    rows: dict[str, _Row]  # by record id: a batch carries one version of a record
+    rows: dict[str, Row]  # by record id: a batch carries one version of a record
 
 
 def push(
@@ -118,7 +59,7 @@ def push(
             _apply(store, rows, unfinished["idempotency_key"], answer, text, report)
             _log_answer("batch from an earlier run, sent again", answer, started)
     total = _count_pending(store)
-    outbox = _Outbox()
+    outbox = Outbox()
     flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]], float]] = deque()
     with ThreadPoolExecutor(max_workers=SYNC_IN_FLIGHT, thread_name_prefix="nir-push") as wire:
         while True:
@@ -170,66 +111,6 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-class _Outbox:
-    """The pending outbox rows to send next, in order: a cursor through the outbox.
-
-    A row waits while a record of the same id (an earlier version), or a registration's person,
-    is on the wire. Each batch takes first the rows that waited before (read again by their
-    seq), then reads on after the last row read: it never reads again a row it sent, nor walks
-    past the rows on the wire."""
-
-    def __init__(self) -> None:
-        self.after = 0  # the last row read by _NEXT
-        self.waiting: set[int] = set()
-
-    def next(self, store: Store, size: int, on_wire: list[dict[str, _Row]]) -> list[Any]:
-        """Up to `size` pending rows, in order, that depend on none on the wire."""
-        wire_ids = {record_id for rows in on_wire for record_id in rows}
-        taken: list[Any] = []
-        waited: set[int] = set()
-        earlier = sorted(self.waiting)
-        kept: set[int] = set()
-        if earlier:
-            last = _read(
-                store, _WAITING, {"seqs": json.dumps(earlier)}, size, wire_ids, taken, waited
-            )
-            if len(taken) == size:  # those after the last one read wait on
-                kept = {seq for seq in earlier if seq > last}
-        if len(taken) < size:
-            last = _read(store, _NEXT, {"after": self.after}, size, wire_ids, taken, waited)
-            self.after = max(self.after, last)
-        # A row that waited and is not read again is no longer pending (superseded): dropped.
-        self.waiting = waited | kept
-        return taken
-
-
-def _read(
-    store: Store,
-    sql: str,
-    params: dict[str, Any],
-    size: int,
-    wire_ids: set[str],
-    taken: list[Any],
-    waited: set[int],
-) -> int:
-    """Rows of `sql` into `taken`, or `waited` when they depend on one on the wire, until
-    `taken` holds `size`; the seq of the last row read (0 for none)."""
-    last = 0
-    cursor = store.conn.execute(sql, params)
-    try:
-        for row in cursor:
-            last = row[0]
-            if row[2] in wire_ids or row[4] in wire_ids:
-                waited.add(last)
-                continue
-            taken.append(row)
-            if len(taken) == size:
-                break
-    finally:
-        cursor.close()
-    return last
-
-
 def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None) -> _Batch:
     """A batch of the selected rows, remembered (committed) before it is sent unless this is a
     dry run: after a crash it is sent again as it was."""
@@ -239,7 +120,7 @@ def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None)
         f'{{"idempotency_key":"{key}","mode":"per-record",'
         f'"validate_only":{"true" if dry_run else "false"},"records":[{records}]}}'
     )
-    rows = {row[2]: _Row._make(row[:4]) for row in selected}
+    rows = {row[2]: Row._make(row[:4]) for row in selected}
     if not dry_run:
         crash_point("before-remember")
         with store.write() as conn:
@@ -251,10 +132,10 @@ def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None)
     return _Batch(key=key, payload=payload, rows=rows)
 
 
-def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, _Row]:
+def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, Row]:
     """The outbox rows a remembered batch carries."""
     return {
-        row[2]: _Row._make(row)
+        row[2]: Row._make(row)
         for row in store.conn.execute(
             "SELECT seq, entity, entity_id, version FROM outbox "
             "WHERE seq IN (SELECT value FROM json_each(?))",
@@ -265,7 +146,7 @@ def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, _Row]:
 
 def _apply(
     store: Store,
-    rows: dict[str, _Row],
+    rows: dict[str, Row],
     key: str,
     answer: BatchOut,
     text: str,
@@ -360,7 +241,7 @@ def _apply(
     report.accepted += counts[Status.ACCEPTED]
 
 
-def _person_sent_too(store: Store, row: _Row, result: RecordResult) -> bool:
+def _person_sent_too(store: Store, row: Row, result: RecordResult) -> bool:
     """A registration refused only because its person, itself in the outbox, is not stored."""
     if row.entity != "registration" or result.error is None:
         return False
@@ -376,7 +257,7 @@ def _person_sent_too(store: Store, row: _Row, result: RecordResult) -> bool:
     )
 
 
-def _tally(store: Store, answer: BatchOut, rows: dict[str, _Row], report: SyncReport) -> None:
+def _tally(store: Store, answer: BatchOut, rows: dict[str, Row], report: SyncReport) -> None:
     """A dry run's answers: counted and listed, nothing applied.
 
     A validate-only batch stores nothing, so a registration whose person is in an earlier

@@ -1,4 +1,4 @@
-"""How nir sync chooses each batch (push._Outbox), against a real store file, under any mix of
+"""How nir sync chooses each batch (selection.Outbox), against a real store file, under any mix of
 new records, new versions, batches built and batches answered in any order.
 
 Every batch holds only pending rows, none of them on the wire and none depending on a record
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from nir_cli.store import Store
 from nir_cli.store.outbox import Entity, enqueue_many
-from nir_cli.sync.push import _Outbox, _Row
+from nir_cli.sync.selection import Outbox, Row
 
 # What happens between two builds: a new person, a new registration of a person (by index), a
 # new version of a record (by index), a batch answered (by index among those on the wire).
@@ -45,7 +45,7 @@ class World:
         self.ids = (f"00000000-0000-7000-8000-{n:012d}" for n in itertools.count())
         self.persons: list[str] = []
         self.versions: dict[str, tuple[Entity, int]] = {}
-        self.on_wire: list[dict[str, _Row]] = []
+        self.on_wire: list[dict[str, Row]] = []
         self.sent: list[tuple[str, int]] = []
 
     def change(self, entity: Entity, record_id: str) -> None:
@@ -87,7 +87,7 @@ class World:
                 [(row.seq,) for row in rows.values()],
             )
 
-    def build(self, outbox: _Outbox, size: int) -> bool:
+    def build(self, outbox: Outbox, size: int) -> bool:
         if len(self.on_wire) == 3:
             return False
         selected = outbox.next(self.store, size, self.on_wire)
@@ -97,7 +97,7 @@ class World:
         wire_ids = {record_id for rows in self.on_wire for record_id in rows}
         wire_seqs = {row.seq for rows in self.on_wire for row in rows.values()}
         person_of = dict(self.raw.execute("SELECT id, person_id FROM registrations").fetchall())
-        batch: dict[str, _Row] = {}
+        batch: dict[str, Row] = {}
         for row in selected:
             seq, record_id = row[0], row[2]
             assert states[seq] == "pending", row
@@ -105,7 +105,7 @@ class World:
             assert record_id not in wire_ids, row
             assert person_of.get(record_id) not in wire_ids, row
             assert record_id not in batch, ("two versions of one record in a batch", row)
-            batch[record_id] = _Row._make(row[:4])
+            batch[record_id] = Row._make(row[:4])
             self.sent.append((record_id, row[3]))
         assert [row[0] for row in selected] == sorted(row[0] for row in selected)
         self.on_wire.append(batch)
@@ -122,7 +122,7 @@ def test_each_batch_is_safe_to_send_and_every_change_is_sent_once(
     tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[Any, ...]]
 ) -> None:
     world = World(tmp_path_factory.mktemp("outbox") / "store.db")
-    outbox = _Outbox()
+    outbox = Outbox()
     try:
         for step in steps:
             if step[0] == "person":

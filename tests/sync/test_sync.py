@@ -14,7 +14,7 @@ import pytest
 from nir_cli.registry.faults import Faults
 from nir_cli.store import Store
 from nir_cli.sync.client import RegistryClient
-from nir_cli.sync.push import _NEXT
+from nir_cli.sync.selection import NEXT
 from nir_cli.sync.wire import BatchOut, RecordIn
 from nir_cli.synthetic import people
 from tests.conftest import TEST_DUF, CliFn, snapshot
@@ -64,8 +64,8 @@ def test_wire_records_built_in_sql_are_exactly_recordin(profile: CliFn, store_fi
     assert withdrawn.exit_code == 0, withdrawn.stderr
     store = Store.open(store_file)
     try:
-        rows = store.conn.execute(_NEXT, {"after": 0}).fetchall()
-        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {_NEXT}", {"after": 0})]
+        rows = store.conn.execute(NEXT, {"after": 0}).fetchall()
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {NEXT}", {"after": 0})]
     finally:
         store.close()
     assert len(rows) == 24
