@@ -190,13 +190,12 @@ def import_file(
                     if progress is not None:
                         progress(csv_file.position(), csv_file.size)
                 refused = bool(summary.problem_count) and not options.skip_invalid
-                outcome = "committing"
-                if refused or options.dry_run:
-                    outcome = (
-                        "rolling back (dry run)"
-                        if options.dry_run
-                        else "rolling back (invalid rows)"
-                    )
+                if options.dry_run:
+                    outcome = "rolling back (dry run)"
+                elif refused:
+                    outcome = "rolling back (invalid rows)"
+                else:
+                    outcome = "committing"
                 log.info(
                     "import: %s: %d rows checked in %.1f s; %s",
                     summary.file,
