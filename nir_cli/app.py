@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ class App:
     debug: bool = False
     token_file: Path | None = None
     ca_bundle: str | None = None
+    # Told of each retry of a registry request (the command layer shows it on a terminal).
+    on_retry: Callable[[str, int, int, float], None] | None = None
     _config: Config | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
@@ -54,11 +57,16 @@ class App:
     def store_path(self) -> Path:
         return self.db_path or paths.store_path(self.profile.name)
 
+    def open_store_path(self) -> Path | None:
+        """The path of the store this command opened, if it opened one."""
+        return self._store.path if self._store is not None else None
+
     @property
     def store(self) -> Store:
         if self._store is None:
             from nir_cli.store import Store
 
+            # Never create: only nir init and the sandbox do (a missing store is exit 78).
             self._store = Store.open(self.store_path())
             _log().info("store %s", self._store.path)
         return self._store
@@ -79,8 +87,10 @@ class App:
         from nir_cli.config import Environment
         from nir_cli.sync.credentials import find_token
 
-        sandbox = self.profile.environment is Environment.SANDBOX
-        return find_token(self.profile.name, self.registry_url(), self.token_file, sandbox)
+        profile = self.profile
+        sandbox = profile.environment is Environment.SANDBOX
+        recorded = Path(profile.token_file) if profile.token_file else None
+        return find_token(profile.name, self.registry_url(), self.token_file, sandbox, recorded)
 
     def client(self, *, authenticated: bool = True) -> RegistryClient:
         """The registry client for this profile, with the token when asked for."""
@@ -92,9 +102,11 @@ class App:
             self.registry_url(),
             f"token from {token.source}" if token else "no token",
         )
-        return RegistryClient(
+        client = RegistryClient(
             self.registry_url(), token.value if token else None, ca_bundle=self.ca_bundle
         )
+        client.on_retry = self.on_retry
+        return client
 
     def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
         from nir_cli.people import checks_for

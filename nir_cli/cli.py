@@ -12,6 +12,7 @@ import click
 from nir_cli import __version__
 from nir_cli import verbose as verbose_log
 from nir_cli.app import App
+from nir_cli.commands.groups import SuggestingGroup
 from nir_cli.errors import ExitCode, NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
@@ -46,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "register": (
         "register",
         "Record a registration (an event) for a person: nir register KIND PERSON --date DATE.",
+    ),
+    "rejected": (
+        "sync",
+        "List the records the registry refused, why, and the command that fixes each.",
     ),
     "registration": (
         "registration",
@@ -92,7 +97,7 @@ class NirError2Click(click.ClickException):
             click.echo(f"  {line}", err=True)
 
 
-class NirGroup(click.Group):
+class NirGroup(SuggestingGroup):
     """Loads each command module when it is asked for, and maps every error to an exit code."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -124,10 +129,9 @@ class NirGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
-            if _store_busy(exc):
-                raise NirError2Click(
-                    "the store is busy; try again in a moment", ExitCode.TEMPORARY_FAILURE
-                ) from exc
+            said = _store_failure(exc, ctx)
+            if said is not None:
+                raise NirError2Click(str(said), int(said.exit_code)) from exc
             raise NirError2Click(
                 f"unexpected error: {type(exc).__name__}: {exc}\n"
                 "run again with --debug for the traceback, and report it",
@@ -152,13 +156,25 @@ def _complete_profile(ctx: click.Context, param: click.Parameter, text: str) -> 
     return complete_profile(ctx, param, text)
 
 
-def _store_busy(exc: Exception) -> bool:
-    """A SQLite lock timeout; sqlite3 is only imported once a command opened the store."""
+def _store_failure(exc: Exception, ctx: click.Context) -> NirError | None:
+    """A store that is busy, full or damaged, said plainly; sqlite3 is only imported once a
+    command opened the store."""
     sqlite3 = sys.modules.get("sqlite3")
-    return (
-        sqlite3 is not None
-        and isinstance(exc, sqlite3.OperationalError)
-        and ("locked" in str(exc) or "busy" in str(exc))
+    if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    from nir_cli.errors import StoreUnusable
+    from nir_cli.store.db import store_error
+
+    app = ctx.find_object(App)
+    path = (app.open_store_path() if app is not None else None) or Path("the store")
+    if isinstance(exc, sqlite3.OperationalError):
+        said = store_error(exc, path)
+        return said if isinstance(said, NirError) else None
+    if isinstance(exc, sqlite3.IntegrityError):
+        return None
+    return StoreUnusable(
+        f"{path} is damaged ({exc}); nothing more was written",
+        hint="restore the file from a backup; nir cannot repair it",
     )
 
 
@@ -179,7 +195,8 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--db",
     envvar="NIR_DB",
-    type=click.Path(dir_okay=False, path_type=Path),
+    # Not click.Path(dir_okay=False): a folder given here is refused by the store (exit 78).
+    type=click.Path(path_type=Path),
     help="Use this store file instead of the profile's. [env: NIR_DB]",
 )
 @click.option(
@@ -230,6 +247,7 @@ def cli(
     """Keep a municipality's NIR registrations: participants, events, deadlines and sync.
 
     Data goes to stdout, messages to stderr. Exit codes are listed in docs/exit-codes.md.
+    The options below may also follow the command: nir sync --quiet, nir status --profile test.
 
     \b
     Example:
@@ -240,7 +258,7 @@ def cli(
       nir history 201212345603
     """
     verbose_log.configure(verbose and not quiet)
-    ctx.obj = App(
+    app = ctx.obj = App(
         profile_name=profile,
         db_path=db,
         quiet=quiet,
@@ -249,6 +267,17 @@ def cli(
         token_file=token_file,
         ca_bundle=ca_bundle,
     )
+    if sys.stderr.isatty():
+
+        def retrying(what: str, attempt: int, attempts: int, delay: float) -> None:
+            if not app.quiet:
+                click.echo(
+                    f"the registry is not answering ({what}); attempt {attempt} of {attempts} "
+                    f"in {delay:.0f} s",
+                    err=True,
+                )
+
+        app.on_retry = retrying
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ atomically (temporary file, fsync, rename) so a crash never leaves half a file.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -34,6 +33,10 @@ class Profile:
     place: str | None = None
     registry_url: str | None = None
     environment: Environment = Environment.PRODUCTION
+    # The token file `nir auth login --save-to` wrote, found by later commands without a flag.
+    token_file: str | None = None
+    # `--format csv` writes Excel's dialect (`;`, BOM, CRLF, decimal comma, dd.mm.yyyy).
+    excel: bool = False
 
     @property
     def municipality(self) -> str:
@@ -94,6 +97,8 @@ def load(path: Path | None = None) -> Config:
                 place=body.get("place"),
                 registry_url=body.get("registry_url"),
                 environment=Environment(body.get("environment", "production")),
+                token_file=body.get("token_file"),
+                excel=bool(body.get("excel", False)),
             )
             for name, body in raw.get("profiles", {}).items()
         }
@@ -104,44 +109,38 @@ def load(path: Path | None = None) -> Config:
     return Config(default_profile=raw.get("default_profile"), profiles=profiles)
 
 
-def _toml_str(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
 def dumps(config: Config) -> str:
-    """Serialise a config as TOML (strings and lists of strings only)."""
-    lines = ["# nir profiles; edit with care or use `nir init`."]
+    """Serialise a config as TOML; tomli-w escapes whatever a value holds (tabs, quotes,
+    control characters), so any value read back is the value written."""
+    import tomli_w
+
+    body: dict[str, object] = {}
     if config.default_profile:
-        lines.append(f"default_profile = {_toml_str(config.default_profile)}")
+        body["default_profile"] = config.default_profile
+    profiles: dict[str, dict[str, object]] = {}
     for name, profile in sorted(config.profiles.items()):
-        lines.append("")
-        lines.append(f"[profiles.{_toml_str(name)}]")
-        munis = ", ".join(_toml_str(m) for m in profile.municipalities)
-        lines.append(f"municipalities = [{munis}]")
+        entry: dict[str, object] = {"municipalities": list(profile.municipalities)}
         if profile.place:
-            lines.append(f"place = {_toml_str(profile.place)}")
+            entry["place"] = profile.place
         if profile.registry_url:
-            lines.append(f"registry_url = {_toml_str(profile.registry_url)}")
-        lines.append(f"environment = {_toml_str(profile.environment.value)}")
-    return "\n".join(lines) + "\n"
+            entry["registry_url"] = profile.registry_url
+        entry["environment"] = profile.environment.value
+        if profile.token_file:
+            entry["token_file"] = profile.token_file
+        if profile.excel:
+            entry["excel"] = True
+        profiles[name] = entry
+    body["profiles"] = profiles
+    return "# nir profiles; edit with care or use `nir init`.\n" + tomli_w.dumps(body)
 
 
 def save(config: Config, path: Path | None = None) -> Path:
-    """Write the config atomically with mode 0600."""
-    import tempfile
+    """Write the config whole or not at all, with mode 0600."""
+    from nir_cli.files import atomic_write
 
     path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dumps(config))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with atomic_write(path) as handle:
+        handle.write(dumps(config))
     return path

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     CONFLICTS = 5
     INVALID_DATA = 65
     INPUT_MISSING = 66
+    IO_ERROR = 74
     TEMPORARY_FAILURE = 75
     PERMISSION_DENIED = 77
     CONFIG_ERROR = 78
@@ -33,7 +34,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NOT_LOGGED_IN: "not logged in to the registry",
     ExitCode.CONFLICTS: "conflicts wait for a person to resolve them",
     ExitCode.INVALID_DATA: "invalid data: nothing was changed",
-    ExitCode.INPUT_MISSING: "an input file, person or record does not exist",
+    ExitCode.INPUT_MISSING: "an input file, person, record or conflict does not exist",
+    ExitCode.IO_ERROR: "disk full or write error: nothing was changed",
     ExitCode.TEMPORARY_FAILURE: "temporary failure (network, registry busy, store busy): try later",
     ExitCode.PERMISSION_DENIED: "permission denied",
     ExitCode.CONFIG_ERROR: "configuration error (no profile, bad config file)",
@@ -68,14 +70,20 @@ class InvalidData(NirError):
         self.field = field
 
 
-class NotFound(NirError):
-    """A person or registration the user named does not exist in the store."""
-
-    exit_code = ExitCode.INVALID_DATA
-
-
 class InputMissing(NirError):
+    """An input file the user named does not exist."""
+
     exit_code = ExitCode.INPUT_MISSING
+
+
+class NotFound(InputMissing):
+    """A person, registration or conflict the user named does not exist in the store."""
+
+
+class WriteFailed(NirError):
+    """The disk refused a write (full, quota, I/O error); what was being written is undone."""
+
+    exit_code = ExitCode.IO_ERROR
 
 
 class TemporaryFailure(NirError):
@@ -88,6 +96,10 @@ class PermissionDenied(NirError):
 
 class ConfigError(NirError):
     exit_code = ExitCode.CONFIG_ERROR
+
+
+class StoreUnusable(ConfigError):
+    """No store at the path, or a file nir must not write: refused before anything changes."""
 
 
 class NotLoggedIn(NirError):

@@ -173,14 +173,15 @@ def by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any
         where, params = "id >= ? AND id < ?", (ref, ref + "\uffff")
     else:
         what = "a DUF number, a fødselsnummer or an id" if noun == "person" else "its id"
-        raise NotFound(
-            f"no {noun} {ref!r}: give {what} (the short id is the last {SHORT_LENGTH} characters)"
+        raise InvalidData(
+            f"{ref!r} is not a {noun} reference: give {what} (the short id is the last "
+            f"{SHORT_LENGTH} characters)"
         )
     rows = store.query(f"SELECT * FROM {table} WHERE {where} LIMIT 2", params)
     if not rows:
         raise NotFound(f"no {noun} with id {ref}")
     if len(rows) > 1:
-        raise NotFound(f"id {ref} matches more than one {noun}: give more characters")
+        raise InvalidData(f"id {ref} matches more than one {noun}: give more characters")
     return rows[0]
 
 

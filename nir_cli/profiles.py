@@ -44,6 +44,7 @@ def init_profile(
     environment: Environment | None,
     store_path: Path | None = None,
     replace: bool = False,
+    excel: bool | None = None,
 ) -> InitResult:
     """Create (or with `replace`, update) a profile and its store; the same again is a no-op."""
     config_module.check_profile_name(name)
@@ -66,6 +67,13 @@ def init_profile(
     )
     config = config_module.load()
     existing = config.profiles.get(name)
+    # Settings init does not ask for stay as they were: the token file login recorded, and
+    # the Excel default unless --excel/--no-excel says otherwise.
+    if existing is not None:
+        profile.token_file = existing.token_file
+        profile.excel = existing.excel
+    if excel is not None:
+        profile.excel = excel
     created = existing is None
     if existing is not None and existing != profile and not replace:
         raise ConfigError(
@@ -81,5 +89,5 @@ def init_profile(
     from nir_cli.store import Store
 
     path = store_path or paths.store_path(name)
-    Store.open(path).close()
+    Store.open(path, create=True).close()
     return InitResult(profile, path, created, config.default_profile == name)

@@ -1,16 +1,59 @@
-"""The one renderer: rows as a table (tabulate), JSON or CSV."""
+"""The one renderer: rows as a table (tabulate), JSON or CSV, plain or for Excel.
+
+What it writes for people is made safe to open: control characters (NUL, ESC, bidi overrides
+such as U+202E) are left out of tables and CSV, so a name cannot move a terminal's cursor or
+turn text around; CSV for Excel also neutralises cells Excel would run as a formula, the OWASP
+way (a leading `'`). JSON keeps every value exactly: it escapes what it must itself.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
+
+# C0 controls but tab, newline and carriage return; DEL; bidi embeddings, overrides, isolates.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# A cell Excel (or LibreOffice) would read as a formula or command.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)Z?)?$")
+
+
+def strip_controls(text: str) -> str:
+    return CONTROLS.sub("", text)
+
+
+def neutralise_formula(text: str) -> str:
+    """`=1+1` → `'=1+1`: shown as text in Excel, never run."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def excel_cell(value: Any) -> str:
+    """One value as Norwegian Excel reads it: dd.mm.yyyy, decimal comma, yes/no, no formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return (f"{value:g}" if value == round(value, 6) else repr(value)).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict | list | tuple):
+        value = _csv_cell(value)
+    text = str(value)
+    match = ISO_DATE.match(text)
+    if match:
+        year, month, day, time = match.groups()
+        return f"{day}.{month}.{year}" + (f" {time}" if time else "")
+    return neutralise_formula(strip_controls(text))
 
 
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    EXCEL = "excel"  # CSV for Norwegian Excel: ';', CRLF, decimal comma, dd.mm.yyyy, a BOM
 
 
 def _cell(value: Any) -> Any:
@@ -23,6 +66,9 @@ def _cell(value: Any) -> Any:
         return " ".join(f"{k}={_cell(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(str(_cell(v)) for v in value)
+    if isinstance(value, str):
+        # One line per row in a table: a newline or tab inside a value is a space.
+        return strip_controls(value).replace("\n", " ").replace("\r", " ").replace("\t", " ")
     return value
 
 
@@ -48,6 +94,9 @@ def render_rows(rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None 
         import json
 
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
+    if fmt is Format.EXCEL:
+        names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+        return _excel(names, rows)
     fields = list(rows[0]._fields if named else rows[0]) if rows else []
     names = list(columns) if columns is not None else fields
     if fmt is Format.CSV:
@@ -71,6 +120,17 @@ def _values(row: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
         return tuple(row.get(name) for name in names)
 
 
+def _excel(names: list[str], rows: Sequence[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerows([excel_cell(row.get(name)) for name in names] for row in rows)
+    return "\ufeff" + out.getvalue()
+
+
 def _csv(names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = False) -> str:
     import csv
     import io
@@ -80,7 +140,7 @@ def _csv(names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = F
     writer.writerow(names)
     if plain_values:
         writer.writerows(rows)
-        return out.getvalue().rstrip("\n")
+        return strip_controls(out.getvalue().rstrip("\n"))
     # Most rows hold only text, numbers and None (which csv writes as blank): written as they
     # are. Rows with anything else go cell by cell.
     plain = {str, int, float, type(None)}
@@ -89,7 +149,8 @@ def _csv(names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = F
             writer.writerow(values)
         else:
             writer.writerow(["" if v is None else _csv_cell(v) for v in values])
-    return out.getvalue().rstrip("\n")
+    # One pass over the whole text: cheaper than looking at every cell.
+    return strip_controls(out.getvalue().rstrip("\n"))
 
 
 def render_one(item: dict[str, Any], fmt: Format) -> str:
@@ -98,7 +159,7 @@ def render_one(item: dict[str, Any], fmt: Format) -> str:
 
     if fmt is Format.JSON:
         return json.dumps(item, ensure_ascii=False, indent=2, default=str)
-    if fmt is Format.CSV:
+    if fmt in (Format.CSV, Format.EXCEL):
         return render_rows([item], fmt)
     from tabulate import tabulate
 

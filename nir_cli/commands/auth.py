@@ -44,8 +44,9 @@ def _password(stdin: bool) -> str:
 def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path | None) -> None:
     """Log in; the token is kept in the system keyring once the registry accepted it.
 
-    Where there is no keyring (servers, SSH), --save-to writes it to a token file instead;
-    use that with --token-file or NIR_TOKEN_FILE.
+    Where there is no keyring (servers, SSH), --save-to writes it to a token file instead and
+    records that file in the profile, so later commands find it. Without --save-to the keyring
+    is checked before the password is asked for.
 
     \b
     Example:
@@ -55,12 +56,15 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
     """
     from nir_cli.sync.credentials import write_token_file
 
+    if save_to is None:
+        _check_keyring(app)
     username = username or str(click.prompt("Username"))
     client = app.client(authenticated=False)
     token = client.login(username, _password(password_stdin))
     if save_to is not None:
         write_token_file(save_to, token.access_token)
-        where = f"in {save_to}"
+        _record_token_file(app, save_to.resolve())
+        where = f"in {save_to} (the profile now uses it)"
     else:
         where = _keep(app, token.access_token)
     say(
@@ -68,6 +72,26 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
         f"Logged in to {app.registry_url()} as {username}; the token is {where} until "
         f"{token.expires_at}.",
     )
+
+
+def _check_keyring(app: App) -> None:
+    """Fail before the password is typed when the token could not be kept afterwards."""
+    from nir_cli.config import Environment
+    from nir_cli.sync.credentials import KeyringUnavailable, keyring_load
+
+    try:
+        keyring_load(app.profile.name, app.registry_url())
+    except KeyringUnavailable:
+        if app.profile.environment is not Environment.SANDBOX:
+            raise
+
+
+def _record_token_file(app: App, path: Path) -> None:
+    from nir_cli import config as config_module
+
+    config = config_module.load()
+    config.profiles[app.profile.name].token_file = str(path)
+    config_module.save(config)
 
 
 def _keep(app: App, token: str) -> str:

@@ -15,6 +15,7 @@ from nir_cli.commands.options import (
     emit_one,
     emit_rows,
     format_option,
+    limit_option,
     pass_app,
     say,
 )
@@ -70,6 +71,7 @@ def _finish(rows: Sequence[Any], fail_on_findings: bool) -> None:
     help="Also list registrations due in the next DAYS days.",
 )
 @format_option
+@limit_option
 @pass_app
 def overdue(
     app: App,
@@ -116,6 +118,7 @@ def overdue(
 )
 @click.option("--list-rules", is_flag=True, help="Show the rules and exit.")
 @format_option
+@limit_option
 @pass_app
 def missing(
     app: App,

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import DATE, emit_rows, format_option, pass_app, say
+from nir_cli.commands.options import DATE, emit_rows, format_option, limit_option, pass_app, say
 from nir_cli.ids import short_id
 
 COLUMNS = (
@@ -28,6 +28,7 @@ COLUMNS = (
 @click.option("--as-of", type=DATE, help="Judge deadlines as of this date (default: today).")
 @click.option("--all", "show_withdrawn", is_flag=True, help="Include withdrawn registrations.")
 @format_option
+@limit_option
 @pass_app
 def history(
     app: App, person_ref: str, as_of: dt.date | None, show_withdrawn: bool, fmt: str

@@ -34,6 +34,11 @@ from nir_cli.config import Environment
     help="production (default), test or sandbox; synthetic numbers only outside "
     "production. Profiles named test or sandbox default to that.",
 )
+@click.option(
+    "--excel/--no-excel",
+    default=None,
+    help="Make --format csv write for Norwegian Excel (';', BOM, decimal comma, dd.mm.yyyy).",
+)
 @click.option("--replace", is_flag=True, help="Update an existing profile with these settings.")
 @pass_app
 def init(
@@ -43,6 +48,7 @@ def init(
     profile_name: str | None,
     registry_url: str | None,
     environment: str | None,
+    excel: bool | None,
     replace: bool,
 ) -> None:
     """Create a profile and its local store.
@@ -54,6 +60,7 @@ def init(
     Example:
       nir init --municipality 5001 --place "Trondheim voksenopplæring"
       nir init --profile test --municipality 5001 --environment test
+      nir init --profile test --municipality 5001 --environment test --excel --replace
     """
     from nir_cli.profiles import init_profile
 
@@ -66,6 +73,7 @@ def init(
         Environment(environment) if environment else None,
         app.db_path,
         replace,
+        excel,
     )
     profile = result.profile
     verb = "Created" if result.created else "Profile is ready:"

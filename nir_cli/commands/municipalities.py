@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from nir_cli.commands.options import emit_rows, format_option
+from nir_cli.commands.options import emit_rows, format_option, limit_option
 
 
 @click.command()
 @click.argument("search", required=False)
 @format_option
+@limit_option
 def municipalities(search: str | None, fmt: str) -> None:
     """List the municipalities valid since 1 Jan 2024, or those matching SEARCH.
 

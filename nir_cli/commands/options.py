@@ -107,16 +107,96 @@ DATE = DateParam()
 YES_NO = YesNo()
 
 
+EXCEL_KEY = "nir.excel"
+LIMIT_KEY = "nir.limit"
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value:
+            ctx.meta[key] = value
+
+    return store
+
+
 def format_option(func: F) -> F:
-    """--format table|json|csv."""
+    """--format table|json|csv, and --excel: CSV as Norwegian Excel opens it."""
+    func = click.option(
+        "--excel",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember(EXCEL_KEY),
+        help="CSV for Norwegian Excel: ';', UTF-8 with BOM, CRLF, decimal comma, dd.mm.yyyy "
+        "(a profile's `excel = true` makes --format csv do this).",
+    )(func)
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice([f.value for f in Format]),
+        type=click.Choice([f.value for f in Format if f is not Format.EXCEL]),
         default=Format.TABLE.value,
         show_default=True,
         help="Output format.",
     )(func)
+
+
+def limit_option(func: F) -> F:
+    """--limit N on a listing: the first N rows."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        expose_value=False,
+        callback=_remember(LIMIT_KEY),
+        metavar="N",
+        help="Show at most N rows.",
+    )(func)
+
+
+def output_format(fmt: str) -> Format:
+    """The format to write: --excel, or --format csv under a profile that asks for Excel."""
+    ctx = click.get_current_context(silent=True)
+    form = Format(fmt)
+    if ctx is None:
+        return form
+    if ctx.meta.get(EXCEL_KEY):
+        if form is Format.JSON:
+            raise click.UsageError("--excel writes CSV; leave out --format json")
+        return Format.EXCEL
+    if form is Format.CSV and _profile_wants_excel(ctx):
+        return Format.EXCEL
+    return form
+
+
+def _profile_wants_excel(ctx: click.Context) -> bool:
+    from nir_cli.errors import ConfigError
+
+    app = ctx.find_object(App)
+    try:
+        return app is not None and app.profile.excel
+    except ConfigError:  # no profile (nir municipalities needs none): plain CSV
+        return False
+
+
+def _limited(rows: Sequence[Any]) -> Sequence[Any]:
+    ctx = click.get_current_context(silent=True)
+    limit = ctx.meta.get(LIMIT_KEY) if ctx is not None else None
+    return rows[:limit] if limit else rows
+
+
+def _page(text: str) -> None:
+    """Data to stdout; a table taller than the terminal goes through $PAGER, as git does."""
+    import os
+    import shutil
+    import sys
+
+    if (
+        sys.stdout.isatty()
+        and text.count("\n") + 2 > shutil.get_terminal_size().lines
+        and os.environ.get("PAGER", "less") not in ("", "cat")
+    ):
+        os.environ.setdefault("LESS", "FRX")  # quit if it fits, keep colours, keep the screen
+        click.echo_via_pager(text)
+    else:
+        click.echo(text)
 
 
 def show_ids_option(func: F) -> F:
@@ -132,16 +212,22 @@ def emit_rows(
     *,
     empty: str = "nothing to show",
 ) -> None:
-    """Rows to stdout; an empty table says so on stderr instead."""
-    form = Format(fmt)
+    """Rows to stdout (at most --limit; a long table through the pager on a terminal); an
+    empty table says so on stderr instead."""
+    form = output_format(fmt)
     if not rows and form is Format.TABLE:
         click.echo(empty, err=True)
         return
-    click.echo(render_rows(rows, form, columns))
+    text = render_rows(_limited(rows), form, columns)
+    if form is Format.TABLE:
+        _page(text)
+    else:
+        click.echo(text, nl=form is not Format.EXCEL)  # Excel's text ends in its own CRLF
 
 
 def emit_one(item: dict[str, Any], fmt: str) -> None:
-    click.echo(render_one(item, Format(fmt)))
+    form = output_format(fmt)
+    click.echo(render_one(item, form), nl=form is not Format.EXCEL)
 
 
 def say(app: App, message: str) -> None:

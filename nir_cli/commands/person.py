@@ -16,6 +16,7 @@ from nir_cli.commands.options import (
     emit_rows,
     format_option,
     given,
+    limit_option,
     pass_app,
     say,
     show_ids_option,
@@ -200,6 +201,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
 @click.option("--place", metavar="NAME", help="Only this place.")
 @click.option("--search", metavar="TEXT", help="Name contains TEXT, or DUF number starts with it.")
 @format_option
+@limit_option
 @show_ids_option
 @pass_app
 def list_(

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from nir_cli.app import App
+from nir_cli.commands.groups import SuggestingGroup
 from nir_cli.commands.options import (
     DATE,
     YES_NO,
@@ -138,7 +139,7 @@ def build_kind_command(kind: Kind) -> click.Command:
     )
 
 
-class KindGroup(click.Group):
+class KindGroup(SuggestingGroup):
     """Subcommands are the registration kinds; each is built on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -7,7 +7,15 @@ import datetime as dt
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import DATE, emit_one, emit_rows, format_option, pass_app, say
+from nir_cli.commands.options import (
+    DATE,
+    emit_one,
+    emit_rows,
+    format_option,
+    limit_option,
+    pass_app,
+    say,
+)
 from nir_cli.errors import UsageError
 from nir_cli.ids import short_id
 
@@ -106,6 +114,7 @@ def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
 @registration.command()
 @click.argument("registration_id", metavar="ID")
 @format_option
+@limit_option
 @pass_app
 def versions(app: App, registration_id: str, fmt: str) -> None:
     """List every version of a registration, oldest first.

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import complete_municipality, emit_rows, format_option, pass_app
+from nir_cli.commands.options import (
+    complete_municipality,
+    emit_rows,
+    format_option,
+    limit_option,
+    pass_app,
+)
 
 NAMES = ("results", "target-groups", "grant-base", "timeliness")
 
@@ -21,6 +27,7 @@ NAMES = ("results", "target-groups", "grant-base", "timeliness")
 )
 @click.option("--place", metavar="NAME", help="Only this place.")
 @format_option
+@limit_option
 @pass_app
 def report(
     app: App, /, name: str, year: int | None, municipality: str | None, place: str | None, fmt: str

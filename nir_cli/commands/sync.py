@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import emit_one, emit_rows, format_option, pass_app, say, warn
+from nir_cli.commands.options import (
+    emit_one,
+    emit_rows,
+    format_option,
+    limit_option,
+    pass_app,
+    say,
+    show_ids_option,
+    warn,
+)
 from nir_cli.errors import ExitCode
 from nir_cli.settings import SYNC_BATCH_SIZE
 
@@ -89,6 +98,7 @@ def sync(
         "rejected": len(report.rejected),
         "conflicts": len(report.conflicts),
         "pulled": report.pulled,
+        "echoed": report.echoed,
         "waiting_rejected": report.waiting_rejected,
         "open_conflicts": report.open_conflicts,
     }
@@ -106,7 +116,7 @@ def sync(
         click.echo(
             f"{prefix}{report.sent} sent, {report.accepted} accepted, "
             f"{len(report.rejected)} rejected, {len(report.conflicts)} conflicts; "
-            f"{report.pulled} pulled" + _waiting(report)
+            f"{report.pulled} changes from others pulled" + _waiting(report)
         )
     ctx.exit(code)
 
@@ -114,7 +124,7 @@ def sync(
 def _waiting(report: Any) -> str:
     parts = []
     if report.waiting_rejected:
-        parts.append(f"{report.waiting_rejected} rejected wait for a correction")
+        parts.append(f"{report.waiting_rejected} rejected wait for a correction (nir rejected)")
     if report.open_conflicts:
         parts.append(f"{report.open_conflicts} conflicts wait for a person")
     return ("; " + ", ".join(parts)) if parts else ""
@@ -147,18 +157,15 @@ def log(app: App, /, limit: int, fmt: str) -> None:
       nir sync log
       nir sync log --format json
     """
-    rows = app.store.query(
-        "SELECT r.id AS run, r.started_at, r.finished_at, r.dry_run, r.sent, r.accepted, "
-        "r.rejected, r.conflicts, r.pulled, r.outcome FROM sync_runs r ORDER BY r.id DESC "
-        "LIMIT ?",
-        (limit,),
-    )
-    emit_rows(rows, fmt, empty="no sync has run yet")
+    from nir_cli.sync.runs import recent_runs
+
+    emit_rows(recent_runs(app.store, limit), fmt, empty="no sync has run yet")
 
 
 @sync.command(name="show")
 @click.argument("run_id", type=int, metavar="RUN")
 @format_option
+@limit_option
 @pass_app
 def show(app: App, /, run_id: int, fmt: str) -> None:
     """Show the batches of one sync run with the registry's report of each.
@@ -167,11 +174,9 @@ def show(app: App, /, run_id: int, fmt: str) -> None:
     Example:
       nir sync show 12
     """
-    rows = app.store.query(
-        "SELECT idempotency_key, batch_id, created_at, answered_at, state, accepted, rejected, "
-        "conflicts, report FROM sync_batches WHERE run_id = ? ORDER BY created_at",
-        (run_id,),
-    )
+    from nir_cli.sync.runs import batches
+
+    rows = batches(app.store, run_id)
     if fmt != "json":
         for row in rows:
             row.pop("report")
@@ -192,36 +197,81 @@ def conflicts() -> None:
 
 @conflicts.command(name="list")
 @format_option
+@limit_option
+@show_ids_option
 @pass_app
-def list_(app: App, /, fmt: str) -> None:
-    """List open conflicts.
+def list_(app: App, /, fmt: str, show_ids: bool) -> None:
+    """List open conflicts, with whose record each is (personal numbers masked).
 
     \b
     Example:
       nir conflicts list --format json
     """
-    from nir_cli.sync.conflicts import open_conflicts
+    from nir_cli.sync.conflicts import listing
 
-    rows = [
-        {k: v for k, v in row.items() if k != "registry_body"} for row in open_conflicts(app.store)
-    ]
-    emit_rows(rows, fmt, empty="no open conflicts")
+    emit_rows(
+        listing(app.store, show_ids=show_ids or fmt != "table"), fmt, empty="no open conflicts"
+    )
 
 
 @conflicts.command(name="show")
 @click.argument("conflict_id", type=int, metavar="ID")
 @format_option
+@show_ids_option
 @pass_app
-def show_conflict(app: App, /, conflict_id: int, fmt: str) -> None:
-    """Show a conflict: our version beside the registry's.
+def show_conflict(app: App, /, conflict_id: int, fmt: str, show_ids: bool) -> None:
+    """Show a conflict: the fields where our version and the registry's differ, side by side.
+
+    Personal numbers are masked unless --show-ids.
 
     \b
     Example:
       nir conflicts show 3
+      nir conflicts show 3 --format json
     """
-    from nir_cli.sync.conflicts import get
+    from nir_cli.sync.conflicts import differences, get
 
-    emit_one(get(app.store, conflict_id), fmt)
+    conflict = get(app.store, conflict_id)
+    diff = differences(conflict, show_ids=show_ids)
+    if fmt == "json":
+        head = {k: conflict[k] for k in ("id", "entity", "entity_id", "local_version")}
+        emit_one(
+            {**head, "registry_version": conflict["registry_version"], "differences": diff}, fmt
+        )
+        return
+    say(
+        app,
+        f"Conflict {conflict_id}: {conflict['entity']} {conflict['entity_id']}, our version "
+        f"{conflict['local_version']} against the registry's {conflict['registry_version']}. "
+        f"Resolve with: nir conflicts resolve {conflict_id} --keep mine|theirs",
+    )
+    emit_rows(
+        diff, fmt, ["field", "mine", "registry"], empty="the two versions hold the same values"
+    )
+
+
+@click.command()
+@format_option
+@limit_option
+@show_ids_option
+@pass_app
+def rejected(app: App, /, fmt: str, show_ids: bool) -> None:
+    """List the records the registry refused, why, and the command that fixes each.
+
+    A refused record waits in the outbox until a corrected version is sent: edit it (or
+    withdraw it) and run nir sync again. Personal numbers are masked unless --show-ids.
+
+    \b
+    Example:
+      nir rejected
+      nir rejected --format json
+    """
+    from nir_cli.sync.rejected import rejections
+
+    table = fmt == "table"
+    rows = [item.row(show_ids=show_ids or not table) for item in rejections(app.store)]
+    columns = ["name", "duf", "fnr", "kind", "fact_date", "reason", "fix"] if table else None
+    emit_rows(rows, fmt, columns, empty="nothing was rejected")
 
 
 @conflicts.command()

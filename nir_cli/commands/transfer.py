@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -182,7 +181,8 @@ def export(
 
 @contextmanager
 def _output(path: Path | None, excel: bool) -> Iterator[TextIO]:
-    """The export's destination: a new 0600 file, or stdout; with a BOM for Excel."""
+    """The export's destination: stdout, or a 0600 file written whole or not at all (never
+    through a symbolic link); with a BOM for Excel."""
     encoding = "utf-8-sig" if excel else "utf-8"
     if path is None:
         # UTF-8 whatever the locale (cron often runs with LANG=C).
@@ -193,6 +193,7 @@ def _output(path: Path | None, excel: bool) -> Iterator[TextIO]:
             stream.flush()
             stream.detach()
         return
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+    from nir_cli.files import atomic_write
+
+    with atomic_write(path, encoding=encoding, newline="") as handle:
         yield handle

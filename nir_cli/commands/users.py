@@ -7,7 +7,7 @@ import sys
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import emit_one, emit_rows, format_option, pass_app
+from nir_cli.commands.options import emit_one, emit_rows, format_option, limit_option, pass_app
 
 
 @click.group()
@@ -30,6 +30,7 @@ def _password(stdin: bool) -> str:
 
 @users.command(name="list")
 @format_option
+@limit_option
 @pass_app
 def list_(app: App, /, fmt: str) -> None:
     """List the users of your municipality.

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +27,7 @@ from nir_cli.config import Profile
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
 from nir_cli.errors import InvalidData, UsageError
+from nir_cli.files import AtomicFile
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.reading import open_source, read_csv
 from nir_cli.settings import (
@@ -241,22 +240,18 @@ class _Rejects:
     """Writes rejected rows beside their error; renamed into place only on success."""
 
     def __init__(self, path: Path, header: list[str], delimiter: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=path.parent)
-        self.path, self.tmp = path, Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.handle, delimiter=delimiter)
+        self.file = AtomicFile(path, encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.file.handle, delimiter=delimiter)
         self.writer.writerow([*header, "error"])
 
     def writerow(self, row: list[str]) -> None:
         self.writer.writerow(row)
 
     def finish(self, ok: bool) -> None:
-        self.handle.close()
         if ok:
-            os.replace(self.tmp, self.path)
+            self.file.commit()
         else:
-            self.tmp.unlink(missing_ok=True)
+            self.file.discard()
 
 
 @contextmanager

@@ -58,7 +58,7 @@ class RegistryDB:
     def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
         self._checkpointer: _Checkpointer | None = None
-        first = Store.open(path, MIGRATIONS)  # creates and migrates the file
+        first = Store.open(path, MIGRATIONS, create=True)  # creates and migrates the file
         if background_checkpoints:
             self._checkpointer = _Checkpointer(path)
         self._idle: list[Store] = [self._configured(first)]

@@ -7,15 +7,17 @@ import functools
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nir_cli.errors import PermissionDenied, TemporaryFailure
+from nir_cli.errors import NirError, PermissionDenied, StoreUnusable, TemporaryFailure, WriteFailed
 from nir_cli.settings import DATA_DIR_MODE, DB_FILE_MODE, STORE_BUSY_TIMEOUT_MS
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -95,6 +97,60 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+# SQLite's words for a write the disk refused: full, quota, I/O error, file too large.
+_WRITE_FAILURES = ("disk is full", "disk i/o error", "readonly database", "unable to open")
+
+
+def store_error(exc: sqlite3.OperationalError, path: Path) -> NirError | sqlite3.OperationalError:
+    """A busy store (75) or a refused write (74), said plainly; anything else as it was."""
+    text = str(exc).lower()
+    if _is_busy(exc):
+        return TemporaryFailure(
+            "the store is busy (another nir is writing)", hint="try again in a moment"
+        )
+    if "readonly database" in text:
+        return PermissionDenied(
+            f"the store at {path} is read-only to you; nothing was changed",
+            hint="check the file's mode and owner",
+        )
+    if any(words in text for words in _WRITE_FAILURES):
+        return WriteFailed(
+            f"disk full or write error at {path} ({exc}); nothing was changed",
+            hint="free some space (df -h) and run again",
+        )
+    return exc
+
+
+def _check_is_store_file(path: Path, mode: int) -> None:
+    """A regular file that is empty or starts as SQLite files do; anything else is refused."""
+    if stat.S_ISDIR(mode):
+        raise StoreUnusable(f"{path} is a folder, not a nir store", hint="give the store's file")
+    if not stat.S_ISREG(mode):
+        raise StoreUnusable(f"{path} is not a regular file, so not a nir store")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except PermissionError:
+        raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreUnusable(
+            f"{path} is not a nir store (not an SQLite file); it was left as it is",
+            hint="check the path; `nir init` creates a store",
+        )
+
+
+def _make_folders(folder: Path) -> None:
+    """Create the missing folders of a path with mode 0700; folders that exist are left as
+    they are (a shared 1777 or a read-only 555 folder keeps its mode)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=DATA_DIR_MODE, exist_ok=True)
+        os.chmod(each, DATA_DIR_MODE)  # mkdir's mode is cut by the umask
+
+
 class Store:
     """One profile's SQLite file. Reads go straight through; writes use `with store.write()`."""
 
@@ -106,14 +162,36 @@ class Store:
         self.migrations_package = migrations_package
 
     @classmethod
-    def open(cls, path: Path, migrations_package: str = LOCAL_MIGRATIONS) -> Store:
-        """Open (creating if needed) with private file modes, WAL and all migrations applied."""
-        path.parent.mkdir(parents=True, exist_ok=True, mode=DATA_DIR_MODE)
+    def open(
+        cls, path: Path, migrations_package: str = LOCAL_MIGRATIONS, *, create: bool = False
+    ) -> Store:
+        """Open a store with WAL and all migrations applied.
+
+        Only with `create` (nir init, the sandbox, the registry) is a missing file made, with
+        the folders it needs (0700) and the file itself (0600). Without it a missing file, a
+        file that is not a nir store, or one from a newer nir is refused (StoreUnusable, exit
+        78) and nothing is written. Modes of what nir did not create are never loosened, and a
+        folder nir did not create is never touched."""
         try:
-            os.chmod(path.parent, DATA_DIR_MODE)
-            if not path.exists():
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DB_FILE_MODE))
-            os.chmod(path, DB_FILE_MODE)
+            info = path.stat()
+        except FileNotFoundError:
+            info = None
+        except PermissionError:
+            raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
+        if info is None and not create:
+            raise StoreUnusable(
+                f"there is no store at {path}",
+                hint="was it moved? is NIR_HOME right? `nir init` creates one",
+            )
+        if info is not None:
+            _check_is_store_file(path, info.st_mode)
+        try:
+            if info is None:
+                _make_folders(path.parent)
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, DB_FILE_MODE))
+            elif stat.S_IMODE(info.st_mode) & 0o077:
+                # Tighten, never loosen: group and other lose their bits, the owner keeps its.
+                os.chmod(path, stat.S_IMODE(info.st_mode) & 0o700)
         except PermissionError:
             raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
         # SQLite gives the -wal and -shm files the main file's mode; the umask guards the rest.
@@ -127,17 +205,43 @@ class Store:
             )
             conn.row_factory = sqlite3.Row
             store = cls(path, conn, migrations_package)
-            store._configure()
-            store.migrate()
+            try:
+                store._check_schema(fresh=create)
+                store._configure()
+                store.migrate()
+            except BaseException:
+                conn.close()
+                raise
         except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise TemporaryFailure(
-                    "the store is busy (another nir is writing)", hint="try again in a moment"
-                ) from None
-            raise
+            raise store_error(exc, path) from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnusable(
+                f"{path} is not a nir store, or it is damaged ({exc})",
+                hint="check the path; restore the file from a backup if it was a store",
+            ) from None
         finally:
             os.umask(old_umask)
         return store
+
+    def _check_schema(self, *, fresh: bool) -> None:
+        """Refuse a file nir must not write: another program's database, or a newer nir's."""
+        known = len(migrations(self.migrations_package))
+        version = self.schema_version
+        if version > known:
+            raise StoreUnusable(
+                f"the store at {self.path} was written by a newer nir (schema {version}; this "
+                f"nir knows up to {known}); it was left as it is",
+                hint="upgrade nir: pip install --upgrade nir-cli",
+            )
+        if version == 0:
+            tables = self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+            if tables or not fresh:
+                raise StoreUnusable(
+                    f"{self.path} is not a nir store (no nir schema in it); it was left as it is",
+                    hint="check the path; `nir init` creates a store",
+                )
 
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {STORE_BUSY_TIMEOUT_MS}")
@@ -175,17 +279,22 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise TemporaryFailure(
-                    "the store is busy (another nir is writing)", hint="try again in a moment"
-                ) from None
-            raise
+            raise store_error(exc, self.path) from None
         try:
             yield self.conn
+            self.conn.execute("COMMIT" if commit else "ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise store_error(exc, self.path) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself after some errors (a full disk, for one); a second
+        # ROLLBACK would then replace the real error with "no transaction is active".
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Rows as dicts."""

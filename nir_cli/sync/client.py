@@ -14,12 +14,20 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import requests
 
 from nir_cli import __version__, settings
-from nir_cli.errors import InvalidData, NirError, NotLoggedIn, PermissionDenied, TemporaryFailure
+from nir_cli.errors import (
+    InvalidData,
+    NirError,
+    NotFound,
+    NotLoggedIn,
+    PermissionDenied,
+    TemporaryFailure,
+)
 from nir_cli.sync.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -42,6 +50,9 @@ class RegistryClient:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.attempts = attempts
+        # Told of every retry (what failed, the next try, its number, the wait), so a person
+        # at a terminal sees why nothing happens for a while.
+        self.on_retry: Callable[[str, int, int, float], None] | None = None
         self.random = random.Random()
         # Set when a request ran out of tries; its message, for every request that stops then.
         self._away = threading.Event()
@@ -131,6 +142,8 @@ class RegistryClient:
                 last = f"HTTP {answer.status_code}"
                 delay = self._retry_after(answer) or self._backoff(attempt)
             if attempt < self.attempts:
+                if self.on_retry is not None:
+                    self.on_retry(last, attempt + 1, self.attempts, delay)
                 log.info(
                     "%s %s: %s; trying again in %.1f s (try %d of %d)",
                     method,
@@ -147,19 +160,23 @@ class RegistryClient:
                     )
                     break
         raise self._give_up(
-            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries"
+            f"the registry at {self.base_url} is not answering ({last}; {self.attempts} tries)",
+            login,
         )
 
-    def _give_up(self, reason: str) -> TemporaryFailure:
+    def _give_up(self, reason: str, login: bool = False) -> TemporaryFailure:
         """The registry is away: the first request to find out sets the reason, and every
         request waiting to try again stops with it."""
         with self._away_lock:
             if not self._away.is_set():
                 self._away_reason = reason
                 self._away.set()
-        return TemporaryFailure(
-            self._away_reason, hint="nothing was lost: the outbox is intact; run again later"
+        hint = (
+            "is it running, and is the profile's registry URL right? then log in again"
+            if login
+            else "nothing was lost: the outbox is intact; run again later"
         )
+        return TemporaryFailure(self._away_reason, hint=hint)
 
     def _backoff(self, attempt: int) -> float:
         base: float = min(settings.RETRY_MAX_DELAY, settings.RETRY_BASE_DELAY * 2 ** (attempt - 1))
@@ -177,11 +194,19 @@ class RegistryClient:
 
     def _check(self, answer: requests.Response, login: bool) -> requests.Response:
         if answer.status_code < 400:
+            if answer.status_code != 204 and not _is_json(answer):
+                raise TemporaryFailure(
+                    f"the registry at {self.base_url} answered HTTP {answer.status_code} with "
+                    f"{answer.headers.get('Content-Type') or 'no content type'}, not the API's "
+                    "JSON (a proxy or a login page in between?)",
+                    hint="nothing was lost: the outbox is intact; check the registry URL, or "
+                    "run again later",
+                )
             return answer
         try:
             detail = answer.json().get("detail")
-        except ValueError:
-            detail = answer.text[:200]
+        except (ValueError, AttributeError):
+            detail = None  # not the API's JSON: its text is never shown (it may be a page)
         if answer.status_code == 401:
             if login:
                 raise NotLoggedIn("wrong username or password")
@@ -192,5 +217,16 @@ class RegistryClient:
         if answer.status_code == 403:
             raise PermissionDenied(f"the registry refused: {detail}")
         if answer.status_code == 404:
-            raise InvalidData(f"the registry has no such thing: {detail}")
+            raise NotFound(f"the registry has no such thing: {detail}")
+        if answer.status_code >= 500 or not _is_json(answer):
+            # The registry (or a proxy before it) failed: nothing to fix in the data.
+            raise TemporaryFailure(
+                f"the registry at {self.base_url} failed (HTTP {answer.status_code})",
+                hint="nothing was lost: the outbox is intact; run again later",
+            )
         raise InvalidData(f"the registry answered {answer.status_code}: {detail}")
+
+
+def _is_json(answer: requests.Response) -> bool:
+    kind = answer.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")

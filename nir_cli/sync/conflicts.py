@@ -11,6 +11,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
+from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
@@ -36,6 +37,42 @@ def open_conflicts(store: Store) -> list[dict[str, Any]]:
     for row in rows:
         row["registry_body"] = json.loads(row["registry_body"])
     return rows
+
+
+LISTING = """
+SELECT c.id, c.entity, c.entity_id, c.local_version, c.registry_version, c.detected_at,
+       p.first_name || ' ' || p.last_name AS name, p.duf, p.fnr, r.kind, r.fact_date
+FROM conflicts c
+LEFT JOIN registrations r ON c.entity = 'registration' AND r.id = c.entity_id
+LEFT JOIN persons p ON p.id = CASE WHEN c.entity = 'person' THEN c.entity_id ELSE r.person_id END
+WHERE c.resolved_at IS NULL
+ORDER BY c.id
+"""
+
+
+def listing(store: Store, *, show_ids: bool) -> list[dict[str, Any]]:
+    """Open conflicts with whose record each is (name, DUF, fødselsnummer masked unless
+    `show_ids`), for a person to pick one to look at."""
+    rows = store.query(LISTING)
+    if not show_ids:
+        for row in rows:
+            row["fnr"] = mask(row["fnr"]) if row["fnr"] else None
+    return rows
+
+
+def differences(conflict: dict[str, Any], *, show_ids: bool) -> list[dict[str, Any]]:
+    """The fields where our version and the registry's differ: field, mine, registry."""
+    mine = conflict["local"] or {}
+    theirs = conflict["registry_body"] or {}
+    out = []
+    for name in dict.fromkeys([*mine, *theirs]):
+        a, b = mine.get(name), theirs.get(name)
+        if a == b or (a is not None and b is not None and str(a) == str(b)):
+            continue
+        if name == "fnr" and not show_ids:
+            a, b = (mask(a) if a else a), (mask(b) if b else b)
+        out.append({"field": name, "mine": a, "registry": b})
+    return out
 
 
 def get(store: Store, conflict_id: int) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,17 +130,13 @@ def read_token_file(path: Path) -> str:
 
 
 def write_token_file(path: Path, token: str) -> None:
-    """Write a token file atomically with mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".token-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(token + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a token file whole, with mode 0600, never through a symbolic link."""
+    from nir_cli.files import atomic_write
+
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with atomic_write(path) as handle:
+        handle.write(token + "\n")
 
 
 def sandbox_token_file(profile: str) -> Path:
@@ -152,9 +147,15 @@ def sandbox_token_file(profile: str) -> Path:
 
 
 def find_token(
-    profile: str, registry_url: str, token_file: Path | None, sandbox: bool = False
+    profile: str,
+    registry_url: str,
+    token_file: Path | None,
+    sandbox: bool = False,
+    profile_token_file: Path | None = None,
 ) -> Token:
-    """The token to use, or NotLoggedIn naming the ways to get one.
+    """The token to use, or NotLoggedIn naming the ways to get one: --token-file,
+    NIR_TOKEN_FILE, NIR_TOKEN, the token file `nir auth login --save-to` recorded in the
+    profile, then the keyring.
 
     A sandbox profile (a training registry on this machine) also looks in its own token file,
     which `nir auth login` writes there, saying so, when the machine has no keyring."""
@@ -165,12 +166,24 @@ def find_token(
         return Token(read_token_file(path), f"token file {path}")
     if os.environ.get("NIR_TOKEN"):
         return Token(os.environ["NIR_TOKEN"].strip(), "NIR_TOKEN")
+    if profile_token_file is not None:
+        if not profile_token_file.exists():
+            raise NotLoggedIn(
+                f"the token file the profile names, {profile_token_file}, is gone",
+                hint=f"log in again: nir auth login --save-to {profile_token_file}",
+            )
+        return Token(read_token_file(profile_token_file), f"token file {profile_token_file}")
     if sandbox and sandbox_token_file(profile).exists():
         path = sandbox_token_file(profile)
         return Token(read_token_file(path), f"sandbox token file {path}")
     try:
         value = keyring_load(profile, registry_url)
     except KeyringUnavailable as exc:
+        if sandbox:  # a sandbox login lives in its token file; after a reset it is gone
+            raise NotLoggedIn(
+                "not logged in to the sandbox registry (nir sandbox reset forgets logins)",
+                hint=f"log in again: nir --profile {profile} auth login",
+            ) from None
         raise NotLoggedIn(f"not logged in: {exc.message}", hint=ALTERNATIVE) from None
     if value:
         return Token(value, "keyring")

@@ -27,7 +27,7 @@ from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PA
 from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
-from nir_cli.sync.pull import apply_change
+from nir_cli.sync.pull import Outcome, apply_change
 from nir_cli.sync.push import push as push_outbox
 from nir_cli.sync.report import Progress, SyncReport
 
@@ -112,7 +112,11 @@ def _pull(
             return
         with store.write() as conn:
             for change in page.changes:
-                note = apply_change(conn, change)
+                outcome, note = apply_change(conn, change)
+                if outcome is Outcome.APPLIED:
+                    report.pulled += 1
+                elif outcome is Outcome.ECHO:
+                    report.echoed += 1
                 if note:
                     report.skipped.append(note)
             crash_point("mid-pull")
@@ -124,9 +128,8 @@ def _pull(
         crash_point("after-pull-page")
         log.info("pull: %d changes, up to change %d", len(page.changes), page.next_cursor)
         cursor = page.next_cursor
-        report.pulled += len(page.changes)
         if progress is not None:
-            progress("pull", report.pulled, 0)
+            progress("pull", report.pulled + report.echoed, 0)
 
 
 # -- runs --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from enum import StrEnum
 from typing import Any
 
 from nir_cli.domain.model import Checks
@@ -27,8 +28,17 @@ SOURCE = "registry"
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 
-def apply_change(conn: sqlite3.Connection, change: Change) -> str | None:
-    """Apply one change; a note when it could not be applied and needs a person."""
+class Outcome(StrEnum):
+    """What one pulled change did here."""
+
+    APPLIED = "applied"  # someone else's change, now in the local store
+    ECHO = "echo"  # our own push coming back: only the registry's acceptance is noted
+    KEPT = "kept"  # a newer or unsent local version is kept; its push decides
+    SKIPPED = "skipped"  # could not be applied; the note says why, for a person
+
+
+def apply_change(conn: sqlite3.Connection, change: Change) -> tuple[Outcome, str | None]:
+    """Apply one change: what it did, and a note when it needs a person."""
     table = "persons" if change.entity is Entity.PERSON else "registrations"
     local = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (change.id,)).fetchone()
     if local is not None:
@@ -39,23 +49,23 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> str | None:
                 "registry_version < ?)",
                 (change.version, change.registry_date, change.id, change.version),
             )
-            return None
+            return Outcome.ECHO, None
         clean = local["registry_version"] == local["version"]
         if local["version"] > change.version or not clean:
-            return None
+            return Outcome.KEPT, None
     try:
         if change.entity is Entity.PERSON:
             _person(conn, change, local)
         else:
             note = _registration(conn, change, local)
             if note:
-                return note
+                return Outcome.SKIPPED, note
     except sqlite3.IntegrityError:
-        return (
+        return Outcome.SKIPPED, (
             f"{change.entity.value} {change.id} from the registry clashes with a local "
             "record (same DUF number, fødselsnummer or registration); left for a person"
         )
-    return None
+    return Outcome.APPLIED, None
 
 
 def _person(conn: sqlite3.Connection, change: Change, local: Any) -> None:

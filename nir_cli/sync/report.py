@@ -17,7 +17,8 @@ class SyncReport:
     accepted: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    pulled: int = 0
+    pulled: int = 0  # changes from others, applied here
+    echoed: int = 0  # our own pushes coming back from the registry
     skipped: list[str] = field(default_factory=list)
     batches: int = 0
     waiting_rejected: int = 0

@@ -106,7 +106,7 @@ def test_correcting_a_date_past_a_start_is_checked(person: CliFn) -> None:
 
 def test_unknown_registration_id(person: CliFn) -> None:
     result = person("registration", "show", "deadbeef")
-    assert result.exit_code == 65
+    assert result.exit_code == 66
     assert "no registration with id deadbeef" in result.stderr
 
 

@@ -63,10 +63,6 @@ def test_a_registration_and_its_outbox_row_are_written_together(
         ),
         (["claim", TEST_DUF, "--date", "2025-08-01", "--scheme", "school"], "--scheme: 'school'"),
         (
-            ["claim", "200205705502", "--date", "2025-08-01", "--scheme", "training"],
-            "no person with DUF number 200205705502",
-        ),
-        (
             [
                 "test-result",
                 TEST_DUF,
@@ -122,6 +118,18 @@ def test_bad_input_is_one_clear_line_exit_65_and_changes_nothing(
     assert message in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+    assert snapshot(store_file) == before
+
+
+def test_an_unknown_person_is_66_does_not_exist_and_changes_nothing(
+    person: CliFn, store_file: Path
+) -> None:
+    before = snapshot(store_file)
+    result = person(
+        "register", "claim", "200205705502", "--date", "2025-08-01", "--scheme", "training"
+    )
+    assert result.exit_code == 66, result.stderr
+    assert "no person with DUF number 200205705502" in result.stderr
     assert snapshot(store_file) == before
 
 

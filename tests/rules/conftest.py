@@ -53,6 +53,6 @@ class Register:
 
 @pytest.fixture
 def reg(tmp_path: Path) -> Iterator[Register]:
-    store = Store.open(tmp_path / "rules.db")
+    store = Store.open(tmp_path / "rules.db", create=True)
     yield Register(store)
     store.close()

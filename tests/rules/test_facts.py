@@ -201,7 +201,7 @@ def _facts(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
 @pytest.fixture(scope="module")
 def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("facts") / "empty.db"
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     with store.write() as conn:
         for pid, regime, basis, birth, permit, settlement in PERSONS:
             conn.execute(
@@ -278,7 +278,7 @@ def test_the_migration_computes_the_facts_of_a_store_that_had_none(tmp_path: Pat
             ),
         )  # fmt: skip
     conn.close()
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     try:
         migrated = _facts(store.conn)
         assert migrated == _recomputed(store.conn)

@@ -25,7 +25,7 @@ persons = st.tuples(
 @given(st.lists(persons, min_size=1, max_size=12))
 def test_view_matches_suggest(people: list[tuple[ResidenceBasis, dt.date, dt.date]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        store = Store.open(Path(folder) / "t.db")
+        store = Store.open(Path(folder) / "t.db", create=True)
         reg = Register(store)
         expected = set()
         for basis, birth, permit in people:

@@ -21,7 +21,7 @@ def mode(path: Path) -> int:
 
 def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "data" / "fresh.db"
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     assert store.schema_version == len(migrations())
     db = sqlite_utils.Database(store.conn)
     assert {
@@ -39,8 +39,8 @@ def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
 
 def test_opening_again_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    Store.open(path).close()
-    store = Store.open(path)
+    Store.open(path, create=True).close()
+    store = Store.open(path, create=True)
     assert store.migrate() == len(migrations())
     store.close()
 
@@ -48,14 +48,14 @@ def test_opening_again_is_idempotent(tmp_path: Path) -> None:
 def test_an_existing_version_0_file_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     sqlite3.connect(path).close()  # an empty SQLite file from elsewhere, user_version 0
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     assert store.schema_version == len(migrations())
     store.close()
 
 
 def test_folder_is_0700_and_files_0600(tmp_path: Path) -> None:
     path = tmp_path / "private" / "s.db"
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     with store.write() as conn:
         conn.execute(
             "INSERT INTO outbox (entity, entity_id, version, created_at) "
@@ -68,13 +68,13 @@ def test_folder_is_0700_and_files_0600(tmp_path: Path) -> None:
 
 
 def test_wal_mode(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "s.db")
+    store = Store.open(tmp_path / "s.db", create=True)
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
 
 def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "s.db")
+    store = Store.open(tmp_path / "s.db", create=True)
     with pytest.raises(RuntimeError), store.write() as conn:
         conn.execute(
             "INSERT INTO outbox (entity, entity_id, version, created_at) "
@@ -91,9 +91,9 @@ def test_a_second_writer_waits_then_gives_a_temporary_failure(
     import nir_cli.store.db as db
 
     path = tmp_path / "s.db"
-    holder = Store.open(path)
+    holder = Store.open(path, create=True)
     monkeypatch.setattr(db, "STORE_BUSY_TIMEOUT_MS", 200)
-    other = Store.open(path)
+    other = Store.open(path, create=True)
     other.conn.execute("PRAGMA busy_timeout = 200")
     ready, release = threading.Event(), threading.Event()
 
@@ -126,7 +126,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> N
     original = db.migrations
     db.migrations = lambda package=db.LOCAL_MIGRATIONS: first  # type: ignore[assignment]
     try:
-        store = Store.open(path)
+        store = Store.open(path, create=True)
         assert store.schema_version == 1
         with store.write() as conn:
             conn.execute(
@@ -138,7 +138,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> N
         store.close()
     finally:
         db.migrations = original
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     assert store.schema_version == len(migrations())
     assert store.query("SELECT duf FROM target_group") == [{"duf": "201212345603"}]
     store.close()
@@ -161,7 +161,7 @@ def test_migration_6_empties_answered_batches_and_drops_the_batch_mark(tmp_path:
         "VALUES ('person', 'p1', 1, 'x', 'unfinished')"
     )
     conn.close()
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     assert store.query("SELECT idempotency_key, payload FROM sync_batches ORDER BY 1") == [
         {"idempotency_key": "answered", "payload": ""},
         {"idempotency_key": "unfinished", "payload": '{"idempotency_key":"unfinished"}'},

@@ -41,7 +41,7 @@ class World:
 
     def __init__(self, path: Path) -> None:
         self.raw = sqlite3.connect(path, isolation_level=None)  # no foreign keys: no persons
-        self.store = Store.open(path)
+        self.store = Store.open(path, create=True)
         self.ids = (f"00000000-0000-7000-8000-{n:012d}" for n in itertools.count())
         self.persons: list[str] = []
         self.versions: dict[str, tuple[Entity, int]] = {}

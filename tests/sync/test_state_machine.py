@@ -65,7 +65,7 @@ class Offices(RuleBasedStateMachine):
         self.registry.add_user(user, self.municipality, Role.TRANSFER)
         token = self.registry.login(user).headers["Authorization"].split()[1]
         self.profile = Profile("sm", [self.municipality], None, self.registry.url, Environment.TEST)
-        self.stores = {name: Store.open(self.folder / f"{name}.db") for name in SCHEME}
+        self.stores = {name: Store.open(self.folder / f"{name}.db", create=True) for name in SCHEME}
         self.client = RegistryClient(self.registry.url, token, attempts=3)
         self.serial = itertools.count()
         self.synced_once: set[str] = set()
