@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from nir_cli.importer.columns import FileKind, registration_fields
+from nir_cli.render import excel_cell, strip_controls
 from nir_cli.store import Store
 from nir_cli.store.persons import PERSON_COLUMNS
 
@@ -56,30 +57,42 @@ def rows(
         yield out
 
 
-def _cell(value: Any, decimal_comma: bool) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        text = f"{value:g}" if value == round(value, 6) else repr(value)
-        return text.replace(".", ",") if decimal_comma else text
+        return f"{value:g}" if value == round(value, 6) else repr(value)
     return str(value)
+
+
+class _Clean:
+    """Passes the writer's lines on without control characters (NUL, ESC, U+202E, ...): one
+    look per line, not per cell."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(strip_controls(text))
 
 
 def write_csv(
     out: TextIO, kind: FileKind, records: Iterator[dict[str, Any]], *, excel: bool = False
 ) -> int:
-    """CSV with a header; `excel`: `;` and decimal commas for Norwegian Excel (the caller
-    writes the BOM). Returns the number of rows."""
+    """CSV with a header, without control characters; `excel`: `;`, CRLF, decimal commas,
+    dd.mm.yyyy and formulas neutralised, for Norwegian Excel (the caller writes the BOM);
+    nir import reads both back. Returns the number of rows."""
     names = columns(kind)
     writer = csv.writer(
-        out, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
+        _Clean(out), delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
     writer.writerow(names)
     count = 0
+    cell = excel_cell if excel else _cell
     for record in records:
-        writer.writerow([_cell(record.get(name), excel) for name in names])
+        writer.writerow([cell(record.get(name)) for name in names])
         count += 1
     return count
 

@@ -119,23 +119,34 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]
     return store
 
 
+def _format_given(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--excel is CSV (so, like any CSV, with personal numbers): the command sees 'csv'."""
+    if not ctx.meta.get(EXCEL_KEY):
+        return value
+    if value == Format.JSON.value:
+        raise click.UsageError("--excel writes CSV; leave out --format json")
+    return Format.CSV.value
+
+
 def format_option(func: F) -> F:
     """--format table|json|csv, and --excel: CSV as Norwegian Excel opens it."""
     func = click.option(
-        "--excel",
-        is_flag=True,
-        expose_value=False,
-        callback=_remember(EXCEL_KEY),
-        help="CSV for Norwegian Excel: ';', UTF-8 with BOM, CRLF, decimal comma, dd.mm.yyyy "
-        "(a profile's `excel = true` makes --format csv do this).",
-    )(func)
-    return click.option(
         "--format",
         "fmt",
         type=click.Choice([f.value for f in Format if f is not Format.EXCEL]),
         default=Format.TABLE.value,
         show_default=True,
+        callback=_format_given,
         help="Output format.",
+    )(func)
+    return click.option(
+        "--excel",
+        is_flag=True,
+        is_eager=True,  # before --format, which it turns into csv
+        expose_value=False,
+        callback=_remember(EXCEL_KEY),
+        help="CSV for Norwegian Excel: ';', UTF-8 with BOM, CRLF, decimal comma, dd.mm.yyyy "
+        "(a profile's `excel = true` makes --format csv do this).",
     )(func)
 
 
@@ -157,11 +168,7 @@ def output_format(fmt: str) -> Format:
     form = Format(fmt)
     if ctx is None:
         return form
-    if ctx.meta.get(EXCEL_KEY):
-        if form is Format.JSON:
-            raise click.UsageError("--excel writes CSV; leave out --format json")
-        return Format.EXCEL
-    if form is Format.CSV and _profile_wants_excel(ctx):
+    if form is Format.CSV and (ctx.meta.get(EXCEL_KEY) or _profile_wants_excel(ctx)):
         return Format.EXCEL
     return form
 

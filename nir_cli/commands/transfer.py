@@ -97,8 +97,16 @@ def import_(
         warn(problem)
     if summary.problem_count > len(summary.problems):
         warn(f"... and {summary.problem_count - len(summary.problems)} more problems")
+    for note in summary.warnings:
+        warn(note)
+    if summary.warning_count > len(summary.warnings):
+        warn(f"... and {summary.warning_count - len(summary.warnings)} more cells to look at")
     if summary.rejects_file:
-        say(app, f"{summary.rejected} rejected rows written to {summary.rejects_file}")
+        # Exit 0 (the valid rows are in), but never silent, not even with --quiet.
+        warn(
+            f"{summary.rejected} invalid rows skipped; they are in {summary.rejects_file} "
+            "with the reason: fix them there and import that file"
+        )
     if fmt == "json":
         emit_one(summary.as_dict(), "json")
     else:

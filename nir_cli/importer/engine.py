@@ -30,6 +30,7 @@ from nir_cli.errors import InvalidData, UsageError
 from nir_cli.files import AtomicFile
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.reading import open_source, read_csv
+from nir_cli.render import CONTROLS, FORMULA_START
 from nir_cli.settings import (
     IMPORT_CHUNK_ROWS,
     IMPORT_MAX_LISTED_PROBLEMS,
@@ -64,6 +65,8 @@ class ImportSummary:
     rejects_file: str | None = None
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,6 +109,13 @@ class Run:
         self.rejected_lines: set[int] = set()
         self.listed: list[tuple[int, str]] = []
 
+    def warn(self, line: int, column: str, message: str) -> None:
+        """A cell kept as it is, but worth a look (a formula, control characters)."""
+        self.summary.warning_count += 1
+        if len(self.summary.warnings) < IMPORT_MAX_LISTED_PROBLEMS:
+            header = self.columns.header_of(column) or column
+            self.summary.warnings.append(f"{self.summary.file}:{line}: column {header}: {message}")
+
     def reject(self, row: Row, column: str | None, message: str) -> None:
         header = self.columns.header_of(column) if column else None
         where = f"column {header}: " if header else ""
@@ -132,12 +142,33 @@ def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
         if len(cells) != width:
             run.reject(row, None, f"{len(cells)} fields, but the header has {width}")
             continue
+        # One look per row for what a spreadsheet or terminal would act on; cell by cell only
+        # when there is something.
+        odd = CONTROLS.search("\t".join(cells)) or any(c[:2] in QUOTED_FORMULA for c in cells)
         for name, cell in zip(run.columns.fields, cells, strict=True):
             if name is not None:
                 text = cell.strip()
+                if text and odd:
+                    text = _looked_at(text, line, name, run)
                 if text:
                     row.values[name] = text
         yield row
+
+
+# `'=…`: a cell nir (or a careful person) neutralised for Excel; the quote is not data.
+QUOTED_FORMULA = frozenset(f"'{c}" for c in "=+-@")
+
+
+def _looked_at(text: str, line: int, name: str, run: Run) -> str:
+    """The cell's value: kept as it is (warned about when it holds control characters or
+    starts like a formula), but for the `'` of a neutralised formula, which is dropped."""
+    if text[:2] in QUOTED_FORMULA:
+        text = text[1:]
+    if text.startswith(FORMULA_START):
+        run.warn(line, name, f"starts with {text[0]!r}: kept as text, never run as a formula")
+    if CONTROLS.search(text):
+        run.warn(line, name, "holds control characters: kept as they are")
+    return text
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:

@@ -160,7 +160,7 @@ class RegistryClient:
                     )
                     break
         raise self._give_up(
-            f"the registry at {self.base_url} is not answering ({last}; {self.attempts} tries)",
+            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries",
             login,
         )
 

@@ -98,8 +98,18 @@ def test_a_failing_keyring_says_what_to_do_instead(office: CliFn, use_keyring: A
     use_keyring(BrokenKeyring())
     result = office("auth", "login", "-u", "5001-BJO", "--password-stdin", input=PASSWORD + "\n")
     assert result.exit_code == 78
-    assert "the keyring failed to save the token" in result.stderr
+    assert "the keyring failed to read the token" in result.stderr
     assert "--save-to FILE" in result.stderr
+
+
+def test_the_keyring_is_checked_before_the_password_is_asked(
+    office: CliFn, use_keyring: Any
+) -> None:
+    use_keyring(BrokenKeyring())
+    result = office("auth", "login", input="")  # no username, no password given
+    assert result.exit_code == 78
+    assert "Username" not in result.stdout + result.stderr
+    assert "Password" not in result.stdout + result.stderr
 
 
 def test_a_hanging_keyring_is_given_up_on_in_bounded_time(
@@ -215,4 +225,4 @@ def test_users_administration(office: CliFn, tmp_path: Path) -> None:
         run("reset-password", "5001-KARI", "--password-stdin", input="another-long-1\n").exit_code
         == 0
     )
-    assert run("disable", "0301-NOBODY").exit_code == 65
+    assert run("disable", "0301-NOBODY").exit_code == 66  # does not exist

@@ -206,6 +206,14 @@ def test_rejected_records_wait_for_a_correction(synced: CliFn, store_file: Path)
     result = synced("sync")
     assert result.exit_code == 65
     assert "wrong_municipality" in result.stderr
+    listed = json.loads(synced("rejected", "--format", "json").stdout)
+    assert [(r["entity"], r["name"], r["duf"], r["code"]) for r in listed] == [
+        ("person", "Kari N", TEST_DUF, "wrong_municipality")
+    ]
+    assert listed[0]["fix"].startswith(f"nir person edit {TEST_DUF} --municipality")
+    table = synced("rejected")
+    assert "Kari N" in table.stdout
+    assert "nir person edit" in table.stdout
     outbox = snapshot(store_file)["outbox"]
     assert [row[6] for row in outbox] == ["rejected"]
     again = synced("sync")  # not sent again, still reported
@@ -246,13 +254,22 @@ def test_a_conflict_waits_for_a_person_and_is_resolved(synced: CliFn, nir_home: 
         synced("--profile", "second", "conflicts", "list", "--format", "json").stdout
     )
     assert len(listed) == 1
+    assert listed[0]["name"] == "Kari Nordmann"
+    assert listed[0]["duf"] == TEST_DUF
     shown = json.loads(
         synced(
             "--profile", "second", "conflicts", "show", str(listed[0]["id"]), "--format", "json"
         ).stdout
     )
-    assert shown["registry_body"]["first_name"] == "Kari Anne"
-    assert shown["local"]["last_name"] == "Nordmann"
+    # Only the fields that differ, side by side.
+    assert shown["differences"] == [
+        {"field": "first_name", "mine": "Kari", "registry": "Kari Anne"},
+        {"field": "last_name", "mine": "Nordmann", "registry": "N"},
+    ]
+    table = synced("--profile", "second", "conflicts", "show", str(listed[0]["id"]))
+    assert "mine" in table.stdout
+    assert "registry" in table.stdout
+    assert "birth_date" not in table.stdout
     resolved = synced(
         "--profile", "second", "conflicts", "resolve", str(listed[0]["id"]), "--keep", "theirs"
     )
@@ -396,7 +413,7 @@ def test_sync_log_and_show(synced: CliFn) -> None:
     assert runs[0]["sent"] == 20
     batches = json.loads(synced("sync", "show", str(runs[0]["run"]), "--format", "json").stdout)
     assert [b["accepted"] for b in batches] == [8, 8, 4]
-    assert all(json.loads(b["report"])["results"] for b in batches)
+    assert all(b["report"]["results"] for b in batches)  # the report as JSON, not a string
     status = json.loads(synced("status", "--format", "json").stdout)
     assert status["last_sync"] is not None
     assert status["pending"] == 0
