@@ -76,3 +76,16 @@ def test_import_page_lists_every_value_a_cell_may_hold() -> None:
     ):
         for member in cls:
             assert f"`{member.value}` ({member.norwegian})" in text, member
+
+
+def test_every_situation_in_the_exit_code_table_names_a_test_that_exists() -> None:
+    import re
+
+    text = (DOCS / "exit-codes.md").read_text(encoding="utf-8")
+    table = text.split("## One code per situation", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`test_" in line]
+    assert len(rows) >= 14
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.parent.glob("tests/**/*.py"))
+    for row in rows:
+        for name in re.findall(r"`(test_\w+)`", row):
+            assert f"def {name}(" in sources, f"{name} (exit-codes.md) is not a test"

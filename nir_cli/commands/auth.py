@@ -86,11 +86,12 @@ def _check_keyring(app: App) -> None:
             raise
 
 
-def _record_token_file(app: App, path: Path) -> None:
+def _record_token_file(app: App, path: Path | None) -> None:
+    """The profile names the token file later commands use (None: forget it)."""
     from nir_cli import config as config_module
 
     config = config_module.load()
-    config.profiles[app.profile.name].token_file = str(path)
+    config.profiles[app.profile.name].token_file = str(path) if path else None
     config_module.save(config)
 
 
@@ -137,6 +138,10 @@ def logout(app: App, /) -> None:
     sandbox_file = sandbox_token_file(app.profile.name)
     forgot = sandbox_file.exists()
     sandbox_file.unlink(missing_ok=True)
+    if app.profile.token_file:  # the file login --save-to wrote holds a revoked token now
+        Path(app.profile.token_file).unlink(missing_ok=True)
+        _record_token_file(app, None)
+        forgot = True
     try:
         forgot = keyring_delete(app.profile.name, app.registry_url()) or forgot
     except KeyringUnavailable:

@@ -533,6 +533,20 @@ def test_login_save_to_is_found_by_the_next_command(
     gone = nir("sync")
     assert gone.returncode == 4
     assert "log in again" in gone.stderr
+    again = nir(
+        "auth",
+        "login",
+        "-u",
+        "5001-sync",
+        "--password-stdin",
+        "--save-to",
+        str(token_file),
+        input=PASSWORD + "\n",
+    )
+    assert again.returncode == 0
+    assert nir("auth", "logout").returncode == 0
+    assert not token_file.exists()  # it held a revoked token
+    assert "token_file" not in (home / "config.toml").read_text()
 
 
 def test_no_keyring_is_found_before_the_password_is_asked(
