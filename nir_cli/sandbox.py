@@ -110,7 +110,7 @@ def start(port: int = DEFAULT_PORT, municipality: str = "5001") -> tuple[Sandbox
     env = {k: v for k, v in os.environ.items() if k != "NIR_REGISTRY_FAULTS"}
     with (base / "registry.log").open("ab") as log:
         try:
-            process = start_process(db, port, env, log)
+            process = start_process(db, port, env, log, docs=True)
         except TemporaryFailure:
             raise TemporaryFailure(
                 f"the sandbox registry did not start; see {base / 'registry.log'}"

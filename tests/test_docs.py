@@ -89,3 +89,21 @@ def test_every_situation_in_the_exit_code_table_names_a_test_that_exists() -> No
     for row in rows:
         for name in re.findall(r"`(test_\w+)`", row):
             assert f"def {name}(" in sources, f"{name} (exit-codes.md) is not a test"
+
+
+def test_every_row_of_the_threat_model_names_a_test_that_exists() -> None:
+    import re
+
+    text = (DOCS / "registry.md").read_text(encoding="utf-8")
+    table = text.split("## Threat model", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) >= 15
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.parent.glob("tests/**/*.py"))
+    for row in rows[1:]:
+        names = re.findall(r"`(test_\w+)`", row)
+        files = re.findall(r"`(tests/[\w/]+\.py)`", row)
+        assert names or files, row
+        for name in names:
+            assert f"def {name}(" in sources, f"{name} (registry.md) is not a test"
+        for file in files:
+            assert (DOCS.parent / file).exists(), file

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from nir_cli.app import App
-from nir_cli.commands.options import emit_one, format_option, pass_app, say
+from nir_cli.commands.options import (
+    emit_one,
+    emit_rows,
+    format_option,
+    limit_option,
+    pass_app,
+    say,
+)
 
 
 @click.group()
@@ -190,6 +197,36 @@ def token(app: App, /) -> None:
       curl -H "Authorization: Bearer $(nir auth token)" https://nir.example.no/v1/me
     """
     click.echo(app.token().value)
+
+
+@auth.command()
+@format_option
+@limit_option
+@pass_app
+def tokens(app: App, /, fmt: str) -> None:
+    """List your live tokens at the registry: sessions and named machine tokens (never the
+    tokens themselves).
+
+    \b
+    Example:
+      nir auth tokens
+      nir auth tokens --format json
+    """
+    emit_rows(app.client().tokens(), fmt, empty="no live tokens")
+
+
+@auth.command()
+@click.argument("name")
+@pass_app
+def revoke(app: App, /, name: str) -> None:
+    """Revoke a named machine token at once (a cron job using it gets exit 4 from then on).
+
+    \b
+    Example:
+      nir auth revoke nightly
+    """
+    app.client().revoke_token(name)
+    say(app, f"Revoked machine token {name!r}.")
 
 
 @auth.command(name="machine-token")

@@ -48,6 +48,12 @@ def _db_option(func: F) -> F:
     help="Processes serving the port: batches are stored one at a time, but checked and "
     "answered side by side.",
 )
+@click.option(
+    "--docs/--no-docs",
+    default=False,
+    show_default=True,
+    help="Serve the API's documentation (/docs, /redoc, /openapi.json); the sandbox does.",
+)
 @pass_app
 def serve(
     app: App,
@@ -57,6 +63,7 @@ def serve(
     db_path: Path | None,
     allow_synthetic: bool,
     workers: int,
+    docs: bool,
 ) -> None:
     """Serve the registry API (/v1) until Ctrl-C or SIGTERM.
 
@@ -67,6 +74,7 @@ def serve(
     Example:
       nir registry serve --port 8765 --db /var/lib/nir/registry.db
       nir registry serve --workers 2      # use two cores
+      nir registry serve --port 8765 --docs
     """
     from nir_cli.registry.server import default_db, is_loopback
     from nir_cli.registry.server import serve as run
@@ -75,7 +83,15 @@ def serve(
     if not is_loopback(host):
         warn(f"binding {host}: put a TLS-terminating proxy in front; tokens travel in headers")
     say(app, f"registry on http://{host}:{port}/v1 with {db}")
-    run(db, host, port, allow_synthetic=allow_synthetic, quiet=app.quiet, workers=workers)
+    run(
+        db,
+        host,
+        port,
+        allow_synthetic=allow_synthetic,
+        quiet=app.quiet,
+        workers=workers,
+        docs=docs,
+    )
 
 
 @registry.command(name="init-admin")

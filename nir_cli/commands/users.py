@@ -57,7 +57,9 @@ def list_(app: App, /, fmt: str) -> None:
 def add(
     app: App, /, username: str, role: str, place: str | None, password_stdin: bool, fmt: str
 ) -> None:
-    """Create a user of your municipality.
+    """Create a user of your municipality, with a role below your own.
+
+    The username starts with your municipality's number and a dash (5001-...).
 
     \b
     Example:
@@ -78,7 +80,7 @@ def add(
 @format_option
 @pass_app
 def disable(app: App, /, username: str, fmt: str) -> None:
-    """Disable a user; their tokens stop working at once.
+    """Disable a user below your own role; their tokens stop working at once.
 
     \b
     Example:
@@ -93,10 +95,32 @@ def disable(app: App, /, username: str, fmt: str) -> None:
 @format_option
 @pass_app
 def reset_password(app: App, /, username: str, password_stdin: bool, fmt: str) -> None:
-    """Set a new password for a user of your municipality.
+    """Set a new password for a user of your municipality; their sessions and machine tokens
+    end at once.
 
     \b
     Example:
       nir users reset-password 5001-KARI
     """
     emit_one(app.client().reset_password(username, _password(password_stdin)), fmt)
+
+
+@users.command(name="set-role")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["deputy", "user", "transfer"]),
+    required=True,
+    help="The new role: below your own (a deputy gives user or transfer).",
+)
+@format_option
+@pass_app
+def set_role(app: App, /, username: str, role: str, fmt: str) -> None:
+    """Give a user of your municipality another role below your own; their sessions and
+    machine tokens end at once.
+
+    \b
+    Example:
+      nir users set-role 5001-KARI --role transfer
+    """
+    emit_one(app.client().set_role(username, role), fmt)

@@ -47,12 +47,17 @@ def _date(value: Any) -> Any:
             except ValueError:
                 pass
         return parse_date(text)
-    return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    # pydantic would read a number as seconds since 1970: 19750311 is no birth date.
+    raise ValueError("a date is written 2026-01-31 or 31.01.2026")
 
 
 def _number(value: Any) -> Any:
     if isinstance(value, str):
         return parse_decimal(value)
+    if isinstance(value, bool):  # pydantic would read true as 1.0
+        raise ValueError("a number is written 12 or 12,5")
     return value
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +36,13 @@ class Caller:
 
 
 class LoginRefused(Exception):
-    def __init__(self, retry_after: int | None = None) -> None:
+    """A refused login: `retry_after` while locked out; `delay`, the seconds to wait before
+    answering a failure (slower with each), spent by the caller outside any shared slot."""
+
+    def __init__(self, retry_after: int | None = None, delay: float = 0.0) -> None:
         super().__init__("login refused")
         self.retry_after = retry_after
+        self.delay = delay
 
 
 def hash_token(token: str) -> str:
@@ -70,40 +73,72 @@ def create_user(
 
 
 def login(store: Store, username: str, password: str) -> tuple[str, str]:
-    """A new session token and its expiry; LoginRefused (with Retry-After when locked)."""
+    """A new session token and its expiry; LoginRefused (with Retry-After when locked).
+
+    An unknown user, a wrong password and a disabled user answer alike: the password is
+    checked against a dummy hash when there is no user (the same argon2 time), and failures
+    are counted and locked out per username whether the user exists or not. Each failure is
+    one atomic UPDATE ... RETURNING, so logins racing each other all count; a right password is
+    refused while a lock-out holds, checked again inside the transaction that clears it."""
+    locked = _locked_for(store, username)
+    if locked:
+        raise LoginRefused(locked)
     user = store.one("SELECT * FROM users WHERE username = ?", (username,))
-    if user is not None and user["locked_until"] and user["locked_until"] > now():
-        remaining = dt.datetime.fromisoformat(user["locked_until"].replace("Z", "+00:00"))
-        raise LoginRefused(max(1, int((remaining - _utcnow()).total_seconds()) + 1))
-    ok = False
+    ok: bool = False
     try:
         ok = _HASHER.verify(user["password_hash"] if user else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if user is None or not ok or user["disabled"]:
-        if user is not None:
-            _failed(store, user)
-        raise LoginRefused()
+        failures = _failed(store, username)
+        raise LoginRefused(delay=min(1.0, FAILURE_DELAY * failures))
     with store.write() as conn:
-        conn.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?",
-            (username,),
-        )
+        # A lock-out set by failures that raced this login wins over it.
+        row = conn.execute(
+            "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
+        ).fetchone()
+        if row is not None and row["locked_until"] and row["locked_until"] > now():
+            raise LoginRefused(_seconds_until(row["locked_until"]))
+        conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
     return issue_token(store, username, "session", None, dt.timedelta(hours=SESSION_HOURS))
 
 
-def _failed(store: Store, user: dict[str, Any]) -> None:
-    failures = user["failed_logins"] + 1
-    locked = None
-    if failures >= FREE_FAILURES:
-        seconds = min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failures - FREE_FAILURES))
-        locked = _iso(_utcnow() + dt.timedelta(seconds=seconds))
+def _seconds_until(moment: str) -> int:
+    until = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return max(1, int((until - _utcnow()).total_seconds()) + 1)
+
+
+def _locked_for(store: Store, username: str) -> int | None:
+    row = store.one("SELECT locked_until FROM login_attempts WHERE username = ?", (username,))
+    if row is None or not row["locked_until"] or row["locked_until"] <= now():
+        return None
+    return _seconds_until(row["locked_until"])
+
+
+# One statement per failure: counted and, past FREE_FAILURES, locked, whatever races it.
+_FAILURE = f"""
+INSERT INTO login_attempts (username, failures, locked_until, last_at) VALUES (:u, 1, NULL, :now)
+ON CONFLICT (username) DO UPDATE SET
+    failures = failures + 1,
+    last_at = :now,
+    locked_until = CASE WHEN failures + 1 >= {FREE_FAILURES} THEN strftime('%Y-%m-%dT%H:%M:%SZ',
+        'now', '+' || min({MAX_LOCK_SECONDS}, {LOCK_SECONDS} * (1 << min(20,
+        failures + 1 - {FREE_FAILURES}))) || ' seconds') ELSE locked_until END
+RETURNING failures
+"""
+
+
+def _failed(store: Store, username: str) -> int:
     with store.write() as conn:
+        failures = conn.execute(_FAILURE, {"u": username, "now": now()}).fetchone()["failures"]
+        # Names tried and left alone for a day are forgotten: a spray of made-up names must
+        # not grow the table without end.
         conn.execute(
-            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
-            (failures, locked, user["username"]),
+            "DELETE FROM login_attempts WHERE last_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+            "'-1 day') AND (locked_until IS NULL OR locked_until < :now)",
+            {"now": now()},
         )
-    time.sleep(min(1.0, FAILURE_DELAY * failures))
+    return int(failures)
 
 
 def issue_token(
@@ -198,16 +233,34 @@ def disable(store: Store, municipality: str, username: str) -> None:
             "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
             (username, municipality),
         )
-        conn.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-            (now(), username),
-        )
+        _revoke_all(conn, username)
+
+
+def _revoke_all(conn: Any, username: str) -> None:
+    """Every session and machine token of the user ends now (a reset, a disable, a new role)."""
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        (now(), username),
+    )
 
 
 def set_password(store: Store, municipality: str, username: str, password: str) -> None:
+    """A new password; whoever held the old one is logged out everywhere."""
+    with store.write() as conn:
+        done = conn.execute(
+            "UPDATE users SET password_hash = ? WHERE username = ? AND municipality = ?",
+            (hash_password(password), username, municipality),
+        ).rowcount
+        if done:
+            conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
+        _revoke_all(conn, username)
+
+
+def set_role(store: Store, municipality: str, username: str, role: Role) -> None:
+    """Another role; tokens issued under the old one end at once."""
     with store.write() as conn:
         conn.execute(
-            "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL "
-            "WHERE username = ? AND municipality = ?",
-            (hash_password(password), username, municipality),
+            "UPDATE users SET role = ? WHERE username = ? AND municipality = ?",
+            (role.value, username, municipality),
         )
+        _revoke_all(conn, username)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,9 +20,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
 from nir_cli import __version__
-from nir_cli.registry import accounts
+from nir_cli.registry import accounts, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.faults import FaultMiddleware, Faults
+from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter
+from nir_cli.registry.roles import Action
 from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
 from nir_cli.registry.validation import Validator
 from nir_cli.store.db import Store
@@ -36,6 +39,7 @@ from nir_cli.sync.wire import (
     PasswordReset,
     Problem,
     Role,
+    RoleChange,
     TokenInfo,
     TokenOut,
     TokenRequest,
@@ -129,10 +133,12 @@ class _FastJSONRoute(APIRoute):
         return route
 
 
-def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
-    """The registry app over one SQLite file (`with_faults` adds the fault switch)."""
+def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = False) -> FastAPI:
+    """The registry app over one SQLite file (`with_faults` adds the fault switch). `docs`
+    serves /docs, /redoc and /openapi.json (the sandbox does; production need not)."""
     validator = Validator(allow_synthetic)
     db = RegistryDB(db_path, background_checkpoints=True)
+    limiter = LoginLimiter()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -145,9 +151,15 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
         description="The central registry API that nir syncs with. Every read and "
         "write is scoped to the caller's municipality.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.router.route_class = _FastJSONRoute
     app.state.db = db
+    app.state.login_limiter = limiter
+    # Outside routing and authentication: an oversized body is refused before either.
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -162,20 +174,44 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/v1/token", tags=["auth"], responses={401: {}, 429: {"model": Problem}})
-    def token(body: TokenRequest, store: StoreDep) -> TokenOut:
-        """Exchange a username and password for a session token."""
+    @app.post(
+        "/v1/token",
+        tags=["auth"],
+        responses={401: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}},
+    )
+    def token(body: TokenRequest, store: StoreDep, request: Request) -> TokenOut:
+        """Exchange a username and password for a session token.
+
+        An unknown user and a wrong password answer alike (401, the same body, the same
+        argon2 time); five failures lock the name out for a while (429 with Retry-After),
+        whether the user exists or not. Logins are limited per client address (429)."""
+        wait = limiter.allow(request.client.host if request.client else "")
+        if wait is not None:
+            raise HTTPException(
+                429,
+                "too many logins from this address; try again later",
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+        if not limiter.slots.acquire(timeout=PASSWORD_SLOT_WAIT):
+            raise HTTPException(
+                503, "the registry is busy checking passwords", headers={"Retry-After": "1"}
+            )
         try:
             value, expires = accounts.login(store, body.username, body.password)
-        except LoginRefused as refused:
-            if refused.retry_after:
-                raise HTTPException(
-                    429,
-                    "too many failed logins; try again later",
-                    headers={"Retry-After": str(refused.retry_after)},
-                ) from None
-            raise HTTPException(401, "wrong username or password") from None
-        return TokenOut(access_token=value, expires_at=expires)
+        except LoginRefused as exc:
+            refused = exc
+        else:
+            return TokenOut(access_token=value, expires_at=expires)
+        finally:
+            limiter.slots.release()
+        time.sleep(refused.delay)  # slower with each failure, without holding a slot
+        if refused.retry_after:
+            raise HTTPException(
+                429,
+                "too many failed logins; try again later",
+                headers={"Retry-After": str(refused.retry_after)},
+            )
+        raise HTTPException(401, "wrong username or password")
 
     @app.post("/v1/logout", status_code=204, tags=["auth"])
     def logout(who: CallerDep, store: StoreDep) -> None:
@@ -257,20 +293,20 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
         "/v1/users",
         status_code=201,
         tags=["users"],
-        responses={403: {"model": Problem}, 409: {"model": Problem}},
+        responses={403: {"model": Problem}, 409: {"model": Problem}, 422: {"model": Problem}},
     )
     def add_user(body: UserCreate, who: AdminDep, store: StoreDep) -> UserOut:
-        if body.role is Role.SUPERUSER and who.role is not Role.SUPERUSER:
-            raise HTTPException(403, "only a superuser makes superusers")
-        if accounts.username_taken(store, body.username):
+        prefix = f"{who.municipality}-"
+        if not body.username.startswith(prefix):
+            raise HTTPException(
+                422, f"usernames of municipality {who.municipality} start with {prefix!r}"
+            )
+        place = body.place or who.place
+        _allowed(who, Action.CREATE, body.role, who.municipality, place)
+        if accounts.username_taken(store, body.username):  # within the caller's prefix only
             raise HTTPException(409, "that username is taken")
         accounts.create_user(
-            store,
-            body.username,
-            body.password,
-            who.municipality,
-            body.place or who.place,
-            body.role,
+            store, body.username, body.password, who.municipality, place, body.role
         )
         return _user(store, who, body.username)
 
@@ -280,9 +316,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
         responses={403: {"model": Problem}, 404: {"model": Problem}},
     )
     def disable_user(username: str, who: AdminDep, store: StoreDep) -> UserOut:
-        _user(store, who, username)
-        if username == who.username:
-            raise HTTPException(409, "you cannot disable yourself")
+        _managed(store, who, username, Action.DISABLE)
         accounts.disable(store, who.municipality, username)
         return _user(store, who, username)
 
@@ -294,8 +328,19 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False) -> FastAPI:
     def reset_password(
         username: str, body: PasswordReset, who: AdminDep, store: StoreDep
     ) -> UserOut:
-        _user(store, who, username)
+        _managed(store, who, username, Action.RESET_PASSWORD)
         accounts.set_password(store, who.municipality, username, body.password)
+        return _user(store, who, username)
+
+    @app.post(
+        "/v1/users/{username}/role",
+        tags=["users"],
+        responses={403: {"model": Problem}, 404: {"model": Problem}},
+    )
+    def set_role(username: str, body: RoleChange, who: AdminDep, store: StoreDep) -> UserOut:
+        """Give a user another role; every session and machine token of theirs ends at once."""
+        _managed(store, who, username, Action.SET_ROLE, new_role=body.role)
+        accounts.set_role(store, who.municipality, username, body.role)
         return _user(store, who, username)
 
     return app
@@ -305,6 +350,50 @@ def with_faults(app: FastAPI, faults: Faults | None) -> Any:
     """The app as uvicorn serves it: with the fault switch outermost when it is on, so a
     dropped connection really is dropped at the transport."""
     return FaultMiddleware(app, faults) if faults is not None else app
+
+
+def _allowed(
+    who: Caller,
+    action: Action,
+    role: Role,
+    municipality: str,
+    place: str | None,
+    *,
+    new_role: Role | None = None,
+    self_target: bool = False,
+) -> None:
+    try:
+        roles.check(
+            who.role,
+            who.municipality,
+            who.place,
+            action,
+            role,
+            municipality,
+            place,
+            new_role=new_role,
+            self_target=self_target,
+        )
+    except roles.Refused as refused:
+        raise HTTPException(refused.status, refused.reason) from None
+
+
+def _managed(
+    store: Store, who: Caller, username: str, action: Action, *, new_role: Role | None = None
+) -> None:
+    """The user `who` may do `action` to: 404 outside the municipality, 403 at or above."""
+    row = accounts.user_in(store, who.municipality, username)
+    if row is None:
+        raise NOT_FOUND
+    _allowed(
+        who,
+        action,
+        Role(row["role"]),
+        row["municipality"],
+        row["place"],
+        new_role=new_role,
+        self_target=username == who.username,
+    )
 
 
 def _user(store: Store, who: Caller, username: str) -> UserOut:

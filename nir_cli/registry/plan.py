@@ -99,7 +99,7 @@ class Plan:
             "withdrawn": int(rec.withdrawn),
         }
         if rec.entity is Entity.PERSON:
-            self.births[rec.id] = rec.body.get("birth_date")
+            self.births[rec.id] = checked.birth_date
         return _accepted(rec, self.registry_date)
 
     def write(

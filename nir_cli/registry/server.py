@@ -60,7 +60,14 @@ def port_free(host: str, port: int) -> bool:
 
 
 def serve(
-    db: Path, host: str, port: int, *, allow_synthetic: bool, quiet: bool, workers: int = 1
+    db: Path,
+    host: str,
+    port: int,
+    *,
+    allow_synthetic: bool,
+    quiet: bool,
+    workers: int = 1,
+    docs: bool = False,
 ) -> None:
     """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit.
 
@@ -82,7 +89,7 @@ def serve(
         "server_header": False,
     }
     if workers == 1:
-        app = with_faults(create_app(db, allow_synthetic=allow_synthetic), faults)
+        app = with_faults(create_app(db, allow_synthetic=allow_synthetic, docs=docs), faults)
         collector.for_serving()
         uvicorn.run(app, **options)
         return
@@ -90,7 +97,7 @@ def serve(
 
     RegistryDB(db).close()  # created and migrated once, before the workers open it
     os.environ[_WORKER_ENV] = json.dumps(
-        {"db": str(db), "host": host, "allow_synthetic": allow_synthetic}
+        {"db": str(db), "host": host, "allow_synthetic": allow_synthetic, "docs": docs}
     )
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
 
@@ -100,7 +107,9 @@ def worker_app() -> Any:
     from nir_cli.registry.app import create_app, with_faults
 
     told = json.loads(os.environ[_WORKER_ENV])
-    app = create_app(Path(told["db"]), allow_synthetic=told["allow_synthetic"])
+    app = create_app(
+        Path(told["db"]), allow_synthetic=told["allow_synthetic"], docs=told.get("docs", False)
+    )
     collector.for_serving()
     return with_faults(app, faults_from_env(told["host"]))
 
@@ -148,7 +157,12 @@ def wait_until_healthy(
 
 
 def start_process(
-    db: Path, port: int, env: dict[str, str] | None = None, log: Any = None, workers: int = 1
+    db: Path,
+    port: int,
+    env: dict[str, str] | None = None,
+    log: Any = None,
+    workers: int = 1,
+    docs: bool = False,
 ) -> subprocess.Popen[bytes]:
     """`nir registry serve` on 127.0.0.1 as a child process (synthetic numbers allowed: for the
     sandbox, tests and benchmarks), returned once it answers."""
@@ -169,6 +183,7 @@ def start_process(
             "--allow-synthetic",
             "--workers",
             str(workers),
+            "--docs" if docs else "--no-docs",
         ],
         env=env,
         stdout=log,

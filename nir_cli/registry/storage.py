@@ -209,12 +209,18 @@ class Scoped:
     def prepare(self, batch: BatchIn, validator: Validator) -> Prepared:
         """What a batch's records are on their own: each one's hash and body as stored, and
         what is wrong with it. Needs no lock: worker processes do this side by side."""
-        forms = [canonical(r) for r in batch.records]
+        raw = [canonical(r) for r in batch.records]
         header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
         body_hash = hashlib.sha256(
-            (header + "".join(record_hash for record_hash, _ in forms)).encode()
+            (header + "".join(record_hash for record_hash, _ in raw)).encode()
         ).hexdigest()
         checks = [validator.body(self.municipality, r) for r in batch.records]
+        # The hash is of what was sent (a resend is recognised byte for byte); what is stored
+        # is the normalised body, so values compare as values, never as text.
+        forms = [
+            (record_hash, checked.body or body)
+            for (record_hash, body), checked in zip(raw, checks, strict=True)
+        ]
         return Prepared(batch, forms, checks, body_hash)
 
     def push(self, prepared: Prepared, username: str) -> str:

@@ -10,8 +10,10 @@ import datetime as dt
 import time
 from typing import Any, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 
+from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
@@ -21,10 +23,29 @@ Problem = tuple[str, str | None, str]
 
 
 class Checked(NamedTuple):
-    """A record checked on its own: what is wrong with it, else a registration's fact date."""
+    """A record checked on its own: what is wrong with it; else its body as the registry
+    stores it (normalised: ISO dates, codes, numbers as numbers, DUF without spaces), a
+    registration's fact date and a person's birth date."""
 
     problem: Problem | None
     fact_date: str | None = None
+    body: str | None = None
+    birth_date: str | None = None
+
+
+def normalised(model: BaseModel) -> str:
+    """The model as stored and handed out: JSON with sorted keys, None left out."""
+    return to_json(dict(sorted(model.model_dump(mode="json", exclude_none=True).items()))).decode()
+
+
+def without_values(message: str, rec: RecordIn) -> str:
+    """The domain's message with every value the record sent taken out: a rejection names the
+    field and the rule, never what was sent (it may be a personal number)."""
+    sent = [str(v) for v in (*rec.body.values(), rec.person_id, rec.withdrawn_reason) if v]
+    for value in sorted(sent, key=len, reverse=True):
+        if len(value) >= 2:
+            message = message.replace(repr(value), "the value").replace(value, "the value")
+    return redact(message)
 
 
 class Validator:
@@ -62,16 +83,18 @@ class Validator:
                             "the person belongs to another municipality than the caller",
                         )
                     )
-                return Checked(None)
+                if rec.person_id is not None and rec.person_id != rec.id:
+                    return Checked(("invalid", "person_id", "a person's person_id is its own id"))
+                return Checked(None, None, normalised(person), person.birth_date.isoformat())
             registration = parse_registration(rec.body, context=context)
         except ValidationError as exc:
             first = problems(exc)[0]
-            return Checked(("invalid", first.field, first.message))
-        except ValueError as exc:
-            return Checked(("invalid", "kind", str(exc)))
+            return Checked(("invalid", first.field, without_values(first.message, rec)))
+        except ValueError:
+            return Checked(("invalid", "kind", "not a registration kind nir knows"))
         if rec.person_id is None:
             return Checked(("invalid", "person_id", "a registration needs its person_id"))
-        return Checked(None, registration.fact_date.isoformat())
+        return Checked(None, registration.fact_date.isoformat(), normalised(registration))
 
     @staticmethod
     def person(rec: RecordIn, checked: Checked, births: dict[str, str | None]) -> Problem | None:

@@ -29,8 +29,10 @@ def utc_now() -> str:
 LOCAL_MIGRATIONS = "nir_cli.store.migrations"
 
 
+@functools.cache
 def migrations(package: str = LOCAL_MIGRATIONS) -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every migration in a package, in order."""
+    """(number, name, sql) of every migration in a package, in order (read once a process:
+    every store opened checks its version against them)."""
     found = []
     for entry in resources.files(package).iterdir():
         match = MIGRATION_NAME.match(entry.name)
@@ -93,27 +95,33 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("nir_mask", 1, _mask, deterministic=True)
 
 
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (its extended code less the extension)."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    return "locked" in str(exc) or "busy" in str(exc)
+    return _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-# SQLite's words for a write the disk refused: full, quota, I/O error, file too large.
-_WRITE_FAILURES = ("disk is full", "disk i/o error", "readonly database", "unable to open")
+# SQLite's codes for a write the disk refused: full (or over quota), I/O error, cannot open.
+_WRITE_FAILURES = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN)
 
 
 def store_error(exc: sqlite3.OperationalError, path: Path) -> NirError | sqlite3.OperationalError:
-    """A busy store (75) or a refused write (74), said plainly; anything else as it was."""
-    text = str(exc).lower()
+    """A busy store (75), a read-only one (77) or a refused write (74), said plainly; anything
+    else as it was."""
+    code = _code(exc)
     if _is_busy(exc):
         return TemporaryFailure(
             "the store is busy (another nir is writing)", hint="try again in a moment"
         )
-    if "readonly database" in text:
+    if code == sqlite3.SQLITE_READONLY:
         return PermissionDenied(
             f"the store at {path} is read-only to you; nothing was changed",
             hint="check the file's mode and owner",
         )
-    if any(words in text for words in _WRITE_FAILURES):
+    if code in _WRITE_FAILURES:
         return WriteFailed(
             f"disk full or write error at {path} ({exc}); nothing was changed",
             hint="free some space (df -h) and run again",

@@ -108,6 +108,19 @@ class RegistryClient:
         ).json()
         return result
 
+    def set_role(self, username: str, role: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", f"/v1/users/{username}/role", json={"role": role}
+        ).json()
+        return result
+
+    def tokens(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._request("GET", "/v1/tokens").json()
+        return result
+
+    def revoke_token(self, name: str) -> None:
+        self._request("DELETE", f"/v1/tokens/{name}")
+
     # -- transport --------------------------------------------------------------------------
 
     def _request(
@@ -211,8 +224,9 @@ class RegistryClient:
             if login:
                 raise NotLoggedIn("wrong username or password")
             raise NotLoggedIn(
-                "not logged in to the registry, or the token has expired",
-                hint="log in with: nir auth login",
+                "the registry does not accept the token: not logged in, or the token expired or "
+                "was revoked (a password reset, a new role or a disabled user ends every token)",
+                hint="log in again: nir auth login (cron: a new machine token)",
             )
         if answer.status_code == 403:
             raise PermissionDenied(f"the registry refused: {detail}")

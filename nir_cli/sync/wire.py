@@ -38,14 +38,19 @@ class Role(StrEnum):
 ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.DEPUTY})
 
 
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
 class RecordIn(Wire):
     entity: Entity
-    id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    id: str = Field(pattern=UUID_PATTERN)
     version: int = Field(ge=1, le=MAX_VERSION, description="the version the client proposes")
     base_version: int | None = Field(
         None, ge=1, le=MAX_VERSION, description="the registry version it builds on"
     )
-    person_id: str | None = Field(None, description="the person of a registration")
+    person_id: str | None = Field(
+        None, pattern=UUID_PATTERN, description="the person of a registration"
+    )
     body: dict[str, Any] = Field(description="the fields of the person or registration")
     withdrawn: bool = False
     withdrawn_reason: str | None = Field(None, max_length=500)
@@ -162,6 +167,10 @@ class UserCreate(Wire):
 
 class PasswordReset(Wire):
     password: str = Field(min_length=8, max_length=200)
+
+
+class RoleChange(Wire):
+    role: Role
 
 
 class Problem(Wire):

@@ -36,6 +36,7 @@ def free_port() -> int:
 class Registry:
     url: str
     db: RegistryDB
+    app: Any = None
 
     def add_user(
         self, username: str, municipality: str, role: Role, place: str | None = None
@@ -74,7 +75,7 @@ def run_registry(
             raise RuntimeError("the registry did not start")
         time.sleep(0.02)
     try:
-        yield Registry(f"http://127.0.0.1:{port}", app.state.db)
+        yield Registry(f"http://127.0.0.1:{port}", app.state.db, app)
     finally:
         server.should_exit = True
         thread.join(10)

@@ -94,7 +94,7 @@ def test_repeated_failures_are_slowed_then_refused_for_a_while(
     assert locked.status_code == 429
     assert 1 <= int(locked.headers["Retry-After"]) <= accounts.LOCK_SECONDS + 1
     with registry.db.session() as store, store.write() as conn:
-        conn.execute("UPDATE users SET locked_until = NULL")
+        conn.execute("UPDATE login_attempts SET locked_until = NULL")
     assert attempt(PASSWORD).status_code == 200
 
 
