@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
 from nir_cli import __version__
-from nir_cli.registry import accounts, roles
+from nir_cli.registry import accounts, contract, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.faults import FaultMiddleware, Faults
 from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter
@@ -156,6 +156,14 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         openapi_url="/openapi.json" if docs else None,
     )
     app.router.route_class = _FastJSONRoute
+    untyped_openapi = app.openapi
+
+    def typed_openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract.typed(untyped_openapi())
+        return app.openapi_schema
+
+    app.openapi = typed_openapi  # type: ignore[method-assign]
     app.state.db = db
     app.state.login_limiter = limiter
     # Outside routing and authentication: an oversized body is refused before either.

@@ -453,3 +453,22 @@ def test_a_reset_during_a_running_sync_stops_it_with_exit_4(
     assert reset.is_set()
     assert result.exit_code == 4
     assert "was revoked" in result.stderr
+
+
+def test_the_contract_types_every_body_by_entity_and_kind() -> None:
+    from nir_cli.domain.enums import Kind
+    from nir_cli.registry.openapi import document
+
+    schemas = document()["components"]["schemas"]
+    body = schemas["RecordIn"]["properties"]["body"]
+    assert [ref["$ref"].rsplit("/", 1)[1] for ref in body["oneOf"]] == [
+        "PersonData",
+        "RegistrationBody",
+    ]
+    mapping = schemas["RegistrationBody"]["discriminator"]["mapping"]
+    assert set(mapping) == {kind.value for kind in Kind}
+    for ref in mapping.values():
+        schema = schemas[ref.rsplit("/", 1)[1]]
+        assert schema["additionalProperties"] is False
+        assert "kind" in schema["required"]
+    assert schemas["PersonData"]["properties"]["birth_date"]["format"] == "date"
