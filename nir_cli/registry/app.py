@@ -23,7 +23,7 @@ from nir_cli import __version__
 from nir_cli.registry import accounts, contract, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.faults import FaultMiddleware, Faults
-from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter
+from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter, LoginRateLimit
 from nir_cli.registry.roles import Action
 from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
 from nir_cli.registry.validation import Validator
@@ -168,6 +168,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     app.state.login_limiter = limiter
     # Outside routing and authentication: an oversized body is refused before either.
     app.add_middleware(BodyLimit)
+    app.add_middleware(LoginRateLimit, limiter=limiter)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -187,19 +188,13 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         tags=["auth"],
         responses={401: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}},
     )
-    def token(body: TokenRequest, store: StoreDep, request: Request) -> TokenOut:
+    def token(body: TokenRequest, store: StoreDep) -> TokenOut:
         """Exchange a username and password for a session token.
 
         An unknown user and a wrong password answer alike (401, the same body, the same
         argon2 time); five failures lock the name out for a while (429 with Retry-After),
         whether the user exists or not. Logins are limited per client address (429)."""
-        wait = limiter.allow(request.client.host if request.client else "")
-        if wait is not None:
-            raise HTTPException(
-                429,
-                "too many logins from this address; try again later",
-                headers={"Retry-After": str(int(wait) + 1)},
-            )
+        # Over its address's budget, a login was answered 429 already (LoginRateLimit).
         if not limiter.slots.acquire(timeout=PASSWORD_SLOT_WAIT):
             raise HTTPException(
                 503, "the registry is busy checking passwords", headers={"Retry-After": "1"}
