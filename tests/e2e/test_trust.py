@@ -242,24 +242,8 @@ def test_a_place_with_a_tab_and_quotes_survives_the_config(nir: Nir) -> None:
     assert nir("init", "-m", "5001", "--place", place).returncode == 0
     shown = nir("status", "--format", "json")
     assert shown.returncode == 0, shown.stderr
-    added = nir(
-        "person",
-        "add",
-        "--duf",
-        TEST_DUF,
-        "--first-name",
-        "K",
-        "--last-name",
-        "N",
-        "--birth-date",
-        "1990-01-15",
-        "--residence-basis",
-        "refugee",
-        "--permit-date",
-        "2025-06-01",
-        "--format",
-        "json",
-    )
+    person = [a for a in PERSON_ARGS if a not in (TEST_FNR, "--fnr")]  # production: no synthetic
+    added = nir("person", "add", *person, "--birth-date", "1990-01-15", "--format", "json")
     assert json.loads(added.stdout)["place"] == place
 
 
@@ -515,17 +499,13 @@ def test_login_save_to_is_found_by_the_next_command(
     nir("init", "--profile", "test", "-m", "5001", "--registry", live.url, "--replace")
     live.add_user("5001-sync", "5001", Role.TRANSFER)
     token_file = tmp_path / "session.token"
-    login = nir(
-        "auth",
-        "login",
-        "-u",
-        "5001-sync",
-        "--password-stdin",
-        "--save-to",
-        str(token_file),
-        input=PASSWORD + "\n",
-    )
-    assert login.returncode == 0, login.stderr
+
+    def login() -> subprocess.CompletedProcess[str]:
+        args = ("-u", "5001-sync", "--password-stdin", "--save-to", str(token_file))
+        return nir("auth", "login", *args, input=PASSWORD + "\n")
+
+    first = login()
+    assert first.returncode == 0, first.stderr
     status = json.loads(nir("auth", "status", "--format", "json").stdout)
     assert status["token_source"] == f"token file {token_file}"
     assert nir("sync").returncode == 0
@@ -533,17 +513,7 @@ def test_login_save_to_is_found_by_the_next_command(
     gone = nir("sync")
     assert gone.returncode == 4
     assert "log in again" in gone.stderr
-    again = nir(
-        "auth",
-        "login",
-        "-u",
-        "5001-sync",
-        "--password-stdin",
-        "--save-to",
-        str(token_file),
-        input=PASSWORD + "\n",
-    )
-    assert again.returncode == 0
+    assert login().returncode == 0
     assert nir("auth", "logout").returncode == 0
     assert not token_file.exists()  # it held a revoked token
     assert "token_file" not in (home / "config.toml").read_text()
