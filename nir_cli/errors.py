@@ -70,6 +70,18 @@ class InvalidData(NirError):
         self.field = field
 
 
+class FieldProblem(InvalidData):
+    """The one way domain and store code say a value is wrong: the field, in domain words
+    (`fact_date`), and the problem, never an option or column name. Each front end words it
+    for its reader: the command layer as the option (`--date: ...`), the importer as the
+    file's column and FILE:LINE, the registry as a record's rejection. Left unworded, it still
+    reads plainly (`fact_date: ...`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", field=field)
+        self.problem = message
+
+
 class InputMissing(NirError):
     """An input file the user named does not exist."""
 

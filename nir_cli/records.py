@@ -21,13 +21,13 @@ from nir_cli.domain.deadlines import RegistrationState, registration_state, two_
 from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
-from nir_cli.errors import InvalidData
+from nir_cli.errors import FieldProblem, InvalidData
 from nir_cli.ids import new_id, short_id
 from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import ChangedMeanwhile, Version, natural_key
-from nir_cli.validation import FieldProblem, invalid_from
+from nir_cli.validation import as_option, invalid_from
 
 MAX_REASON_LENGTH = 500
 # Stored rows were validated on the way in; reading them back must not judge them again
@@ -149,9 +149,7 @@ def check_against_person(
 ) -> None:
     """Checks that need the person and their other registrations (raises FieldProblem)."""
     if reg.fact_date < birth_date:
-        raise InvalidData(
-            "--date: the fact date is before the person's birth date", field="fact_date"
-        )
+        raise FieldProblem("fact_date", "the fact date is before the person's birth date")
     scheme = reg.scheme_value
     if reg.kind not in (Kind.START, Kind.END) or scheme is None:
         return
@@ -166,10 +164,10 @@ def check_against_person(
             (other_date, reg.fact_date) if reg.kind is Kind.END else (reg.fact_date, other_date)
         )
         if end < start:
-            raise InvalidData(
-                f"--date: the {scheme.value} end ({end}) would be before its start ({start}, "
+            raise FieldProblem(
+                "fact_date",
+                f"the {scheme.value} end ({end}) would be before its start ({start}, "
                 f"registration {short_id(other['id'])})",
-                field="fact_date",
             )
 
 
@@ -201,7 +199,7 @@ def record(
     try:
         check_against_person(reg, person.id, person.data.birth_date, store)
     except FieldProblem as problem:
-        raise problem.as_invalid() from None
+        raise as_option(problem) from None
     key = natural_key(person.id, reg)
     existing = live_by_key(store, key)
     if existing is not None:
@@ -262,7 +260,7 @@ def edit_registration(
     try:
         check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
     except FieldProblem as problem:
-        raise problem.as_invalid() from None
+        raise as_option(problem) from None
     return _write_version(store, current.next_version(reg)), True
 
 

@@ -7,20 +7,13 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from nir_cli.domain.model import problems
-from nir_cli.errors import InvalidData
+from nir_cli.errors import FieldProblem, InvalidData
 
 
-class FieldProblem(ValueError):
-    """A check beyond one model failed for one field: the command layer names the option,
-    the importer the column."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-    def as_invalid(self) -> InvalidData:
-        return InvalidData(f"{option_name(self.field)}: {self.message}", field=self.field)
+def as_option(problem: FieldProblem) -> InvalidData:
+    """A FieldProblem as the command line says it: `--date: ...`."""
+    assert problem.field is not None
+    return InvalidData(f"{option_name(problem.field)}: {problem.problem}", field=problem.field)
 
 
 def option_name(field: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
+from nir_cli.errors import FieldProblem
 from nir_cli.ids import new_id, short_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.engine import Row, Sink, cached_validation
@@ -18,7 +19,6 @@ from nir_cli.records import check_against_person, stored_fields
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import Version, natural_key
-from nir_cli.validation import FieldProblem
 
 PERSON_COLUMNS = ("duf", "fnr", PERSON_REF, PERSON_ID)
 
@@ -189,7 +189,7 @@ class RegistrationImporter:
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
         except FieldProblem as problem:
-            raise Invalid(problem.field, problem.message) from None
+            raise Invalid(problem.field or "fact_date", problem.problem) from None
         if c.given_id is not None:
             c.given_id = _uuid(c.given_id)
             if c.given_id in seen_ids:

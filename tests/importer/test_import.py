@@ -342,3 +342,33 @@ def test_two_new_rows_with_one_fnr_are_refused_not_crashed(
     assert result.exit_code == 65
     assert "column fnr: the same fødselsnummer as line 2 with other values" in result.stderr
     assert snapshot(store_file) == before
+
+
+def test_a_fact_date_before_birth_is_a_row_problem_with_its_column(
+    person: CliFn, tmp_path: Path, store_file: Path
+) -> None:
+    """The check that needs the person words its problem by the file's own column and line,
+    and --skip-invalid imports the valid rows and puts this one in the rejects file."""
+    source = write(
+        tmp_path / "krav.csv",
+        f"DUF-nummer;Type;Ordning;Dato\n{TEST_DUF};krav/søknad;training;2025-08-20\n"
+        f"{TEST_DUF};start;training;1980-01-01\n",
+    )
+    before = snapshot(store_file)
+    refused = person("import", str(source))
+    assert refused.exit_code == 65
+    assert f"{source}:3: column Dato: the fact date is before the person's birth date" in (
+        refused.stderr
+    )
+    assert "--date" not in refused.stderr
+    assert snapshot(store_file) == before
+    rejects = tmp_path / "avvist.csv"
+    skipped = person(
+        "import", str(source), "--skip-invalid", "--rejects", str(rejects), "--format", "json"
+    )
+    assert skipped.exit_code == 0, skipped.stderr
+    assert counts(skipped.stdout) == {"created": 1, "changed": 0, "unchanged": 0, "rejected": 1}
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert "1980-01-01" in lines[1]
+    assert "column Dato: the fact date is before the person's birth date" in lines[1]
