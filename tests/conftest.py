@@ -4,6 +4,7 @@ and a test profile with the synthetic test person."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,8 +12,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from nir_cli.cli import cli as nir_cli
+
+# Hypothesis: the full example counts in CI (HYPOTHESIS_PROFILE=ci, set by .ci/run), a fifth of
+# them on a developer's machine, so the suite stays quick to run while working.
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+settings.register_profile("ci", settings(max_examples=100))
+settings.register_profile("dev", settings(max_examples=25))
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(full: int) -> int:
+    """A property test's example count: `full` in CI, a fifth (at least 10) elsewhere."""
+    return full if HYPOTHESIS_PROFILE == "ci" else max(10, full // 5)
+
 
 # The training sandbox's test person (BRIEF 1.6): DUF with valid check digits, and a synthetic
 # fødselsnummer (month + 80) for 15 Jan 1990.

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import TEST_DUF, TEST_FNR, CliFn, snapshot
+from tests.conftest import TEST_DUF, TEST_FNR, CliFn, examples, snapshot
 
 HEADERS = [
     ["duf", "fornavn", "etternavn", "oppholdsgrunnlag", "tillatelsesdato"],
@@ -72,7 +72,7 @@ def files(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -20,7 +20,7 @@ from nir_cli.rules.catalogue import RULES
 from nir_cli.rules.findings import parameters
 from nir_cli.store import Store
 from nir_cli.store.db import register_functions
-from tests.conftest import store_before
+from tests.conftest import examples, store_before
 
 SCHEMES = [None, "training", "programme", "asylum"]
 # The kinds the facts count come often; a few others, less often.
@@ -217,7 +217,7 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(
-    max_examples=200,
+    max_examples=examples(200),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from nir_cli.domain.entitlement import derive_regime, suggest
 from nir_cli.domain.enums import Entitlement, Regime, ResidenceBasis
 from nir_cli.store import Store
+from tests.conftest import examples
 from tests.rules.conftest import Register
 
 persons = st.tuples(
@@ -21,7 +22,7 @@ persons = st.tuples(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(persons, min_size=1, max_size=12))
 def test_view_matches_suggest(people: list[tuple[ResidenceBasis, dt.date, dt.date]]) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from nir_cli.store import Store
 from nir_cli.store.outbox import Entity, enqueue_many
 from nir_cli.sync.selection import Outbox, Row
+from tests.conftest import examples
 
 # What happens between two builds: a new person, a new registration of a person (by index), a
 # new version of a record (by index), a batch answered (by index among those on the wire).
@@ -113,7 +114,7 @@ class World:
 
 
 @settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

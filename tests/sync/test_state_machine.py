@@ -39,6 +39,7 @@ from nir_cli.sync.conflicts import Keep, open_conflicts, resolve
 from nir_cli.sync.engine import sync
 from nir_cli.sync.wire import Role
 from nir_cli.synthetic import synthetic_duf
+from tests.conftest import examples
 from tests.registry.conftest import Registry, run_registry
 from tests.sync.conftest import records
 
@@ -249,7 +250,7 @@ def test_offices_and_registry_converge(
     Offices.registry = shared_registry
     machine: Any = Offices.TestCase
     machine.settings = settings(
-        max_examples=200,
+        max_examples=examples(200),
         stateful_step_count=12,
         deadline=None,
         suppress_health_check=list(HealthCheck),
