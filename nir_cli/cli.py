@@ -65,6 +65,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sandbox",
         "The training sandbox: a local registry with a test user and synthetic participants.",
     ),
+    "sql": ("sql", "Run a read-only SQL query against the profile's store (sqlite-utils)."),
     "status": (
         "deadlines",
         "Show what is pending, overdue, due soon, missing, and when the last sync ran.",
