@@ -1,3 +1,14 @@
 """nir: the offline-first register and sync tool for NIR, the national introduction register."""
 
 __version__ = "0.1.0"
+
+__all__ = ["Register", "__version__"]
+
+
+def __getattr__(name: str) -> object:
+    # Lazy, so that `nir --help` does not pay for the store and the domain at start-up.
+    if name == "Register":
+        from nir_cli.register import Register
+
+        return Register
+    raise AttributeError(f"module 'nir_cli' has no attribute {name!r}")

@@ -13,7 +13,7 @@ from nir_cli import __version__
 from nir_cli import verbose as verbose_log
 from nir_cli.app import App
 from nir_cli.commands.groups import SuggestingGroup
-from nir_cli.errors import ExitCode, NirError
+from nir_cli.errors import ExitCode, FieldProblem, NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
 # only click and light stdlib-only parts at top level, so `nir --help` stays fast.
@@ -123,6 +123,11 @@ class NirGroup(SuggestingGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except FieldProblem as exc:  # the core names the field; here it is the option
+            from nir_cli.validation import option_name
+
+            message = f"{option_name(exc.field or '')}: {exc.problem}"
+            raise NirError2Click(message, int(exc.exit_code)) from exc
         except NirError as exc:
             raise NirError2Click(str(exc), int(exc.exit_code)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):

@@ -27,7 +27,7 @@ from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, 
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import ChangedMeanwhile, Version, natural_key
-from nir_cli.validation import as_option, invalid_from
+from nir_cli.validation import invalid_from
 
 MAX_REASON_LENGTH = 500
 # Stored rows were validated on the way in; reading them back must not judge them again
@@ -196,10 +196,7 @@ def record(
     """
     person = find_person(store, person_ref)
     reg = validate(fields, checks)
-    try:
-        check_against_person(reg, person.id, person.data.birth_date, store)
-    except FieldProblem as problem:
-        raise as_option(problem) from None
+    check_against_person(reg, person.id, person.data.birth_date, store)  # FieldProblem
     key = natural_key(person.id, reg)
     existing = live_by_key(store, key)
     if existing is not None:
@@ -257,10 +254,7 @@ def edit_registration(
     if same_as_stored(current, reg):
         return current, False
     person = get_person(store, current.person_id)
-    try:
-        check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
-    except FieldProblem as problem:
-        raise as_option(problem) from None
+    check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
     return _write_version(store, current.next_version(reg)), True
 
 

@@ -7,13 +7,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from nir_cli.domain.model import problems
-from nir_cli.errors import FieldProblem, InvalidData
-
-
-def as_option(problem: FieldProblem) -> InvalidData:
-    """A FieldProblem as the command line says it: `--date: ...`."""
-    assert problem.field is not None
-    return InvalidData(f"{option_name(problem.field)}: {problem.problem}", field=problem.field)
+from nir_cli.errors import InvalidData
 
 
 def option_name(field: str) -> str:

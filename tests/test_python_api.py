@@ -1,0 +1,50 @@
+"""The public Python API: docs/python-api.md runs as written, and Register keeps the rules."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from nir_cli import Register
+from nir_cli.errors import StoreUnusable
+from tests.conftest import TEST_DUF, CliFn, snapshot
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "python-api.md"
+
+
+def test_the_documented_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert blocks
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for block in blocks:
+            exec(compile(block, str(DOC), "exec"), {})
+    text = out.getvalue()
+    assert "['claim', 'hours']" in text
+    assert "no person with DUF number 200205705502 66" in text
+    assert "fact_date fact_date: the fact date is before the person's birth date" in text
+    assert "1 persons exported" in text
+    assert "0 created, 0 changed, 1 unchanged" in text
+
+
+def test_a_register_writes_what_the_commands_write(person: CliFn, store_file: Path) -> None:
+    """A script's registration is a version with an outbox row, as `nir register` makes."""
+    with Register.open(profile="test") as reg:
+        rec = reg.record("claim", TEST_DUF, fact_date="2025-08-20", scheme="training")
+    shown = person("registration", "show", rec.id, "--format", "json")
+    assert shown.exit_code == 0
+    outbox = snapshot(store_file)["outbox"]
+    assert any(row[2] == rec.id for row in outbox)
+
+
+def test_open_never_creates_a_store(tmp_path: Path) -> None:
+    from nir_cli.config import Profile
+
+    with pytest.raises(StoreUnusable):
+        Register(tmp_path / "nothing.db", Profile("x", ["5001"]))
+    assert not (tmp_path / "nothing.db").exists()
