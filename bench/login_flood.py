@@ -25,7 +25,7 @@ import requests
 from nir_cli.registry import accounts
 from nir_cli.registry.server import start_process
 from nir_cli.registry.storage import RegistryDB
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 
 PASSWORD = "bench-password-1"
 

@@ -33,7 +33,7 @@ def embedded_registry(folder: Path) -> Iterator[str]:
     from nir_cli.registry import accounts
     from nir_cli.registry.app import create_app
     from nir_cli.sandbox import PASSWORD, users
-    from nir_cli.sync.wire import Role
+    from nir_cli.wire import Role
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -24,7 +24,7 @@ from nir_cli.store import Store
 
 if TYPE_CHECKING:
     from nir_cli.domain.model import Checks
-    from nir_cli.importer.engine import ImportSummary
+    from nir_cli.importer.rows import ImportSummary
     from nir_cli.people import PersonRecord
     from nir_cli.records import RegistrationRecord
     from nir_cli.rules.findings import Finding, Overdue

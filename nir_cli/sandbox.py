@@ -161,7 +161,7 @@ def seed(db: Path, url: str, municipality: str) -> None:
     synthetic participants: some synced (accepted), some overdue, some lacking registrations."""
     from nir_cli.registry import accounts
     from nir_cli.registry.storage import RegistryDB
-    from nir_cli.sync.wire import Role
+    from nir_cli.wire import Role
 
     registry = RegistryDB(db)
     with registry.session() as store:

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from nir_cli.cli import cli
 from nir_cli.commands.completion import SHELLS, completion_script
 from nir_cli.commands.reference import all_commands, cli_reference
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = all_commands()
+COMMANDS = all_commands(cli)
 
 
 @pytest.mark.parametrize(("command", "ctx"), COMMANDS, ids=[c.command_path for _, c in COMMANDS])
@@ -20,14 +21,14 @@ def test_every_command_has_help_with_an_example(command, ctx) -> None:  # type: 
 
 
 def test_docs_cli_md_is_generated_from_the_tree() -> None:
-    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_reference(), (
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_reference(cli), (
         "docs/cli.md is stale: python -m nir_cli.commands.reference > docs/cli.md"
     )
 
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_completion_scripts_are_fresh(shell: str) -> None:
-    assert (ROOT / "completions" / f"nir.{shell}").read_text() == completion_script(shell), (
+    assert (ROOT / "completions" / f"nir.{shell}").read_text() == completion_script(cli, shell), (
         f"completions/nir.{shell} is stale: nir completion {shell} > completions/nir.{shell}"
     )
 

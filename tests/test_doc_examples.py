@@ -104,7 +104,7 @@ def _fenced(path: Path) -> Iterator[Example]:
 
 
 def _help_examples() -> Iterator[Example]:
-    for command, ctx in all_commands():
+    for command, ctx in all_commands(cli):
         text = (command.help or "").split("Example:", 1)
         if len(text) < 2:
             continue

@@ -7,15 +7,13 @@ import click
 SHELLS = ("bash", "zsh", "fish")
 
 
-def completion_script(shell: str) -> str:
-    """The completion script click generates for `nir` in this shell."""
+def completion_script(root: click.Command, shell: str) -> str:
+    """The completion script click generates for the `nir` tree under `root`, for a shell."""
     from click.shell_completion import get_completion_class
-
-    from nir_cli.cli import cli
 
     cls = get_completion_class(shell)
     assert cls is not None
-    return cls(cli, {}, "nir", "_NIR_COMPLETE").source()
+    return cls(root, {}, "nir", "_NIR_COMPLETE").source()
 
 
 @click.command()
@@ -31,4 +29,5 @@ def completion(shell: str) -> None:
       nir completion zsh > "${fpath[1]}/_nir"
       nir completion fish > ~/.config/fish/completions/nir.fish
     """
-    click.echo(completion_script(shell), nl=False)
+    root = click.get_current_context().find_root().command
+    click.echo(completion_script(root, shell), nl=False)

@@ -29,18 +29,17 @@ def walk(
             yield from walk(sub, sub_ctx)
 
 
-def root_context() -> tuple[click.Command, click.Context]:
-    from nir_cli.cli import cli
-
-    settings = {**cli.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
-    return cli, click.Context(cli, info_name="nir", **settings)
+def root_context(root: click.Command) -> tuple[click.Command, click.Context]:
+    settings = {**root.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    return root, click.Context(root, info_name="nir", **settings)
 
 
-def all_commands() -> list[tuple[click.Command, click.Context]]:
-    return list(walk(*root_context()))
+def all_commands(root: click.Command) -> list[tuple[click.Command, click.Context]]:
+    """Every command of the tree under `root` (`nir_cli.cli.cli`), each with its context."""
+    return list(walk(*root_context(root)))
 
 
-def cli_reference() -> str:
+def cli_reference(root: click.Command) -> str:
     """Markdown: one section per command with its --help."""
     parts = [
         "# CLI reference",
@@ -49,7 +48,7 @@ def cli_reference() -> str:
         "a test fails when this file is stale. Exit codes: [exit-codes.md](exit-codes.md).",
         "",
     ]
-    for command, ctx in all_commands():
+    for command, ctx in all_commands(root):
         parts += [
             f"## `{ctx.command_path}`",
             "",
@@ -62,4 +61,6 @@ def cli_reference() -> str:
 
 
 if __name__ == "__main__":
-    click.echo(cli_reference(), nl=False)
+    from nir_cli.cli import cli  # a script's entry: not an import of the module
+
+    click.echo(cli_reference(cli), nl=False)

@@ -51,10 +51,6 @@ def registration_state(
     return RegistrationState.PENDING
 
 
-def days_between(start: dt.date, end: dt.date) -> int:
-    return (end - start).days
-
-
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Whole years of age on `day` (a person born 29 Feb turns a year older on 1 Mar)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -21,6 +21,13 @@ def fold(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").split())
 
 
+class Entity(StrEnum):
+    """What a record is: the store's outbox, the wire and the registry share this one enum."""
+
+    PERSON = "person"
+    REGISTRATION = "registration"
+
+
 class Coded(StrEnum):
     """An enum whose value is the code and which also knows its Norwegian name."""
 

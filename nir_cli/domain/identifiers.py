@@ -50,10 +50,6 @@ def normalize_duf(value: str, *, accept_unchecked: bool = False) -> str:
     return number
 
 
-def duf_is_checked(number: str) -> bool:
-    return len(number) == 12 and number.isdigit() and number[10:] == duf_check_digits(number[:10])
-
-
 class NumberKind(StrEnum):
     FODSELSNUMMER = "fodselsnummer"
     D_NUMBER = "d_number"

@@ -92,10 +92,6 @@ class RegistrationBase(DomainModel):
         """`details()` as compact JSON in field order: how the store keeps and compares it."""
         return self.model_dump_json(exclude_none=True, exclude=COMMON_FIELDS)
 
-    def summary(self) -> str:
-        """A short one-line description for tables."""
-        return " ".join(f"{k}={v}" for k, v in self.details().items())
-
 
 class PeriodMixin(DomainModel):
     period: str = Field(description="the month counted, as 2026-01 or 01.2026")

@@ -14,27 +14,25 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-from pydantic import ValidationError
 
 from nir_cli.collector import fewer_collections
 from nir_cli.config import Profile
 from nir_cli.domain.identifiers import redact
-from nir_cli.domain.model import Checks, problems
+from nir_cli.domain.model import Checks
 from nir_cli.errors import InvalidData, UsageError
 from nir_cli.files import AtomicFile
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
+from nir_cli.importer.persons import PersonImporter
 from nir_cli.importer.reading import open_source, read_csv
+from nir_cli.importer.registrations import RegistrationImporter
+from nir_cli.importer.rows import ChunkImporter, ImportSummary, Row
 from nir_cli.render import CONTROLS, FORMULA_START
 from nir_cli.settings import (
     IMPORT_CHUNK_ROWS,
     IMPORT_MAX_LISTED_PROBLEMS,
-    IMPORT_VALIDATION_CACHE,
 )
 from nir_cli.store import Store
 
@@ -50,53 +48,6 @@ class ImportOptions:
     encoding: str | None = None
     delimiter: str | None = None
     ignore_unknown_columns: bool = False
-
-
-@dataclass
-class ImportSummary:
-    file: str
-    kind: str = ""
-    rows: int = 0
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    dry_run: bool = False
-    rejects_file: str | None = None
-    problems: list[str] = field(default_factory=list)
-    problem_count: int = 0
-    warnings: list[str] = field(default_factory=list)
-    warning_count: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def line(self) -> str:
-        text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
-        if self.rejected:
-            text += f", {self.rejected} rejected"
-        return text
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data row: its physical line number, its cells, and its non-blank values by field."""
-
-    line: int
-    cells: list[str]
-    values: dict[str, str]
-
-
-class Sink(Protocol):
-    """What a kind-specific importer reports to the loop."""
-
-    summary: ImportSummary
-
-    def reject(self, row: Row, column: str | None, message: str) -> None: ...
-
-
-class ChunkImporter(Protocol):
-    def process(self, rows: list[Row]) -> None: ...
 
 
 class Run:
@@ -246,11 +197,7 @@ def _importer(
     store: Store, profile: Profile, checks: Checks, columns: Columns, run: Run, source_tag: str
 ) -> ChunkImporter:
     if columns.kind is FileKind.PERSONS:
-        from nir_cli.importer.persons import PersonImporter
-
         return PersonImporter(store, profile, checks, columns, run, source_tag)
-    from nir_cli.importer.registrations import RegistrationImporter
-
     return RegistrationImporter(store, profile, checks, columns, run, source_tag)
 
 
@@ -300,25 +247,3 @@ def _rejects_file(
         rejects.finish(ok=False)
         raise
     rejects.finish(ok=True)
-
-
-T = TypeVar("T")
-ProblemList = list[tuple[str | None, str]]
-
-
-def cached_validation(
-    parse: Callable[[dict[str, Any]], T],
-) -> Callable[[frozenset[tuple[str, str]]], T | ProblemList]:
-    """Validate a row's fields with a domain model, remembering the answer for identical rows
-    (monthly files repeat dates, periods and hours); the cache is bounded, memory stays flat."""
-
-    @lru_cache(maxsize=IMPORT_VALIDATION_CACHE)
-    def validate(items: frozenset[tuple[str, str]]) -> T | ProblemList:
-        try:
-            return parse(dict(items))
-        except ValidationError as exc:
-            return [(p.field, p.message) for p in problems(exc)]
-        except ValueError as exc:  # an unknown kind
-            return [("kind", str(exc))]
-
-    return validate

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from nir_cli.registry.storage import now
 from nir_cli.store.db import Store
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 
 SESSION_HOURS = 12
 FREE_FAILURES = 5  # failed logins before a lock-out

@@ -28,7 +28,7 @@ from nir_cli.registry.roles import Action
 from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
 from nir_cli.registry.validation import Validator
 from nir_cli.store.db import Store
-from nir_cli.sync.wire import (
+from nir_cli.wire import (
     ADMIN_ROLES,
     BatchIn,
     BatchOut,

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from nir_cli.sync.wire import MAX_BATCH_RECORDS
+from nir_cli.wire import MAX_BATCH_RECORDS
 
 # A record is a few hundred bytes; 16 KiB each is generous, so a full batch fits with room.
 MAX_RECORD_BYTES = 16 * 1024

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from pydantic_core import to_json
 
 from nir_cli.registry.validation import Checked, Validator
-from nir_cli.sync.wire import (
+from nir_cli.wire import (
     Current,
     Entity,
     RecordError,

@@ -122,7 +122,7 @@ def init_admin(
     from nir_cli.errors import InvalidData
     from nir_cli.registry import accounts
     from nir_cli.registry.storage import RegistryDB
-    from nir_cli.sync.wire import Role
+    from nir_cli.wire import Role
 
     try:
         code = lookup(municipality).code
@@ -132,7 +132,7 @@ def init_admin(
         raise InvalidData("the password needs at least 8 characters")
     registry = RegistryDB(db)
     with registry.session() as store:
-        if store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)):
+        if accounts.username_taken(store, username):
             raise InvalidData(f"user {username!r} exists already")
         accounts.create_user(store, username, password, code, place, Role.SUPERUSER)
 

@@ -25,7 +25,7 @@ from typing import Any
 from nir_cli.registry.plan import Plan, canonical, not_applied
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.store.db import Store
-from nir_cli.sync.wire import (
+from nir_cli.wire import (
     BatchIn,
     BatchMode,
     Change,

@@ -17,7 +17,7 @@ from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.sync.wire import Entity, RecordIn
+from nir_cli.wire import Entity, RecordIn
 
 Problem = tuple[str, str | None, str]
 

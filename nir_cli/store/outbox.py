@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from enum import StrEnum
 
-
-class Entity(StrEnum):
-    PERSON = "person"
-    REGISTRATION = "registration"
+from nir_cli.domain.enums import Entity
 
 
 def enqueue_many(

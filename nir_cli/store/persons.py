@@ -7,8 +7,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nir_cli.domain.enums import Entity
 from nir_cli.domain.person import PersonData
-from nir_cli.store.outbox import Entity, enqueue_many
+from nir_cli.store.outbox import enqueue_many
 
 PERSON_COLUMNS = tuple(PersonData.model_fields)
 

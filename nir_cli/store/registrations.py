@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from nir_cli.domain.deadlines import two_month_deadline
+from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import RegistrationBase
-from nir_cli.store.outbox import Entity, enqueue_many
+from nir_cli.store.outbox import enqueue_many
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from nir_cli.errors import (
     PermissionDenied,
     TemporaryFailure,
 )
-from nir_cli.sync.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
+from nir_cli.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 log = logging.getLogger(__name__)

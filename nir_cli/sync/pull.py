@@ -22,7 +22,7 @@ from nir_cli.domain.registrations import parse_registration
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 from nir_cli.store.persons import insert_versions as insert_person_versions
 from nir_cli.store.registrations import Version, insert_versions
-from nir_cli.sync.wire import Change, Entity
+from nir_cli.wire import Change, Entity
 
 SOURCE = "registry"
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()

@@ -27,7 +27,7 @@ from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
 from nir_cli.sync.selection import Outbox, Row
-from nir_cli.sync.wire import BatchOut, RecordResult, Status
+from nir_cli.wire import BatchOut, RecordResult, Status
 
 log = logging.getLogger(__name__)
 

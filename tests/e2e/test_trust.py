@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.conftest import PERSON_ARGS, TEST_DUF, TEST_FNR, snapshot
 from tests.registry.conftest import PASSWORD, Registry, free_port, run_registry
 

@@ -19,7 +19,7 @@ from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app, with_faults
 from nir_cli.registry.faults import Faults
 from nir_cli.registry.storage import RegistryDB
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 
 PASSWORD = "test1234-long"
 MUNICIPALITIES = ("5001", "0301")

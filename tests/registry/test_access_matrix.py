@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from nir_cli.sync.wire import ADMIN_ROLES, Role
+from nir_cli.wire import ADMIN_ROLES, Role
 from tests.registry.conftest import (
     MUNICIPALITIES,
     Registry,

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from nir_cli.registry import accounts
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.registry.conftest import PASSWORD, Registry
 
 

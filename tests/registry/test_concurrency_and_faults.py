@@ -17,7 +17,7 @@ import requests
 from nir_cli.registry.faults import Faults
 from nir_cli.registry.server import start_process
 from nir_cli.registry.storage import RegistryDB
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
     Registry,

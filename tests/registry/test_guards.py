@@ -21,7 +21,7 @@ from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app
 from nir_cli.registry.limits import MAX_BODY_BYTES, LoginLimiter
 from nir_cli.registry.roles import RANK
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
     Registry,

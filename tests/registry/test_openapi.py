@@ -13,7 +13,7 @@ from schemathesis import checks
 from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app
 from nir_cli.registry.openapi import text
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "registry-openapi.json"
 

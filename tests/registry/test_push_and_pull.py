@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from nir_cli.sync.wire import BatchOut, RecordIn, Role
+from nir_cli.wire import BatchOut, RecordIn, Role
 from tests.registry.conftest import (
     Registry,
     batch,

@@ -12,7 +12,7 @@ import pytest
 
 from nir_cli import settings
 from nir_cli.registry.faults import Faults
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.conftest import CliFn
 from tests.registry.conftest import Registry, run_registry
 

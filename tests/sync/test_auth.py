@@ -13,7 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from nir_cli import settings
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.conftest import CliFn
 from tests.registry.conftest import PASSWORD, Registry
 

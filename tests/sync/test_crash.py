@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.sync.wire import Role
+from nir_cli.wire import Role
 from tests.registry.conftest import Registry, run_registry
 from tests.sync.conftest import EXAMPLES, records
 

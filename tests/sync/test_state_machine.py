@@ -37,8 +37,8 @@ from nir_cli.store import Store
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.conflicts import Keep, open_conflicts, resolve
 from nir_cli.sync.engine import sync
-from nir_cli.sync.wire import Role
 from nir_cli.synthetic import synthetic_duf
+from nir_cli.wire import Role
 from tests.conftest import examples
 from tests.registry.conftest import Registry, run_registry
 from tests.sync.conftest import records

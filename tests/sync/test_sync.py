@@ -15,8 +15,8 @@ from nir_cli.registry.faults import Faults
 from nir_cli.store import Store
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.selection import NEXT
-from nir_cli.sync.wire import BatchOut, RecordIn
 from nir_cli.synthetic import people
+from nir_cli.wire import BatchOut, RecordIn
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
 from tests.sync.conftest import EXAMPLES, records, registry_rows

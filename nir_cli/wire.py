@@ -1,5 +1,8 @@
 """The registry API's wire format (/v1): pydantic models shared by client and server.
 
+A neutral module: the client (`nir_cli.sync`) and the registry (`nir_cli.registry`) both import
+it, and neither imports the other.
+
 A record is a person or a registration as one version: the client's UUID, the version it
 proposes, the registry version it builds on (`base_version`, None for a new record), and its
 body: the same fields the domain models validate. The registry answers per record: accepted,
@@ -14,6 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# One enum for the store, the wire and the registry (re-exported: the wire speaks of it).
+from nir_cli.domain.enums import Entity as Entity
+
 MAX_BATCH_RECORDS = 1000
 MAX_VERSION = 2**31 - 1  # far beyond any record's life; keeps every number a SQLite integer
 API_VERSION = "v1"
@@ -21,11 +27,6 @@ API_VERSION = "v1"
 
 class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Entity(StrEnum):
-    PERSON = "person"
-    REGISTRATION = "registration"
 
 
 class Role(StrEnum):
