@@ -15,6 +15,7 @@ from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
 from nir_cli.ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
 from nir_cli.store import Store, persons, utc_now
+from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 from nir_cli.validation import invalid_from
 
@@ -136,8 +137,11 @@ def edit_person(
     _check_in_profile(data, profile)
     _check_unique(store, data, current.id)
     change = PersonVersion(current.id, current.version + 1, data, current.registry_version)
-    with store.write() as conn:
-        persons.update_existing(conn, [change], utc_now(), CLI_SOURCE)
+    try:
+        with store.write() as conn:
+            persons.update_existing(conn, [change], utc_now(), CLI_SOURCE)
+    except ChangedMeanwhile:
+        raise InvalidData("the person changed meanwhile; look at it again and retry") from None
     return get_person(store, current.id), True
 
 

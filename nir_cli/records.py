@@ -26,7 +26,8 @@ from nir_cli.ids import new_id, short_id
 from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
-from nir_cli.store.registrations import ChangedMeanwhile, Version, natural_key
+from nir_cli.store.db import ChangedMeanwhile
+from nir_cli.store.registrations import Version, natural_key
 from nir_cli.validation import invalid_from
 
 MAX_REASON_LENGTH = 500

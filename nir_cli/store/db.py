@@ -159,6 +159,10 @@ def _make_folders(folder: Path) -> None:
         os.chmod(each, DATA_DIR_MODE)  # mkdir's mode is cut by the umask
 
 
+class ChangedMeanwhile(Exception):
+    """Another writer made a newer version first (optimistic check on the version number)."""
+
+
 class Store:
     """One profile's SQLite file. Reads go straight through; writes use `with store.write()`."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.person import PersonData
+from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.outbox import enqueue_many
 
 PERSON_COLUMNS = tuple(PersonData.model_fields)
@@ -19,7 +20,8 @@ class PersonVersion:
     id: str
     version: int
     data: PersonData
-    base_version: int | None = None
+    base_version: int | None = None  # the registry version it builds on
+    previous_version: int | None = None  # the stored version it follows (default: version - 1)
 
 
 def insert_new(
@@ -48,11 +50,26 @@ def insert_new(
 def update_existing(
     conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
 ) -> None:
+    """New versions of existing persons, each following the version it was made from: when
+    another writer got there first, ChangedMeanwhile (as for registrations), nothing written."""
     assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
-    conn.executemany(
-        f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ? WHERE id = ?",
-        [(p.version, *p.data.model_dump(mode="json").values(), now, source, p.id) for p in items],
-    )
+    changed = conn.executemany(
+        f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ? "
+        "WHERE id = ? AND version = ?",
+        [
+            (
+                p.version,
+                *p.data.model_dump(mode="json").values(),
+                now,
+                source,
+                p.id,
+                p.previous_version if p.previous_version is not None else p.version - 1,
+            )
+            for p in items
+        ],
+    ).rowcount
+    if changed != len(items):
+        raise ChangedMeanwhile()
     insert_versions(conn, items, now, source)
     enqueue_many(
         conn, Entity.PERSON, [(p.id, p.version, p.base_version) for p in items], now, supersede=True
@@ -76,3 +93,8 @@ def insert_versions(
             for p in items
         ],
     )
+
+
+def set_registry_version(conn: sqlite3.Connection, person_id: str, version: int) -> None:
+    """The registry holds this version of the person (a resolved conflict builds on it)."""
+    conn.execute("UPDATE persons SET registry_version = ? WHERE id = ?", (version, person_id))

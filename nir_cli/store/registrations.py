@@ -14,6 +14,7 @@ from functools import cached_property
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import RegistrationBase
+from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.outbox import enqueue_many
 
 
@@ -125,10 +126,6 @@ def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, sou
     )
 
 
-class ChangedMeanwhile(Exception):
-    """Another writer made a newer version first (optimistic check on the version number)."""
-
-
 def update_existing(
     conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str
 ) -> None:
@@ -167,4 +164,11 @@ def update_existing(
         [(v.id, v.version, v.base_version) for v in items],
         now,
         supersede=True,
+    )
+
+
+def set_registry_version(conn: sqlite3.Connection, registration_id: str, version: int) -> None:
+    """The registry holds this version of the registration (a resolved conflict builds on it)."""
+    conn.execute(
+        "UPDATE registrations SET registry_version = ? WHERE id = ?", (version, registration_id)
     )

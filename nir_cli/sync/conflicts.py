@@ -114,14 +114,10 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
         body = conflict["local"] if keep is Keep.MINE else conflict["registry_body"]
         data = PersonData.model_validate(body, context=LENIENT)
         version = int(max(local["version"], registry_version)) + 1
+        person = PersonVersion(entity_id, version, data, registry_version, local["version"])
         with store.write() as conn:
-            conn.execute(
-                "UPDATE persons SET registry_version = ? WHERE id = ?",
-                (registry_version, entity_id),
-            )
-            person_sql.update_existing(
-                conn, [PersonVersion(entity_id, version, data, registry_version)], now, SOURCE
-            )
+            person_sql.set_registry_version(conn, entity_id, registry_version)
+            person_sql.update_existing(conn, [person], now, SOURCE)
             _close(conn, conflict_id, keep, now)
         return version
     local = store.one("SELECT * FROM registrations WHERE id = ?", (entity_id,))
@@ -150,10 +146,7 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
         previous_version=current.version,
     )
     with store.write() as conn:
-        conn.execute(
-            "UPDATE registrations SET registry_version = ? WHERE id = ?",
-            (registry_version, entity_id),
-        )
+        registration_sql.set_registry_version(conn, entity_id, registry_version)
         registration_sql.update_existing(conn, [new], now, SOURCE)
         _close(conn, conflict_id, keep, now)
     return version
