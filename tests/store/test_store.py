@@ -171,3 +171,42 @@ def test_migration_6_empties_answered_batches_and_drops_the_batch_mark(tmp_path:
     ]
     assert "batch_key" not in {row["name"] for row in store.query("PRAGMA table_info(outbox)")}
     store.close()
+
+
+def test_a_person_version_made_from_a_stale_one_is_refused(tmp_path: Path) -> None:
+    """Persons have the optimistic check registrations have: a version follows the one it was
+    made from, or nothing is written."""
+    import datetime as dt
+
+    from nir_cli.domain.person import PersonData
+    from nir_cli.store import persons
+    from nir_cli.store.db import ChangedMeanwhile
+
+    store = Store.open(tmp_path / "s.db", create=True)
+    data = PersonData.model_validate(
+        {
+            "duf": "201212345603",
+            "first_name": "Kari",
+            "last_name": "Nordmann",
+            "birth_date": "1990-01-15",
+            "residence_basis": "refugee",
+            "permit_date": "2025-06-01",
+            "municipality": "5001",
+        },
+        context={"today": dt.date(2026, 1, 1)},
+    )
+    with store.write() as conn:
+        persons.insert_new(conn, [persons.PersonVersion("p1", 1, data)], "now", "test")
+    renamed = data.model_copy(update={"first_name": "Kari Anne"})
+    with store.write() as conn:  # one writer makes version 2 from 1
+        persons.update_existing(conn, [persons.PersonVersion("p1", 2, renamed)], "now", "test")
+    stale = data.model_copy(update={"last_name": "N"})
+    with pytest.raises(ChangedMeanwhile), store.write() as conn:  # another, also from 1
+        persons.update_existing(
+            conn, [persons.PersonVersion("p1", 2, stale, previous_version=1)], "now", "test"
+        )
+    assert store.query("SELECT version, first_name, last_name FROM persons") == [
+        {"version": 2, "first_name": "Kari Anne", "last_name": "Nordmann"}
+    ]
+    assert store.query("SELECT count(*) AS n FROM person_versions") == [{"n": 2}]
+    store.close()
