@@ -117,7 +117,6 @@ SQL_STILL_OUTSIDE = {
     "nir_cli.reports",
     "nir_cli.sync.conflicts",
     "nir_cli.sync.engine",
-    "nir_cli.sync.pull",
     "nir_cli.sync.push",
     "nir_cli.sync.rejected",
     "nir_cli.sync.runs",

@@ -13,6 +13,7 @@ from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.outbox import enqueue_many
 
 PERSON_COLUMNS = tuple(PersonData.model_fields)
+REGISTRY_SOURCE = "registry"  # the source of what was pulled
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,54 @@ def insert_versions(
 def set_registry_version(conn: sqlite3.Connection, person_id: str, version: int) -> None:
     """The registry holds this version of the person (a resolved conflict builds on it)."""
     conn.execute("UPDATE persons SET registry_version = ? WHERE id = ?", (version, person_id))
+
+
+def from_registry(
+    conn: sqlite3.Connection, person: PersonVersion, registry_date: str, *, exists: bool
+) -> None:
+    """A person as the registry holds it (pulled): inserted, or its newer version taken over,
+    with no outbox row (it came from there)."""
+    stamp = registry_date + "T00:00:00Z"
+    data = person.data.model_dump(mode="json")
+    values = [data[name] for name in PERSON_COLUMNS]
+    if not exists:
+        conn.execute(
+            f"INSERT INTO persons (id, version, {', '.join(PERSON_COLUMNS)}, created_at, "
+            f"entry_date, source, registry_date, registry_version) VALUES "
+            f"(?, ?, {', '.join('?' * len(PERSON_COLUMNS))}, ?, ?, ?, ?, ?)",
+            (
+                person.id,
+                person.version,
+                *values,
+                stamp,
+                stamp,
+                REGISTRY_SOURCE,
+                registry_date,
+                person.version,
+            ),
+        )
+    else:
+        assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
+        conn.execute(
+            f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ?, "
+            "registry_date = ?, registry_version = ? WHERE id = ?",
+            (
+                person.version,
+                *values,
+                stamp,
+                REGISTRY_SOURCE,
+                registry_date,
+                person.version,
+                person.id,
+            ),
+        )
+    insert_versions(conn, [person], stamp, REGISTRY_SOURCE)
+
+
+def municipality_and_place(
+    conn: sqlite3.Connection, person_id: str
+) -> tuple[str, str | None] | None:
+    row = conn.execute(
+        "SELECT municipality, place FROM persons WHERE id = ?", (person_id,)
+    ).fetchone()
+    return (row[0], row[1]) if row is not None else None

@@ -16,6 +16,7 @@ from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import RegistrationBase
 from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.outbox import enqueue_many
+from nir_cli.store.persons import REGISTRY_SOURCE
 
 
 @dataclass(frozen=True)
@@ -172,3 +173,61 @@ def set_registry_version(conn: sqlite3.Connection, registration_id: str, version
     conn.execute(
         "UPDATE registrations SET registry_version = ? WHERE id = ?", (version, registration_id)
     )
+
+
+def from_registry(
+    conn: sqlite3.Connection, v: Version, registry_date: str, *, exists: bool
+) -> None:
+    """A registration as the registry holds it (pulled): inserted, or its newer version taken
+    over, with no outbox row (it came from there)."""
+    kind, scheme, fact_date, deadline, details = v.columns
+    stamp = registry_date + "T00:00:00Z"
+    if not exists:
+        conn.execute(
+            "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
+            "natural_key, details, version, withdrawn, withdrawn_reason, municipality, place, "
+            "created_at, entry_date, source, registry_date, registry_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                v.id,
+                v.person_id,
+                kind,
+                scheme,
+                fact_date,
+                deadline,
+                v.natural_key,
+                details,
+                v.version,
+                int(v.withdrawn),
+                v.withdrawn_reason,
+                v.municipality,
+                v.place,
+                stamp,
+                stamp,
+                REGISTRY_SOURCE,
+                registry_date,
+                v.version,
+            ),
+        )
+    else:
+        conn.execute(
+            "UPDATE registrations SET version = ?, scheme = ?, fact_date = ?, deadline = ?, "
+            "natural_key = ?, details = ?, withdrawn = ?, withdrawn_reason = ?, entry_date = ?, "
+            "source = ?, registry_date = ?, registry_version = ? WHERE id = ?",
+            (
+                v.version,
+                scheme,
+                fact_date,
+                deadline,
+                v.natural_key,
+                details,
+                int(v.withdrawn),
+                v.withdrawn_reason,
+                stamp,
+                REGISTRY_SOURCE,
+                registry_date,
+                v.version,
+                v.id,
+            ),
+        )
+    insert_versions(conn, [v], stamp, REGISTRY_SOURCE)

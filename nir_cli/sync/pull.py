@@ -14,17 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from enum import StrEnum
-from typing import Any
 
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
-from nir_cli.store.persons import insert_versions as insert_person_versions
-from nir_cli.store.registrations import Version, insert_versions
+from nir_cli.store import persons, registrations, registry_state
+from nir_cli.store.persons import PersonVersion
+from nir_cli.store.registrations import Version
 from nir_cli.wire import Change, Entity
 
-SOURCE = "registry"
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 
@@ -39,25 +37,27 @@ class Outcome(StrEnum):
 
 def apply_change(conn: sqlite3.Connection, change: Change) -> tuple[Outcome, str | None]:
     """Apply one change: what it did, and a note when it needs a person."""
-    table = "persons" if change.entity is Entity.PERSON else "registrations"
-    local = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (change.id,)).fetchone()
+    local = registry_state.local_versions(conn, change.entity, change.id)
     if local is not None:
-        if local["version"] == change.version:
-            conn.execute(
-                f"UPDATE {table} SET registry_version = ?, registry_date = coalesce("
-                "registry_date, ?) WHERE id = ? AND (registry_version IS NULL OR "
-                "registry_version < ?)",
-                (change.version, change.registry_date, change.id, change.version),
+        version, registry_version = local
+        if version == change.version:
+            registry_state.note_accepted(
+                conn, change.entity, change.id, change.version, change.registry_date
             )
             return Outcome.ECHO, None
-        clean = local["registry_version"] == local["version"]
-        if local["version"] > change.version or not clean:
+        if version > change.version or registry_version != version:
             return Outcome.KEPT, None
     try:
         if change.entity is Entity.PERSON:
-            _person(conn, change, local)
+            person = PersonData.model_validate(change.body, context=LENIENT)
+            persons.from_registry(
+                conn,
+                PersonVersion(change.id, change.version, person),
+                change.registry_date,
+                exists=local is not None,
+            )
         else:
-            note = _registration(conn, change, local)
+            note = _registration(conn, change, exists=local is not None)
             if note:
                 return Outcome.SKIPPED, note
     except sqlite3.IntegrityError:
@@ -68,110 +68,19 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> tuple[Outcome, str
     return Outcome.APPLIED, None
 
 
-def _person(conn: sqlite3.Connection, change: Change, local: Any) -> None:
-    person = PersonData.model_validate(change.body, context=LENIENT)
-    data = person.model_dump(mode="json")
-    values = [data[name] for name in PERSON_COLUMNS]
-    stamp = change.registry_date + "T00:00:00Z"
-    if local is None:
-        conn.execute(
-            f"INSERT INTO persons (id, version, {', '.join(PERSON_COLUMNS)}, created_at, "
-            f"entry_date, source, registry_date, registry_version) VALUES "
-            f"(?, ?, {', '.join('?' * len(PERSON_COLUMNS))}, ?, ?, ?, ?, ?)",
-            (
-                change.id,
-                change.version,
-                *values,
-                stamp,
-                stamp,
-                SOURCE,
-                change.registry_date,
-                change.version,
-            ),
-        )
-    else:
-        assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
-        conn.execute(
-            f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ?, "
-            "registry_date = ?, registry_version = ? WHERE id = ?",
-            (
-                change.version,
-                *values,
-                stamp,
-                SOURCE,
-                change.registry_date,
-                change.version,
-                change.id,
-            ),
-        )
-    insert_person_versions(conn, [PersonVersion(change.id, change.version, person)], stamp, SOURCE)
-
-
-def _registration(conn: sqlite3.Connection, change: Change, local: Any) -> str | None:
-    person = conn.execute(
-        "SELECT municipality, place FROM persons WHERE id = ?", (change.person_id,)
-    ).fetchone()
-    if person is None:
+def _registration(conn: sqlite3.Connection, change: Change, *, exists: bool) -> str | None:
+    place = persons.municipality_and_place(conn, change.person_id or "")
+    if place is None:
         return f"registration {change.id}: its person {change.person_id} is not here"
-    v = Version(
+    version = Version(
         id=change.id,
         person_id=change.person_id or "",
         version=change.version,
         registration=parse_registration(change.body, context=LENIENT),
-        municipality=person["municipality"],
-        place=person["place"],
+        municipality=place[0],
+        place=place[1],
         withdrawn=change.withdrawn,
         withdrawn_reason=change.withdrawn_reason,
     )
-    kind, scheme, fact_date, deadline, details = v.columns
-    stamp = change.registry_date + "T00:00:00Z"
-    if local is None:
-        conn.execute(
-            "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
-            "natural_key, details, version, withdrawn, withdrawn_reason, municipality, place, "
-            "created_at, entry_date, source, registry_date, registry_version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                v.id,
-                v.person_id,
-                kind,
-                scheme,
-                fact_date,
-                deadline,
-                v.natural_key,
-                details,
-                v.version,
-                int(v.withdrawn),
-                v.withdrawn_reason,
-                v.municipality,
-                v.place,
-                stamp,
-                stamp,
-                SOURCE,
-                change.registry_date,
-                change.version,
-            ),
-        )
-    else:
-        conn.execute(
-            "UPDATE registrations SET version = ?, scheme = ?, fact_date = ?, deadline = ?, "
-            "natural_key = ?, details = ?, withdrawn = ?, withdrawn_reason = ?, entry_date = ?, "
-            "source = ?, registry_date = ?, registry_version = ? WHERE id = ?",
-            (
-                v.version,
-                scheme,
-                fact_date,
-                deadline,
-                v.natural_key,
-                details,
-                int(v.withdrawn),
-                v.withdrawn_reason,
-                stamp,
-                SOURCE,
-                change.registry_date,
-                change.version,
-                v.id,
-            ),
-        )
-    insert_versions(conn, [v], stamp, SOURCE)
+    registrations.from_registry(conn, version, change.registry_date, exists=exists)
     return None
