@@ -149,4 +149,4 @@ def municipality_and_place(
     row = conn.execute(
         "SELECT municipality, place FROM persons WHERE id = ?", (person_id,)
     ).fetchone()
-    return (row[0], row[1]) if row is not None else None
+    return (row["municipality"], row["place"]) if row is not None else None

@@ -17,7 +17,7 @@ def local_versions(
     row = conn.execute(
         f"SELECT version, registry_version FROM {TABLES[entity]} WHERE id = ?", (record_id,)
     ).fetchone()
-    return (row[0], row[1]) if row is not None else None
+    return (row["version"], row["registry_version"]) if row is not None else None
 
 
 def note_accepted(

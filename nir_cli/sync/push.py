@@ -26,7 +26,7 @@ from nir_cli.store import Store, utc_now
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
-from nir_cli.sync.selection import Outbox, Row
+from nir_cli.sync.selection import Outbox, Row, Selected
 from nir_cli.wire import BatchOut, RecordResult, Status
 
 log = logging.getLogger(__name__)
@@ -111,37 +111,35 @@ def _count_pending(store: Store) -> int:
     return int(row["n"]) if row else 0
 
 
-def _build(store: Store, selected: list[Any], dry_run: bool, run_id: int | None) -> _Batch:
+def _build(store: Store, selected: list[Selected], dry_run: bool, run_id: int | None) -> _Batch:
     """A batch of the selected rows, remembered (committed) before it is sent unless this is a
     dry run: after a crash it is sent again as it was."""
     key = str(uuid.uuid4())
-    records = ",".join(row[5] for row in selected)
+    records = ",".join(row.record for row in selected)
     payload = (
         f'{{"idempotency_key":"{key}","mode":"per-record",'
         f'"validate_only":{"true" if dry_run else "false"},"records":[{records}]}}'
     )
-    rows = {row[2]: Row._make(row[:4]) for row in selected}
+    rows = {row.id: row.row for row in selected}
     if not dry_run:
         crash_point("before-remember")
         with store.write() as conn:
             conn.execute(
                 "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, "
                 "outbox_seqs) VALUES (?, ?, ?, ?, ?)",
-                (key, run_id, utc_now(), payload, json.dumps([row[0] for row in selected])),
+                (key, run_id, utc_now(), payload, json.dumps([row.seq for row in selected])),
             )
     return _Batch(key=key, payload=payload, rows=rows)
 
 
 def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, Row]:
     """The outbox rows a remembered batch carries."""
-    return {
-        row[2]: Row._make(row)
-        for row in store.conn.execute(
-            "SELECT seq, entity, entity_id, version FROM outbox "
-            "WHERE seq IN (SELECT value FROM json_each(?))",
-            (sent["outbox_seqs"],),
-        )
-    }
+    cursor = store.conn.execute(
+        "SELECT seq, entity, entity_id, version FROM outbox "
+        "WHERE seq IN (SELECT value FROM json_each(?))",
+        (sent["outbox_seqs"],),
+    )
+    return {row.id: row for row in map(Row._make, cursor)}
 
 
 def _apply(

@@ -72,6 +72,21 @@ class Row(NamedTuple):
     version: int
 
 
+class Selected(NamedTuple):
+    """A pending outbox row as `_pending` reads it, with its record as wire JSON."""
+
+    seq: int
+    entity: str
+    id: str
+    version: int
+    person_id: str | None
+    record: str
+
+    @property
+    def row(self) -> Row:
+        return Row(self.seq, self.entity, self.id, self.version)
+
+
 class Outbox:
     """The pending outbox rows to send next, in order: a cursor through the outbox.
 
@@ -84,10 +99,10 @@ class Outbox:
         self.after = 0  # the last row read by NEXT
         self.waiting: set[int] = set()
 
-    def next(self, store: Store, size: int, on_wire: list[dict[str, Row]]) -> list[Any]:
+    def next(self, store: Store, size: int, on_wire: list[dict[str, Row]]) -> list[Selected]:
         """Up to `size` pending rows, in order, that depend on none on the wire."""
         wire_ids = {record_id for rows in on_wire for record_id in rows}
-        taken: list[Any] = []
+        taken: list[Selected] = []
         waited: set[int] = set()
         earlier = sorted(self.waiting)
         kept: set[int] = set()
@@ -111,7 +126,7 @@ def _read(
     params: dict[str, Any],
     size: int,
     wire_ids: set[str],
-    taken: list[Any],
+    taken: list[Selected],
     waited: set[int],
 ) -> int:
     """Rows of `sql` into `taken`, or `waited` when they depend on one on the wire, until
@@ -119,9 +134,9 @@ def _read(
     last = 0
     cursor = store.conn.execute(sql, params)
     try:
-        for row in cursor:
-            last = row[0]
-            if row[2] in wire_ids or row[4] in wire_ids:
+        for row in map(Selected._make, cursor):
+            last = row.seq
+            if row.id in wire_ids or row.person_id in wire_ids:
                 waited.add(last)
                 continue
             taken.append(row)
