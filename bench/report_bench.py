@@ -37,7 +37,7 @@ PER_PERSON = 10
 
 
 def build(path: Path, persons: int) -> int:
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     rng = random.Random(5)
     now = "2026-06-01T00:00:00Z"
     person_rows, registration_rows = [], []
