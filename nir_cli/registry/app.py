@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,14 +13,12 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, s
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
-from pydantic_core import from_json
 
 from nir_cli import __version__
 from nir_cli.registry import accounts, contract, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
+from nir_cli.registry.fastjson import FastJSONRoute
 from nir_cli.registry.faults import FaultMiddleware, Faults
 from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter, LoginRateLimit
 from nir_cli.registry.roles import Action
@@ -90,49 +87,6 @@ def admin(who: CallerDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(admin)]
 
 
-class _FastJSONRequest(Request):
-    """A request whose JSON body pydantic-core reads: a batch of a thousand records is most of
-    what the registry reads. When the route's body is one pydantic model, the bytes are
-    validated straight into it (pydantic's JSON mode, no dicts in between), and FastAPI's own
-    validation of that instance is a type check. A body that fails is parsed as plain JSON and
-    left to FastAPI, so its 422 names each error as it always does."""
-
-    model: type[BaseModel] | None = None
-
-    async def json(self) -> Any:
-        if not hasattr(self, "_json"):
-            body = await self.body()
-            if self.model is not None:
-                try:
-                    self._json = self.model.model_validate_json(body)
-                    return self._json
-                except ValidationError:
-                    pass
-            try:
-                self._json = from_json(body)
-            except ValueError as exc:
-                # What FastAPI turns into its 422 for a body that is not JSON.
-                raise json.JSONDecodeError(str(exc), body.decode(errors="replace"), 0) from None
-        return self._json
-
-
-class _FastJSONRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        # Only a body that is one model parameter, not several embedded in a made-up model.
-        params = self.dependant.body_params
-        single = self.body_field is not None and len(params) == 1 and params[0] is self.body_field
-        body = self.body_field.field_info.annotation if single and self.body_field else None
-        model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
-
-        async def route(request: Request) -> Response:
-            fast = _FastJSONRequest(request.scope, request.receive)
-            fast.model = model
-            return await handler(fast)
-
-        return route
-
-
 def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = False) -> FastAPI:
     """The registry app over one SQLite file (`with_faults` adds the fault switch). `docs`
     serves /docs, /redoc and /openapi.json (the sandbox does; production need not)."""
@@ -155,7 +109,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    app.router.route_class = _FastJSONRoute
+    app.router.route_class = FastJSONRoute
     untyped_openapi = app.openapi
 
     def typed_openapi() -> dict[str, Any]:
