@@ -124,9 +124,11 @@ class NirGroup(SuggestingGroup):
         try:
             return super().invoke(ctx)
         except FieldProblem as exc:  # the core names the field; here it is the option
-            from nir_cli.validation import option_name
+            from nir_cli.validation import worded_as_options
 
-            message = f"{option_name(exc.field or '')}: {exc.problem}"
+            message = worded_as_options(exc)
+            if exc.hint:
+                message += f"\n{exc.hint}"
             raise NirError2Click(message, int(exc.exit_code)) from exc
         except NirError as exc:
             raise NirError2Click(str(exc), int(exc.exit_code)) from exc

@@ -71,15 +71,28 @@ class InvalidData(NirError):
 
 
 class FieldProblem(InvalidData):
-    """The one way domain and store code say a value is wrong: the field, in domain words
-    (`fact_date`), and the problem, never an option or column name. Each front end words it
-    for its reader: the command layer as the option (`--date: ...`), the importer as the
-    file's column and FILE:LINE, the registry as a record's rejection. Left unworded, it still
-    reads plainly (`fact_date: ...`)."""
+    """The one way domain and store code say a value is wrong: each problem names its field in
+    domain words (`fact_date`) and what is wrong, never an option or a column. Each front end
+    words it for its reader: the command layer as the option (`--date: ...`), the importer as
+    the file's column and FILE:LINE, the registry as a record's rejection. Left unworded, it
+    still reads plainly (`fact_date: ...`), one problem a line."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}", field=field)
+    def __init__(self, field: str | None, message: str) -> None:
+        self.problems: list[tuple[str | None, str]] = [(field, message)]
+        super().__init__(_lines(self.problems), field=field)
         self.problem = message
+
+    @classmethod
+    def every(cls, problems: list[tuple[str | None, str]]) -> FieldProblem:
+        """All the problems of one value or row, found in one pass."""
+        first = cls(*problems[0])
+        first.problems = list(problems)
+        first.message = _lines(first.problems)
+        return first
+
+
+def _lines(problems: list[tuple[str | None, str]]) -> str:
+    return "\n".join(f"{field}: {message}" if field else message for field, message in problems)
 
 
 class InputMissing(NirError):

@@ -10,7 +10,7 @@ from nir_cli import config as config_module
 from nir_cli import paths
 from nir_cli.config import Environment, Profile
 from nir_cli.domain.municipalities import MunicipalityError, lookup
-from nir_cli.errors import ConfigError, InvalidData
+from nir_cli.errors import ConfigError, FieldProblem
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -22,9 +22,8 @@ def check_registry_url(url: str) -> str:
         return url.rstrip("/")
     if parsed.scheme == "http" and parsed.hostname in LOOPBACK_HOSTS:
         return url.rstrip("/")
-    raise InvalidData(
-        f"--registry: {url!r} must be an https:// URL (http:// only on 127.0.0.1 or localhost)",
-        field="registry_url",
+    raise FieldProblem(
+        "registry", f"{url!r} must be an https:// URL (http:// only on 127.0.0.1 or localhost)"
     )
 
 
@@ -53,7 +52,7 @@ def init_profile(
         try:
             codes.append(lookup(code).code)
         except MunicipalityError as exc:
-            raise InvalidData(f"--municipality: {exc}", field="municipality") from None
+            raise FieldProblem("municipality", str(exc)) from None
     if environment is None:
         environment = (
             Environment(name) if name in {e.value for e in Environment} else Environment.PRODUCTION

@@ -263,9 +263,9 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
     """Withdraw a registration entered by mistake: a new version marked withdrawn."""
     reason = reason.strip()
     if not reason:
-        raise InvalidData("--reason: say why the registration is withdrawn", field="reason")
+        raise FieldProblem("reason", "say why the registration is withdrawn")
     if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidData(f"--reason: at most {MAX_REASON_LENGTH} characters", field="reason")
+        raise FieldProblem("reason", f"at most {MAX_REASON_LENGTH} characters")
     current = find_registration(store, ref)
     if current.withdrawn:
         raise InvalidData(f"registration {short_id(current.id)} is already withdrawn")

@@ -18,7 +18,7 @@ from typing import Any
 
 from nir_cli import config as config_module
 from nir_cli import paths
-from nir_cli.errors import TemporaryFailure, UsageError
+from nir_cli.errors import FieldProblem, TemporaryFailure, UsageError
 
 PROFILE = "sandbox"
 PASSWORD = "test1234"
@@ -88,13 +88,12 @@ def start(port: int = DEFAULT_PORT, municipality: str = "5001") -> tuple[Sandbox
     if current.running:
         return current, False
     from nir_cli.domain.municipalities import MunicipalityError, lookup
-    from nir_cli.errors import InvalidData
     from nir_cli.registry.server import port_free
 
     try:
         municipality = lookup(municipality).code
     except MunicipalityError as exc:
-        raise InvalidData(f"--municipality: {exc}") from None
+        raise FieldProblem("municipality", str(exc)) from None
     if not port_free("127.0.0.1", port):
         raise UsageError(
             f"port {port} is in use on 127.0.0.1",

@@ -1,13 +1,12 @@
-"""Turning pydantic validation errors into the one-line InvalidData the user sees."""
+"""Pydantic's validation errors as FieldProblems, and FieldProblems as the command line
+words them."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from pydantic import ValidationError
 
 from nir_cli.domain.model import problems
-from nir_cli.errors import InvalidData
+from nir_cli.errors import FieldProblem
 
 
 def option_name(field: str) -> str:
@@ -15,9 +14,14 @@ def option_name(field: str) -> str:
     return "--date" if field == "fact_date" else "--" + field.replace("_", "-")
 
 
-def invalid_from(exc: ValidationError, name: Callable[[str], str] = option_name) -> InvalidData:
-    """All problems of one validation, `--field: message`, joined on one line each."""
-    found = problems(exc)
-    lines = [f"{name(p.field)}: {p.message}" if p.field else p.message for p in found]
-    first = found[0].field if found else None
-    return InvalidData("\n".join(lines), field=first)
+def invalid_from(exc: ValidationError) -> FieldProblem:
+    """Every problem of one validation, each with its field in domain words."""
+    return FieldProblem.every([(p.field, p.message) for p in problems(exc)] or [(None, str(exc))])
+
+
+def worded_as_options(problem: FieldProblem) -> str:
+    """A FieldProblem as the command line says it: `--date: ...`, one problem a line."""
+    return "\n".join(
+        f"{option_name(field)}: {message}" if field else message
+        for field, message in problem.problems
+    )

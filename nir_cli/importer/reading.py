@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from nir_cli.errors import InputMissing, InvalidData
+from nir_cli.errors import FieldProblem, InputMissing, InvalidData
 
 SCAN_CHUNK = 1 << 20
 DELIMITERS = (";", "\t", ",")
@@ -79,7 +79,7 @@ def detect_encoding(source: Source, forced: str | None = None) -> str:
         try:
             codecs.lookup(forced)
         except LookupError:
-            raise InvalidData(f"--encoding: unknown encoding {forced!r}") from None
+            raise FieldProblem("encoding", f"unknown encoding {forced!r}") from None
         bad = _first_error(source.path, forced)
         if bad is not None:
             raise InvalidData(f"{source.name}: byte offset {bad} is not valid {forced}")
@@ -103,7 +103,7 @@ def detect_delimiter(header_line: str, forced: str | None = None) -> str:
         named = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}
         delimiter = named.get(forced.lower(), forced)
         if len(delimiter) != 1:
-            raise InvalidData(f"--delimiter: {forced!r} is not one character (or tab)")
+            raise FieldProblem("delimiter", f"{forced!r} is not one character (or tab)")
         return delimiter
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])

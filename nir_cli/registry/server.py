@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli import collector, paths
-from nir_cli.errors import ConfigError, TemporaryFailure, UsageError
+from nir_cli.errors import ConfigError, FieldProblem, TemporaryFailure, UsageError
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -127,7 +127,7 @@ def init_admin(
     try:
         code = lookup(municipality).code
     except MunicipalityError as exc:
-        raise InvalidData(f"--municipality: {exc}") from None
+        raise FieldProblem("municipality", str(exc)) from None
     if len(password) < 8:
         raise InvalidData("the password needs at least 8 characters")
     registry = RegistryDB(db)
