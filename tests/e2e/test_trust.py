@@ -562,3 +562,49 @@ def test_sync_reports_what_came_from_others(
     assert first["echoed"] == 7
     other = nir("--profile", "second", "sync")
     assert "7 changes from others pulled" in other.stdout
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run nir with stdout and stderr on a pseudo-terminal; what the terminal showed."""
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [NIR or "", *args], env=env, stdin=follower, stdout=follower, stderr=follower
+        )
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        process.wait(60)
+    finally:
+        os.close(leader)
+    return seen.decode()
+
+
+def test_a_long_listing_pages_on_a_terminal_and_not_in_a_pipe(
+    nir: Nir, home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    nir("import", str(EXAMPLES / "deltakere.csv"))
+    pager = tmp_path / "pager.sh"
+    pager.write_text("#!/bin/sh\necho PAGED-BY-PAGER\ncat\n")
+    pager.chmod(0o755)
+    paged = _on_a_terminal(["person", "list"], {**env, "PAGER": str(pager), "LINES": "5"})
+    assert "PAGED-BY-PAGER" in paged
+    assert "Nordmann" in paged
+    short = _on_a_terminal(["person", "list", "--limit", "1"], {**env, "PAGER": str(pager)})
+    assert "PAGED-BY-PAGER" not in short  # it fits: no pager
+    piped = subprocess.run(
+        [NIR or "", "person", "list"],
+        env={**env, "PAGER": str(pager), "LINES": "5"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "PAGED-BY-PAGER" not in piped.stdout  # scripts get everything, straight
+    assert piped.stdout.count("\n") >= 8
