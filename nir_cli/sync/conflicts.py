@@ -62,8 +62,8 @@ def listing(store: Store, *, show_ids: bool) -> list[dict[str, Any]]:
 
 def differences(conflict: dict[str, Any], *, show_ids: bool) -> list[dict[str, Any]]:
     """The fields where our version and the registry's differ: field, mine, registry."""
-    mine = conflict["local"] or {}
-    theirs = conflict["registry_body"] or {}
+    mine = _normalised(conflict["entity"], conflict["local"] or {})
+    theirs = _normalised(conflict["entity"], conflict["registry_body"] or {})
     out = []
     for name in dict.fromkeys([*mine, *theirs]):
         a, b = mine.get(name), theirs.get(name)
@@ -84,6 +84,20 @@ def get(store: Store, conflict_id: int) -> dict[str, Any]:
     local = store.one(f"SELECT * FROM {table} WHERE id = ?", (row["entity_id"],))
     row["local"] = _local_body(row["entity"], local) if local else None
     return row
+
+
+def _normalised(entity: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A body as its model writes it (defaults filled in, codes and ISO dates), so two sides
+    differ only where their values do."""
+    try:
+        model = (
+            PersonData.model_validate(body, context=LENIENT)
+            if entity == "person"
+            else parse_registration(body, context=LENIENT)
+        )
+    except ValueError:  # a body this nir cannot read: compared as it is
+        return body
+    return model.model_dump(mode="json", exclude_none=True)
 
 
 def _local_body(entity: str, local: dict[str, Any]) -> dict[str, Any]:
