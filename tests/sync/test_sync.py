@@ -417,3 +417,20 @@ def test_sync_log_and_show(synced: CliFn) -> None:
     status = json.loads(synced("status", "--format", "json").stdout)
     assert status["last_sync"] is not None
     assert status["pending"] == 0
+
+
+def test_a_conflicts_differences_are_values_not_defaults() -> None:
+    from nir_cli.sync.conflicts import differences
+
+    mine = {
+        "kind": "hours",
+        "fact_date": "2026-01-31",
+        "period": "2026-01",
+        "norwegian_hours": 42.5,
+        "scheme": "training",
+    }
+    theirs = {**mine, "norwegian_hours": 40.0, "social_studies_hours": 0.0}
+    conflict = {"entity": "registration", "local": mine, "registry_body": theirs}
+    assert differences(conflict, show_ids=False) == [
+        {"field": "norwegian_hours", "mine": 42.5, "registry": 40.0}
+    ]
