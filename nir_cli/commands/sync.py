@@ -157,7 +157,7 @@ def log(app: App, /, limit: int, fmt: str) -> None:
       nir sync log
       nir sync log --format json
     """
-    from nir_cli.sync.runs import recent_runs
+    from nir_cli.store.sync_log import recent_runs
 
     emit_rows(recent_runs(app.store, limit), fmt, empty="no sync has run yet")
 
@@ -174,7 +174,7 @@ def show(app: App, /, run_id: int, fmt: str) -> None:
     Example:
       nir sync show 12
     """
-    from nir_cli.sync.runs import batches
+    from nir_cli.store.sync_log import batches
 
     rows = batches(app.store, run_id)
     if fmt != "json":

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from nir_cli.collector import fewer_collections
 from nir_cli.errors import TemporaryFailure
 from nir_cli.settings import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
-from nir_cli.store import Store, utc_now
+from nir_cli.store import Store, sync_log
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.pull import Outcome, apply_change
@@ -70,7 +70,7 @@ def sync(
         _checkpoints_every(store, SYNC_CHECKPOINT_PAGES),
         fewer_collections(),
     ):
-        report.run_id = _start_run(store, dry_run)
+        report.run_id = sync_log.start_run(store, dry_run)
         outcome = "failed"
         try:
             if push:
@@ -103,8 +103,7 @@ def _checkpoints_every(store: Store, pages: int) -> Iterator[None]:
 def _pull(
     store: Store, client: RegistryClient, report: SyncReport, progress: Progress | None
 ) -> None:
-    row = store.one("SELECT value FROM sync_state WHERE key = 'pull_cursor'")
-    cursor = int(row["value"]) if row else 0
+    cursor = sync_log.pull_cursor(store)
     while True:
         crash_point("before-pull")
         page = client.changes(cursor, PULL_PAGE_SIZE)
@@ -120,11 +119,7 @@ def _pull(
                 if note:
                     report.skipped.append(note)
             crash_point("mid-pull")
-            conn.execute(
-                "INSERT INTO sync_state (key, value) VALUES ('pull_cursor', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(page.next_cursor),),
-            )
+            sync_log.set_pull_cursor(conn, page.next_cursor)
         crash_point("after-pull-page")
         log.info("pull: %d changes, up to change %d", len(page.changes), page.next_cursor)
         cursor = page.next_cursor
@@ -135,35 +130,15 @@ def _pull(
 # -- runs --------------------------------------------------------------------------------------
 
 
-def _start_run(store: Store, dry_run: bool) -> int:
-    with store.write() as conn:
-        run_id = conn.execute(
-            "INSERT INTO sync_runs (started_at, dry_run) VALUES (?, ?)", (utc_now(), int(dry_run))
-        ).lastrowid
-    assert run_id is not None
-    return run_id
-
-
 def _finish_run(store: Store, report: SyncReport, outcome: str) -> None:
-    waiting = store.one(
-        "SELECT (SELECT count(*) FROM outbox WHERE state = 'rejected') AS rejected, "
-        "(SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) AS conflicts"
+    report.waiting_rejected, report.open_conflicts = sync_log.waiting(store)
+    sync_log.finish_run(
+        store,
+        report.run_id,
+        sent=report.sent,
+        accepted=report.accepted,
+        rejected=len(report.rejected),
+        conflicts=len(report.conflicts),
+        pulled=report.pulled,
+        outcome=outcome,
     )
-    assert waiting is not None
-    report.waiting_rejected = waiting["rejected"]
-    report.open_conflicts = waiting["conflicts"]
-    with store.write() as conn:
-        conn.execute(
-            "UPDATE sync_runs SET finished_at = ?, sent = ?, accepted = ?, rejected = ?, "
-            "conflicts = ?, pulled = ?, outcome = ? WHERE id = ?",
-            (
-                utc_now(),
-                report.sent,
-                report.accepted,
-                len(report.rejected),
-                len(report.conflicts),
-                report.pulled,
-                outcome,
-                report.run_id,
-            ),
-        )

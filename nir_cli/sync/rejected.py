@@ -12,18 +12,7 @@ from typing import Any
 
 from nir_cli.domain.identifiers import mask
 from nir_cli.ids import short_id
-from nir_cli.store import Store
-
-QUERY = """
-SELECT o.seq, o.entity, o.entity_id, o.version, o.last_error,
-       p.first_name, p.last_name, p.duf, p.fnr,
-       r.kind, r.scheme, r.fact_date, r.withdrawn
-FROM outbox o
-LEFT JOIN registrations r ON o.entity = 'registration' AND r.id = o.entity_id
-LEFT JOIN persons p ON p.id = CASE WHEN o.entity = 'person' THEN o.entity_id ELSE r.person_id END
-WHERE o.state = 'rejected'
-ORDER BY o.seq
-"""
+from nir_cli.store import Store, sync_log
 
 
 @dataclass(frozen=True)
@@ -67,7 +56,7 @@ def _fix(entity: str, record_id: str, duf: str | None, field: str | None) -> str
 def rejections(store: Store) -> list[Rejection]:
     """Every record the registry refused that still waits for a correction, oldest first."""
     found = []
-    for row in store.conn.execute(QUERY):
+    for row in sync_log.rejected(store):
         error = json.loads(row["last_error"] or "{}")
         field = error.get("field")
         found.append(
