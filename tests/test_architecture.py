@@ -115,7 +115,6 @@ SQL_STILL_OUTSIDE = {
     "nir_cli.people",
     "nir_cli.records",
     "nir_cli.reports",
-    "nir_cli.sync.conflicts",
     "nir_cli.sync.push",
     "nir_cli.sync.selection",
     "nir_cli.importer.persons",

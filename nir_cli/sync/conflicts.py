@@ -7,10 +7,10 @@ the next sync sends it and the registry accepts it. Nothing is overwritten silen
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from typing import Any
 
+from nir_cli.domain.enums import Entity
 from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
@@ -18,6 +18,7 @@ from nir_cli.domain.registrations import parse_registration
 from nir_cli.errors import InvalidData, NotFound
 from nir_cli.records import from_row as registration_from_row
 from nir_cli.store import Store, utc_now
+from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import persons as person_sql
 from nir_cli.store import registrations as registration_sql
 from nir_cli.store.persons import PersonVersion
@@ -33,27 +34,13 @@ class Keep(StrEnum):
 
 
 def open_conflicts(store: Store) -> list[dict[str, Any]]:
-    rows = store.query("SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY id")
-    for row in rows:
-        row["registry_body"] = json.loads(row["registry_body"])
-    return rows
-
-
-LISTING = """
-SELECT c.id, c.entity, c.entity_id, c.local_version, c.registry_version, c.detected_at,
-       p.first_name || ' ' || p.last_name AS name, p.duf, p.fnr, r.kind, r.fact_date
-FROM conflicts c
-LEFT JOIN registrations r ON c.entity = 'registration' AND r.id = c.entity_id
-LEFT JOIN persons p ON p.id = CASE WHEN c.entity = 'person' THEN c.entity_id ELSE r.person_id END
-WHERE c.resolved_at IS NULL
-ORDER BY c.id
-"""
+    return conflict_sql.open_ones(store)
 
 
 def listing(store: Store, *, show_ids: bool) -> list[dict[str, Any]]:
     """Open conflicts with whose record each is (name, DUF, fødselsnummer masked unless
     `show_ids`), for a person to pick one to look at."""
-    rows = store.query(LISTING)
+    rows = conflict_sql.listing(store)
     if not show_ids:
         for row in rows:
             row["fnr"] = mask(row["fnr"]) if row["fnr"] else None
@@ -76,12 +63,10 @@ def differences(conflict: dict[str, Any], *, show_ids: bool) -> list[dict[str, A
 
 
 def get(store: Store, conflict_id: int) -> dict[str, Any]:
-    row = store.one("SELECT * FROM conflicts WHERE id = ?", (conflict_id,))
+    row = conflict_sql.one(store, conflict_id)
     if row is None:
         raise NotFound(f"no conflict {conflict_id}", hint="see: nir conflicts list")
-    row["registry_body"] = json.loads(row["registry_body"])
-    table = "persons" if row["entity"] == "person" else "registrations"
-    local = store.one(f"SELECT * FROM {table} WHERE id = ?", (row["entity_id"],))
+    local = conflict_sql.local_row(store, row["entity"], row["entity_id"])
     row["local"] = _local_body(row["entity"], local) if local else None
     return row
 
@@ -123,7 +108,7 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
     registry_version = conflict["registry_version"]
     now = utc_now()
     if conflict["entity"] == "person":
-        local = store.one("SELECT * FROM persons WHERE id = ?", (entity_id,))
+        local = conflict_sql.local_row(store, Entity.PERSON, entity_id)
         assert local is not None
         body = conflict["local"] if keep is Keep.MINE else conflict["registry_body"]
         data = PersonData.model_validate(body, context=LENIENT)
@@ -134,7 +119,7 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
             person_sql.update_existing(conn, [person], now, SOURCE)
             _close(conn, conflict_id, keep, now)
         return version
-    local = store.one("SELECT * FROM registrations WHERE id = ?", (entity_id,))
+    local = conflict_sql.local_row(store, Entity.REGISTRATION, entity_id)
     assert local is not None
     current = registration_from_row(local)
     if keep is Keep.MINE:
@@ -167,7 +152,4 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
 
 
 def _close(conn: Any, conflict_id: int, keep: Keep, now: str) -> None:
-    conn.execute(
-        "UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
-        (now, keep.value, conflict_id),
-    )
+    conflict_sql.close(conn, conflict_id, keep.value, now)

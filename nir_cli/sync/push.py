@@ -23,6 +23,7 @@ from typing import Any
 
 from nir_cli.settings import SYNC_IN_FLIGHT
 from nir_cli.store import Store, utc_now
+from nir_cli.store import conflicts as conflict_sql
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
@@ -181,23 +182,15 @@ def _apply(
                     "UPDATE outbox SET state = 'conflict' WHERE seq = ? AND state = 'pending'",
                     (row.seq,),
                 )
-                conn.execute(
-                    "INSERT INTO conflicts (entity, entity_id, local_version, registry_version, "
-                    "registry_body, registry_withdrawn, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (entity, entity_id) WHERE resolved_at IS NULL DO UPDATE SET "
-                    "local_version = excluded.local_version, "
-                    "registry_version = excluded.registry_version, "
-                    "registry_body = excluded.registry_body, "
-                    "registry_withdrawn = excluded.registry_withdrawn",
-                    (
-                        row.entity,
-                        row.id,
-                        row.version,
-                        result.current.version,
-                        json.dumps(result.current.body),
-                        int(result.current.withdrawn),
-                        now,
-                    ),
+                conflict_sql.record(
+                    conn,
+                    row.entity,
+                    row.id,
+                    row.version,
+                    result.current.version,
+                    result.current.body,
+                    result.current.withdrawn,
+                    now,
                 )
                 report.conflicts.append(
                     {
