@@ -14,7 +14,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
 from nir_cli.ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
-from nir_cli.store import Store, persons, utc_now
+from nir_cli.store import Store, lookup, persons, utc_now
 from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 from nir_cli.validation import invalid_from
@@ -100,7 +100,7 @@ def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None
         value = getattr(data, column)
         if value is None:
             continue
-        other = store.one(f"SELECT id FROM persons WHERE {column} = ?", (value,))
+        other = persons.by_number(store, column, value)
         if other is not None and other["id"] != person_id:
             raise InvalidData(
                 f"another person ({short_id(other['id'])}) already has this {label}", field=column
@@ -146,7 +146,7 @@ def edit_person(
 
 
 def get_person(store: Store, person_id: str) -> PersonRecord:
-    row = store.one("SELECT * FROM persons WHERE id = ?", (person_id,))
+    row = persons.by_id(store, person_id)
     if row is None:
         raise NotFound(f"no person with id {person_id}")
     return from_row(row)
@@ -156,12 +156,12 @@ def find_person(store: Store, ref: str) -> PersonRecord:
     """A person by DUF number (12 digits), fødselsnummer (11 digits) or local id (prefix)."""
     ref = "".join(ref.split())
     if ref.isdigit() and len(ref) == 12:
-        row = store.one("SELECT * FROM persons WHERE duf = ?", (ref,))
+        row = persons.by_number(store, "duf", ref)
         if row is None:
             raise NotFound(f"no person with DUF number {ref}", hint="see: nir person list")
         return from_row(row)
     if ref.isdigit() and len(ref) == 11:
-        row = store.one("SELECT * FROM persons WHERE fnr = ?", (ref,))
+        row = persons.by_number(store, "fnr", ref)
         if row is None:
             raise NotFound("no person with that fødselsnummer", hint="see: nir person list")
         return from_row(row)
@@ -172,16 +172,15 @@ def by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any
     """A row by full id, by short id (the last 6 to 8 hex digits), or by a longer id prefix."""
     ref = ref.strip().lower()
     if SHORT_ID.match(ref):
-        where, params = "substr(id, 29) >= ? AND substr(id, 29) < ?", (ref, ref + "\uffff")
+        rows = lookup.by_short_id(store, table, ref)
     elif len(ref) > SHORT_LENGTH and all(c in "0123456789abcdef-" for c in ref):
-        where, params = "id >= ? AND id < ?", (ref, ref + "\uffff")
+        rows = lookup.by_id_prefix(store, table, ref)
     else:
         what = "a DUF number, a fødselsnummer or an id" if noun == "person" else "its id"
         raise InvalidData(
             f"{ref!r} is not a {noun} reference: give {what} (the short id is the last "
             f"{SHORT_LENGTH} characters)"
         )
-    rows = store.query(f"SELECT * FROM {table} WHERE {where} LIMIT 2", params)
     if not rows:
         raise NotFound(f"no {noun} with id {ref}")
     if len(rows) > 1:
@@ -197,16 +196,5 @@ def list_persons(
     search: str | None = None,
 ) -> list[PersonRecord]:
     """Persons, optionally filtered, by last name."""
-    clauses, params = [], []
-    if municipality:
-        clauses.append("municipality = ?")
-        params.append(municipality)
-    if place:
-        clauses.append("place = ?")
-        params.append(place)
-    if search:
-        clauses.append("(first_name || ' ' || last_name LIKE ? OR duf LIKE ?)")
-        params += [f"%{search}%", f"{search}%"]
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = store.query(f"SELECT * FROM persons {where} ORDER BY last_name, first_name", params)
+    rows = persons.listed(store, municipality=municipality, place=place, search=search)
     return [from_row(row) for row in rows]

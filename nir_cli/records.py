@@ -155,11 +155,7 @@ def check_against_person(
     if reg.kind not in (Kind.START, Kind.END) or scheme is None:
         return
     other_kind = Kind.END if reg.kind is Kind.START else Kind.START
-    for other in store.query(
-        "SELECT id, fact_date FROM registrations WHERE person_id = ? AND kind = ? "
-        "AND scheme = ? AND withdrawn = 0 AND id IS NOT ?",
-        (person_id, other_kind.value, scheme.value, exclude_id),
-    ):
+    for other in sql.live_of_kind(store, person_id, other_kind.value, scheme.value, exclude_id):
         other_date = dt.date.fromisoformat(other["fact_date"])
         start, end = (
             (other_date, reg.fact_date) if reg.kind is Kind.END else (reg.fact_date, other_date)
@@ -183,7 +179,7 @@ def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:
 
 
 def live_by_key(store: Store, key: str) -> RegistrationRecord | None:
-    row = store.one("SELECT * FROM registrations WHERE natural_key = ? AND withdrawn = 0", (key,))
+    row = sql.live_by_key(store, key)
     return from_row(row) if row else None
 
 
@@ -281,21 +277,13 @@ def find_registration(store: Store, ref: str) -> RegistrationRecord:
 def history(store: Store, person_ref: str) -> tuple[PersonRecord, list[RegistrationRecord]]:
     """A person and their registrations in fact-date order."""
     person = find_person(store, person_ref)
-    rows = store.query(
-        "SELECT * FROM registrations WHERE person_id = ? ORDER BY fact_date, created_at",
-        (person.id,),
-    )
-    return person, [from_row(row) for row in rows]
+    return person, [from_row(row) for row in sql.of_person(store, person.id)]
 
 
 def versions(store: Store, ref: str) -> list[dict[str, Any]]:
     """Every version of one registration, oldest first."""
     current = find_registration(store, ref)
-    rows = store.query(
-        "SELECT version, kind, scheme, fact_date, details, withdrawn, withdrawn_reason, "
-        "entry_date, source FROM registration_versions WHERE registration_id = ? ORDER BY version",
-        (current.id,),
-    )
+    rows = sql.versions_of(store, current.id)
     for row in rows:
         row["details"] = json.loads(row["details"])
         row["withdrawn"] = bool(row["withdrawn"])

@@ -6,10 +6,11 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.person import PersonData
-from nir_cli.store.db import ChangedMeanwhile
+from nir_cli.store.db import ChangedMeanwhile, Store
 from nir_cli.store.outbox import enqueue_many
 
 PERSON_COLUMNS = tuple(PersonData.model_fields)
@@ -150,3 +151,39 @@ def municipality_and_place(
         "SELECT municipality, place FROM persons WHERE id = ?", (person_id,)
     ).fetchone()
     return (row["municipality"], row["place"]) if row is not None else None
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def by_id(store: Store, person_id: str) -> dict[str, Any] | None:
+    return store.one("SELECT * FROM persons WHERE id = ?", (person_id,))
+
+
+def by_number(store: Store, column: str, number: str) -> dict[str, Any] | None:
+    """A person by DUF number (`duf`) or fødselsnummer (`fnr`)."""
+    assert column in ("duf", "fnr")
+    return store.one(f"SELECT * FROM persons WHERE {column} = ?", (number,))
+
+
+def listed(
+    store: Store,
+    *,
+    municipality: str | None = None,
+    place: str | None = None,
+    search: str | None = None,
+) -> list[dict[str, Any]]:
+    """Persons, optionally filtered (search: in the name, or the start of the DUF number), by
+    last name."""
+    clauses, params = [], []
+    if municipality:
+        clauses.append("municipality = ?")
+        params.append(municipality)
+    if place:
+        clauses.append("place = ?")
+        params.append(place)
+    if search:
+        clauses.append("(first_name || ' ' || last_name LIKE ? OR duf LIKE ?)")
+        params += [f"%{search}%", f"{search}%"]
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return store.query(f"SELECT * FROM persons {where} ORDER BY last_name, first_name", params)

@@ -10,11 +10,12 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import RegistrationBase
-from nir_cli.store.db import ChangedMeanwhile
+from nir_cli.store.db import ChangedMeanwhile, Store
 from nir_cli.store.outbox import enqueue_many
 from nir_cli.store.persons import REGISTRY_SOURCE
 
@@ -231,3 +232,39 @@ def from_registry(
             ),
         )
     insert_versions(conn, [v], stamp, REGISTRY_SOURCE)
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def live_by_key(store: Store, key: str) -> dict[str, Any] | None:
+    """The live (not withdrawn) registration with this natural key."""
+    return store.one("SELECT * FROM registrations WHERE natural_key = ? AND withdrawn = 0", (key,))
+
+
+def of_person(store: Store, person_id: str) -> list[dict[str, Any]]:
+    """A person's registrations in fact-date order, withdrawn ones included."""
+    return store.query(
+        "SELECT * FROM registrations WHERE person_id = ? ORDER BY fact_date, created_at",
+        (person_id,),
+    )
+
+
+def live_of_kind(
+    store: Store, person_id: str, kind: str, scheme: str, exclude_id: str | None
+) -> list[dict[str, Any]]:
+    """A person's live registrations of one kind and scheme (ids and fact dates)."""
+    return store.query(
+        "SELECT id, fact_date FROM registrations WHERE person_id = ? AND kind = ? "
+        "AND scheme = ? AND withdrawn = 0 AND id IS NOT ?",
+        (person_id, kind, scheme, exclude_id),
+    )
+
+
+def versions_of(store: Store, registration_id: str) -> list[dict[str, Any]]:
+    """Every version of one registration, oldest first."""
+    return store.query(
+        "SELECT version, kind, scheme, fact_date, details, withdrawn, withdrawn_reason, "
+        "entry_date, source FROM registration_versions WHERE registration_id = ? ORDER BY version",
+        (registration_id,),
+    )
