@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from nir_cli.importer.columns import FileKind, registration_fields
 from nir_cli.render import excel_cell, strip_controls
-from nir_cli.store import Store
+from nir_cli.store import Store, export
 from nir_cli.store.persons import PERSON_COLUMNS
 
 REGISTRATION_HEAD = ("id", "duf", "fnr", "kind", "scheme", "date")
@@ -22,39 +22,16 @@ def columns(kind: FileKind) -> list[str]:
     return [*REGISTRATION_HEAD, *registration_fields()]
 
 
-def _filters(municipality: str | None, place: str | None, table: str) -> tuple[str, list[str]]:
-    clauses, params = [], []
-    if municipality:
-        clauses.append(f"{table}.municipality = ?")
-        params.append(municipality)
-    if place:
-        clauses.append(f"{table}.place = ?")
-        params.append(place)
-    return (" AND ".join(clauses) or "1"), params
-
-
 def rows(
     store: Store, kind: FileKind, *, municipality: str | None = None, place: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Persons, or live (not withdrawn) registrations, as flat dicts of export columns."""
     if kind is FileKind.PERSONS:
-        where, params = _filters(municipality, place, "persons")
-        names = ", ".join(["id", *PERSON_COLUMNS])
-        for row in store.conn.execute(
-            f"SELECT {names} FROM persons WHERE {where} ORDER BY last_name, first_name, id", params
-        ):
-            yield dict(row)
+        yield from export.persons(store, ["id", *PERSON_COLUMNS], municipality, place)
         return
-    where, params = _filters(municipality, place, "r")
-    for row in store.conn.execute(
-        "SELECT r.id, p.duf, p.fnr, r.kind, r.scheme, r.fact_date AS date, r.details "
-        "FROM registrations r JOIN persons p ON p.id = r.person_id "
-        f"WHERE r.withdrawn = 0 AND {where} ORDER BY r.person_id, r.fact_date, r.id",
-        params,
-    ):
-        out = dict(row)
-        out.update(json.loads(out.pop("details")))
-        yield out
+    for row in export.registrations(store, municipality, place):
+        row.update(json.loads(row.pop("details")))
+        yield row
 
 
 def _cell(value: Any) -> str:

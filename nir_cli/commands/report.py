@@ -48,7 +48,7 @@ def report(
       nir report grant-base --year 2026 --format csv
       nir report timeliness --place Sentrum
     """
-    from nir_cli.reports import run
+    from nir_cli.rules.reports import run
 
     rows = run(app.store, name, year=year, municipality=municipality, place=place)
     emit_rows(rows, fmt, empty="nothing to report")
