@@ -370,9 +370,20 @@ def test_retries_are_told_on_a_terminal(nir: Nir, home: Path, env: dict[str, str
     url = f"http://127.0.0.1:{free_port()}"
     nir("init", "--profile", "test", "-m", "5001", "--registry", url, "--replace")
     env["NIR_TOKEN"] = "some-token"
+    code, text = _on_a_terminal(["sync"], env)
+    assert code == 75
+    assert "the registry is not answering" in text
+    assert "attempt 2 of 5 in" in text
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run nir with stdin, stdout and stderr on a pseudo-terminal: its exit code, and what the
+    terminal showed."""
     leader, follower = pty.openpty()
     try:
-        process = subprocess.Popen([NIR, "sync"], env=env, stderr=follower, stdout=subprocess.PIPE)
+        process = subprocess.Popen(
+            [NIR or "", *args], env=env, stdin=follower, stdout=follower, stderr=follower
+        )
         os.close(follower)
         seen = b""
         while True:
@@ -383,12 +394,10 @@ def test_retries_are_told_on_a_terminal(nir: Nir, home: Path, env: dict[str, str
             if not chunk:
                 break
             seen += chunk
-        assert process.wait(60) == 75
+        code = process.wait(60)
     finally:
         os.close(leader)
-    text = seen.decode()
-    assert "the registry is not answering" in text
-    assert "attempt 2 of 5 in" in text
+    return code, seen.decode()
 
 
 # -- the crontab line ------------------------------------------------------------------------
@@ -564,29 +573,6 @@ def test_sync_reports_what_came_from_others(
     assert "7 changes from others pulled" in other.stdout
 
 
-def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run nir with stdout and stderr on a pseudo-terminal; what the terminal showed."""
-    leader, follower = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [NIR or "", *args], env=env, stdin=follower, stdout=follower, stderr=follower
-        )
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        process.wait(60)
-    finally:
-        os.close(leader)
-    return seen.decode()
-
-
 def test_a_long_listing_pages_on_a_terminal_and_not_in_a_pipe(
     nir: Nir, home: Path, env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -594,10 +580,10 @@ def test_a_long_listing_pages_on_a_terminal_and_not_in_a_pipe(
     pager = tmp_path / "pager.sh"
     pager.write_text("#!/bin/sh\necho PAGED-BY-PAGER\ncat\n")
     pager.chmod(0o755)
-    paged = _on_a_terminal(["person", "list"], {**env, "PAGER": str(pager), "LINES": "5"})
+    _, paged = _on_a_terminal(["person", "list"], {**env, "PAGER": str(pager), "LINES": "5"})
     assert "PAGED-BY-PAGER" in paged
     assert "Nordmann" in paged
-    short = _on_a_terminal(["person", "list", "--limit", "1"], {**env, "PAGER": str(pager)})
+    _, short = _on_a_terminal(["person", "list", "--limit", "1"], {**env, "PAGER": str(pager)})
     assert "PAGED-BY-PAGER" not in short  # it fits: no pager
     piped = subprocess.run(
         [NIR or "", "person", "list"],
