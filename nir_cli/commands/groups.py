@@ -69,7 +69,6 @@ def _copy(option: click.Option) -> click.Option:
         hidden=True,  # listed once, in `nir --help`; the same option after the command
         expose_value=False,
         callback=_set_on_app,
-        shell_complete=option._custom_shell_complete,
     )
 
 
