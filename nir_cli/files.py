@@ -20,7 +20,6 @@ from typing import TextIO
 
 from nir_cli.errors import InvalidData, NirError, PermissionDenied, WriteFailed
 
-FILE_MODE = 0o600
 # errno values that mean the disk refused the write, not that the path is wrong.
 _DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
 
@@ -65,8 +64,7 @@ class AtomicFile:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as exc:
             raise write_failed(exc, path) from None
-        self.tmp = Path(tmp)
-        os.fchmod(fd, FILE_MODE)
+        self.tmp = Path(tmp)  # mkstemp makes it 0600, readable by its owner only
         self.handle: TextIO = os.fdopen(fd, "w", encoding=encoding, newline=newline)
 
     def commit(self) -> None:
