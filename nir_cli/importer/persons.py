@@ -12,7 +12,7 @@ from nir_cli.domain.person import PersonData
 from nir_cli.ids import new_id
 from nir_cli.importer.columns import Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
-from nir_cli.store import Store, utc_now
+from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import persons as sql
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 
@@ -58,12 +58,7 @@ class PersonImporter:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for column in IDENTIFYING:
             values = {row.values[column] for row in rows if column in row.values}
-            if not values:
-                continue
-            marks = ", ".join("?" for _ in values)
-            for person in self.store.query(
-                f"SELECT * FROM persons WHERE {column} IN ({marks})", tuple(values)
-            ):
+            for person in lookup.where_in(self.store, "persons", column, values):
                 found[(column, person[column])] = person
         return found
 

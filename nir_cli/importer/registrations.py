@@ -16,7 +16,7 @@ from nir_cli.ids import new_id, short_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
 from nir_cli.records import check_against_person, stored_fields
-from nir_cli.store import Store, utc_now
+from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import Version, natural_key
 
@@ -125,9 +125,7 @@ class RegistrationImporter:
                 wanted[_ref_column(column, value)].add(value)
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for column, values in wanted.items():
-            for row in self._select(
-                "persons", column, values, "id, duf, fnr, birth_date, municipality, place"
-            ):
+            for row in lookup.person_refs(self.store, column, values):
                 found[(column, row[column])] = row
         for c in candidates:
             matches = {}
@@ -148,27 +146,17 @@ class RegistrationImporter:
         live = [c for c in candidates if c.person is not None]
         by_key = {
             r["natural_key"]: r
-            for r in self._select(
-                "registrations", "natural_key", {c.key for c in live}, "*", "AND withdrawn = 0"
+            for r in lookup.where_in(
+                self.store, "registrations", "natural_key", {c.key for c in live}, live_only=True
             )
         }
         by_id = {
             r["id"]: r
-            for r in self._select(
-                "registrations", "id", {c.given_id for c in live if c.given_id}, "*"
+            for r in lookup.where_in(
+                self.store, "registrations", "id", {c.given_id for c in live if c.given_id}
             )
         }
         return by_key, by_id
-
-    def _select(
-        self, table: str, column: str, values: set[str], what: str, extra: str = ""
-    ) -> list[dict[str, Any]]:
-        if not values:
-            return []
-        marks = ", ".join("?" for _ in values)
-        return self.store.query(
-            f"SELECT {what} FROM {table} WHERE {column} IN ({marks}) {extra}", tuple(values)
-        )
 
     # -- deciding: created, changed, unchanged or invalid -------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from nir_cli.domain.enums import Entity
 
@@ -28,4 +29,16 @@ def note_accepted(
         f"UPDATE {TABLES[entity]} SET registry_version = ?, registry_date = coalesce("
         "registry_date, ?) WHERE id = ? AND (registry_version IS NULL OR registry_version < ?)",
         (version, registry_date, record_id, version),
+    )
+
+
+def note_pushed(
+    conn: sqlite3.Connection, entity: Entity, accepted: Sequence[tuple[str, int | None, str | None]]
+) -> None:
+    """The registry accepted these (id, version, registry date) of ours just now: each record's
+    registry version and date become those (never lowered)."""
+    conn.executemany(
+        f"UPDATE {TABLES[entity]} SET registry_version = ?, registry_date = ? WHERE id = ? "
+        "AND (registry_version IS NULL OR registry_version < ?)",
+        [(version, date, record_id, version) for record_id, version, date in accepted],
     )

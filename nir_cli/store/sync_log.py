@@ -101,3 +101,42 @@ ORDER BY o.seq
 def rejected(store: Store) -> list[dict[str, Any]]:
     """Every outbox row the registry rejected, oldest first, with its person and what it is."""
     return store.query(REJECTED)
+
+
+def unfinished_batches(store: Store) -> list[dict[str, Any]]:
+    """Batches remembered and sent, or about to be, whose answer was never applied (a crash or
+    a lost connection): sent again as they were, oldest first."""
+    return store.query("SELECT * FROM sync_batches WHERE state = 'sending' ORDER BY created_at")
+
+
+def remember_batch(
+    conn: sqlite3.Connection,
+    key: str,
+    run_id: int | None,
+    payload: str,
+    outbox_seqs: list[int],
+) -> None:
+    """A batch as it will be sent, committed before it is: after a crash it goes again."""
+    conn.execute(
+        "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, outbox_seqs) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (key, run_id, utc_now(), payload, json.dumps(outbox_seqs)),
+    )
+
+
+def finish_batch(
+    conn: sqlite3.Connection,
+    key: str,
+    batch_id: str,
+    answered_at: str,
+    counts: tuple[int, int, int],
+    answer: str,
+) -> None:
+    """The registry's answer to a batch: its id, the (accepted, rejected, conflicts) counts and
+    the answer's text. The payload is dropped: it repeated what the version tables hold."""
+    accepted, rejected, conflicts = counts
+    conn.execute(
+        "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
+        "rejected = ?, conflicts = ?, report = ?, payload = '' WHERE idempotency_key = ?",
+        (batch_id, answered_at, accepted, rejected, conflicts, answer, key),
+    )

@@ -19,15 +19,16 @@ import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
+from nir_cli.domain.enums import Entity
 from nir_cli.settings import SYNC_IN_FLIGHT
-from nir_cli.store import Store, utc_now
+from nir_cli.store import Store, registry_state, sync_log, utc_now
 from nir_cli.store import conflicts as conflict_sql
+from nir_cli.store import outbox as outbox_sql
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
-from nir_cli.sync.selection import Outbox, Row, Selected
+from nir_cli.sync.selection import Outbox, Pending, Row
 from nir_cli.wire import BatchOut, RecordResult, Status
 
 log = logging.getLogger(__name__)
@@ -49,17 +50,15 @@ def push(
     progress: Progress | None,
 ) -> None:
     if not dry_run:
-        for unfinished in store.query(
-            "SELECT * FROM sync_batches WHERE state = 'sending' ORDER BY created_at"
-        ):
+        for unfinished in sync_log.unfinished_batches(store):
             crash_point("before-resend")
             started = time.monotonic()
             answer, text = client.push(unfinished["payload"])
             crash_point("after-resend")
-            rows = _sent_rows(store, unfinished)
+            rows = outbox_sql.rows_of(store, unfinished["outbox_seqs"])
             _apply(store, rows, unfinished["idempotency_key"], answer, text, report)
             _log_answer("batch from an earlier run, sent again", answer, started)
-    total = _count_pending(store)
+    total = outbox_sql.count_pending(store)
     outbox = Outbox()
     flights: deque[tuple[_Batch, Future[tuple[BatchOut, str]], float]] = deque()
     with ThreadPoolExecutor(max_workers=SYNC_IN_FLIGHT, thread_name_prefix="nir-push") as wire:
@@ -107,12 +106,7 @@ def _log_answer(name: str, answer: BatchOut, started: float) -> None:
     )
 
 
-def _count_pending(store: Store) -> int:
-    row = store.one("SELECT count(*) AS n FROM outbox WHERE state = 'pending'")
-    return int(row["n"]) if row else 0
-
-
-def _build(store: Store, selected: list[Selected], dry_run: bool, run_id: int | None) -> _Batch:
+def _build(store: Store, selected: list[Pending], dry_run: bool, run_id: int | None) -> _Batch:
     """A batch of the selected rows, remembered (committed) before it is sent unless this is a
     dry run: after a crash it is sent again as it was."""
     key = str(uuid.uuid4())
@@ -125,22 +119,8 @@ def _build(store: Store, selected: list[Selected], dry_run: bool, run_id: int | 
     if not dry_run:
         crash_point("before-remember")
         with store.write() as conn:
-            conn.execute(
-                "INSERT INTO sync_batches (idempotency_key, run_id, created_at, payload, "
-                "outbox_seqs) VALUES (?, ?, ?, ?, ?)",
-                (key, run_id, utc_now(), payload, json.dumps([row.seq for row in selected])),
-            )
+            sync_log.remember_batch(conn, key, run_id, payload, [row.seq for row in selected])
     return _Batch(key=key, payload=payload, rows=rows)
-
-
-def _sent_rows(store: Store, sent: dict[str, Any]) -> dict[str, Row]:
-    """The outbox rows a remembered batch carries."""
-    cursor = store.conn.execute(
-        "SELECT seq, entity, entity_id, version FROM outbox "
-        "WHERE seq IN (SELECT value FROM json_each(?))",
-        (sent["outbox_seqs"],),
-    )
-    return {row.id: row for row in map(Row._make, cursor)}
 
 
 def _apply(
@@ -154,34 +134,25 @@ def _apply(
     """One batch's answers, in one transaction."""
     counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
     now = utc_now()
-    accepted: dict[str, list[tuple[Any, ...]]] = {"person": [], "registration": []}
+    accepted: dict[Entity, list[tuple[str, int | None, str | None]]] = {e: [] for e in Entity}
     accepted_seqs: list[int] = []
     with store.write() as conn:
         for result in answer.results:
             row = rows[result.id]
             counts[result.status] += 1
             if result.status is Status.ACCEPTED:
-                accepted[row.entity].append(
-                    (result.version, result.registry_date, row.id, result.version)
-                )
+                accepted[Entity(row.entity)].append((row.id, result.version, result.registry_date))
                 accepted_seqs.append(row.seq)
                 continue
             if result.status is Status.REJECTED:
                 error = result.error.model_dump() if result.error else {}
-                conn.execute(
-                    "UPDATE outbox SET state = 'rejected', last_error = ?, "
-                    "attempts = attempts + 1 WHERE seq = ? AND state = 'pending'",
-                    (json.dumps(error), row.seq),
-                )
+                outbox_sql.mark_rejected(conn, row.seq, json.dumps(error))
                 report.rejected.append(
                     {"entity": row.entity, "id": row.id, "version": row.version, **error}
                 )
             else:
                 assert result.current is not None
-                conn.execute(
-                    "UPDATE outbox SET state = 'conflict' WHERE seq = ? AND state = 'pending'",
-                    (row.seq,),
-                )
+                outbox_sql.mark_conflict(conn, row.seq)
                 conflict_sql.record(
                     conn,
                     row.entity,
@@ -200,34 +171,17 @@ def _apply(
                         "registry_version": result.current.version,
                     }
                 )
-        for entity, table in (("person", "persons"), ("registration", "registrations")):
-            conn.executemany(
-                f"UPDATE {table} SET registry_version = ?, registry_date = ? WHERE id = ? "
-                "AND (registry_version IS NULL OR registry_version < ?)",
-                accepted[entity],
-            )
-        # A row superseded while on the wire is accepted too; its newer version has a row
-        # of its own, still pending.
-        conn.execute(
-            "UPDATE outbox SET state = CASE WHEN state IN ('pending', 'superseded') "
-            "THEN 'accepted' ELSE state END, last_error = NULL "
-            "WHERE seq IN (SELECT value FROM json_each(?))",
-            (json.dumps(accepted_seqs),),
-        )
+        for entity, items in accepted.items():
+            registry_state.note_pushed(conn, entity, items)
+        outbox_sql.mark_accepted(conn, accepted_seqs)
         crash_point("mid-apply")
-        # Answered, the payload is not needed again: it repeated what the version tables hold.
-        conn.execute(
-            "UPDATE sync_batches SET state = 'done', batch_id = ?, answered_at = ?, accepted = ?, "
-            "rejected = ?, conflicts = ?, report = ?, payload = '' WHERE idempotency_key = ?",
-            (
-                answer.batch_id,
-                now,
-                counts[Status.ACCEPTED],
-                counts[Status.REJECTED],
-                counts[Status.CONFLICT],
-                text,
-                key,
-            ),
+        sync_log.finish_batch(
+            conn,
+            key,
+            answer.batch_id,
+            now,
+            (counts[Status.ACCEPTED], counts[Status.REJECTED], counts[Status.CONFLICT]),
+            text,
         )
     report.accepted += counts[Status.ACCEPTED]
 
@@ -238,14 +192,7 @@ def _person_sent_too(store: Store, row: Row, result: RecordResult) -> bool:
         return False
     if result.error.code != "unknown_person":
         return False
-    return (
-        store.one(
-            "SELECT 1 AS found FROM registrations r JOIN outbox o ON o.entity = 'person' "
-            "AND o.entity_id = r.person_id AND o.state = 'pending' WHERE r.id = ?",
-            (row.id,),
-        )
-        is not None
-    )
+    return outbox_sql.person_pending(store, row.id)
 
 
 def _tally(store: Store, answer: BatchOut, rows: dict[str, Row], report: SyncReport) -> None:

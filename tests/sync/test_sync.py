@@ -13,8 +13,8 @@ import pytest
 
 from nir_cli.registry.faults import Faults
 from nir_cli.store import Store
+from nir_cli.store.outbox import PENDING_AFTER as NEXT
 from nir_cli.sync.client import RegistryClient
-from nir_cli.sync.selection import NEXT
 from nir_cli.synthetic import people
 from nir_cli.wire import BatchOut, RecordIn
 from tests.conftest import TEST_DUF, CliFn, snapshot
