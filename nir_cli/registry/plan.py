@@ -1,16 +1,17 @@
-"""One batch, decided: what each record's answer is, in memory over what the batch touches,
-and what is written for the records accepted. `nir_cli.registry.storage.Scoped.push` runs it
-inside one write transaction."""
+"""One batch, decided: what each record's answer is, in memory over what the batch touches
+(read by `nir_cli.registry.storage.records`), and which records are accepted and which answers
+kept for a resend. `nir_cli.registry.storage.Scoped.push` runs it inside one write transaction;
+no SQL here."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
+from nir_cli.registry.storage.records import Touched
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.wire import (
     Current,
@@ -21,57 +22,35 @@ from nir_cli.wire import (
     Status,
 )
 
-# The answers given to the batch's records before. An accepted record's answer is kept empty:
-# it is rebuilt from the version it made, whose received_at holds its registry date.
-ANSWERS = (
-    "SELECT a.id, a.version, a.record_hash, a.answer, v.received_at FROM record_answers a "
-    "LEFT JOIN record_versions v ON v.id = a.id AND v.version = a.version AND a.answer = '' "
-    "WHERE a.id IN ({marks})"
-)
-
-# The birth date of each of the batch's persons the registry has, by primary key: the unary +
-# keeps SQLite off the (municipality, entity) index, which it would otherwise choose, reading
-# every person of the municipality for every batch.
-BIRTHS = (
-    "SELECT id, json_extract(body, '$.birth_date') AS birth FROM records "
-    "WHERE id IN ({marks}) AND +municipality = ? AND +entity = 'person'"
-)
-
 
 class Plan:
     """What one batch does, decided in memory over what it touches."""
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        touched: Touched,
         municipality: str,
         records: list[RecordIn],
         registry_date: str,
     ) -> None:
         self.municipality = municipality
         self.registry_date = registry_date
-        ids = list({r.id for r in records})
-        marks = ", ".join("?" for _ in ids)
-        self.current: dict[str, dict[str, Any]] = {
-            row["id"]: dict(row)
-            for row in conn.execute(f"SELECT * FROM records WHERE id IN ({marks})", ids)
-        }
+        self.current = touched.current
         self.answers = {
-            (row["id"], row["version"], row["record_hash"]): row["answer"]
-            or _accepted_json(row["id"], row["version"], row["received_at"][:10])
-            for row in conn.execute(ANSWERS.format(marks=marks), ids)
+            (record_id, version, record_hash): answer
+            or _accepted_json(record_id, version, (received or "")[:10])
+            for record_id, version, record_hash, answer, received in touched.answers
         }
         self.answered = {(record_id, version) for record_id, version, _ in self.answers}
-        person_ids = list({r.person_id for r in records if r.person_id})
-        self.births: dict[str, str | None] = {}
-        if person_ids:
-            rows = conn.execute(
-                BIRTHS.format(marks=", ".join("?" for _ in person_ids)),
-                [*person_ids, municipality],
-            )
-            self.births = {row["id"]: row["birth"] for row in rows}
+        self.births = touched.births
         self.accepted: list[tuple[RecordIn, str]] = []
         self._records = records
+
+    @staticmethod
+    def touching(records: list[RecordIn]) -> tuple[list[str], list[str]]:
+        """The record ids and person ids a batch of `records` needs read."""
+        ids = list({r.id for r in records})
+        return ids, list({r.person_id for r in records if r.person_id})
 
     def decide(self, rec: RecordIn, record_hash: str, body: str, checked: Checked) -> _Answer:
         current = self.current.get(rec.id)
@@ -102,75 +81,23 @@ class Plan:
             self.births[rec.id] = checked.birth_date
         return _accepted(rec, self.registry_date)
 
-    def write(
-        self,
-        conn: sqlite3.Connection,
-        municipality: str,
-        batch_id: str,
-        username: str,
-        received: str,
-    ) -> None:
-        if not self.accepted:
-            return
-        row = conn.execute("SELECT coalesce(max(seq), 0) AS seq FROM changes").fetchone()
-        first = int(row["seq"]) + 1
-        seqs = range(first, first + len(self.accepted))
-        conn.executemany(
-            "INSERT INTO changes (seq, municipality, record_id, version) VALUES (?, ?, ?, ?)",
-            [
-                (seq, municipality, rec.id, rec.version)
-                for seq, (rec, _) in zip(seqs, self.accepted, strict=True)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO records (id, municipality, entity, person_id, version, body, withdrawn, "
-            "withdrawn_reason, registry_date, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, "
-            "withdrawn = excluded.withdrawn, withdrawn_reason = excluded.withdrawn_reason, "
-            "registry_date = excluded.registry_date, seq = excluded.seq",
-            [
-                (
-                    rec.id,
-                    municipality,
-                    rec.entity.value,
-                    rec.person_id,
-                    rec.version,
-                    body,
-                    int(rec.withdrawn),
-                    rec.withdrawn_reason,
-                    received[:10],
-                    seq,
-                )
-                for seq, (rec, body) in zip(seqs, self.accepted, strict=True)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO record_versions (id, version, body, withdrawn, received_at, batch_id, "
-            "username) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username)
-                for rec, body in self.accepted
-            ],
-        )
-
-    def remember(self, conn: sqlite3.Connection, answers: list[_Answer], hashes: list[str]) -> None:
-        """The answers to give a resend: every answer but a conflict (which may change). An
-        accepted one is kept empty (see ANSWERS): most answers are that one, and in full each
-        took about 125 bytes beside the version that already says it."""
-        conn.executemany(
-            "INSERT OR IGNORE INTO record_answers (id, version, record_hash, answer) "
-            "VALUES (?, ?, ?, ?)",
-            [
-                (
-                    rec.id,
-                    rec.version,
-                    record_hash,
-                    "" if answer.status is Status.ACCEPTED else answer.json,
-                )
-                for rec, answer, record_hash in zip(self._records, answers, hashes, strict=True)
-                if answer.status is not Status.CONFLICT
-            ],
-        )
+    def to_remember(
+        self, answers: list[_Answer], hashes: list[str]
+    ) -> list[tuple[str, int, str, str]]:
+        """The answers to give a resend, as (id, version, record hash, answer): every answer
+        but a conflict (which may change). An accepted one is kept empty (storage rebuilds it
+        from the version it made): most answers are that one, and in full each took about 125
+        bytes beside the version that already says it."""
+        return [
+            (
+                rec.id,
+                rec.version,
+                record_hash,
+                "" if answer.status is Status.ACCEPTED else answer.json,
+            )
+            for rec, answer, record_hash in zip(self._records, answers, hashes, strict=True)
+            if answer.status is not Status.CONFLICT
+        ]
 
 
 def canonical(rec: RecordIn) -> tuple[str, str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nir_cli.registry.plan import BIRTHS
 from nir_cli.registry.storage import RegistryDB
+from nir_cli.registry.storage.records import BIRTHS
 
 
 def test_the_persons_of_a_batch_are_read_by_primary_key(tmp_path: Path) -> None:

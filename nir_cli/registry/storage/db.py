@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli.registry.plan import Plan, canonical, not_applied
+from nir_cli.registry.storage import records
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.store.db import Store
 from nir_cli.wire import (
@@ -246,7 +247,9 @@ class Scoped:
                     return str(seen["response"])
             batch_id = str(uuid.uuid4())
             received = now()
-            plan = Plan(conn, self.municipality, batch.records, received[:10])
+            ids, person_ids = Plan.touching(batch.records)
+            touched = records.touched(conn, self.municipality, ids, person_ids)
+            plan = Plan(touched, self.municipality, batch.records, received[:10])
             answers = [
                 plan.decide(rec, record_hash, body, checked)
                 for rec, (record_hash, body), checked in zip(
@@ -258,8 +261,10 @@ class Scoped:
             ):
                 answers = [not_applied(a) for a in answers]
             else:
-                plan.write(conn, self.municipality, batch_id, username, received)
-                plan.remember(conn, answers, hashes)
+                records.write_accepted(
+                    conn, self.municipality, plan.accepted, batch_id, username, received
+                )
+                records.remember_answers(conn, plan.to_remember(answers, hashes))
             # A BatchOut, from answers that are JSON already.
             results = ",".join(a.json for a in answers)
             validate_only = "true" if batch.validate_only else "false"
