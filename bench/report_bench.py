@@ -30,7 +30,7 @@ from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.rules.catalogue import RULES
 from nir_cli.rules.findings import parameters
 from nir_cli.store import Store
-from nir_cli.synthetic import people
+from nir_cli.training.synthetic import people
 
 AS_OF = "2026-06-01"
 PER_PERSON = 10

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from nir_cli import __version__
-from nir_cli import verbose as verbose_log
-from nir_cli.app import App
+from nir_cli.commands import verbose as verbose_log
+from nir_cli.commands.app import App
 from nir_cli.commands.groups import SuggestingGroup
 from nir_cli.errors import ExitCode, FieldProblem, NirError
 
@@ -124,7 +124,7 @@ class NirGroup(SuggestingGroup):
         try:
             return super().invoke(ctx)
         except FieldProblem as exc:  # the core names the field; here it is the option
-            from nir_cli.validation import worded_as_options
+            from nir_cli.commands.wording import worded_as_options
 
             message = worded_as_options(exc)
             if exc.hint:

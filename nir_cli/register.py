@@ -25,9 +25,9 @@ from nir_cli.store import Store
 if TYPE_CHECKING:
     from nir_cli.domain.model import Checks
     from nir_cli.importer.rows import ImportSummary
-    from nir_cli.people import PersonRecord
-    from nir_cli.records import RegistrationRecord
     from nir_cli.rules.findings import Finding, Overdue
+    from nir_cli.services.persons import PersonRecord
+    from nir_cli.services.registrations import RegistrationRecord
     from nir_cli.sync.report import SyncReport
 
 
@@ -80,7 +80,7 @@ class Register:
         self.store.close()
 
     def checks(self, today: dt.date | None = None) -> Checks:
-        from nir_cli.people import checks_for
+        from nir_cli.services.persons import checks_for
 
         return checks_for(self.profile, accept_unchecked_duf=self.accept_unchecked_duf, today=today)
 
@@ -89,13 +89,13 @@ class Register:
     def add_person(self, **fields: Any) -> PersonRecord:
         """A new participant: duf or fnr, first_name, last_name, residence_basis,
         permit_date, ... (the fields of `nir person add`)."""
-        from nir_cli.people import add_person
+        from nir_cli.services.persons import add_person
 
         return add_person(self.store, self.profile, fields, self.checks())
 
     def person(self, ref: str) -> PersonRecord:
         """A person by DUF number, fødselsnummer or id (NotFound when there is none)."""
-        from nir_cli.people import find_person
+        from nir_cli.services.persons import find_person
 
         return find_person(self.store, ref)
 
@@ -106,13 +106,13 @@ class Register:
         place: str | None = None,
         search: str | None = None,
     ) -> list[PersonRecord]:
-        from nir_cli.people import list_persons
+        from nir_cli.services.persons import list_persons
 
         return list_persons(self.store, municipality=municipality, place=place, search=search)
 
     def edit_person(self, ref: str, **changes: Any) -> PersonRecord:
         """A new version of a person with the changed fields."""
-        from nir_cli.people import edit_person
+        from nir_cli.services.persons import edit_person
 
         person, _ = edit_person(self.store, self.profile, ref, changes, self.checks())
         return person
@@ -122,26 +122,26 @@ class Register:
     def record(self, kind: str, person: str, **fields: Any) -> RegistrationRecord:
         """Record a registration of `kind` for a person (fact_date and the kind's fields).
         The very same registration again changes nothing and returns the stored one."""
-        from nir_cli.records import record
+        from nir_cli.services.registrations import record
 
         rec, _ = record(self.store, self.profile, person, {"kind": kind, **fields}, self.checks())
         return rec
 
     def edit(self, registration: str, **changes: Any) -> RegistrationRecord:
         """Correct a registration: a new version with the changed fields."""
-        from nir_cli.records import edit_registration
+        from nir_cli.services.registrations import edit_registration
 
         rec, _ = edit_registration(self.store, registration, changes, self.checks())
         return rec
 
     def withdraw(self, registration: str, reason: str) -> RegistrationRecord:
-        from nir_cli.records import withdraw_registration
+        from nir_cli.services.registrations import withdraw_registration
 
         return withdraw_registration(self.store, registration, reason)
 
     def history(self, person: str) -> list[RegistrationRecord]:
         """A person's registrations in fact-date order, withdrawn ones included."""
-        from nir_cli.records import history
+        from nir_cli.services.registrations import history
 
         return history(self.store, person)[1]
 
@@ -175,8 +175,8 @@ class Register:
 
     def export(self, what: str, out: TextIO, *, excel: bool = False, json: bool = False) -> int:
         """Write persons or registrations to `out` as `nir export` does; returns the count."""
-        from nir_cli import exporter
         from nir_cli.importer.columns import FileKind
+        from nir_cli.services import export as exporter
 
         kind = FileKind(what)
         records = exporter.rows(self.store, kind)

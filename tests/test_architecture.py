@@ -112,7 +112,9 @@ def test_only_the_click_layer_imports_click() -> None:
 
 # SQL that writes or reads tables belongs in store/, the rules, the registry's storage and
 # `nir sql`, and nowhere else.
-SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+[\w{}.]+\s+SET|DELETE\s+FROM)\b", re.S)
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+[\w{}.]+\s+SET|DELETE\s+FROM)\b", re.S
+)
 SQL_HOMES = ("nir_cli.store", "nir_cli.rules", "nir_cli.registry.storage", "nir_cli.commands.sql")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     emit_one,
     emit_rows,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     DATE,
     complete_municipality,
@@ -184,8 +184,8 @@ def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
       nir status
       nir status --format json
     """
+    from nir_cli.constants import STATUS_DUE_DAYS
     from nir_cli.rules.findings import status as store_status
-    from nir_cli.settings import STATUS_DUE_DAYS
 
     counts = store_status(app.store, as_of or dt.date.today(), due_days=STATUS_DUE_DAYS)
     counts["profile"] = app.profile.name

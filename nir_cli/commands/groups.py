@@ -12,8 +12,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from nir_cli import verbose as verbose_log
-from nir_cli.app import App
+from nir_cli.commands import verbose as verbose_log
+from nir_cli.commands.app import App
 
 # The root option's parameter name → the App attribute it sets.
 GLOBAL_TO_APP = {

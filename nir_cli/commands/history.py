@@ -6,9 +6,9 @@ import datetime as dt
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import DATE, emit_rows, format_option, limit_option, pass_app, say
-from nir_cli.ids import short_id
+from nir_cli.record_ids import short_id
 
 COLUMNS = (
     "id",
@@ -43,7 +43,7 @@ def history(
       nir history 201212345603
       nir history 201212345603 --format json --as-of 2026-03-01
     """
-    from nir_cli.records import history as person_history
+    from nir_cli.services.registrations import history as person_history
 
     today = as_of or dt.date.today()
     person, records = person_history(app.store, person_ref)

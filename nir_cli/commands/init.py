@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import complete_municipality, pass_app, say
 from nir_cli.config import Environment
 
@@ -62,7 +62,7 @@ def init(
       nir init --profile test --municipality 5001 --environment test
       nir init --profile test --municipality 5001 --environment test --excel --replace
     """
-    from nir_cli.profiles import init_profile
+    from nir_cli.services.profiles import init_profile
 
     name = profile_name or app.profile_name or "default"
     result = init_profile(

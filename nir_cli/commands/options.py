@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import parse_bool, parse_date
 from nir_cli.errors import InvalidData

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     DATE,
     CodedChoice,
@@ -22,7 +22,7 @@ from nir_cli.commands.options import (
     show_ids_option,
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
-from nir_cli.ids import short_id
+from nir_cli.record_ids import short_id
 
 LIST_COLUMNS = (
     "id",
@@ -120,7 +120,7 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
           --birth-date 1990-01-15 --residence-basis refugee --permit-date 2025-06-01 \\
           --settlement-date 2025-08-15
     """
-    from nir_cli.people import add_person
+    from nir_cli.services.persons import add_person
 
     checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
     record = add_person(app.store, app.profile, given(**fields), checks)
@@ -151,7 +151,7 @@ def edit(
     Example:
       nir person edit 201212345603 --settlement-date 2025-09-01
     """
-    from nir_cli.people import edit_person
+    from nir_cli.services.persons import edit_person
 
     checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
     record, changed = edit_person(app.store, app.profile, person_ref, given(**fields), checks)
@@ -175,7 +175,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
       nir person show 201212345603
       nir person show 201212345603 --format json
     """
-    from nir_cli.people import find_person
+    from nir_cli.services.persons import find_person
 
     record = find_person(app.store, person_ref)
     suggestion = record.data.suggestion()
@@ -219,7 +219,7 @@ def list_(
       nir person list --place "Trondheim voksenopplæring"
       nir person list --search Nordmann --format json
     """
-    from nir_cli.people import list_persons
+    from nir_cli.services.persons import list_persons
 
     records = list_persons(app.store, municipality=municipality, place=place, search=search)
     rows = [r.row(show_ids=show_ids or fmt != "table") for r in records]

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.groups import SuggestingGroup
 from nir_cli.commands.options import (
     DATE,
@@ -23,7 +23,7 @@ from nir_cli.commands.options import (
     say,
 )
 from nir_cli.domain.enums import Coded, Kind
-from nir_cli.ids import short_id
+from nir_cli.record_ids import short_id
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
 EXAMPLES: dict[Kind, str] = {
@@ -69,8 +69,8 @@ def _param_type(annotation: Any, allowed: Any = None) -> tuple[ParamBase | None,
 
 def build_kind_command(kind: Kind) -> click.Command:
     """The `nir register KIND` command, its options taken from the kind's model fields."""
+    from nir_cli.commands.wording import option_name
     from nir_cli.domain.registrations import model_for
-    from nir_cli.validation import option_name
 
     model = model_for(kind)
     params: list[click.Parameter] = [click.Argument(["person_ref"], metavar="PERSON")]
@@ -108,7 +108,7 @@ def build_kind_command(kind: Kind) -> click.Command:
 
     @pass_app
     def callback(app: App, /, person_ref: str, fmt: str, **options: Any) -> None:
-        from nir_cli.records import record
+        from nir_cli.services.registrations import record
 
         fields = {names[k]: v for k, v in options.items() if v is not None}
         rec, created = record(

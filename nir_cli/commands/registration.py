@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     DATE,
     emit_one,
@@ -17,7 +17,7 @@ from nir_cli.commands.options import (
     say,
 )
 from nir_cli.errors import UsageError
-from nir_cli.ids import short_id
+from nir_cli.record_ids import short_id
 
 
 @click.group()
@@ -43,7 +43,7 @@ def show(app: App, registration_id: str, fmt: str) -> None:
     Example:
       nir registration show 3f2a9c1e --format json
     """
-    from nir_cli.records import find_registration
+    from nir_cli.services.registrations import find_registration
 
     emit_one(find_registration(app.store, registration_id).row(dt.date.today()), fmt)
 
@@ -80,7 +80,7 @@ def edit(
       nir registration edit 3f2a9c1e --date 2026-01-30
       nir registration edit 3f2a9c1e --set norwegian-hours=40 --set social-studies-hours=6
     """
-    from nir_cli.records import edit_registration
+    from nir_cli.services.registrations import edit_registration
 
     changes: dict[str, object] = dict(_parse_sets(sets))
     if fact_date is not None:
@@ -104,7 +104,7 @@ def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
     Example:
       nir registration withdraw 3f2a9c1e --reason "registered on the wrong person"
     """
-    from nir_cli.records import withdraw_registration
+    from nir_cli.services.registrations import withdraw_registration
 
     rec = withdraw_registration(app.store, registration_id, reason)
     say(app, f"Withdrew {short_id(rec.id)} (version {rec.version}).")
@@ -123,6 +123,6 @@ def versions(app: App, registration_id: str, fmt: str) -> None:
     Example:
       nir registration versions 3f2a9c1e
     """
-    from nir_cli.records import versions as all_versions
+    from nir_cli.services.registrations import versions as all_versions
 
     emit_rows(all_versions(app.store, registration_id), fmt)

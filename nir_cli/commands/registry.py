@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import F, pass_app, say, warn
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     complete_municipality,
     emit_rows,

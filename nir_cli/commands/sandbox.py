@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import complete_municipality, emit_one, format_option, pass_app, say
 
 
@@ -45,7 +45,7 @@ def start(app: App, /, port: int, municipality: str) -> None:
       nir sandbox start
       nir sandbox start --port 8766 --municipality 0301
     """
-    from nir_cli.sandbox import start as run
+    from nir_cli.training.sandbox import start as run
 
     info, started = run(port, municipality)
     if started:
@@ -68,7 +68,7 @@ def status(fmt: str) -> None:
     Example:
       nir sandbox status
     """
-    from nir_cli.sandbox import status as info
+    from nir_cli.training.sandbox import status as info
 
     current = info()
     emit_one(
@@ -93,7 +93,7 @@ def stop(app: App, /) -> None:
     Example:
       nir sandbox stop
     """
-    from nir_cli.sandbox import stop as halt
+    from nir_cli.training.sandbox import stop as halt
 
     say(app, "Stopped the sandbox registry." if halt() else "The sandbox was not running.")
 
@@ -108,7 +108,7 @@ def reset(app: App, /, port: int | None) -> None:
     Example:
       nir sandbox reset
     """
-    from nir_cli.sandbox import reset as again
+    from nir_cli.training.sandbox import reset as again
 
     info = again(port)
     say(app, f"The sandbox is reset and running at {info.url}.")
@@ -130,7 +130,7 @@ def demo(app: App, /, keep: str | None) -> None:
     """
     from pathlib import Path
 
-    from nir_cli.demo import run_demo
+    from nir_cli.training.demo import run_demo
 
     def explain(text: str) -> None:
         click.echo("")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_rows, format_option, limit_option, pass_app
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     emit_one,
     emit_rows,
@@ -20,8 +20,8 @@ from nir_cli.commands.options import (
     show_ids_option,
     warn,
 )
+from nir_cli.constants import SYNC_BATCH_SIZE
 from nir_cli.errors import ExitCode
-from nir_cli.settings import SYNC_BATCH_SIZE
 
 
 @click.group(invoke_without_command=True)

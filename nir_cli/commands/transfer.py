@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from nir_cli.app import App
+from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_one, pass_app, say, warn
 
 
@@ -174,8 +174,8 @@ def export(
       nir export persons --excel -o deltakere.csv
       nir export registrations --format json > registreringer.json
     """
-    from nir_cli import exporter
     from nir_cli.importer.columns import FileKind
+    from nir_cli.services import export as exporter
 
     kind = FileKind(what)
     records = exporter.rows(app.store, kind, municipality=municipality, place=place)

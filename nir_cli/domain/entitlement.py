@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.domain.deadlines import age_on
-from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
-from nir_cli.settings import (
+from nir_cli.constants import (
     CHAPTER_6A_IN_FORCE,
     DUTY_55_67_FROM,
     HOURS_600_FROM,
     INTEGRERINGSLOVEN_IN_FORCE,
 )
+from nir_cli.domain.deadlines import age_on
+from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
 
 PROTECTED = frozenset(
     {

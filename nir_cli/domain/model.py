@@ -10,6 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 
 from nir_cli.domain.values import parse_bool, parse_date, parse_decimal
+from nir_cli.errors import FieldProblem
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,9 @@ def problems(exc: ValidationError) -> list[Problem]:
             message = "is not a field of this kind"
         found.append(Problem(loc[-1] if loc else None, message))
     return found
+
+
+def invalid_from(exc: ValidationError) -> FieldProblem:
+    """Every problem of one validation as one FieldProblem, each with its field in domain
+    words; the front ends word the fields for their readers."""
+    return FieldProblem.every([(p.field, p.message) for p in problems(exc)] or [(None, str(exc))])

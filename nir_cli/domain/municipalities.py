@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from nir_cli.constants import MUNICIPALITY_SUGGESTIONS
 from nir_cli.domain.enums import fold
-from nir_cli.settings import MUNICIPALITY_SUGGESTIONS
 
 UNKNOWN_CODE = "9999"
 

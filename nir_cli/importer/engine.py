@@ -20,6 +20,10 @@ from pathlib import Path
 
 from nir_cli.collector import fewer_collections
 from nir_cli.config import Profile
+from nir_cli.constants import (
+    IMPORT_CHUNK_ROWS,
+    IMPORT_MAX_LISTED_PROBLEMS,
+)
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks
 from nir_cli.errors import InvalidData, UsageError
@@ -30,10 +34,6 @@ from nir_cli.importer.reading import open_source, read_csv
 from nir_cli.importer.registrations import RegistrationImporter
 from nir_cli.importer.rows import ChunkImporter, ImportSummary, Row
 from nir_cli.render import CONTROLS, FORMULA_START
-from nir_cli.settings import (
-    IMPORT_CHUNK_ROWS,
-    IMPORT_MAX_LISTED_PROBLEMS,
-)
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from nir_cli.config import Profile
 from nir_cli.domain.model import Checks
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem
-from nir_cli.ids import new_id, short_id
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
-from nir_cli.records import check_against_person, stored_fields
+from nir_cli.record_ids import new_id, short_id
+from nir_cli.services.registrations import check_against_person, stored_fields
 from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import Version, natural_key

@@ -11,8 +11,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
+from nir_cli.constants import IMPORT_VALIDATION_CACHE
 from nir_cli.domain.model import problems
-from nir_cli.settings import IMPORT_VALIDATION_CACHE
 
 
 @dataclass

@@ -7,10 +7,10 @@ import logging
 import time
 from typing import Any, NamedTuple
 
+from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.deadlines import first_reaching
 from nir_cli.errors import UsageError
 from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RULES, WINDOWS, Rule
-from nir_cli.settings import WINDOW_WARNING_DAYS
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from nir_cli import __version__, settings
+from nir_cli import __version__, constants
 from nir_cli.errors import (
     InvalidData,
     NirError,
@@ -41,7 +41,7 @@ class RegistryClient:
         token: str | None = None,
         *,
         ca_bundle: str | None = None,
-        attempts: int = settings.RETRY_ATTEMPTS,
+        attempts: int = constants.RETRY_ATTEMPTS,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
@@ -133,7 +133,7 @@ class RegistryClient:
                 answer = self.session.request(
                     method,
                     url,
-                    timeout=(settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT),
+                    timeout=(constants.HTTP_CONNECT_TIMEOUT, constants.HTTP_READ_TIMEOUT),
                     **kwargs,
                 )
             except requests.exceptions.SSLError as exc:
@@ -192,7 +192,9 @@ class RegistryClient:
         return TemporaryFailure(self._away_reason, hint=hint)
 
     def _backoff(self, attempt: int) -> float:
-        base: float = min(settings.RETRY_MAX_DELAY, settings.RETRY_BASE_DELAY * 2 ** (attempt - 1))
+        base: float = min(
+            constants.RETRY_MAX_DELAY, constants.RETRY_BASE_DELAY * 2 ** (attempt - 1)
+        )
         return base + self.random.uniform(0, base)
 
     @staticmethod
@@ -201,7 +203,7 @@ class RegistryClient:
         if value is None:
             return None
         try:
-            return min(settings.RETRY_AFTER_CAP, max(0.0, float(value)))
+            return min(constants.RETRY_AFTER_CAP, max(0.0, float(value)))
         except ValueError:
             return None
 

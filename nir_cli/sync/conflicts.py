@@ -16,7 +16,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
 from nir_cli.errors import InvalidData, NotFound
-from nir_cli.records import from_row as registration_from_row
+from nir_cli.services.registrations import from_row as registration_from_row
 from nir_cli.store import Store, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import persons as person_sql

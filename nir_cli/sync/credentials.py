@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from nir_cli import settings
+from nir_cli import constants
 from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
 
 SERVICE = "nir"
@@ -62,10 +62,10 @@ def _bounded(call: Callable[[], T], what: str) -> T:
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    worker.join(settings.KEYRING_TIMEOUT)
+    worker.join(constants.KEYRING_TIMEOUT)
     if worker.is_alive():
         raise KeyringUnavailable(
-            f"the keyring did not answer within {settings.KEYRING_TIMEOUT:g} s to {what}",
+            f"the keyring did not answer within {constants.KEYRING_TIMEOUT:g} s to {what}",
             hint=ALTERNATIVE,
         )
     if "error" in result:

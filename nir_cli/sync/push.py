@@ -20,8 +20,8 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from nir_cli.constants import SYNC_IN_FLIGHT
 from nir_cli.domain.enums import Entity
-from nir_cli.settings import SYNC_IN_FLIGHT
 from nir_cli.store import Store, registry_state, sync_log, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import outbox as outbox_sql

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nir_cli.domain.identifiers import mask
-from nir_cli.ids import short_id
+from nir_cli.record_ids import short_id
 from nir_cli.store import Store, sync_log
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.synthetic import SyntheticPerson, people
+from nir_cli.training.synthetic import SyntheticPerson, people
 
 NIR = shutil.which("nir")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(NIR is None, reason="nir not installed")]

@@ -12,11 +12,11 @@ import pytest
 
 from nir_cli.config import Environment, Profile
 from nir_cli.domain.model import Checks
-from nir_cli.people import add_person
-from nir_cli.records import record
 from nir_cli.rules.findings import missing
+from nir_cli.services.persons import add_person
+from nir_cli.services.registrations import record
 from nir_cli.store import Store
-from nir_cli.synthetic import synthetic_duf
+from nir_cli.training.synthetic import synthetic_duf
 
 CHECKS = Checks(today=dt.date(2100, 1, 1), allow_synthetic=True)
 PROFILE = Profile("test", ["5001", "5028"], "Sentrum", None, Environment.TEST)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from nir_cli import settings
+from nir_cli import constants
 from nir_cli.registry.faults import Faults
 from nir_cli.wire import Role
 from tests.conftest import CliFn
@@ -32,9 +32,9 @@ def live(tmp_path: Path, faults: Faults) -> Iterator[Registry]:
 
 @pytest.fixture
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "RETRY_BASE_DELAY", 0.01)
-    monkeypatch.setattr(settings, "RETRY_MAX_DELAY", 0.02)
-    monkeypatch.setattr(settings, "RETRY_AFTER_CAP", 0.05)
+    monkeypatch.setattr(constants, "RETRY_BASE_DELAY", 0.01)
+    monkeypatch.setattr(constants, "RETRY_MAX_DELAY", 0.02)
+    monkeypatch.setattr(constants, "RETRY_AFTER_CAP", 0.05)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from nir_cli import settings
+from nir_cli import constants
 from nir_cli.wire import Role
 from tests.conftest import CliFn
 from tests.registry.conftest import PASSWORD, Registry
@@ -116,7 +116,7 @@ def test_a_hanging_keyring_is_given_up_on_in_bounded_time(
     office: CliFn, use_keyring: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_keyring(HangingKeyring())
-    monkeypatch.setattr(settings, "KEYRING_TIMEOUT", 0.3)
+    monkeypatch.setattr(constants, "KEYRING_TIMEOUT", 0.3)
     start = time.monotonic()
     result = office("auth", "status")
     assert time.monotonic() - start < 5

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from nir_cli import settings
+from nir_cli import constants
 from nir_cli.errors import TemporaryFailure
 from nir_cli.sync.client import RegistryClient
 
@@ -44,8 +44,8 @@ def away() -> Iterator[ThreadingHTTPServer]:
 def test_a_request_out_of_tries_stops_the_others_waiting_to_retry(
     away: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "RETRY_AFTER_CAP", 20.0)
-    monkeypatch.setattr(settings, "RETRY_BASE_DELAY", 0.01)
+    monkeypatch.setattr(constants, "RETRY_AFTER_CAP", 20.0)
+    monkeypatch.setattr(constants, "RETRY_BASE_DELAY", 0.01)
     client = RegistryClient(f"http://127.0.0.1:{away.server_address[1]}", "token", attempts=3)
     waiting: list[BaseException] = []
 

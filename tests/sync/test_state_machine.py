@@ -24,20 +24,20 @@ from hypothesis.stateful import (
     rule,
 )
 
-from nir_cli import settings as nir_settings
+from nir_cli import constants as nir_constants
 from nir_cli.config import Environment, Profile
 from nir_cli.domain.model import Checks
 from nir_cli.domain.municipalities import all_municipalities
 from nir_cli.errors import InvalidData, TemporaryFailure
 from nir_cli.importer.engine import ImportOptions, import_file
-from nir_cli.people import add_person
-from nir_cli.records import edit_registration, record, withdraw_registration
 from nir_cli.registry.faults import Faults
+from nir_cli.services.persons import add_person
+from nir_cli.services.registrations import edit_registration, record, withdraw_registration
 from nir_cli.store import Store
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.conflicts import Keep, open_conflicts, resolve
 from nir_cli.sync.engine import sync
-from nir_cli.synthetic import synthetic_duf
+from nir_cli.training.synthetic import synthetic_duf
 from nir_cli.wire import Role
 from tests.conftest import examples
 from tests.registry.conftest import Registry, run_registry
@@ -244,9 +244,9 @@ class Offices(RuleBasedStateMachine):
 def test_offices_and_registry_converge(
     shared_registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(nir_settings, "RETRY_BASE_DELAY", 0.001)
-    monkeypatch.setattr(nir_settings, "RETRY_MAX_DELAY", 0.002)
-    monkeypatch.setattr(nir_settings, "RETRY_AFTER_CAP", 0.01)
+    monkeypatch.setattr(nir_constants, "RETRY_BASE_DELAY", 0.001)
+    monkeypatch.setattr(nir_constants, "RETRY_MAX_DELAY", 0.002)
+    monkeypatch.setattr(nir_constants, "RETRY_AFTER_CAP", 0.01)
     Offices.registry = shared_registry
     machine: Any = Offices.TestCase
     machine.settings = settings(

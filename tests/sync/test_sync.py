@@ -15,7 +15,7 @@ from nir_cli.registry.faults import Faults
 from nir_cli.store import Store
 from nir_cli.store.outbox import PENDING_AFTER as NEXT
 from nir_cli.sync.client import RegistryClient
-from nir_cli.synthetic import people
+from nir_cli.training.synthetic import people
 from nir_cli.wire import BatchOut, RecordIn
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
@@ -344,11 +344,11 @@ def test_flaky_registry_converges(synced: CliFn, faults: Faults, live: Registry)
 def test_slow_answers_past_the_timeout_are_exit_75(
     synced: CliFn, faults: Faults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nir_cli import settings
+    from nir_cli import constants
 
     import_examples(synced)
-    monkeypatch.setattr(settings, "HTTP_READ_TIMEOUT", 0.2)
-    monkeypatch.setattr(settings, "RETRY_ATTEMPTS", 2)
+    monkeypatch.setattr(constants, "HTTP_READ_TIMEOUT", 0.2)
+    monkeypatch.setattr(constants, "RETRY_ATTEMPTS", 2)
     faults.latency = 0.5
     result = synced("sync")
     assert result.exit_code == 75

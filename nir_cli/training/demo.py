@@ -32,7 +32,7 @@ def embedded_registry(folder: Path) -> Iterator[str]:
 
     from nir_cli.registry import accounts
     from nir_cli.registry.app import create_app
-    from nir_cli.sandbox import PASSWORD, users
+    from nir_cli.training.sandbox import PASSWORD, users
     from nir_cli.wire import Role
 
     with socket.socket() as probe:

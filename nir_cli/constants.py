@@ -1,4 +1,5 @@
-"""Every number the tool runs by, in one place."""
+"""Every number the tool runs by, in one place (constants, not user settings: those are the
+profile's, in `config.py`)."""
 
 from __future__ import annotations
 

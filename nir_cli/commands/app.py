@@ -109,7 +109,7 @@ class App:
         return client
 
     def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
-        from nir_cli.people import checks_for
+        from nir_cli.services.persons import checks_for
 
         return checks_for(self.profile, accept_unchecked_duf=accept_unchecked_duf, today=today)
 

@@ -166,7 +166,7 @@ def seed(db: Path, url: str, municipality: str) -> None:
     with registry.session() as store:
         for username, role in users(municipality).items():
             accounts.create_user(store, username, PASSWORD, municipality, "Sentrum", Role(role))
-    from nir_cli.profiles import init_profile
+    from nir_cli.services.profiles import init_profile
 
     init_profile(
         PROFILE, [municipality], "Sentrum", url, config_module.Environment.SANDBOX, replace=True
@@ -175,12 +175,12 @@ def seed(db: Path, url: str, municipality: str) -> None:
 
 
 def _seed_local(url: str, municipality: str) -> None:
-    from nir_cli.people import add_person, checks_for
-    from nir_cli.records import record
+    from nir_cli.services.persons import add_person, checks_for
+    from nir_cli.services.registrations import record
     from nir_cli.store import Store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.engine import sync
-    from nir_cli.synthetic import people
+    from nir_cli.training.synthetic import people
 
     profile = config_module.load().get(PROFILE)
     checks = checks_for(profile)

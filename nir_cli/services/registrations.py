@@ -19,16 +19,15 @@ from pydantic import ValidationError
 from nir_cli.config import Profile
 from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
 from nir_cli.domain.enums import Kind
-from nir_cli.domain.model import Checks
+from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import FieldProblem, InvalidData
-from nir_cli.ids import new_id, short_id
-from nir_cli.people import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
+from nir_cli.record_ids import new_id, short_id
+from nir_cli.services.persons import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.registrations import Version, natural_key
-from nir_cli.validation import invalid_from
 
 MAX_REASON_LENGTH = 500
 # Stored rows were validated on the way in; reading them back must not judge them again

@@ -1,0 +1,20 @@
+"""A FieldProblem as the command line words it: each field as the option that sets it. The
+importer words the same problems as FILE:LINE and the file's column, the registry as a record's
+rejection."""
+
+from __future__ import annotations
+
+from nir_cli.errors import FieldProblem
+
+
+def option_name(field: str) -> str:
+    """The command-line option of a model field."""
+    return "--date" if field == "fact_date" else "--" + field.replace("_", "-")
+
+
+def worded_as_options(problem: FieldProblem) -> str:
+    """`--date: ...`, one problem a line."""
+    return "\n".join(
+        f"{option_name(field)}: {message}" if field else message
+        for field, message in problem.problems
+    )
