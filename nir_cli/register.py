@@ -17,18 +17,36 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
+from nir_cli import config, paths
 from nir_cli.config import Environment, Profile
+from nir_cli.domain.model import Checks
+from nir_cli.domain.municipalities import lookup
+from nir_cli.importer.columns import FileKind
+from nir_cli.importer.engine import ImportOptions, import_file
+from nir_cli.importer.rows import ImportSummary
+from nir_cli.rules.findings import Finding, Overdue, missing, overdue
+from nir_cli.services import export as exporter
+from nir_cli.services.persons import (
+    PersonRecord,
+    add_person,
+    checks_for,
+    edit_person,
+    find_person,
+    list_persons,
+)
+from nir_cli.services.registrations import (
+    RegistrationRecord,
+    edit_registration,
+    history,
+    record,
+    withdraw_registration,
+)
 from nir_cli.store import Store
-
-if TYPE_CHECKING:
-    from nir_cli.domain.model import Checks
-    from nir_cli.importer.rows import ImportSummary
-    from nir_cli.rules.findings import Finding, Overdue
-    from nir_cli.services.persons import PersonRecord
-    from nir_cli.services.registrations import RegistrationRecord
-    from nir_cli.sync.report import SyncReport
+from nir_cli.sync.client import RegistryClient
+from nir_cli.sync.engine import sync
+from nir_cli.sync.report import SyncReport
 
 
 class Register:
@@ -42,8 +60,6 @@ class Register:
     @classmethod
     def open(cls, profile: str | None = None, **options: Any) -> Register:
         """The register of a profile `nir init` made (the default profile when None)."""
-        from nir_cli import config, paths
-
         found = config.load().get(profile)
         return cls(paths.store_path(found.name), found, **options)
 
@@ -59,8 +75,6 @@ class Register:
     ) -> Register:
         """A new store at `path` for a municipality, outside any profile (scripts, tests).
         Opening an existing store this way is fine; it is never overwritten."""
-        from nir_cli.domain.municipalities import lookup
-
         Store.open(Path(path), create=True).close()
         profile = Profile(
             name=Path(path).stem,
@@ -80,8 +94,6 @@ class Register:
         self.store.close()
 
     def checks(self, today: dt.date | None = None) -> Checks:
-        from nir_cli.services.persons import checks_for
-
         return checks_for(self.profile, accept_unchecked_duf=self.accept_unchecked_duf, today=today)
 
     # -- persons ----------------------------------------------------------------------------
@@ -89,14 +101,10 @@ class Register:
     def add_person(self, **fields: Any) -> PersonRecord:
         """A new participant: duf or fnr, first_name, last_name, residence_basis,
         permit_date, ... (the fields of `nir person add`)."""
-        from nir_cli.services.persons import add_person
-
         return add_person(self.store, self.profile, fields, self.checks())
 
     def person(self, ref: str) -> PersonRecord:
         """A person by DUF number, fødselsnummer or id (NotFound when there is none)."""
-        from nir_cli.services.persons import find_person
-
         return find_person(self.store, ref)
 
     def persons(
@@ -106,14 +114,10 @@ class Register:
         place: str | None = None,
         search: str | None = None,
     ) -> list[PersonRecord]:
-        from nir_cli.services.persons import list_persons
-
         return list_persons(self.store, municipality=municipality, place=place, search=search)
 
     def edit_person(self, ref: str, **changes: Any) -> PersonRecord:
         """A new version of a person with the changed fields."""
-        from nir_cli.services.persons import edit_person
-
         person, _ = edit_person(self.store, self.profile, ref, changes, self.checks())
         return person
 
@@ -122,27 +126,19 @@ class Register:
     def record(self, kind: str, person: str, **fields: Any) -> RegistrationRecord:
         """Record a registration of `kind` for a person (fact_date and the kind's fields).
         The very same registration again changes nothing and returns the stored one."""
-        from nir_cli.services.registrations import record
-
         rec, _ = record(self.store, self.profile, person, {"kind": kind, **fields}, self.checks())
         return rec
 
     def edit(self, registration: str, **changes: Any) -> RegistrationRecord:
         """Correct a registration: a new version with the changed fields."""
-        from nir_cli.services.registrations import edit_registration
-
         rec, _ = edit_registration(self.store, registration, changes, self.checks())
         return rec
 
     def withdraw(self, registration: str, reason: str) -> RegistrationRecord:
-        from nir_cli.services.registrations import withdraw_registration
-
         return withdraw_registration(self.store, registration, reason)
 
     def history(self, person: str) -> list[RegistrationRecord]:
         """A person's registrations in fact-date order, withdrawn ones included."""
-        from nir_cli.services.registrations import history
-
         return history(self.store, person)[1]
 
     # -- what is late or lacking --------------------------------------------------------------
@@ -150,15 +146,11 @@ class Register:
     def overdue(
         self, as_of: dt.date | None = None, *, within: int | None = None, **scope: str | None
     ) -> list[Overdue]:
-        from nir_cli.rules.findings import overdue
-
         return overdue(self.store, as_of or dt.date.today(), within=within, **scope)
 
     def missing(
         self, as_of: dt.date | None = None, *, rules: list[str] | None = None, **scope: str | None
     ) -> list[Finding]:
-        from nir_cli.rules.findings import missing
-
         return missing(self.store, as_of or dt.date.today(), rule_ids=rules, **scope)
 
     # -- files and the registry -----------------------------------------------------------------
@@ -167,16 +159,12 @@ class Register:
         """Import a CSV file (the options of `nir import`: kind, dry_run, skip_invalid,
         rejects, encoding, delimiter, ignore_unknown_columns). All or nothing: InvalidData
         lists every problem when a row is invalid and skip_invalid is not set."""
-        from nir_cli.importer.engine import ImportOptions, import_file
-
         return import_file(
             self.store, self.profile, str(path), ImportOptions(**options), self.checks()
         )
 
     def export(self, what: str, out: TextIO, *, excel: bool = False, json: bool = False) -> int:
         """Write persons or registrations to `out` as `nir export` does; returns the count."""
-        from nir_cli.importer.columns import FileKind
-        from nir_cli.services import export as exporter
 
         kind = FileKind(what)
         records = exporter.rows(self.store, kind)
@@ -186,7 +174,5 @@ class Register:
 
     def sync(self, registry_url: str, token: str, *, dry_run: bool = False) -> SyncReport:
         """Push the outbox to a registry and pull its changes (what `nir sync` does)."""
-        from nir_cli.sync.client import RegistryClient
-        from nir_cli.sync.engine import sync
 
         return sync(self.store, RegistryClient(registry_url, token), dry_run=dry_run)
