@@ -52,8 +52,18 @@ def _imports(path: Path) -> set[str]:
             visit(child)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
+    # Importing a.b.c runs a/__init__ and a/b/__init__ first: those count as imports too,
+    # except the importer's own packages, which are already being imported when it runs.
+    own = _ancestors(name)
+    for module in list(found):
+        found.update(_ancestors(module) - own)
     # `nir_cli` itself is a version string and a lazy door to the API: importing it runs nothing.
     return {m for m in found if m in MODULES and m not in (name, "nir_cli")}
+
+
+def _ancestors(module: str) -> set[str]:
+    parts = module.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts))}
 
 
 GRAPH = {name: _imports(path) for name, path in MODULES.items()}

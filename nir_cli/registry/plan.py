@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
-from nir_cli.registry.storage.records import Touched
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.wire import (
     Current,
@@ -21,6 +21,16 @@ from nir_cli.wire import (
     RecordResult,
     Status,
 )
+
+
+@dataclass
+class Touched:
+    """What the registry holds of a batch's records, read before deciding them (by
+    `nir_cli.registry.storage.records.touched`)."""
+
+    current: dict[str, dict[str, Any]]  # each record as stored, by id
+    answers: list[tuple[str, int, str, str, str | None]]  # id, version, hash, answer, received
+    births: dict[str, str | None]  # each named person's birth date, by id
 
 
 class Plan:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
+from nir_cli.registry.plan import Touched
 from nir_cli.wire import RecordIn
 
 # The answers given to the batch's records before. An accepted record's answer is kept empty:
@@ -25,15 +24,6 @@ BIRTHS = (
     "SELECT id, json_extract(body, '$.birth_date') AS birth FROM records "
     "WHERE id IN ({marks}) AND +municipality = ? AND +entity = 'person'"
 )
-
-
-@dataclass
-class Touched:
-    """What the registry holds of a batch's records, read before deciding them."""
-
-    current: dict[str, dict[str, Any]]  # each record as stored, by id
-    answers: list[tuple[str, int, str, str, str | None]]  # id, version, hash, answer, received
-    births: dict[str, str | None]  # each named person's birth date, by id
 
 
 def touched(
