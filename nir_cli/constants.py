@@ -3,8 +3,6 @@ profile's, in `config.py`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 # The two-month registration rule (BRIEF 1.4): calendar months after the fact date.
 REGISTRATION_DEADLINE_MONTHS = 2
 
@@ -17,13 +15,6 @@ MUNICIPALITY_SUGGESTIONS = 5
 # Permission bits of the data folder and the database files.
 DATA_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600
-
-# Law dates (BRIEF 1.1).
-INTEGRERINGSLOVEN_IN_FORCE = dt.date(2021, 1, 1)
-CHAPTER_6A_IN_FORCE = dt.date(2022, 3, 11)  # first collective-protection permits (Ukraine)
-HOURS_600_FROM = dt.date(2012, 1, 1)
-DUTY_55_67_FROM = dt.date(2017, 1, 1)
-TRAINING_OFFER_FROM_POPULATION_REGISTRATION = dt.date(2016, 1, 1)
 
 # CSV import: rows handled per chunk (one query per chunk for persons and existing rows),
 # problems listed before "and N more", and validation results remembered for repeated rows.

@@ -107,3 +107,12 @@ def test_every_row_of_the_threat_model_names_a_test_that_exists() -> None:
             assert f"def {name}(" in sources, f"{name} (registry.md) is not a test"
         for file in files:
             assert (DOCS.parent / file).exists(), file
+
+
+def test_domain_page_lists_every_law_date() -> None:
+    from nir_cli.domain.law import DATES
+
+    text = (DOCS / "domain.md").read_text(encoding="utf-8")
+    for law_date in DATES:
+        row = f"| `{law_date.name}` | {law_date.day.isoformat()} | {law_date.meaning} |"
+        assert row in text, law_date.name

@@ -61,6 +61,13 @@ PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         {"type": DATE, "help": "Date registered as resident in the municipality."},
     ),
     (
+        ("--arrival-date",),
+        {
+            "type": DATE,
+            "help": "Date of arrival in Norway (decides the act for permits before 2021).",
+        },
+    ),
+    (
         ("--regime",),
         {"type": CodedChoice(Regime), "help": "The act; derived from the dates when left out."},
     ),
@@ -188,6 +195,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
         else ("norskmål (goal level)" if suggestion.goal_based else None)
     )
     row["window_months"] = suggestion.window_months
+    row["regime_note"] = record.data.regime_presumption()
     emit_one(row, fmt)
 
 

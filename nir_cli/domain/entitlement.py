@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.constants import (
-    CHAPTER_6A_IN_FORCE,
+from nir_cli.domain.deadlines import age_on
+from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
+from nir_cli.domain.law import (
+    CHAPTER_6A_FROM,
+    CHAPTER_6A_UNTIL,
     DUTY_55_67_FROM,
     HOURS_600_FROM,
     INTEGRERINGSLOVEN_IN_FORCE,
 )
-from nir_cli.domain.deadlines import age_on
-from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
 
 PROTECTED = frozenset(
     {
@@ -58,16 +59,73 @@ class Suggestion:
 NONE_PAID = Suggestion(Entitlement.INGEN, Cost.BETALING, note="unntak: paid if offered")
 
 
+# Permits applied for in Norway: the person is here before the permit is granted, so a permit
+# before 2021 means an arrival before 2021 too.
+APPLIED_IN_NORWAY = frozenset(
+    {
+        ResidenceBasis.REFUGEE,
+        ResidenceBasis.HUMANITARIAN,
+        ResidenceBasis.COLLECTIVE_PROTECTION,
+        ResidenceBasis.ASYLUM_SEEKER,
+    }
+)
+
+
 def derive_regime(
-    basis: ResidenceBasis, permit_date: dt.date, settlement_date: dt.date | None = None
+    basis: ResidenceBasis,
+    permit_date: dt.date,
+    settlement_date: dt.date | None = None,
+    arrival_date: dt.date | None = None,
 ) -> Regime:
-    """The act a person falls under: the old act when permit and arrival both came before 2021."""
-    arrived = settlement_date or permit_date
+    """The act a person falls under (integreringsloven § 51, integreringsforskriften § 72):
+    introduksjonsloven when the permit was granted and the person arrived in Norway before
+    1 Jan 2021; chapter 6A for collective protection granted while it is in force; else
+    integreringsloven. An unknown arrival is presumed (see `regime_presumption`)."""
+    arrived = arrival_date or presumed_arrival(basis, permit_date, settlement_date)
     if permit_date < INTEGRERINGSLOVEN_IN_FORCE and arrived < INTEGRERINGSLOVEN_IN_FORCE:
         return Regime.INTRODUKSJONSLOVEN
-    if basis is ResidenceBasis.COLLECTIVE_PROTECTION and permit_date >= CHAPTER_6A_IN_FORCE:
+    if (
+        basis is ResidenceBasis.COLLECTIVE_PROTECTION
+        and CHAPTER_6A_FROM <= permit_date < CHAPTER_6A_UNTIL
+    ):
         return Regime.INTEGRERINGSLOVEN_6A
     return Regime.INTEGRERINGSLOVEN
+
+
+def presumed_arrival(
+    basis: ResidenceBasis, permit_date: dt.date, settlement_date: dt.date | None
+) -> dt.date:
+    """The latest day the person can have arrived, when the arrival date is not registered:
+    the permit date for permits applied for in Norway; else the settlement date (one arrives
+    before settling), else the permit date (a presumption: the person may have come later)."""
+    if basis in APPLIED_IN_NORWAY:
+        return permit_date
+    return settlement_date or permit_date
+
+
+def regime_presumption(
+    basis: ResidenceBasis,
+    permit_date: dt.date,
+    settlement_date: dt.date | None,
+    arrival_date: dt.date | None,
+) -> str | None:
+    """Why the derived regime is a presumption, when it is one: the permit came before 2021,
+    the arrival date is not registered, and the arrival cannot be told from the permit."""
+    if arrival_date is not None or permit_date >= INTEGRERINGSLOVEN_IN_FORCE:
+        return None
+    if basis in APPLIED_IN_NORWAY:
+        return None  # applied for in Norway: arrived before the permit, so before 2021
+    if settlement_date is not None and settlement_date < INTEGRERINGSLOVEN_IN_FORCE:
+        return None  # settled before 2021, so arrived before 2021
+    if settlement_date is not None:
+        return (
+            "presumed: the arrival date is not registered; the person may have arrived before "
+            "2021 (introduksjonsloven) though settled in 2021 or later; register --arrival-date"
+        )
+    return (
+        "presumed: the arrival date is not registered and the permit came before 2021; an "
+        "arrival from 2021 would mean integreringsloven; register --arrival-date"
+    )
 
 
 def suggest(

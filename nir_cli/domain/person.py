@@ -8,7 +8,12 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from nir_cli.domain import identifiers, municipalities
-from nir_cli.domain.entitlement import Suggestion, derive_regime, suggest
+from nir_cli.domain.entitlement import (
+    Suggestion,
+    derive_regime,
+    regime_presumption,
+    suggest,
+)
 from nir_cli.domain.enums import Regime, ResidenceBasis
 from nir_cli.domain.model import Date, DomainModel, checks_of, not_in_future
 
@@ -30,6 +35,11 @@ class PersonData(DomainModel):
     )
     population_registration_date: Date | None = Field(
         None, description="date registered as resident in the municipality (folkeregistrert)"
+    )
+    arrival_date: Date | None = Field(
+        None,
+        description="date of arrival in Norway (ankomstdato); decides the act for permits "
+        "granted before 2021",
     )
     regime: Regime | None = Field(
         None, description="the act that applies; derived from the dates when not given"
@@ -72,7 +82,13 @@ class PersonData(DomainModel):
     def _municipality(cls, value: str) -> str:
         return municipalities.lookup(value).code
 
-    @field_validator("birth_date", "permit_date", "settlement_date", "population_registration_date")
+    @field_validator(
+        "birth_date",
+        "permit_date",
+        "settlement_date",
+        "population_registration_date",
+        "arrival_date",
+    )
     @classmethod
     def _past(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         return not_in_future(value, info)
@@ -84,13 +100,24 @@ class PersonData(DomainModel):
         # The number is checked already (_fnr); only the birth date it holds is needed here.
         if self.fnr is not None and identifiers.birth_date_of(self.fnr) != self.birth_date:
             raise ValueError("birth date does not match the fødselsnummer")
-        for name in ("permit_date", "settlement_date", "population_registration_date"):
+        for name in (
+            "permit_date",
+            "settlement_date",
+            "population_registration_date",
+            "arrival_date",
+        ):
             day = getattr(self, name)
             if day is not None and day < self.birth_date:
                 raise ValueError(f"{name.replace('_', ' ')} is before the birth date")
+        if (
+            self.arrival_date is not None
+            and self.settlement_date is not None
+            and self.settlement_date < self.arrival_date
+        ):
+            raise ValueError("settlement date is before the arrival date")
         if self.regime is None:
             self.regime = derive_regime(
-                self.residence_basis, self.permit_date, self.settlement_date
+                self.residence_basis, self.permit_date, self.settlement_date, self.arrival_date
             )
         if (
             self.regime is Regime.INTEGRERINGSLOVEN_6A
@@ -98,6 +125,12 @@ class PersonData(DomainModel):
         ):
             raise ValueError("chapter 6A applies to collective protection only")
         return self
+
+    def regime_presumption(self) -> str | None:
+        """Why the regime is presumed rather than known, when it is (see entitlement)."""
+        return regime_presumption(
+            self.residence_basis, self.permit_date, self.settlement_date, self.arrival_date
+        )
 
     def suggestion(self, upper_secondary: bool | None = None) -> Suggestion:
         """The entitlement the law suggests; the recorded decision stays the truth."""

@@ -56,6 +56,7 @@ PERSON_ALIASES: dict[str, tuple[str, ...]] = {
         "folkeregistrert dato",
         "dato folkeregistrert",
     ),
+    "arrival_date": ("ankomstdato", "dato ankomst", "innreisedato", "ankomst"),
     "regime": ("regelverk", "lov"),
     "municipality": (
         "kommunenr",

@@ -31,6 +31,7 @@ from nir_cli.domain.entitlement import (
     WINDOW_MONTHS_6A,
     WINDOW_MONTHS_UPPER_SECONDARY,
 )
+from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
 from nir_cli.rules.fragments import (
     LIVE,
     UPPER_SECONDARY,
@@ -99,7 +100,7 @@ RULES: tuple[Rule, ...] = (
         sql=f"""
         SELECT * FROM (
             SELECT c.person_id, 'training' AS scheme, c.fact_date AS since,
-                   nir_add_months(CASE WHEN p.permit_date >= '2016-01-01'
+                   nir_add_months(CASE WHEN p.permit_date >= '{OFFER_FROM_POPULATION_REGISTRATION}'
                                         AND p.population_registration_date IS NOT NULL
                                        THEN p.population_registration_date
                                        ELSE c.fact_date END, 3) AS deadline,

@@ -127,7 +127,7 @@ def edit_person(
     current = find_person(store, ref)
     merged = {**current.data.model_dump(mode="json"), **changes}
     if "regime" not in changes and any(
-        k in changes for k in ("residence_basis", "permit_date", "settlement_date")
+        k in changes for k in ("residence_basis", "permit_date", "settlement_date", "arrival_date")
     ):
         merged["regime"] = None  # derive again from the new dates
     data = validate_person(merged, checks)

@@ -122,3 +122,27 @@ def test_list_filters(person: CliFn) -> None:
     csv_out = person("person", "list", "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("id,duf,fnr,first_name")
     assert len(csv_out) == 3
+
+
+def test_the_arrival_date_decides_the_act_and_an_unknown_one_is_said_to_be_presumed(
+    profile: CliFn,
+) -> None:
+    """Family reunified, permit in 2020, settled in 2021: the act turns on the arrival."""
+    add = [
+        "person", "add", "--duf", TEST_DUF, "--first-name", "Kari", "--last-name", "Nordmann",
+        "--birth-date", "1990-01-15", "--residence-basis", "family_of_refugee",
+        "--permit-date", "2020-11-01", "--settlement-date", "2021-03-01",
+    ]  # fmt: skip
+    assert profile(*add).exit_code == 0
+    shown = json.loads(profile("person", "show", TEST_DUF, "--format", "json").stdout)
+    assert shown["regime"] == "integreringsloven"  # the settlement stands for the arrival
+    assert "--arrival-date" in shown["regime_note"]
+    edited = profile("person", "edit", TEST_DUF, "--arrival-date", "2020-12-15")
+    assert edited.exit_code == 0, edited.stderr
+    shown = json.loads(profile("person", "show", TEST_DUF, "--format", "json").stdout)
+    assert shown["arrival_date"] == "2020-12-15"
+    assert shown["regime"] == "introduksjonsloven"
+    assert shown["regime_note"] is None
+    late = profile("person", "edit", TEST_DUF, "--arrival-date", "2021-04-01")
+    assert late.exit_code == 65
+    assert "settlement date is before the arrival date" in late.stderr

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from nir_cli.domain.entitlement import derive_regime, suggest
+from nir_cli.domain.entitlement import derive_regime, regime_presumption, suggest
 from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
 
 B = ResidenceBasis
@@ -146,19 +146,62 @@ def test_asylum_seekers_get_175_plus_50_hours() -> None:
     assert (result.entitlement, result.hours) == (E.RETT, 225)
 
 
+D = dt.date
+
+
 @pytest.mark.parametrize(
-    ("basis", "permit", "settlement", "regime"),
+    ("basis", "permit", "settlement", "arrival", "regime"),
     [
-        (B.REFUGEE, dt.date(2020, 12, 31), None, INTRO),
-        (B.REFUGEE, dt.date(2020, 12, 31), dt.date(2020, 12, 31), INTRO),
-        (B.REFUGEE, dt.date(2020, 12, 31), dt.date(2021, 1, 1), INTEG),  # arrived after
-        (B.REFUGEE, dt.date(2021, 1, 1), None, INTEG),
-        (B.COLLECTIVE_PROTECTION, dt.date(2022, 3, 10), None, INTEG),
-        (B.COLLECTIVE_PROTECTION, dt.date(2022, 3, 11), None, SIXA),
-        (B.LABOUR_NON_EEA, dt.date(2023, 1, 1), None, INTEG),
+        (B.REFUGEE, D(2020, 12, 31), None, None, INTRO),
+        (B.REFUGEE, D(2020, 12, 31), D(2020, 12, 31), None, INTRO),
+        # An asylum refugee is in Norway when the permit is granted: settled in 2021, still the
+        # old act (integreringsforskriften § 72 looks at permit and arrival, not settlement).
+        (B.REFUGEE, D(2020, 12, 31), D(2021, 1, 1), None, INTRO),
+        (B.REFUGEE, D(2021, 1, 1), None, None, INTEG),
+        # Applied for from abroad: the arrival decides; unknown, the settlement stands for it.
+        (B.RESETTLEMENT_REFUGEE, D(2020, 12, 1), D(2021, 1, 1), None, INTEG),
+        (B.RESETTLEMENT_REFUGEE, D(2020, 12, 1), D(2020, 12, 31), None, INTRO),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), D(2021, 3, 1), D(2020, 12, 31), INTRO),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), D(2021, 3, 1), D(2021, 1, 1), INTEG),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), None, D(2021, 1, 1), INTEG),
+        (B.FAMILY_OF_REFUGEE, D(2021, 1, 1), None, D(2020, 12, 1), INTEG),  # permit decides
+        # Chapter 6A: collective protection granted from 11 Mar 2022 until 1 Jul 2026.
+        (B.COLLECTIVE_PROTECTION, D(2022, 3, 10), None, None, INTEG),
+        (B.COLLECTIVE_PROTECTION, D(2022, 3, 11), None, None, SIXA),
+        (B.COLLECTIVE_PROTECTION, D(2026, 6, 30), None, None, SIXA),
+        (B.COLLECTIVE_PROTECTION, D(2026, 7, 1), None, None, INTEG),
+        (B.LABOUR_NON_EEA, D(2023, 1, 1), None, None, INTEG),
     ],
 )
 def test_regime_from_dates(
-    basis: ResidenceBasis, permit: dt.date, settlement: dt.date | None, regime: Regime
+    basis: ResidenceBasis,
+    permit: dt.date,
+    settlement: dt.date | None,
+    arrival: dt.date | None,
+    regime: Regime,
 ) -> None:
-    assert derive_regime(basis, permit, settlement) is regime
+    assert derive_regime(basis, permit, settlement, arrival) is regime
+
+
+@pytest.mark.parametrize(
+    ("basis", "permit", "settlement", "arrival", "presumed"),
+    [
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), D(2021, 3, 1), None, True),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), None, None, True),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), D(2021, 3, 1), D(2020, 12, 1), False),
+        (B.FAMILY_OF_REFUGEE, D(2020, 11, 1), D(2020, 12, 1), None, False),  # settled before
+        (B.FAMILY_OF_REFUGEE, D(2021, 1, 1), None, None, False),  # the permit decides
+        (B.REFUGEE, D(2020, 11, 1), D(2021, 3, 1), None, False),  # here before the permit
+    ],
+)
+def test_an_unknown_arrival_is_said_to_be_presumed_only_where_it_matters(
+    basis: ResidenceBasis,
+    permit: dt.date,
+    settlement: dt.date | None,
+    arrival: dt.date | None,
+    presumed: bool,
+) -> None:
+    note = regime_presumption(basis, permit, settlement, arrival)
+    assert (note is not None) is presumed
+    if note:
+        assert "--arrival-date" in note
