@@ -150,6 +150,7 @@ def missing(
                 "regimes": r.regimes,
                 "english": r.english,
                 "norwegian": r.norwegian,
+                "law": r.law,
             }
             for r in RULES
         ]

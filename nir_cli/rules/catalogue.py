@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.entitlement import (
     WINDOW_MONTHS,
     WINDOW_MONTHS_6A,
@@ -35,6 +36,7 @@ from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
 from nir_cli.rules.fragments import (
     LIVE,
     UPPER_SECONDARY,
+    exempted_from_training,
     in_window,
     monthly_candidates,
     monthly_gaps,
@@ -74,17 +76,32 @@ RULES: tuple[Rule, ...] = (
         id="no-claim-or-offer",
         scheme="training",
         regimes="all",
-        norwegian="I målgruppen, men verken krav eller tilbud tre måneder etter bosetting",
-        english="In the target group but no claim or offer three months after settlement",
-        law="introduksjonsloven § 17, integreringsloven § 28: training is offered within 3 months",
+        norwegian="I målgruppen, men verken krav eller tilbud tre måneder etter "
+        "folkeregistrering eller bosetting",
+        english="In the target group but no claim or offer three months after population "
+        "registration or settlement",
+        law="integreringsloven § 30: training starts at the latest 3 months after population "
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); "
+        "introduksjonsloven §§ 17–18: for permits from 2016 the same, before them from "
+        "settlement; chapter 6A: the right begins at settlement",
         sql=f"""
-        SELECT t.id AS person_id, 'training' AS scheme, t.settlement_date AS since,
-               nir_add_months(t.settlement_date, 3) AS deadline,
-               'no claim or offer since settlement' AS detail
-        FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
-        WHERE t.settlement_date < :cut_3m
-          AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
-                          AND r.kind IN ('claim', 'offer') AND r.{LIVE})
+        SELECT f.person_id, f.scheme, f.since, nir_add_months(f.since, 3) AS deadline, f.detail
+        FROM (
+            SELECT t.id AS person_id, 'training' AS scheme,
+                   CASE WHEN t.regime = 'integreringsloven_6a'
+                             OR (t.regime = 'introduksjonsloven'
+                                 AND t.permit_date < '{OFFER_FROM_POPULATION_REGISTRATION}')
+                        THEN t.settlement_date
+                        ELSE coalesce(t.population_registration_date, t.settlement_date)
+                   END AS since,
+                   'no claim or offer' AS detail
+            FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
+            WHERE t.residence_basis != 'asylum_seeker'
+              AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
+                              AND r.kind IN ('claim', 'offer') AND r.{LIVE})
+              AND NOT {exempted_from_training("t.id")}
+        ) f
+        WHERE f.since < :cut_3m
         """,
         candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_claim_or_offer "
         "WHERE scheme = '' AND claims + offers = 0",
@@ -95,8 +112,10 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Krav om opplæring uten tilbud innen tre måneder",
         english="Claim for training without an offer within three months",
-        law="training is offered within 3 months of the claim; for permits from 2016, of "
-        "population registration in the municipality",
+        law="integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
+        "latest 3 months after the claim, or for permits from 2016 after population "
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); none is owed "
+        "after an exemption (§ 29)",
         sql=f"""
         SELECT * FROM (
             SELECT c.person_id, 'training' AS scheme, c.fact_date AS since,
@@ -110,6 +129,7 @@ RULES: tuple[Rule, ...] = (
             WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE}
               AND NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = c.person_id
                               AND o.kind = 'offer' AND o.scheme = 'training' AND o.{LIVE})
+              AND NOT {exempted_from_training("c.person_id")}
         ) WHERE deadline < :as_of
         """,
         candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_offer_late "
@@ -121,8 +141,9 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Introduksjonsprogram ikke startet tre måneder etter bosetting eller krav",
         english="Introduction programme not started three months after settlement or claim",
-        law="introduksjonsloven § 3, integreringsloven § 12: the programme starts at the latest "
-        "3 months after settlement or claim",
+        law="integreringsloven § 12 («Programmet skal starte opp senest innen tre måneder etter "
+        "at personen ble bosatt i kommunen, eller etter at personen har framsatt krav», IMDi, "
+        "Målgruppe for introduksjonsprogram); introduksjonsloven § 3 second paragraph",
         sql=f"""
         SELECT * FROM (
             SELECT c.person_id, 'programme' AS scheme, c.fact_date AS since,
@@ -148,7 +169,9 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Krav uten vedtak etter tre måneder",
         english="Claim without a decision after three months",
-        law="forvaltningsloven § 11a and the 3-month deadlines of both acts",
+        law="the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
+        "programme («vedtak om introduksjonsprogram senest innen tre måneder», Veileder kap. 5, "
+        "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay)",
         sql=f"""
         SELECT c.person_id, c.scheme, c.fact_date AS since,
                nir_add_months(c.fact_date, 3) AS deadline,
@@ -170,7 +193,8 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Innvilget vedtak uten oppstart etter tre måneder",
         english="Decision granted but no start after three months",
-        law="the 3-month start and offer deadlines of both acts",
+        law="integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
+        "starts within 3 months), introduksjonsloven §§ 3 and 18",
         sql=f"""
         SELECT d.person_id, d.scheme, d.fact_date AS since,
                nir_add_months(d.fact_date, 3) AS deadline,
@@ -191,9 +215,11 @@ RULES: tuple[Rule, ...] = (
         id="no-hours-for-month",
         scheme="training",
         regimes="all",
-        norwegian="Startet opplæring, men mangler timer for en avsluttet måned",
-        english="Started training but no hours registered for a finished month",
-        law="NIR's two-month rule: hours per month are registered within two months",
+        norwegian="Startet opplæring, men mangler timer for en måned der fristen er ute",
+        english="Started training but no hours registered for a month past its deadline",
+        law="integreringsforskriften § 53 (hours of Norwegian and social studies are "
+        "registered), within two months (IMDi: «innen to måneder etter at de foreligger»); "
+        "months a leave covers whole are excused, a stop or an exemption ends the months",
         sql=monthly_gaps("hours", "('training', 'asylum')", "hours"),
         candidates=monthly_candidates("('training', 'asylum')", "hours", "hours_through"),
     ),
@@ -201,9 +227,12 @@ RULES: tuple[Rule, ...] = (
         id="no-absence-for-month",
         scheme="programme",
         regimes="all",
-        norwegian="Deltaker i introduksjonsprogram uten fravær registrert for en avsluttet måned",
-        english="Programme participant with no absence registered for a finished month",
-        law="NIR's two-month rule; absence is registered per month, also when it is zero",
+        norwegian="Deltaker i introduksjonsprogram mangler fraværsregistrering for en måned der "
+        "fristen er ute",
+        english="Programme participant with no absence registered for a month past its deadline",
+        law="integreringsloven § 17 and IMDi's NIR registration for the programme («Permisjoner "
+        "og fravær»), within two months; absence is registered per month, also when it is zero; "
+        "months a leave covers whole are excused, a stop ends the months",
         sql=monthly_gaps("absence", "('programme')", "absence registration"),
         candidates=monthly_candidates("('programme')", "absence", "absences_through"),
     ),
@@ -213,12 +242,15 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Avsluttet uten avslutningsårsak",
         english="Ended without an end reason",
-        law="NIR: the end reason (avslutningsårsak) is part of the end registration",
+        law="integreringsloven § 18 a and integreringsforskriften § 53 (start and stop of the "
+        "programme and the training are registered); the end reason (avslutningsårsak) is part of "
+        "the end registration and due with it, two months after the end",
         sql=f"""
         SELECT e.person_id, e.scheme, e.fact_date AS since, e.deadline,
                e.scheme || ' end ' || substr(e.id, -8) || ' has no reason' AS detail
         FROM registrations e
         WHERE e.kind = 'end' AND e.{LIVE} AND json_extract(e.details, '$.reason') IS NULL
+          AND e.deadline < :as_of
         """,
     ),
     Rule(
@@ -227,7 +259,9 @@ RULES: tuple[Rule, ...] = (
         regimes="integreringsloven",
         norwegian="Deltaker etter integreringsloven uten norskmål eller utdanningsbakgrunn",
         english="Integreringsloven participant without a Norwegian goal or education background",
-        law="integreringsloven § 29 (norskmål), § 31 (the 18-month window needs the education)",
+        law="integreringsforskriften § 53: NIR holds the norskmål and the education background "
+        "(which sets the 18-month or 3-year period, integreringsloven § 32), within two months "
+        "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)",
         sql=f"""
         SELECT * FROM (
             SELECT s.person_id, 'training' AS scheme, s.since,
@@ -253,6 +287,7 @@ RULES: tuple[Rule, ...] = (
         WHERE f.detail != ''
           AND EXISTS (SELECT 1 FROM persons p WHERE p.id = f.person_id
                       AND p.regime = 'integreringsloven')
+          AND NOT {exempted_from_training("f.person_id")}
         """,
         candidates="""
         SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_goal
@@ -263,66 +298,68 @@ RULES: tuple[Rule, ...] = (
         WHERE e.scheme = '' AND e.educations = 0 AND t.starts + t.granted > 0""",
     ),
     Rule(
-        id="signup-without-result",
-        scheme="training",
-        regimes="all",
-        norwegian="Påmeldt prøve som er avholdt, uten resultat",
-        english="Signed up for a test that has been held, but no result",
-        law="NIR's two-month rule from the test date",
-        sql=f"""
-        SELECT t.person_id, 'training' AS scheme, json_extract(t.details, '$.test_date') AS since,
-               nir_add_months(json_extract(t.details, '$.test_date'), 2) AS deadline,
-               json_extract(t.details, '$.test') || ' on ' || json_extract(t.details, '$.test_date')
-                 || ' has no result' AS detail
-        FROM registrations t
-        WHERE t.kind = 'test-signup' AND t.{LIVE}
-          AND json_extract(t.details, '$.test_date') < :cut_2m
-          AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.person_id
-                          AND r.kind = 'test-result' AND r.{LIVE}
-                          AND json_extract(r.details, '$.test') = json_extract(t.details, '$.test')
-                          AND r.fact_date >= json_extract(t.details, '$.test_date'))
-          AND NOT EXISTS (SELECT 1 FROM registrations x WHERE x.person_id = t.person_id
-                          AND x.kind = 'exemption' AND x.{LIVE}
-                          AND json_extract(x.details, '$.exemption_from') = 'tests')
-        """,
-    ),
-    Rule(
         id="window-ending",
         scheme="training",
         regimes="all",
         norwegian="Opplæringsperioden går ut innen 90 dager uten at målet er nådd",
         english="The training window ends within 90 days and the goal is not reached",
-        law="3 years (introduksjonsloven, integreringsloven), 18 months with upper secondary "
-        "education (integreringsloven), 12 months (chapter 6A), counted from the permit",
+        law="integreringsloven § 32 and introduksjonsloven § 17: 3 years, 18 months with upper "
+        "secondary education (integreringsloven), from the permit, «med tillegg av godkjent "
+        "permisjon»; chapter 6A: 12 months from the first start of training, «utvides med "
+        "permisjoner» (IMDi, Endringer i NIR som følge av fordrevne fra Ukraina). A warning "
+        "before the window ends; none after an exemption (§ 29)",
         sql=f"""
-        WITH ending AS MATERIALIZED (
-            -- Each regime's own window, found by permit date (index persons_permit_date).
-            SELECT t.id AS person_id, t.permit_date, w.months
-            FROM (
-                SELECT id, {WINDOW_MONTHS_6A} AS months FROM persons
-                WHERE {in_window("permit_date", WINDOW_MONTHS_6A)}
-                  AND regime = 'integreringsloven_6a'
-                UNION ALL
-                SELECT id, {WINDOW_MONTHS_UPPER_SECONDARY} FROM persons
-                WHERE {in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)}
-                  AND regime = 'integreringsloven' AND {UPPER_SECONDARY}
-                UNION ALL
-                SELECT id, {WINDOW_MONTHS} FROM persons
-                WHERE {in_window("permit_date", WINDOW_MONTHS)}
-                  AND regime != 'integreringsloven_6a'
-                  AND NOT (regime = 'integreringsloven' AND {UPPER_SECONDARY})
-            ) w CROSS JOIN target_group t ON t.id = w.id
-            WHERE t.residence_basis != 'asylum_seeker'
+        WITH windows AS MATERIALIZED (
+            -- Each regime's own window, found by its start (indexes persons_permit_date and
+            -- rule_facts' primary key); persons with a training leave wherever their window
+            -- lies, since the leave moves its end.
+            SELECT id AS person_id, permit_date AS since, {WINDOW_MONTHS} AS months FROM persons
+            WHERE {in_window("permit_date", WINDOW_MONTHS)}
+              AND regime != 'integreringsloven_6a'
+              AND NOT (regime = 'integreringsloven' AND {UPPER_SECONDARY})
+            UNION
+            SELECT id, permit_date, {WINDOW_MONTHS_UPPER_SECONDARY} FROM persons
+            WHERE {in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)}
+              AND regime = 'integreringsloven' AND {UPPER_SECONDARY}
+            UNION
+            SELECT f.person_id, f.first_start, {WINDOW_MONTHS_6A} FROM rule_facts f
+            JOIN persons p ON p.id = f.person_id AND p.regime = 'integreringsloven_6a'
+            WHERE f.scheme = 'training' AND {in_window("f.first_start", WINDOW_MONTHS_6A)}
+            UNION
+            SELECT id,
+                   CASE WHEN regime = 'integreringsloven_6a'
+                        THEN (SELECT f.first_start FROM rule_facts f
+                              WHERE f.scheme = 'training' AND f.person_id = persons.id)
+                        ELSE permit_date END,
+                   CASE WHEN regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
+                        WHEN regime = 'integreringsloven' AND {UPPER_SECONDARY}
+                        THEN {WINDOW_MONTHS_UPPER_SECONDARY}
+                        ELSE {WINDOW_MONTHS} END
+            FROM persons
+            WHERE id IN (SELECT l.person_id FROM registrations l
+                         WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE})
+        ),
+        ending AS MATERIALIZED (
+            SELECT w.person_id, w.since,
+                   date(nir_add_months(w.since, w.months), '+' || (
+                       SELECT coalesce(sum(julianday(json_extract(l.details, '$.until'))
+                                           - julianday(l.fact_date) + 1), 0)
+                       FROM registrations l
+                       WHERE l.person_id = w.person_id AND l.kind = 'leave'
+                         AND l.scheme = 'training' AND l.{LIVE}) || ' days') AS deadline
+            FROM windows w CROSS JOIN target_group t ON t.id = w.person_id
+            WHERE w.since IS NOT NULL AND t.residence_basis != 'asylum_seeker'
         )
-        SELECT w.person_id, 'training' AS scheme, w.permit_date AS since,
-               nir_add_months(w.permit_date, w.months) AS deadline,
+        SELECT w.person_id, 'training' AS scheme, w.since, w.deadline,
                'training window ends; goal not reached' AS detail
         FROM ending w
-        WHERE NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
+        WHERE w.deadline >= :as_of AND w.deadline <= date(:as_of, '+{WINDOW_WARNING_DAYS} days')
+          AND NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
                           WHERE e.person_id = w.person_id
                           AND e.kind = 'end' AND e.scheme = 'training' AND e.{LIVE}
                           AND json_extract(e.details, '$.reason')
                               IN ('completed', 'goal_reached'))
+          AND NOT {exempted_from_training("w.person_id")}
           AND NOT EXISTS (
               SELECT 1 FROM registrations r
               JOIN registrations g ON g.person_id = r.person_id AND g.kind = 'goal'
@@ -337,5 +374,11 @@ RULES: tuple[Rule, ...] = (
         """,
     ),
 )
+
+# Rules that were, and why they are not: `--rule` with one of them says so instead of "unknown".
+RETIRED = {
+    "signup-without-result": "test results reach NIR from HK-dir's test system, not from the "
+    "municipality, so a missing result is not a municipal registration gap",
+}
 
 BY_ID = {rule.id: rule for rule in RULES}

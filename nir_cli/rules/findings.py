@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.deadlines import first_reaching
 from nir_cli.errors import UsageError
-from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RULES, WINDOWS, Rule
+from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RETIRED, RULES, WINDOWS, Rule
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,12 @@ class Finding(NamedTuple):
 def rules(ids: list[str] | None = None) -> list[Rule]:
     if not ids:
         return list(RULES)
+    retired = [i for i in ids if i in RETIRED]
+    if retired:
+        raise UsageError(
+            f"--rule: {retired[0]} was retired: {RETIRED[retired[0]]}",
+            hint="see docs/rules.md",
+        )
     unknown = [i for i in ids if i not in BY_ID]
     if unknown:
         raise UsageError(f"--rule: unknown rule {', '.join(unknown)}; see nir missing --list-rules")
@@ -48,8 +54,11 @@ def parameters(as_of: dt.date) -> dict[str, str]:
     """The dates the rules compare with (see nir_cli.rules.catalogue): :as_of, and cut-offs
     computed once instead of a deadline per row."""
     horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
-    last_month = as_of.replace(day=1) - dt.timedelta(days=1)
-    found = {"as_of": as_of.isoformat(), "last_month": f"{last_month:%Y-%m}"}
+    # The last month whose registrations are past their deadline: month M's hours or absence
+    # are due two months after its last day, the last day of M + 2, so M is at most the month
+    # three before :as_of's.
+    month = as_of.year * 12 + as_of.month - 1 - 3
+    found = {"as_of": as_of.isoformat(), "last_month": f"{month // 12:04d}-{month % 12 + 1:02d}"}
     for months in CUTOFF_MONTHS:
         found[f"cut_{months}m"] = first_reaching(as_of, months).isoformat()
     for months in WINDOWS:

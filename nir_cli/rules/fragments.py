@@ -29,38 +29,95 @@ def monthly_candidates(schemes: str, kind: str, through: str) -> str:
           AND {through} < :last_month"""
 
 
+def ends_training(alias: str) -> str:
+    """Registration `alias` is an exemption (fritak) that ends the duty to training: from
+    training, on any basis but documented social studies, which frees only from that part
+    (integreringsloven § 29: «kan dokumentere et minimum av kunnskaper i norsk ... fritas fra
+    plikten til å delta i opplæring i norsk»)."""
+    return (
+        f"({alias}.kind = 'exemption' "
+        f"AND json_extract({alias}.details, '$.exemption_from') = 'training' "
+        f"AND json_extract({alias}.details, '$.basis') IS NOT 'sufficient_social_studies')"
+    )
+
+
+def exempted_from_training(person: str) -> str:
+    """The person holds a live exemption that ends the duty to training, dated on or before
+    :as_of: the municipality owes them no offer, hours or progress from then on."""
+    return f"""EXISTS (SELECT 1 FROM registrations x WHERE x.person_id = {person}
+                  AND x.{LIVE} AND x.fact_date <= :as_of AND {ends_training("x")})"""
+
+
+# The first month a leave covers whole, and the last (a leave from the 1st, or to the month's
+# last day, covers its first or last month whole).
+_FIRST_WHOLE = (
+    "CASE WHEN substr(l.fact_date, 9, 2) = '01' THEN substr(l.fact_date, 1, 7) "
+    "ELSE strftime('%Y-%m', l.fact_date, 'start of month', '+1 month') END"
+)
+_UNTIL = "json_extract(l.details, '$.until')"
+_LAST_WHOLE = (
+    f"CASE WHEN strftime('%d', {_UNTIL}, '+1 day') = '01' THEN substr({_UNTIL}, 1, 7) "
+    f"ELSE strftime('%Y-%m', {_UNTIL}, 'start of month', '-1 month') END"
+)
+
+
 def monthly_gaps(kind: str, schemes: str, what: str) -> str:
-    """Per started scheme: the finished months (start month to the month before :as_of, or to
-    the end month) against the live `kind` registrations counted through their natural key
-    `person|kind|scheme|YYYY-MM`; one finding per person with months missing. The starts
-    are materialised first: each start's last month is looked up once, not once a use."""
+    """Per started scheme: the months whose registration deadline has passed (start month to
+    :last_month, the last such month, or to the month the scheme ended, was stopped, or, for
+    training, was exempted from) against the live `kind` registrations counted through their
+    natural key `person|kind|scheme|YYYY-MM`; one finding per person with months missing.
+    Months a leave (permisjon) of the scheme covers whole are excused: nothing is expected of
+    them, and what was registered in them is not counted. A stop (stans) pauses: a later start
+    opens a new run of months. The starts are materialised first: each start's last month is
+    looked up once, not once a use."""
     return f"""
-        WITH started AS MATERIALIZED (
+        WITH RECURSIVE started AS MATERIALIZED (
             SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month, min(
                 :last_month,
                 coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
-                          WHERE e.person_id = s.person_id AND e.kind = 'end'
-                            AND e.scheme = s.scheme AND e.{LIVE}
-                            AND e.fact_date >= s.fact_date), '9999-12')) AS last_month
+                          WHERE e.person_id = s.person_id AND e.{LIVE}
+                            AND e.fact_date >= s.fact_date
+                            AND ((e.kind IN ('end', 'stop') AND e.scheme = s.scheme)
+                                 OR (s.scheme = 'training' AND {ends_training("e")}))),
+                         '9999-12')) AS last_month
             FROM {{candidates}} k CROSS JOIN registrations s ON s.person_id = k.person_id
             WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
-        )
+        ),
+        leave_months (person_id, scheme, month, last) AS (
+            SELECT l.person_id, l.scheme, {_FIRST_WHOLE}, {_LAST_WHOLE}
+            FROM registrations l
+            WHERE l.kind = 'leave' AND l.scheme IN {schemes} AND l.{LIVE}
+              AND l.person_id IN (SELECT person_id FROM started)
+              AND {_FIRST_WHOLE} <= {_LAST_WHOLE}
+            UNION
+            SELECT person_id, scheme, strftime('%Y-%m', month || '-01', '+1 month'), last
+            FROM leave_months WHERE month < last
+        ),
+        excused AS MATERIALIZED (SELECT DISTINCT person_id, scheme, month FROM leave_months)
         SELECT person_id, scheme, first_month || '-01' AS since,
                nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
-               (expected - counted) || ' of ' || expected || ' finished months since '
+               (expected - counted) || ' of ' || expected || ' months since '
                  || first_month || ' have no {what}' AS detail
         FROM (
-            SELECT x.person_id, x.scheme, x.first_month, x.expected,
+            SELECT x.person_id, x.scheme, x.first_month,
+                   x.months - (SELECT count(*) FROM excused e
+                               WHERE e.person_id = x.person_id AND e.scheme = x.scheme
+                                 AND e.month BETWEEN x.first_month AND x.last_month)
+                     AS expected,
                    (SELECT count(*) FROM registrations g WHERE g.{LIVE}
                       AND g.natural_key BETWEEN x.person_id || '|{kind}|' || x.scheme || '|'
                                                 || x.first_month
                                             AND x.person_id || '|{kind}|' || x.scheme || '|'
-                                                || x.last_month) AS counted
+                                                || x.last_month
+                      AND substr(g.natural_key, -7) NOT IN (
+                          SELECT e.month FROM excused e
+                          WHERE e.person_id = x.person_id AND e.scheme = x.scheme))
+                     AS counted
             FROM (
                 SELECT started.*,
-                       {months_between("first_month", "last_month")} AS expected
+                       {months_between("first_month", "last_month")} AS months
                 FROM started
-            ) x WHERE x.expected > 0
+            ) x WHERE x.months > 0
         ) WHERE counted < expected
         """
 

@@ -71,10 +71,13 @@ def test_missing_lists_findings_and_rules(data: CliFn) -> None:
     )
     assert {f["rule"] for f in json.loads(one.stdout)} == {"no-hours-for-month"}
     listed = data("missing", "--list-rules", "--format", "json")
-    assert len(json.loads(listed.stdout)) == 11
+    assert len(json.loads(listed.stdout)) == 10
     unknown = data("missing", "--rule", "nope")
     assert unknown.exit_code == 2
     assert "unknown rule nope" in unknown.stderr
+    retired = data("missing", "--rule", "signup-without-result")
+    assert retired.exit_code == 2
+    assert "was retired: test results reach NIR from HK-dir" in retired.stderr
 
 
 def test_missing_never_shows_a_personal_number(profile: CliFn) -> None:

@@ -42,6 +42,11 @@ class Register:
         }
         return add_person(self.store, PROFILE, body, CHECKS).data.duf or ""
 
+    def person_id(self, duf: str) -> str:
+        row = self.store.one("SELECT id FROM persons WHERE duf = ?", (duf,))
+        assert row is not None
+        return str(row["id"])
+
     def add(self, duf: str, kind: str, date: str, **fields: Any) -> None:
         record(self.store, PROFILE, duf, {"kind": kind, "fact_date": date, **fields}, CHECKS)
 

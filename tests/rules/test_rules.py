@@ -91,9 +91,9 @@ def test_no_hours_for_month(reg: Register) -> None:
     reg.add(full, "start", "2025-01-15", scheme="training")
     for month in ("01", "02"):
         reg.add(full, "hours", f"2025-{month}-28", period=f"2025-{month}", norwegian_hours=10)
-    # On 1 Mar, January and February have finished; on 28 Feb only January.
-    assert reg.findings("no-hours-for-month", "2025-02-28") == []
-    assert reg.findings("no-hours-for-month", "2025-03-01") == [gap]
+    # February's hours are due by 30 Apr (two months after its last day): flagged from 1 May.
+    assert reg.findings("no-hours-for-month", "2025-04-30") == []
+    assert reg.findings("no-hours-for-month", "2025-05-01") == [gap]
 
 
 def test_no_hours_stop_at_the_end(reg: Register) -> None:
@@ -110,8 +110,8 @@ def test_no_absence_for_month(reg: Register) -> None:
     fine = reg.person()
     reg.add(fine, "start", "2025-03-03", scheme="programme")
     reg.add(fine, "absence", "2025-03-31", period="2025-03", valid_hours=0)
-    assert reg.findings("no-absence-for-month", "2025-03-31") == []
-    assert reg.findings("no-absence-for-month", "2025-04-01") == [gap]
+    assert reg.findings("no-absence-for-month", "2025-05-31") == []  # March's: due 31 May
+    assert reg.findings("no-absence-for-month", "2025-06-01") == [gap]
 
 
 def test_end_without_reason(reg: Register) -> None:
@@ -119,7 +119,9 @@ def test_end_without_reason(reg: Register) -> None:
     reg.add(silent, "end", "2025-06-30", scheme="training")
     told = reg.person()
     reg.add(told, "end", "2025-06-30", scheme="training", reason="completed")
-    assert reg.findings("end-without-reason", "2025-07-01") == [silent]
+    # The reason is due with the end, two months after it: 30 Aug.
+    assert reg.findings("end-without-reason", "2025-08-30") == []
+    assert reg.findings("end-without-reason", "2025-08-31") == [silent]
 
 
 def test_goal_or_education_missing(reg: Register) -> None:
@@ -145,14 +147,13 @@ def test_goal_missing_counts_from_a_granted_decision_too(reg: Register) -> None:
     assert reg.findings("goal-or-education-missing", "2025-03-11") == [granted]
 
 
-def test_signup_without_result(reg: Register) -> None:
-    waiting = reg.person()
-    reg.add(waiting, "test-signup", "2025-03-01", test="norskprove", test_date="2025-05-20")
-    done = reg.person()
-    reg.add(done, "test-signup", "2025-03-01", test="norskprove", test_date="2025-05-20")
-    reg.add(done, "test-result", "2025-05-20", test="norskprove", oral="B1")
-    assert reg.findings("signup-without-result", "2025-07-20") == []
-    assert reg.findings("signup-without-result", "2025-07-21") == [waiting]
+def test_signup_without_result_is_retired_with_its_reason(reg: Register) -> None:
+    import pytest
+
+    from nir_cli.errors import UsageError
+
+    with pytest.raises(UsageError, match="retired: test results reach NIR from HK-dir"):
+        reg.findings("signup-without-result", "2025-07-21")
 
 
 def test_window_ending(reg: Register) -> None:

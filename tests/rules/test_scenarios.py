@@ -1,0 +1,449 @@
+"""Every rule of `nir missing` as a table of scenarios: a person, their registrations, a day,
+and whether the rule fires. Each rule has cases where it must fire and cases where it must not:
+one day before its deadline, exempted, on leave, stopped, outside the target group.
+
+The base person is a refugee born 1990-05-05, permit 2024-01-10, settled 2024-02-01
+(integreringsloven); a scenario overrides what it needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from nir_cli.rules.catalogue import BY_ID, RULES
+from nir_cli.rules.findings import parameters
+from tests.rules.conftest import Register
+
+EXEMPT = {"exemption_from": "training", "basis": "sufficient_norwegian"}
+SOCIAL_ONLY = {"exemption_from": "training", "basis": "sufficient_social_studies"}
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    name: str
+    as_of: str
+    fires: bool
+    person: dict[str, Any] = field(default_factory=dict)
+    # (kind, fact date, fields)
+    registrations: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+
+
+def hours(*months: str) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+    return tuple(("hours", f"{m}-28", {"period": m, "norwegian_hours": 10}) for m in months)
+
+
+def absence(*months: str) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+    return tuple(("absence", f"{m}-28", {"period": m, "valid_hours": 0}) for m in months)
+
+
+TRAINING = {"scheme": "training"}
+PROGRAMME = {"scheme": "programme"}
+START_JAN = ("start", "2025-01-15", TRAINING)
+BEHIND = (  # integreringsloven, goal B1, a test below it: the window matters
+    ("goal", "2023-05-01", {"scheme": "training", "level": "B1"}),
+    ("test-result", "2025-05-20", {"test": "norskprove", "oral": "A2", "reading": "B1"}),
+)
+LEAVE_JANUARY = ("leave", "2025-01-01", {**TRAINING, "until": "2025-01-31", "reason": "illness"})
+PERMIT_2023 = {"permit_date": "2023-03-01", "settlement_date": "2023-04-01"}
+
+CASES = [
+    # -- no-claim-or-offer: 3 months from population registration, else settlement ----------
+    Case("no-claim-or-offer", "deadline passed", "2024-05-02", True),
+    Case("no-claim-or-offer", "on the deadline day", "2024-05-01", False),
+    Case(
+        "no-claim-or-offer",
+        "exempted from training",
+        "2024-05-02",
+        False,
+        registrations=(("exemption", "2024-03-01", EXEMPT),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "exempted from social studies only",
+        "2024-05-02",
+        True,
+        registrations=(("exemption", "2024-03-01", SOCIAL_ONLY),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "family reunified, not settled: from population registration",
+        "2024-06-16",
+        True,
+        person={
+            "residence_basis": "family_of_refugee",
+            "settlement_date": None,
+            "population_registration_date": "2024-03-15",
+        },
+    ),
+    Case(
+        "no-claim-or-offer",
+        "family reunified, one day before",
+        "2024-06-15",
+        False,
+        person={
+            "residence_basis": "family_of_refugee",
+            "settlement_date": None,
+            "population_registration_date": "2024-03-15",
+        },
+    ),
+    Case(
+        "no-claim-or-offer",
+        "outside the target group (student)",
+        "2025-01-01",
+        False,
+        person={"residence_basis": "student"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "outside the target group (aged 17 at the permit)",
+        "2025-01-01",
+        False,
+        person={"birth_date": "2006-06-01"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "an offer was made",
+        "2025-01-01",
+        False,
+        registrations=(("offer", "2024-03-01", TRAINING),),
+    ),
+    # -- offer-late: 3 months from the claim ------------------------------------------------
+    Case(
+        "offer-late",
+        "no offer 3 months after the claim",
+        "2024-06-02",
+        True,
+        registrations=(("claim", "2024-03-01", TRAINING),),
+    ),
+    Case(
+        "offer-late",
+        "on the deadline day",
+        "2024-06-01",
+        False,
+        registrations=(("claim", "2024-03-01", TRAINING),),
+    ),
+    Case(
+        "offer-late",
+        "exempted after the claim",
+        "2024-06-02",
+        False,
+        registrations=(
+            ("claim", "2024-03-01", TRAINING),
+            ("exemption", "2024-04-01", EXEMPT),
+        ),
+    ),
+    # -- programme-start-late ---------------------------------------------------------------
+    Case(
+        "programme-start-late",
+        "claim not started in 3 months",
+        "2024-05-11",
+        True,
+        registrations=(("claim", "2024-02-10", PROGRAMME),),
+    ),
+    Case(
+        "programme-start-late",
+        "on the deadline day",
+        "2024-05-10",
+        False,
+        registrations=(("claim", "2024-02-10", PROGRAMME),),
+    ),
+    Case(
+        "programme-start-late",
+        "refused",
+        "2024-06-01",
+        False,
+        registrations=(
+            ("claim", "2024-02-10", PROGRAMME),
+            ("decision", "2024-03-01", {**PROGRAMME, "outcome": "refused", "reason": "x"}),
+        ),
+    ),
+    # -- claim-without-decision -------------------------------------------------------------
+    Case(
+        "claim-without-decision",
+        "3 months without a decision",
+        "2026-04-01",
+        True,
+        registrations=(("claim", "2025-12-31", TRAINING),),
+    ),
+    Case(
+        "claim-without-decision",
+        "on the deadline day",
+        "2026-03-31",
+        False,
+        registrations=(("claim", "2025-12-31", TRAINING),),
+    ),
+    # -- granted-without-start --------------------------------------------------------------
+    Case(
+        "granted-without-start",
+        "3 months without a start",
+        "2025-04-11",
+        True,
+        registrations=(("decision", "2025-01-10", {**TRAINING, "outcome": "granted"}),),
+    ),
+    Case(
+        "granted-without-start",
+        "on the deadline day",
+        "2025-04-10",
+        False,
+        registrations=(("decision", "2025-01-10", {**TRAINING, "outcome": "granted"}),),
+    ),
+    # -- no-hours-for-month: months past their deadline (two months after the month) ---------
+    Case(
+        "no-hours-for-month",
+        "February's hours missing, due 30 Apr",
+        "2025-05-01",
+        True,
+        registrations=(START_JAN, *hours("2025-01")),
+    ),
+    Case(
+        "no-hours-for-month",
+        "on February's deadline day",
+        "2025-04-30",
+        False,
+        registrations=(START_JAN, *hours("2025-01")),
+    ),
+    Case(
+        "no-hours-for-month",
+        "on leave the whole of February",
+        "2025-05-01",
+        False,
+        registrations=(
+            START_JAN,
+            *hours("2025-01"),
+            ("leave", "2025-02-01", {**TRAINING, "until": "2025-02-28", "reason": "illness"}),
+        ),
+    ),
+    Case(
+        "no-hours-for-month",
+        "on leave part of February only",
+        "2025-05-01",
+        True,
+        registrations=(
+            START_JAN,
+            *hours("2025-01"),
+            ("leave", "2025-02-10", {**TRAINING, "until": "2025-02-28", "reason": "illness"}),
+        ),
+    ),
+    Case(
+        "no-hours-for-month",
+        "stopped in January",
+        "2025-12-01",
+        False,
+        registrations=(
+            START_JAN,
+            *hours("2025-01"),
+            ("stop", "2025-01-31", {**TRAINING, "reason": "invalid_absence"}),
+        ),
+    ),
+    Case(
+        "no-hours-for-month",
+        "stopped, then started again without hours",
+        "2025-10-01",
+        True,
+        registrations=(
+            START_JAN,
+            *hours("2025-01"),
+            ("stop", "2025-01-31", {**TRAINING, "reason": "invalid_absence"}),
+            ("start", "2025-06-02", TRAINING),
+        ),
+    ),
+    Case(
+        "no-hours-for-month",
+        "exempted in January",
+        "2025-12-01",
+        False,
+        registrations=(START_JAN, *hours("2025-01"), ("exemption", "2025-01-31", EXEMPT)),
+    ),
+    # -- no-absence-for-month ---------------------------------------------------------------
+    Case(
+        "no-absence-for-month",
+        "March's absence missing, due 31 May",
+        "2025-06-01",
+        True,
+        registrations=(("start", "2025-03-03", PROGRAMME),),
+    ),
+    Case(
+        "no-absence-for-month",
+        "on March's deadline day",
+        "2025-05-31",
+        False,
+        registrations=(("start", "2025-03-03", PROGRAMME),),
+    ),
+    Case(
+        "no-absence-for-month",
+        "on leave March to April",
+        "2025-07-01",
+        False,
+        registrations=(
+            ("start", "2025-03-01", PROGRAMME),
+            ("leave", "2025-03-01", {**PROGRAMME, "until": "2025-04-30", "reason": "parental"}),
+        ),
+    ),
+    Case(
+        "no-absence-for-month",
+        "a training leave does not excuse the programme",
+        "2025-07-01",
+        True,
+        registrations=(
+            ("start", "2025-03-01", PROGRAMME),
+            ("leave", "2025-03-01", {**TRAINING, "until": "2025-04-30", "reason": "parental"}),
+        ),
+    ),
+    Case(
+        "no-absence-for-month",
+        "every month registered",
+        "2025-07-01",
+        False,
+        registrations=(("start", "2025-03-03", PROGRAMME), *absence("2025-03", "2025-04")),
+    ),
+    # -- end-without-reason: the reason is due with the end --------------------------------
+    Case(
+        "end-without-reason",
+        "two months after the end",
+        "2025-08-31",
+        True,
+        registrations=(("end", "2025-06-30", TRAINING),),
+    ),
+    Case(
+        "end-without-reason",
+        "on the deadline day",
+        "2025-08-30",
+        False,
+        registrations=(("end", "2025-06-30", TRAINING),),
+    ),
+    Case(
+        "end-without-reason",
+        "with a reason",
+        "2025-12-01",
+        False,
+        registrations=(("end", "2025-06-30", {**TRAINING, "reason": "completed"}),),
+    ),
+    # -- goal-or-education-missing ----------------------------------------------------------
+    Case(
+        "goal-or-education-missing",
+        "no education two months after the start",
+        "2025-03-11",
+        True,
+        registrations=(
+            ("start", "2025-01-10", TRAINING),
+            ("goal", "2025-01-10", {"scheme": "training", "level": "B1"}),
+        ),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "on the deadline day",
+        "2025-03-10",
+        False,
+        registrations=(("start", "2025-01-10", TRAINING),),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "exempted",
+        "2025-06-01",
+        False,
+        registrations=(("start", "2025-01-10", TRAINING), ("exemption", "2025-02-01", EXEMPT)),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "introduksjonsloven (no norskmål there)",
+        "2025-06-01",
+        False,
+        person={"permit_date": "2019-01-10", "settlement_date": "2019-03-01"},
+        registrations=(("start", "2025-01-10", TRAINING),),
+    ),
+    # -- window-ending: 36 months from the permit, plus leave ------------------------------
+    Case("window-ending", "90 days before the end", "2025-12-01", True, PERMIT_2023, BEHIND),
+    Case("window-ending", "91 days before the end", "2025-11-30", False, PERMIT_2023, BEHIND),
+    Case("window-ending", "after the end", "2026-03-02", False, PERMIT_2023, BEHIND),
+    Case(
+        "window-ending",
+        "exempted",
+        "2025-12-01",
+        False,
+        PERMIT_2023,
+        (*BEHIND, ("exemption", "2025-06-01", EXEMPT)),
+    ),
+    Case(
+        "window-ending",
+        "goal reached",
+        "2025-12-01",
+        False,
+        PERMIT_2023,
+        (
+            ("goal", "2023-05-01", {"scheme": "training", "level": "B1"}),
+            ("test-result", "2025-05-20", {"test": "norskprove", "oral": "B1", "reading": "B2"}),
+        ),
+    ),
+    Case(
+        "window-ending",
+        "a 31-day leave moves the end to 1 Apr: not yet on 31 Dec",
+        "2025-12-31",
+        False,
+        PERMIT_2023,
+        (
+            *BEHIND,
+            ("leave", "2025-01-01", {**TRAINING, "until": "2025-01-31", "reason": "illness"}),
+        ),
+    ),
+    Case(
+        "window-ending",
+        "a 31-day leave: flagged 90 days before 1 Apr",
+        "2026-01-01",
+        True,
+        PERMIT_2023,
+        (
+            *BEHIND,
+            ("leave", "2025-01-01", {**TRAINING, "until": "2025-01-31", "reason": "illness"}),
+        ),
+    ),
+    Case(
+        "window-ending",
+        "a 31-day leave: still ending after the unextended end",
+        "2026-03-15",
+        True,
+        PERMIT_2023,
+        (
+            *BEHIND,
+            ("leave", "2025-01-01", {**TRAINING, "until": "2025-01-31", "reason": "illness"}),
+        ),
+    ),
+    Case(
+        "window-ending",
+        "chapter 6A: 12 months from the first start, not the permit",
+        "2024-04-01",
+        True,
+        {"residence_basis": "collective_protection", "permit_date": "2023-01-10"},
+        (("start", "2023-06-01", TRAINING),),
+    ),
+    Case(
+        "window-ending",
+        "chapter 6A: not from the permit",
+        "2024-01-01",
+        False,
+        {"residence_basis": "collective_protection", "permit_date": "2023-01-10"},
+        (("start", "2023-06-01", TRAINING),),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}: {c.name}")
+def test_scenario(reg: Register, case: Case) -> None:
+    person = reg.person(**case.person)
+    for kind, date, fields in case.registrations:
+        reg.add(person, kind, date, **fields)
+    flagged = person in reg.findings(case.rule, case.as_of)
+    assert flagged is case.fires
+    # The same when the rule looks at every person, not only its candidates.
+    params = parameters(dt.date.fromisoformat(case.as_of))
+    exact = reg.store.conn.execute(BY_ID[case.rule].query(exact=True), params).fetchall()
+    assert (reg.person_id(person) in {row[0] for row in exact}) is case.fires
+
+
+def test_every_rule_has_cases_where_it_fires_and_where_it_must_not() -> None:
+    for rule in RULES:
+        outcomes = {case.fires for case in CASES if case.rule == rule.id}
+        assert outcomes == {True, False}, rule.id
