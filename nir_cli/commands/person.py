@@ -172,10 +172,12 @@ def edit(
 @show_ids_option
 @pass_app
 def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
-    """Show a participant with the suggested entitlement.
+    """Show a participant with the suggested entitlement and the programme's target group.
 
-    PERSON is a DUF number, a fødselsnummer or a local id. The entitlement is a suggestion
-    from regime, residence basis, age and permit date; the recorded decision is the truth.
+    PERSON is a DUF number, a fødselsnummer or a local id. The entitlement to training is a
+    suggestion from regime, residence basis, age and permit date; whether the person is in the
+    introduction programme's target group (integreringsloven § 8) is read from residence
+    basis, age at the permit and settlement. The recorded decision is the truth.
 
     \b
     Example:
@@ -196,6 +198,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
     )
     row["window_months"] = suggestion.window_months
     row["regime_note"] = record.data.regime_presumption()
+    row.update(record.data.programme_target().as_dict())
     emit_one(row, fmt)
 
 

@@ -16,6 +16,7 @@ from nir_cli.domain.entitlement import (
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
 from nir_cli.domain.model import Date, DomainModel, checks_of, not_in_future
+from nir_cli.domain.programme import ProgrammeTarget, programme_target
 
 
 class PersonData(DomainModel):
@@ -130,6 +131,16 @@ class PersonData(DomainModel):
         """Why the regime is presumed rather than known, when it is (see entitlement)."""
         return regime_presumption(
             self.residence_basis, self.permit_date, self.settlement_date, self.arrival_date
+        )
+
+    def programme_target(self) -> ProgrammeTarget:
+        """Whether the person is in the introduction programme's target group (§ 8)."""
+        return programme_target(
+            self.residence_basis,
+            self.birth_date,
+            self.permit_date,
+            self.settlement_date,
+            self.population_registration_date,
         )
 
     def suggestion(self, upper_secondary: bool | None = None) -> Suggestion:

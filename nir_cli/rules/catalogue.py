@@ -65,8 +65,8 @@ class Rule:
 EVERY_PERSON = "(SELECT id AS person_id FROM persons)"
 
 
-# The cut-offs the queries use: :cut_2m and :cut_3m (see the module doc).
-CUTOFF_MONTHS = (2, 3)
+# The cut-offs the queries use: :cut_2m, :cut_3m and :cut_24m (see the module doc).
+CUTOFF_MONTHS = (2, 3, 24)
 # The training windows, in months from the permit: :window_12m_from, :window_12m_to, ...
 WINDOWS = (WINDOW_MONTHS_6A, WINDOW_MONTHS_UPPER_SECONDARY, WINDOW_MONTHS)
 
@@ -162,6 +162,30 @@ RULES: tuple[Rule, ...] = (
         """,
         candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_programme_start_late "
         "WHERE scheme = 'programme' AND claims > 0 AND starts = 0 AND refused = 0",
+    ),
+    Rule(
+        id="programme-not-offered",
+        scheme="programme",
+        regimes="all",
+        norwegian="I målgruppen for introduksjonsprogram, men verken krav, tilbud, vedtak eller "
+        "oppstart tre måneder etter bosetting",
+        english="In the programme's target group but no programme claim, offer, decision or "
+        "start three months after settlement",
+        law="integreringsloven §§ 8, 9 and 12: the municipality «har ansvaret for å gi tilbud om "
+        "og sørge for oppstart av introduksjonsprogram til innvandrere som omfattes av "
+        "målgruppen etter § 8», at the latest 3 months after settlement (Veileder til "
+        "integreringsloven kap. 6; IMDi, Målgruppe for introduksjonsprogram); while the person "
+        "has lived in a municipality less than 2 years; introduksjonsloven §§ 2–3",
+        sql=f"""
+        SELECT t.id AS person_id, 'programme' AS scheme, t.since,
+               nir_add_months(t.since, 3) AS deadline,
+               'no programme claim, offer, decision or start' AS detail
+        FROM programme_target_group t
+        WHERE t.since < :cut_3m AND t.since >= :cut_24m
+          AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
+                          AND r.kind IN ('claim', 'offer', 'decision', 'start')
+                          AND r.scheme = 'programme' AND r.{LIVE})
+        """,
     ),
     Rule(
         id="claim-without-decision",

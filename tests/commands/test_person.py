@@ -146,3 +146,22 @@ def test_the_arrival_date_decides_the_act_and_an_unknown_one_is_said_to_be_presu
     late = profile("person", "edit", TEST_DUF, "--arrival-date", "2021-04-01")
     assert late.exit_code == 65
     assert "settlement date is before the arrival date" in late.stderr
+
+
+def test_person_show_tells_the_programme_target_group(profile: CliFn) -> None:
+    add = [
+        "person", "add", "--duf", TEST_DUF, "--first-name", "Kari", "--last-name", "Nordmann",
+        "--birth-date", "1990-01-15", "--residence-basis", "refugee",
+        "--permit-date", "2025-06-01", "--settlement-date", "2025-08-20",
+    ]  # fmt: skip
+    assert profile(*add).exit_code == 0
+    shown = json.loads(profile("person", "show", TEST_DUF, "--format", "json").stdout)
+    assert shown["programme_target_group"] is True
+    assert shown["programme_due"] == "2025-11-20"
+    assert shown["programme_newcomer_until"] == "2027-08-20"
+    assert profile("person", "add", "--duf", OTHER_DUF, "--first-name", "Ola", "--last-name",
+                   "Nordmann", "--birth-date", "1960-01-15", "--residence-basis", "refugee",
+                   "--permit-date", "2025-06-01").exit_code == 0  # fmt: skip
+    older = json.loads(profile("person", "show", OTHER_DUF, "--format", "json").stdout)
+    assert older["programme_target_group"] is False
+    assert "not 18–54" in older["programme_target_reason"]

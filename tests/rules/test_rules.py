@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nir_cli.rules.catalogue import RULES
 from tests.rules.conftest import Register
+from tests.rules.test_scenarios import CASES
 
 
 def test_every_rule_is_tested_here() -> None:
@@ -12,6 +13,7 @@ def test_every_rule_is_tested_here() -> None:
         for name in globals()
         if name.startswith("test_") and name != "test_every_rule_is_tested_here"
     }
+    tested |= {case.rule for case in CASES}
     assert {rule.id for rule in RULES} <= tested
 
 

@@ -161,6 +161,63 @@ CASES = [
             ("decision", "2024-03-01", {**PROGRAMME, "outcome": "refused", "reason": "x"}),
         ),
     ),
+    # -- programme-not-offered: the target group of § 8, 3 months from settlement -----------
+    Case("programme-not-offered", "3 months after settlement", "2024-05-02", True),
+    Case("programme-not-offered", "on the deadline day", "2024-05-01", False),
+    Case(
+        "programme-not-offered",
+        "a programme claim",
+        "2024-05-02",
+        False,
+        registrations=(("claim", "2024-02-10", PROGRAMME),),
+    ),
+    Case(
+        "programme-not-offered",
+        "aged 55 at the permit",
+        "2024-05-02",
+        False,
+        person={"birth_date": "1969-01-10"},
+    ),
+    Case(
+        "programme-not-offered",
+        "aged 54 at the permit",
+        "2024-05-02",
+        True,
+        person={"birth_date": "1969-01-11"},
+    ),
+    Case(
+        "programme-not-offered",
+        "aged 17 at the permit",
+        "2024-05-02",
+        False,
+        person={"birth_date": "2006-01-11"},
+    ),
+    Case(
+        "programme-not-offered",
+        "labour immigrant: no right to the programme",
+        "2024-05-02",
+        False,
+        person={"residence_basis": "labour_non_eea"},
+    ),
+    Case(
+        "programme-not-offered",
+        "refugee not settled by agreement",
+        "2024-05-02",
+        False,
+        person={"settlement_date": None, "population_registration_date": "2024-02-01"},
+    ),
+    Case(
+        "programme-not-offered",
+        "family of a refugee: from population registration",
+        "2024-06-16",
+        True,
+        person={
+            "residence_basis": "family_of_refugee",
+            "settlement_date": None,
+            "population_registration_date": "2024-03-15",
+        },
+    ),
+    Case("programme-not-offered", "two years after settlement", "2026-02-02", False),
     # -- claim-without-decision -------------------------------------------------------------
     Case(
         "claim-without-decision",
