@@ -30,6 +30,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.municipalities import all_municipalities
 from nir_cli.errors import InvalidData, TemporaryFailure
 from nir_cli.importer.engine import ImportOptions, import_file
+from nir_cli.registry import accounts
 from nir_cli.registry.faults import Faults
 from nir_cli.services.persons import add_person
 from nir_cli.services.registrations import edit_registration, record, withdraw_registration
@@ -64,7 +65,13 @@ class Offices(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="nir-sm-"))
         user = f"{self.municipality}-{self.folder.name[-6:]}"
         self.registry.add_user(user, self.municipality, Role.TRANSFER)
-        token = self.registry.login(user).headers["Authorization"].split()[1]
+        # A token issued by the registry itself: one login per example would run into the
+        # registry's login rate limit (20, then 2 a second per address) on a fast machine, and
+        # logging in is not what this test is about (tests/registry/test_auth.py is).
+        with self.registry.db.session() as registry_store:
+            token, _ = accounts.issue_token(
+                registry_store, user, "session", None, dt.timedelta(hours=1)
+            )
         self.profile = Profile("sm", [self.municipality], None, self.registry.url, Environment.TEST)
         self.stores = {name: Store.open(self.folder / f"{name}.db", create=True) for name in SCHEME}
         self.client = RegistryClient(self.registry.url, token, attempts=3)
