@@ -37,7 +37,7 @@ def report(
     \b
     results        test results: Norskprøven by sub-test and level, other tests passed/failed
     target-groups  persons in the target group by regime, with and without an offer
-    grant-base     persons in the grant base of --year, by regime, group and year after settlement
+    grant-base     persons who trigger a norsktilskudd in --year, by grant scheme and basis
     timeliness     share of registrations accepted within two months, by kind and month
 
     See docs/rules.md for how each is counted and the law behind it.

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from nir_cli.domain.law import DUTY_55_67_FROM
 from nir_cli.store import Store
 
 Rows = list[dict[str, Any]]
@@ -65,21 +66,45 @@ def target_groups(store: Store, params: dict[str, Any]) -> Rows:
     )
 
 
+# Norsktilskudd's persontilskudd (IMDi, «Tilskot til opplæring i norsk og samfunnskunnskap for
+# vaksne innvandrarar»): adults with a right and a duty to training, integreringsloven § 27
+# (labour immigrants, who have only a duty under § 28 and pay, trigger none), or under
+# introduksjonsloven § 17 with a permit from 1 Jan 2017. Chapter 6A (§ 37 d) and asylum seekers
+# in reception have grant schemes of their own.
+GRANT_BASE = f"""
+SELECT 'persontilskudd' AS grant_scheme, t.regime, t.residence_basis, count(*) AS persons
+FROM target_group t
+WHERE t.regime IN ('integreringsloven', 'introduksjonsloven')
+  AND t.residence_basis NOT IN ({LABOUR}, 'asylum_seeker')
+  AND (t.regime = 'integreringsloven' OR t.permit_date >= '{DUTY_55_67_FROM}')
+  AND substr(max(t.permit_date, coalesce(t.arrival_date, t.permit_date)), 1, 4) = :grant_year
+  AND {_where("t", None)}
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT '6a-persontilskudd', t.regime, t.residence_basis, count(*)
+FROM target_group t
+JOIN rule_facts f ON f.scheme = 'training' AND f.person_id = t.id
+WHERE t.regime = 'integreringsloven_6a' AND substr(f.first_start, 1, 4) = :grant_year
+  AND {_where("t", None)}
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT 'asylnorsk', p.regime, p.residence_basis, count(*)
+FROM persons p
+JOIN rule_facts f ON f.scheme = 'asylum' AND f.person_id = p.id
+WHERE p.residence_basis = 'asylum_seeker' AND substr(f.first_start, 1, 4) = :grant_year
+  AND {_where("p", None)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
+"""
+
+
 def grant_base(store: Store, params: dict[str, Any]) -> Rows:
-    """Persons counted in the grant base of a year: in the target group and in years 1 to 5
-    after settlement, by regime, group and year after settlement."""
-    year = int(params["year"] or dt.date.today().year)
-    return store.query(
-        "SELECT t.regime, CASE WHEN t.residence_basis IN (" + PROTECTED + ") THEN 'protected' "
-        "WHEN t.residence_basis IN (" + LABOUR + ") THEN 'labour' ELSE 'other' END AS grp, "
-        ":grant_year - CAST(substr(t.settlement_date, 1, 4) AS INTEGER) + 1 "
-        "AS year_after_settlement, count(*) AS persons FROM target_group t "
-        "WHERE t.settlement_date IS NOT NULL "
-        "AND CAST(substr(t.settlement_date, 1, 4) AS INTEGER) "
-        "BETWEEN :grant_year - 4 AND :grant_year "
-        f"AND {_where('t', None)} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        {**params, "grant_year": year},
-    )
+    """Persons who trigger a norsktilskudd in --year, by grant scheme, regime and residence
+    basis: persontilskudd (rett og plikt; counted in the year the right began: the permit, or
+    the arrival when it came later), chapter 6A's (the year training first started) and the
+    asylum seekers' (the year training in reception started). Labour immigrants trigger none."""
+    year = str(params["year"] or dt.date.today().year)
+    return store.query(GRANT_BASE, {**params, "grant_year": year})
 
 
 def timeliness(store: Store, params: dict[str, Any]) -> Rows:

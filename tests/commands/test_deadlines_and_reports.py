@@ -121,15 +121,18 @@ def test_reports(data: CliFn) -> None:
     assert groups == [
         {"regime": "integreringsloven", "in_target_group": 1, "with_offer": 0, "without_offer": 1}
     ]
-    grant = json.loads(data("report", "grant-base", "--year", "2026", "--format", "json").stdout)
+    grant = json.loads(data("report", "grant-base", "--year", "2025", "--format", "json").stdout)
     assert grant == [
         {
+            "grant_scheme": "persontilskudd",
             "regime": "integreringsloven",
-            "grp": "protected",
-            "year_after_settlement": 2,
+            "residence_basis": "refugee",
             "persons": 1,
         }
     ]
+    assert (
+        json.loads(data("report", "grant-base", "--year", "2026", "--format", "json").stdout) == []
+    )
     timely = json.loads(data("report", "timeliness", "--format", "json").stdout)
     assert all(row["on_time"] == 0 for row in timely)
     assert data("report", "nope").exit_code == 2

@@ -1,0 +1,50 @@
+"""`nir report grant-base`: who triggers which norsktilskudd, and who triggers none."""
+
+from __future__ import annotations
+
+from nir_cli.rules.reports import run
+from tests.rules.conftest import Register
+
+
+def grant_base(reg: Register, year: int) -> dict[tuple[str, str, str], int]:
+    rows = run(reg.store, "grant-base", year=year, municipality=None, place=None)
+    return {(r["grant_scheme"], r["regime"], r["residence_basis"]): r["persons"] for r in rows}
+
+
+def test_grant_base_counts_persontilskudd_for_rett_og_plikt_only(reg: Register) -> None:
+    reg.person(permit_date="2025-03-01", settlement_date="2025-05-01")  # refugee, integr.
+    reg.person(residence_basis="labour_non_eea", permit_date="2025-03-01")  # pays: none
+    reg.person(residence_basis="student", permit_date="2025-03-01")  # no right: none
+    reg.person(birth_date="1950-01-01", permit_date="2025-03-01")  # aged 75: none
+    assert grant_base(reg, 2025) == {("persontilskudd", "integreringsloven", "refugee"): 1}
+
+
+def test_introduksjonsloven_counts_from_permits_of_2017(reg: Register) -> None:
+    reg.person(permit_date="2016-12-31", settlement_date="2017-02-01")
+    reg.person(permit_date="2018-06-01", settlement_date="2018-08-01")
+    assert grant_base(reg, 2016) == {}
+    assert grant_base(reg, 2018) == {("persontilskudd", "introduksjonsloven", "refugee"): 1}
+
+
+def test_a_later_arrival_moves_the_year(reg: Register) -> None:
+    reg.person(
+        residence_basis="family_of_refugee",
+        permit_date="2020-11-01",
+        arrival_date="2021-02-01",
+        settlement_date=None,
+    )
+    assert grant_base(reg, 2020) == {}
+    assert grant_base(reg, 2021) == {
+        ("persontilskudd", "integreringsloven", "family_of_refugee"): 1
+    }
+
+
+def test_chapter_6a_and_asylum_seekers_have_grants_of_their_own(reg: Register) -> None:
+    ukraine = reg.person(residence_basis="collective_protection", permit_date="2023-01-10")
+    reg.add(ukraine, "start", "2024-02-01", scheme="training")
+    reception = reg.person(residence_basis="asylum_seeker", permit_date="2024-01-10")
+    reg.add(reception, "start", "2024-03-01", scheme="asylum")
+    assert grant_base(reg, 2024) == {
+        ("6a-persontilskudd", "integreringsloven_6a", "collective_protection"): 1,
+        ("asylnorsk", "integreringsloven", "asylum_seeker"): 1,
+    }
