@@ -184,19 +184,11 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
       nir person show 201212345603
       nir person show 201212345603 --format json
     """
-    from nir_cli.services.persons import find_person
+    from nir_cli.services.persons import entitlement, find_person
 
     record = find_person(app.store, person_ref)
-    suggestion = record.data.suggestion()
     row = record.row(show_ids=show_ids or fmt != "table")
-    row["suggested_entitlement"] = suggestion.entitlement.value
-    row["suggested_cost"] = suggestion.cost.value
-    row["suggested_hours"] = (
-        suggestion.hours
-        if suggestion.hours is not None
-        else ("norskmål (goal level)" if suggestion.goal_based else None)
-    )
-    row["window_months"] = suggestion.window_months
+    row.update(entitlement(app.store, record))
     row["regime_note"] = record.data.regime_presumption()
     row.update(record.data.programme_target().as_dict())
     emit_one(row, fmt)

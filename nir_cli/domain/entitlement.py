@@ -35,28 +35,53 @@ PROTECTED = frozenset(
 LABOUR = frozenset({ResidenceBasis.LABOUR_NON_EEA, ResidenceBasis.FAMILY_OF_LABOUR_NON_EEA})
 
 MAX_HOURS_ON_NEED = 3000
+SOCIAL_STUDIES_HOURS_INTRO = 50  # of the 300 or 600 hours under introduksjonsloven
 WINDOW_MONTHS = 36
 WINDOW_MONTHS_UPPER_SECONDARY = 18
 WINDOW_MONTHS_6A = 12
+# Training in reception (integreringsloven § 5; IMDi, «Opplæring i norsk og samfunnskunnskap for
+# asylsøkere i mottak»): «175 timer opplæring i norsk og 25 timer opplæring i samfunnskunnskap»,
+# a duty from the 18th birthday. Under introduksjonsloven: 175 hours of Norwegian and 50 of
+# Norwegian culture and values, from 16 (the duty to the latter lifted by
+# integreringsforskriften § 72).
 ASYLUM_NORWEGIAN_HOURS = 175
-ASYLUM_VALUES_HOURS = 50
+ASYLUM_SOCIAL_STUDIES_HOURS = 25
+ASYLUM_VALUES_HOURS_INTRO = 50
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """What the law suggests for one person; `hours` is None where the goal is a level."""
+    """What the law suggests for one person's training in Norwegian and social studies.
+
+    Hours are given apart: Norwegian, and social studies (for asylum seekers under
+    introduksjonsloven, Norwegian culture and values). Under integreringsloven the Norwegian
+    part has no hours: the goal level (norskmål) and the window end it (`goal_based`).
+    `window_from` says where the window starts: the permit, or under chapter 6A the first start
+    of training."""
 
     entitlement: Entitlement
     cost: Cost
-    hours: int | None = None
+    norwegian_hours: int | None = None
     social_studies_hours: int | None = None
     max_hours: int | None = None
     goal_based: bool = False
     window_months: int | None = None
+    window_from: str | None = None  # "permit" or "first_start"
     note: str = ""
 
+    @property
+    def hours(self) -> int | None:
+        """Norwegian and social studies together, where both are hours."""
+        if self.norwegian_hours is None:
+            return None
+        return self.norwegian_hours + (self.social_studies_hours or 0)
 
-NONE_PAID = Suggestion(Entitlement.INGEN, Cost.BETALING, note="unntak: paid if offered")
+
+NOTHING = Suggestion(
+    Entitlement.INGEN,
+    Cost.NONE,
+    note="neither right nor duty; the municipality may offer training for payment",
+)
 
 
 # Permits applied for in Norway: the person is here before the permit is granted, so a permit
@@ -139,26 +164,46 @@ def suggest(
     """The suggested entitlement for training in Norwegian and social studies."""
     age = age_on(birth_date, permit_date)
     if basis is ResidenceBasis.ASYLUM_SEEKER:
-        return Suggestion(
-            Entitlement.RETT,
-            Cost.GRATIS,
-            hours=ASYLUM_NORWEGIAN_HOURS + ASYLUM_VALUES_HOURS,
-            note="asylum seekers in reception: 175 h Norwegian + 50 h culture and values; "
-            "an offer, later a duty",
-        )
+        return _asylum(regime, age)
     if regime is Regime.INTRODUKSJONSLOVEN:
         return _introduksjonsloven(basis, age, permit_date)
     if regime is Regime.INTEGRERINGSLOVEN_6A:
         if basis is not ResidenceBasis.COLLECTIVE_PROTECTION or not 18 <= age < 67:
-            return NONE_PAID
+            return NOTHING
         return Suggestion(
             Entitlement.RETT,
             Cost.GRATIS,
             goal_based=True,
             window_months=WINDOW_MONTHS_6A,
-            note="chapter 6A: right without duty",
+            window_from="first_start",
+            note="chapter 6A (§ 37 d): a right without a duty, 12 months from the first start "
+            "of training, extended by leave",
         )
     return _integreringsloven(basis, age, upper_secondary)
+
+
+def _asylum(regime: Regime, age: int) -> Suggestion:
+    if regime is Regime.INTRODUKSJONSLOVEN:
+        if age < 16:
+            return NOTHING
+        return Suggestion(
+            Entitlement.RETT,
+            Cost.GRATIS,
+            norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
+            social_studies_hours=ASYLUM_VALUES_HOURS_INTRO,
+            note="asylum seekers in reception (introduksjonsloven): 175 hours of Norwegian and "
+            "50 of Norwegian culture and values",
+        )
+    if age < 18:
+        return NOTHING
+    return Suggestion(
+        Entitlement.PLIKT,
+        Cost.GRATIS,
+        norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
+        social_studies_hours=ASYLUM_SOCIAL_STUDIES_HOURS,
+        note="asylum seekers in reception (integreringsloven § 5): a duty to 175 hours of "
+        "Norwegian and 25 of social studies",
+    )
 
 
 def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -> Suggestion:
@@ -170,31 +215,33 @@ def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -
             duty = permit_date >= DUTY_55_67_FROM
             category = Entitlement.RETT_OG_PLIKT if duty else Entitlement.RETT
         else:
-            return NONE_PAID
+            return NOTHING
         return Suggestion(
             category,
             Cost.GRATIS,
-            hours=hours,
-            social_studies_hours=50,
+            norwegian_hours=hours - SOCIAL_STUDIES_HOURS_INTRO,
+            social_studies_hours=SOCIAL_STUDIES_HOURS_INTRO,
             max_hours=MAX_HOURS_ON_NEED,
             window_months=WINDOW_MONTHS,
+            window_from="permit",
         )
     if basis in LABOUR:
         if 16 <= age < 55:
             return Suggestion(
                 Entitlement.PLIKT,
                 Cost.BETALING,
-                hours=300,
-                social_studies_hours=50,
+                norwegian_hours=300 - SOCIAL_STUDIES_HOURS_INTRO,
+                social_studies_hours=SOCIAL_STUDIES_HOURS_INTRO,
                 window_months=WINDOW_MONTHS,
+                window_from="permit",
             )
-        return NONE_PAID
-    return NONE_PAID
+        return NOTHING
+    return NOTHING
 
 
 def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | None) -> Suggestion:
     if not 18 <= age < 67:
-        return NONE_PAID
+        return NOTHING
     window = WINDOW_MONTHS_UPPER_SECONDARY if upper_secondary else WINDOW_MONTHS
     if basis in PROTECTED:
         return Suggestion(
@@ -203,6 +250,7 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
             social_studies_hours=75,
             goal_based=True,
             window_months=window,
+            window_from="permit",
         )
     if basis in LABOUR:
         return Suggestion(
@@ -211,5 +259,6 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
             social_studies_hours=50,
             goal_based=True,
             window_months=window,
+            window_from="permit",
         )
-    return NONE_PAID
+    return NOTHING

@@ -249,3 +249,4 @@ class Entitlement(Coded):
 class Cost(Coded):
     GRATIS = "gratis", "gratis"
     BETALING = "betaling", "betaling"
+    NONE = "none", "ikke aktuelt"  # no entitlement: nothing is owed, so nothing to pay for

@@ -3,6 +3,7 @@ longer prefix of it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from nir_cli.store.db import Store
@@ -57,4 +58,40 @@ def person_refs(store: Store, column: str, values: set[str]) -> list[dict[str, A
     marks = ", ".join("?" for _ in values)
     return store.query(
         f"SELECT {_PERSON_REFS} FROM persons WHERE {column} IN ({marks})", tuple(values)
+    )
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """What a person's entitlement to training depends on beyond the person: the education
+    background (None when not registered), the first start of training, and the days of
+    training leave."""
+
+    upper_secondary: bool | None
+    first_start: str | None
+    leave_days: int
+
+
+def training_facts(store: Store, person_id: str) -> TrainingFacts:
+    person = store.one(
+        "SELECT educations, upper_secondary FROM rule_facts WHERE scheme = '' AND person_id = ?",
+        (person_id,),
+    )
+    training = store.one(
+        "SELECT first_start FROM rule_facts WHERE scheme = 'training' AND person_id = ?",
+        (person_id,),
+    )
+    leave = store.one(
+        "SELECT coalesce(sum(julianday(json_extract(details, '$.until')) - julianday(fact_date) "
+        "+ 1), 0) AS days FROM registrations WHERE person_id = ? AND kind = 'leave' "
+        "AND scheme = 'training' AND withdrawn = 0",
+        (person_id,),
+    )
+    upper = None
+    if person is not None and person["educations"]:
+        upper = bool(person["upper_secondary"])
+    return TrainingFacts(
+        upper,
+        training["first_start"] if training else None,
+        int(leave["days"]) if leave else 0,
     )

@@ -13,7 +13,11 @@ def test_add_show_and_list(person: CliFn) -> None:
     assert data["regime"] == "integreringsloven"
     assert data["municipality"] == "5001"
     assert data["place"] == "Sentrum"
-    assert data["suggested_entitlement"] == "rett_og_plikt"
+    assert data["entitlement"] == "rett_og_plikt"
+    assert data["cost"] == "gratis"
+    assert data["norwegian_goal"] == "norskmål"
+    assert data["social_studies_hours"] == 75
+    assert (data["window_start"], data["window_end"]) == ("2025-06-01", "2028-06-01")
     listed = person("person", "list")
     assert "158190*****" in listed.stdout
     assert TEST_FNR not in listed.stdout
@@ -165,3 +169,16 @@ def test_person_show_tells_the_programme_target_group(profile: CliFn) -> None:
     older = json.loads(profile("person", "show", OTHER_DUF, "--format", "json").stdout)
     assert older["programme_target_group"] is False
     assert "not 18–54" in older["programme_target_reason"]
+
+
+def test_the_window_follows_education_and_leave(person: CliFn) -> None:
+    """18 months with upper secondary education; every day of training leave added."""
+    assert person("register", "education", TEST_DUF, "--date", "2025-09-01",
+                  "--upper-secondary", "yes").exit_code == 0  # fmt: skip
+    leave = person("register", "leave", TEST_DUF, "--date", "2025-10-01", "--scheme",
+                   "training", "--until", "2025-10-10", "--reason", "illness")  # fmt: skip
+    assert leave.exit_code == 0, leave.stderr
+    shown = json.loads(person("person", "show", TEST_DUF, "--format", "json").stdout)
+    assert shown["window_months"] == 18
+    assert shown["window_leave_days"] == 10
+    assert shown["window_end"] == "2026-12-11"  # 1 Jun 2025 + 18 months + 10 days

@@ -55,6 +55,7 @@ def test_introduksjonsloven_protected(
     assert result.entitlement is expected
     if expected is not E.INGEN:
         assert result.cost is Cost.GRATIS
+        assert (result.norwegian_hours, result.social_studies_hours) == (550, 50)
         assert result.hours == 600
         assert result.max_hours == 3000
 
@@ -84,16 +85,20 @@ def test_duty_for_55_to_67_from_1_january_2017(permit: dt.date, expected: Entitl
 def test_introduksjonsloven_labour(basis: ResidenceBasis, age: int, expected: Entitlement) -> None:
     result = suggest(INTRO, basis, born_years_before(PERMIT_2015, age), PERMIT_2015)
     assert result.entitlement is expected
-    assert result.cost is Cost.BETALING
     if expected is E.PLIKT:
-        assert result.hours == 300
+        assert result.cost is Cost.BETALING
+        assert (result.norwegian_hours, result.social_studies_hours) == (250, 50)
+    else:
+        assert result.cost is Cost.NONE
 
 
 @pytest.mark.parametrize("regime", [INTRO, INTEG])
 @pytest.mark.parametrize("basis", NEITHER)
-def test_neither_right_nor_duty_and_paid(regime: Regime, basis: ResidenceBasis) -> None:
+def test_neither_right_nor_duty_and_nothing_to_pay(regime: Regime, basis: ResidenceBasis) -> None:
     result = suggest(regime, basis, born_years_before(PERMIT_2023, 30), PERMIT_2023)
-    assert (result.entitlement, result.cost) == (E.INGEN, Cost.BETALING)
+    assert (result.entitlement, result.cost) == (E.INGEN, Cost.NONE)
+    assert result.hours is None
+    assert result.window_months is None
 
 
 @pytest.mark.parametrize("basis", PROTECTED)
@@ -137,13 +142,27 @@ def test_chapter_6a_is_a_right_without_duty_for_12_months(age: int, expected: En
     )
     assert result.entitlement is expected
     if expected is E.RETT:
-        assert result.window_months == 12
+        assert (result.window_months, result.window_from) == (12, "first_start")
         assert result.cost is Cost.GRATIS
 
 
-def test_asylum_seekers_get_175_plus_50_hours() -> None:
-    result = suggest(INTEG, B.ASYLUM_SEEKER, born_years_before(PERMIT_2023, 30), PERMIT_2023)
-    assert (result.entitlement, result.hours) == (E.RETT, 225)
+@pytest.mark.parametrize(
+    ("regime", "age", "expected", "hours"),
+    [
+        (INTEG, 17, E.INGEN, (None, None)),
+        (INTEG, 18, E.PLIKT, (175, 25)),  # § 5: a duty from 18, 175 + 25 hours
+        (INTEG, 70, E.PLIKT, (175, 25)),
+        (INTRO, 15, E.INGEN, (None, None)),
+        (INTRO, 16, E.RETT, (175, 50)),  # 50 hours of Norwegian culture and values
+    ],
+)
+def test_asylum_seekers_in_reception(
+    regime: Regime, age: int, expected: Entitlement, hours: tuple[int | None, int | None]
+) -> None:
+    result = suggest(regime, B.ASYLUM_SEEKER, born_years_before(PERMIT_2023, age), PERMIT_2023)
+    assert result.entitlement is expected
+    assert (result.norwegian_hours, result.social_studies_hours) == hours
+    assert result.cost is (Cost.NONE if expected is E.INGEN else Cost.GRATIS)
 
 
 D = dt.date
