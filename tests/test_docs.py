@@ -73,6 +73,7 @@ def test_import_page_lists_every_value_a_cell_may_hold() -> None:
         enums.AppealOutcome,
         enums.ProgrammeElement,
         enums.FinalGoal,
+        enums.CourseName,
     ):
         for member in cls:
             assert f"`{member.value}` ({member.norwegian})" in text, member

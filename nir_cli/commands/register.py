@@ -46,6 +46,14 @@ EXAMPLES: dict[Kind, str] = {
     Kind.TEST_SIGNUP: "--date 2026-03-01 --test norskprove --test-date 2026-05-20",
     Kind.TEST_RESULT: "--date 2026-05-20 --test norskprove --reading B1 --listening B1 --oral A2",
     Kind.RESERVATION: "--date 2025-09-10",
+    Kind.COMPETENCE_MAPPING: "--date 2025-09-01",
+    Kind.CAREER_GUIDANCE: "--date 2025-09-05",
+    Kind.INTEGRATION_CONTRACT: "--date 2025-09-15",
+    Kind.MOTHER_TONGUE: "--date 2025-09-01 --language tigrinja",
+    Kind.INSTRUCTION_LANGUAGE: "--date 2025-10-01 --scheme training --language norsk",
+    Kind.FULL_TIME_UPPER_SECONDARY: "--date 2025-08-20 --until 2026-06-20",
+    Kind.EXTENDED_TRAINING: "--date 2026-06-01 --months 6",
+    Kind.COURSE: "--date 2025-11-30 --scheme programme --course parenting",
 }
 
 

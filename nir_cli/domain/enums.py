@@ -129,6 +129,22 @@ class Kind(Coded):
     TEST_SIGNUP = "test-signup", "prøvepåmelding"
     TEST_RESULT = "test-result", "prøveresultat"
     RESERVATION = "reservation", "reservasjon mot forskning"
+    COMPETENCE_MAPPING = "competence-mapping", "kompetansekartlegging"
+    CAREER_GUIDANCE = "career-guidance", "karriereveiledning"
+    INTEGRATION_CONTRACT = "integration-contract", "integreringskontrakt"
+    MOTHER_TONGUE = "mother-tongue", "morsmål"
+    INSTRUCTION_LANGUAGE = "instruction-language", "opplæringsspråk"
+    FULL_TIME_UPPER_SECONDARY = "full-time-upper-secondary", "fulltid i videregående opplæring"
+    EXTENDED_TRAINING = "extended-training", "vedtak om utvidet opplæring"
+    COURSE = "course", "kurs"
+
+
+class CourseName(Coded):
+    """Courses NIR records for the programme and for reception (IMDi: «kurs i
+    foreldreveiledning og livsmestring»)."""
+
+    PARENTING = "parenting", "foreldreveiledning"
+    LIFE_SKILLS = "life_skills", "livsmestring"
 
 
 class Level(Coded):

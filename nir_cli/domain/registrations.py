@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from nir_cli.domain.enums import (
     AppealOutcome,
+    CourseName,
     Decision,
     EndReason,
     ExemptionBasis,
@@ -310,6 +311,93 @@ class Reservation(RegistrationBase):
     reserved: YesNo = Field(True, description="reserves against research use (no to lift it)")
 
 
+class CompetenceMapping(RegistrationBase):
+    """Kompetansekartlegging done (integreringsloven §§ 6 and 10): before the programme
+    decision, at the latest 3 months after settlement or a claim (Veileder kap. 5, 5.2.1)."""
+
+    kind: Literal[Kind.COMPETENCE_MAPPING] = Kind.COMPETENCE_MAPPING
+    key_fields: ClassVar[tuple[str, ...]] = ()
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
+
+
+class CareerGuidance(RegistrationBase):
+    """Karriereveiledning done (integreringsloven § 11; offered by the county, § 4)."""
+
+    kind: Literal[Kind.CAREER_GUIDANCE] = Kind.CAREER_GUIDANCE
+    key_fields: ClassVar[tuple[str, ...]] = ()
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
+
+
+class IntegrationContract(RegistrationBase):
+    """Integreringskontrakt signed (integreringsloven § 16), made with the integration plan
+    (§ 15). Not registered for persons under introduksjonsloven."""
+
+    kind: Literal[Kind.INTEGRATION_CONTRACT] = Kind.INTEGRATION_CONTRACT
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
+
+
+class MotherTongue(RegistrationBase):
+    """The person's mother tongue (morsmål): one per person; a new one corrects it."""
+
+    kind: Literal[Kind.MOTHER_TONGUE] = Kind.MOTHER_TONGUE
+    key_fields: ClassVar[tuple[str, ...]] = ()
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    language: str = Field(min_length=2, max_length=60, description="language, e.g. tigrinja")
+
+
+class InstructionLanguage(RegistrationBase):
+    """The language training is given in («Språket opplæringen blir gitt på»)."""
+
+    kind: Literal[Kind.INSTRUCTION_LANGUAGE] = Kind.INSTRUCTION_LANGUAGE
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme",)
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.TRAINING, Scheme.ASYLUM})
+    scheme: Scheme = Field(Scheme.TRAINING, description="training or asylum")
+    language: str = Field(min_length=2, max_length=60, description="language, e.g. norsk")
+
+
+class FullTimeUpperSecondary(RegistrationBase):
+    """The person attends upper secondary school full time from the fact date: the county
+    gives the training (§ 30 second paragraph) and the grant is split with it."""
+
+    kind: Literal[Kind.FULL_TIME_UPPER_SECONDARY] = Kind.FULL_TIME_UPPER_SECONDARY
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
+    until: Date | None = Field(None, description="last day of full-time attendance")
+
+    @model_validator(mode="after")
+    def _until(self) -> FullTimeUpperSecondary:
+        if self.until is not None and self.until < self.fact_date:
+            raise ValueError("full-time attendance ends before it starts")
+        return self
+
+
+class ExtendedTraining(RegistrationBase):
+    """Chapter 6A's decision on extended training in Norwegian (integreringsforskriften
+    § 43 g): «inntil 6 måneder av gangen»; registered in NIR, it triggers a grant."""
+
+    kind: Literal[Kind.EXTENDED_TRAINING] = Kind.EXTENDED_TRAINING
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
+    months: int = Field(ge=1, le=6, description="months of extended training (1–6)")
+
+
+class Course(RegistrationBase):
+    """A course completed: parenting guidance or life skills (foreldreveiledning,
+    livsmestring), in the programme or in reception."""
+
+    kind: Literal[Kind.COURSE] = Kind.COURSE
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme", "course")
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.ASYLUM})
+    scheme: Scheme = Field(description="programme or asylum (in reception)")
+    course: CourseName = Field(description="parenting or life_skills")
+
+
 MODELS: dict[Kind, type[RegistrationBase]] = {
     Kind.CLAIM: Claim,
     Kind.OFFER: Offer,
@@ -328,6 +416,14 @@ MODELS: dict[Kind, type[RegistrationBase]] = {
     Kind.TEST_SIGNUP: TestSignup,
     Kind.TEST_RESULT: TestResult,
     Kind.RESERVATION: Reservation,
+    Kind.COMPETENCE_MAPPING: CompetenceMapping,
+    Kind.CAREER_GUIDANCE: CareerGuidance,
+    Kind.INTEGRATION_CONTRACT: IntegrationContract,
+    Kind.MOTHER_TONGUE: MotherTongue,
+    Kind.INSTRUCTION_LANGUAGE: InstructionLanguage,
+    Kind.FULL_TIME_UPPER_SECONDARY: FullTimeUpperSecondary,
+    Kind.EXTENDED_TRAINING: ExtendedTraining,
+    Kind.COURSE: Course,
 }
 
 

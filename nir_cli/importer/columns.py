@@ -101,6 +101,8 @@ REGISTRATION_ALIASES: dict[str, tuple[str, ...]] = {
     "basis": ("hjemmel", "grunnlag"),
     "activity_after": ("aktivitet etter", "hovedaktivitet etter"),
     "decision_id": ("vedtak id", "klage pa vedtak"),
+    "language": ("sprak", "morsmal", "opplaeringssprak"),
+    "course": ("kurs",),
 }
 
 

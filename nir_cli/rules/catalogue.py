@@ -32,7 +32,7 @@ from nir_cli.domain.entitlement import (
     WINDOW_MONTHS_6A,
     WINDOW_MONTHS_UPPER_SECONDARY,
 )
-from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
+from nir_cli.domain.law import INTEGRERINGSLOVEN_IN_FORCE, OFFER_FROM_POPULATION_REGISTRATION
 from nir_cli.rules.fragments import (
     LIVE,
     UPPER_SECONDARY,
@@ -185,6 +185,30 @@ RULES: tuple[Rule, ...] = (
           AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                           AND r.kind IN ('claim', 'offer', 'decision', 'start')
                           AND r.scheme = 'programme' AND r.{LIVE})
+        """,
+    ),
+    Rule(
+        id="programme-without-mapping",
+        scheme="programme",
+        regimes="integreringsloven",
+        norwegian="I målgruppen for introduksjonsprogram uten kompetansekartlegging tre måneder "
+        "etter bosetting",
+        english="In the programme's target group without a competence mapping three months "
+        "after settlement",
+        law="integreringsloven § 10: the target group has «rett og plikt til å gjennomføre "
+        "kompetansekartlegging» (permits from 1 Jan 2021), done before the programme decision "
+        "and «senest ... innen tre måneder etter bosetting» (Veileder kap. 5, punkt 5.2.1); "
+        "resettlement refugees are mapped by IMDi before they come",
+        sql=f"""
+        SELECT t.id AS person_id, 'programme' AS scheme, t.since,
+               nir_add_months(t.since, 3) AS deadline,
+               'no competence mapping (kompetansekartlegging)' AS detail
+        FROM programme_target_group t
+        WHERE t.regime = 'integreringsloven' AND t.permit_date >= '{INTEGRERINGSLOVEN_IN_FORCE}'
+          AND t.residence_basis != 'resettlement_refugee'
+          AND t.since < :cut_3m AND t.since >= :cut_24m
+          AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
+                          AND r.kind = 'competence-mapping' AND r.{LIVE})
         """,
     ),
     Rule(

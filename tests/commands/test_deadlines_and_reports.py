@@ -71,7 +71,7 @@ def test_missing_lists_findings_and_rules(data: CliFn) -> None:
     )
     assert {f["rule"] for f in json.loads(one.stdout)} == {"no-hours-for-month"}
     listed = data("missing", "--list-rules", "--format", "json")
-    assert len(json.loads(listed.stdout)) == 11
+    assert len(json.loads(listed.stdout)) == 12
     unknown = data("missing", "--rule", "nope")
     assert unknown.exit_code == 2
     assert "unknown rule nope" in unknown.stderr

@@ -218,6 +218,37 @@ CASES = [
         },
     ),
     Case("programme-not-offered", "two years after settlement", "2026-02-02", False),
+    # -- programme-without-mapping: § 10, within 3 months of settlement --------------------
+    Case("programme-without-mapping", "3 months after settlement", "2024-05-02", True),
+    Case("programme-without-mapping", "on the deadline day", "2024-05-01", False),
+    Case(
+        "programme-without-mapping",
+        "mapped",
+        "2024-05-02",
+        False,
+        registrations=(("competence-mapping", "2024-03-01", {}),),
+    ),
+    Case(
+        "programme-without-mapping",
+        "resettlement refugee: IMDi maps before arrival",
+        "2024-05-02",
+        False,
+        person={"residence_basis": "resettlement_refugee"},
+    ),
+    Case(
+        "programme-without-mapping",
+        "introduksjonsloven",
+        "2020-06-02",
+        False,
+        person={"permit_date": "2019-10-01", "settlement_date": "2020-02-01"},
+    ),
+    Case(
+        "programme-without-mapping",
+        "chapter 6A",
+        "2024-05-02",
+        False,
+        person={"residence_basis": "collective_protection"},
+    ),
     # -- claim-without-decision -------------------------------------------------------------
     Case(
         "claim-without-decision",

@@ -434,3 +434,26 @@ def test_a_conflicts_differences_are_values_not_defaults() -> None:
     assert differences(conflict, show_ids=False) == [
         {"field": "norwegian_hours", "mine": 42.5, "registry": 40.0}
     ]
+
+
+def test_every_kind_nir_has_syncs_and_pulls_as_it_was(
+    synced: CliFn, nir_home: Path, live: Registry
+) -> None:
+    """Each kind, registered as its --help example says, reaches the registry and the second
+    office unchanged: the outbox's JSON, the registry's validation and the pull agree."""
+    import shlex
+
+    from nir_cli.commands.register import EXAMPLES
+    from tests.conftest import PERSON_ARGS
+
+    assert synced("person", "add", *PERSON_ARGS).exit_code == 0
+    for kind, example in EXAMPLES.items():
+        done = synced("register", kind.value, TEST_DUF, *shlex.split(example))
+        assert done.exit_code == 0, (kind, done.stderr)
+    sent = synced("sync", "--format", "json")
+    assert sent.exit_code == 0, sent.stderr
+    assert json.loads(sent.stdout)["accepted"] == 1 + len(EXAMPLES)
+    assert synced("--profile", "second", "sync").exit_code == 0
+    a, b = records(nir_home / "data" / "test.db"), records(nir_home / "data" / "second.db")
+    assert a == b
+    assert len(a["registrations"]) == len(EXAMPLES)
