@@ -52,6 +52,14 @@ PERSON_ARGS = [
     "2025-08-15",
 ]
 
+# A person under chapter 6A (collective protection from 2022), for what only they may have.
+SIXA_DUF = "202390000609"
+SIXA_PERSON_ARGS = [
+    "--duf", SIXA_DUF, "--first-name", "Olena", "--last-name", "Test",
+    "--birth-date", "1985-04-02", "--residence-basis", "collective_protection",
+    "--permit-date", "2023-03-01", "--settlement-date", "2023-04-15",
+]  # fmt: skip
+
 
 @dataclass
 class Run:

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from nir_cli.cli import cli
 from nir_cli.commands.reference import all_commands
-from tests.conftest import PERSON_ARGS, TEST_DUF
+from tests.conftest import PERSON_ARGS, SIXA_PERSON_ARGS, TEST_DUF
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -192,6 +192,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         nir(home, "init", "--profile", "test", "-m", "5001", "--environment", "test")
         nir(home, "init", "--profile", "sandbox", "-m", "5001")
     nir(full, "person", "add", *PERSON_ARGS)
+    nir(full, "person", "add", *SIXA_PERSON_ARGS)
     nir(full, "import", str(EXAMPLES / "deltakere.csv"))
     nir(full, "--profile", "sandbox", "person", "add", *PERSON_ARGS)
     for kind, *rest in (

@@ -108,10 +108,21 @@ class App:
         client.on_retry = self.on_retry
         return client
 
-    def checks(self, *, accept_unchecked_duf: bool = False, today: dt.date | None = None) -> Checks:
+    def checks(
+        self,
+        *,
+        accept_unchecked_duf: bool = False,
+        accept_implausible: bool = False,
+        today: dt.date | None = None,
+    ) -> Checks:
         from nir_cli.services.persons import checks_for
 
-        return checks_for(self.profile, accept_unchecked_duf=accept_unchecked_duf, today=today)
+        return checks_for(
+            self.profile,
+            accept_unchecked_duf=accept_unchecked_duf,
+            accept_implausible=accept_implausible,
+            today=today,
+        )
 
     def close(self) -> None:
         if self._store is not None:

@@ -26,6 +26,12 @@ from nir_cli.domain.enums import Coded, Kind
 from nir_cli.record_ids import short_id
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
+# The person each example is for: the test person, but for chapter 6A's extended training a
+# person with collective protection (tests create both).
+EXAMPLE_PERSON = "201212345603"
+EXAMPLE_PERSON_6A = "202390000609"
+EXAMPLE_PERSONS: dict[Kind, str] = {Kind.EXTENDED_TRAINING: EXAMPLE_PERSON_6A}
+
 EXAMPLES: dict[Kind, str] = {
     Kind.CLAIM: "--date 2025-08-01 --scheme training",
     Kind.OFFER: "--date 2025-09-01 --scheme training --hours 600",
@@ -106,6 +112,13 @@ def build_kind_command(kind: Kind) -> click.Command:
         )
     params.append(
         click.Option(
+            ["--accept-implausible"],
+            is_flag=True,
+            help="Accept a registration that looks wrong for the person.",
+        )
+    )
+    params.append(
+        click.Option(
             ["--format", "fmt"],
             type=click.Choice(["table", "json", "csv"]),
             default="table",
@@ -115,13 +128,14 @@ def build_kind_command(kind: Kind) -> click.Command:
     )
 
     @pass_app
-    def callback(app: App, /, person_ref: str, fmt: str, **options: Any) -> None:
+    def callback(
+        app: App, /, person_ref: str, fmt: str, accept_implausible: bool, **options: Any
+    ) -> None:
         from nir_cli.services.registrations import record
 
         fields = {names[k]: v for k, v in options.items() if v is not None}
-        rec, created = record(
-            app.store, app.profile, person_ref, {"kind": kind, **fields}, app.checks()
-        )
+        checks = app.checks(accept_implausible=accept_implausible)
+        rec, created = record(app.store, app.profile, person_ref, {"kind": kind, **fields}, checks)
         today = dt.date.today()
         if created:
             say(
@@ -140,7 +154,8 @@ def build_kind_command(kind: Kind) -> click.Command:
         f"Register {kind.value} ({kind.norwegian}) for PERSON.\n\n"
         f"PERSON is a DUF number, a fødselsnummer or a local id. --date is the fact date: "
         f"when it happened or was decided; the two-month deadline runs from it.{scheme_note}\n\n"
-        f"\b\nExample:\n  nir register {kind.value} 201212345603 {EXAMPLES[kind]}"
+        f"\b\nExample:\n  nir register {kind.value} "
+        f"{EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)} {EXAMPLES[kind]}"
     )
     return click.Command(
         kind.value, params=params, callback=callback, help=doc, short_help=f"{kind.norwegian}"

@@ -68,10 +68,20 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     metavar="FIELD=VALUE",
     help="Correct a field (the option name of nir register KIND), repeatable.",
 )
+@click.option(
+    "--accept-implausible",
+    is_flag=True,
+    help="Accept a correction that looks wrong for the person.",
+)
 @format_option
 @pass_app
 def edit(
-    app: App, registration_id: str, fact_date: dt.date | None, sets: tuple[str, ...], fmt: str
+    app: App,
+    registration_id: str,
+    fact_date: dt.date | None,
+    sets: tuple[str, ...],
+    accept_implausible: bool,
+    fmt: str,
 ) -> None:
     """Correct a registration entered wrongly: a new version that syncs like any other.
 
@@ -87,7 +97,8 @@ def edit(
         changes["fact_date"] = fact_date
     if not changes:
         raise UsageError("nothing to change: give --date or --set FIELD=VALUE")
-    rec, changed = edit_registration(app.store, registration_id, changes, app.checks())
+    checks = app.checks(accept_implausible=accept_implausible)
+    rec, changed = edit_registration(app.store, registration_id, changes, checks)
     say(app, f"Saved version {rec.version}." if changed else "Nothing changed.")
     emit_one(rec.row(dt.date.today()), fmt)
 

@@ -44,6 +44,12 @@ from nir_cli.commands.options import emit_one, pass_app, say, warn
     help="Accept DUF numbers whose check digits do not match.",
 )
 @click.option(
+    "--accept-implausible",
+    is_flag=True,
+    help="Accept registrations that look wrong for their person (a programme decision outside "
+    "its target group, a fact after the training window, ...).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -64,6 +70,7 @@ def import_(
     delimiter: str | None,
     ignore_unknown_columns: bool,
     accept_unchecked_duf: bool,
+    accept_implausible: bool,
     fmt: str,
 ) -> None:
     """Import persons or registrations from a CSV file (- reads stdin).
@@ -90,7 +97,9 @@ def import_(
         delimiter=delimiter,
         ignore_unknown_columns=ignore_unknown_columns,
     )
-    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
+    checks = app.checks(
+        accept_unchecked_duf=accept_unchecked_duf, accept_implausible=accept_implausible
+    )
     with _progress(app) as progress:
         summary = import_file(app.store, app.profile, file, options, checks, progress)
     for problem in summary.problems:

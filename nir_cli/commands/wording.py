@@ -12,9 +12,13 @@ def option_name(field: str) -> str:
     return "--date" if field == "fact_date" else "--" + field.replace("_", "-")
 
 
+# Fields no option sets: their problems are said without a prefix.
+NOT_OPTIONS = frozenset({"kind"})
+
+
 def worded_as_options(problem: FieldProblem) -> str:
     """`--date: ...`, one problem a line."""
     return "\n".join(
-        f"{option_name(field)}: {message}" if field else message
+        f"{option_name(field)}: {message}" if field and field not in NOT_OPTIONS else message
         for field, message in problem.problems
     )

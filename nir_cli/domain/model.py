@@ -20,6 +20,7 @@ class Checks:
     today: dt.date = field(default_factory=dt.date.today)
     allow_synthetic: bool = False
     accept_unchecked_duf: bool = False
+    accept_implausible: bool = False  # registrations that look wrong (domain.plausibility)
 
     def as_context(self) -> dict[str, Any]:
         return {"checks": self}

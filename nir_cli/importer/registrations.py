@@ -10,12 +10,13 @@ from typing import Any
 
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks
+from nir_cli.domain.plausibility import facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
 from nir_cli.record_ids import new_id, short_id
-from nir_cli.services.registrations import check_against_person, stored_fields
+from nir_cli.services.registrations import check_against_person, check_plausible, stored_fields
 from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.registrations import Version, natural_key
@@ -66,6 +67,7 @@ class RegistrationImporter:
         self.store, self.profile, self.columns, self.sink = store, profile, columns, sink
         self.source_tag = source_tag
         self.summary = sink.summary
+        self.checks = checks
         context = checks.as_context()
 
         self.validate = cached_validation(
@@ -176,6 +178,7 @@ class RegistrationImporter:
         person = c.person
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
+            check_plausible(self.store, person["id"], facts_of(person), reg, self.checks)
         except FieldProblem as problem:
             raise Invalid(problem.field or "fact_date", problem.problem) from None
         if c.given_id is not None:

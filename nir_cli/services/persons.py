@@ -50,12 +50,17 @@ class PersonRecord:
 
 
 def checks_for(
-    profile: Profile, *, accept_unchecked_duf: bool = False, today: dt.date | None = None
+    profile: Profile,
+    *,
+    accept_unchecked_duf: bool = False,
+    accept_implausible: bool = False,
+    today: dt.date | None = None,
 ) -> Checks:
     return Checks(
         today=today or dt.date.today(),
         allow_synthetic=profile.allows_synthetic,
         accept_unchecked_duf=accept_unchecked_duf,
+        accept_implausible=accept_implausible,
     )
 
 

@@ -18,13 +18,14 @@ from pydantic import ValidationError
 
 from nir_cli.config import Profile
 from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
-from nir_cli.domain.enums import Kind
+from nir_cli.domain.enums import Kind, Scheme
 from nir_cli.domain.model import Checks, invalid_from
+from nir_cli.domain.plausibility import OVERRIDE, WINDOW_KINDS, PersonFacts, facts_of, implausible
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import FieldProblem, InvalidData
 from nir_cli.record_ids import new_id, short_id
 from nir_cli.services.persons import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
-from nir_cli.store import Store, utc_now
+from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.registrations import Version, natural_key
@@ -167,6 +168,22 @@ def check_against_person(
             )
 
 
+def check_plausible(
+    store: Store, person_id: str, facts: PersonFacts, reg: RegistrationBase, checks: Checks
+) -> None:
+    """A registration that looks wrong for its person is refused unless the user accepted
+    implausible ones (domain.plausibility); the message says how."""
+    if checks.accept_implausible:
+        return
+    leave_days = 0
+    if reg.kind in WINDOW_KINDS and reg.scheme_value is Scheme.TRAINING:
+        leave_days = lookup.training_facts(store, person_id).leave_days
+    found = implausible(reg, facts, leave_days)
+    if found is not None:
+        field, why = found
+        raise FieldProblem(field, f"{why}; if it is right, give {OVERRIDE}")
+
+
 def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:
     """Equal in everything a registration says (fact date, scheme and the kind's fields)."""
     return (
@@ -193,6 +210,7 @@ def record(
     person = find_person(store, person_ref)
     reg = validate(fields, checks)
     check_against_person(reg, person.id, person.data.birth_date, store)  # FieldProblem
+    check_plausible(store, person.id, facts_of(person.data), reg, checks)
     key = natural_key(person.id, reg)
     existing = live_by_key(store, key)
     if existing is not None:
@@ -251,6 +269,7 @@ def edit_registration(
         return current, False
     person = get_person(store, current.person_id)
     check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
+    check_plausible(store, person.id, facts_of(person.data), reg, checks)
     return _write_version(store, current.next_version(reg)), True
 
 

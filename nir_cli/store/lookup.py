@@ -33,7 +33,10 @@ _KEYS = {
     "persons": frozenset({"id", "duf", "fnr"}),
     "registrations": frozenset({"id", "natural_key"}),
 }
-_PERSON_REFS = "id, duf, fnr, birth_date, municipality, place"
+_PERSON_REFS = (
+    "id, duf, fnr, birth_date, municipality, place, residence_basis, regime, permit_date, "
+    "settlement_date, population_registration_date"
+)
 
 
 def where_in(

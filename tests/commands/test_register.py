@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.commands.register import EXAMPLES
+from nir_cli.commands.register import EXAMPLE_PERSON, EXAMPLE_PERSONS, EXAMPLES
 from nir_cli.domain.enums import Kind
-from tests.conftest import TEST_DUF, CliFn, snapshot
+from tests.conftest import SIXA_PERSON_ARGS, TEST_DUF, CliFn, snapshot
 
 
 @pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
 def test_each_kind_registers_with_its_help_example(person: CliFn, kind: Kind) -> None:
-    result = person(
-        "register", kind.value, TEST_DUF, *shlex.split(EXAMPLES[kind]), "--format", "json"
-    )
+    assert person("person", "add", *SIXA_PERSON_ARGS).exit_code == 0
+    who = EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)
+    result = person("register", kind.value, who, *shlex.split(EXAMPLES[kind]), "--format", "json")
     assert result.exit_code == 0, result.stderr
     row = json.loads(result.stdout)
     assert row["kind"] == kind.value
@@ -28,7 +28,7 @@ def test_each_kind_registers_with_its_help_example(person: CliFn, kind: Kind) ->
 def test_each_kind_has_help_with_an_example(cli: CliFn, kind: Kind) -> None:
     result = cli("register", kind.value, "--help")
     assert result.exit_code == 0
-    assert f"nir register {kind.value} 201212345603" in result.stdout
+    assert f"nir register {kind.value} {EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)}" in result.stdout
 
 
 def test_registering_the_same_thing_twice_changes_nothing(person: CliFn, store_file: Path) -> None:

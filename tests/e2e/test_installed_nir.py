@@ -34,13 +34,22 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_init_person_every_kind_and_history(run) -> None:  # type: ignore[no-untyped-def]
-    from nir_cli.commands.register import EXAMPLES
+    from nir_cli.commands.register import EXAMPLE_PERSON, EXAMPLE_PERSONS, EXAMPLES
+    from tests.conftest import SIXA_DUF, SIXA_PERSON_ARGS
 
     run("--profile", "test", "init", "--municipality", "5001")
     run("person", "add", *PERSON_ARGS)
+    run("person", "add", *SIXA_PERSON_ARGS)
     for kind, example in EXAMPLES.items():
-        run("-q", "register", kind.value, TEST_DUF, *example.split())
+        run(
+            "-q",
+            "register",
+            kind.value,
+            EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON),
+            *example.split(),
+        )
     history = json.loads(run("history", TEST_DUF, "--format", "json").stdout)
+    history += json.loads(run("history", SIXA_DUF, "--format", "json").stdout)
     assert sorted(r["kind"] for r in history) == sorted(k.value for k in EXAMPLES)
     for row in history:
         assert row["deadline"] > row["fact_date"]

@@ -443,16 +443,18 @@ def test_every_kind_nir_has_syncs_and_pulls_as_it_was(
     office unchanged: the outbox's JSON, the registry's validation and the pull agree."""
     import shlex
 
-    from nir_cli.commands.register import EXAMPLES
-    from tests.conftest import PERSON_ARGS
+    from nir_cli.commands.register import EXAMPLE_PERSON, EXAMPLE_PERSONS, EXAMPLES
+    from tests.conftest import PERSON_ARGS, SIXA_PERSON_ARGS
 
     assert synced("person", "add", *PERSON_ARGS).exit_code == 0
+    assert synced("person", "add", *SIXA_PERSON_ARGS).exit_code == 0
     for kind, example in EXAMPLES.items():
-        done = synced("register", kind.value, TEST_DUF, *shlex.split(example))
+        who = EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)
+        done = synced("register", kind.value, who, *shlex.split(example))
         assert done.exit_code == 0, (kind, done.stderr)
     sent = synced("sync", "--format", "json")
     assert sent.exit_code == 0, sent.stderr
-    assert json.loads(sent.stdout)["accepted"] == 1 + len(EXAMPLES)
+    assert json.loads(sent.stdout)["accepted"] == 2 + len(EXAMPLES)
     assert synced("--profile", "second", "sync").exit_code == 0
     a, b = records(nir_home / "data" / "test.db"), records(nir_home / "data" / "second.db")
     assert a == b

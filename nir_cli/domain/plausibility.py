@@ -1,0 +1,120 @@
+"""Registrations that are allowed but look wrong: warned about, and refused unless the user
+says they are right (`--accept-implausible`), as a DUF number whose check digits fail is.
+
+A case worker may know better than the rule (a municipality «kan tilby» the programme to
+others than its target group, integreringsloven § 8), so none of these is an error of the law;
+each is a likely typing or matching error that would otherwise reach NIR unnoticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from nir_cli.domain.deadlines import add_months
+from nir_cli.domain.entitlement import WINDOW_MONTHS, suggest
+from nir_cli.domain.enums import Decision, Entitlement, Kind, Regime, ResidenceBasis, Scheme
+from nir_cli.domain.programme import programme_target
+from nir_cli.domain.registrations import RegistrationBase
+
+OVERRIDE = "--accept-implausible"
+# Training facts that fall inside the window when they are right.
+WINDOW_KINDS = frozenset({Kind.START, Kind.HOURS, Kind.DECISION, Kind.OFFER})
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the checks need of the person a registration is for."""
+
+    residence_basis: ResidenceBasis
+    regime: Regime
+    birth_date: dt.date
+    permit_date: dt.date
+    settlement_date: dt.date | None = None
+    population_registration_date: dt.date | None = None
+
+
+def implausible(
+    reg: RegistrationBase, person: PersonFacts, leave_days: int = 0
+) -> tuple[str, str] | None:
+    """The field and why `reg` looks wrong for `person`, or None. `leave_days`: the person's
+    days of training leave, which extend the training window."""
+    scheme = reg.scheme_value
+    granted = getattr(reg, "outcome", None) is Decision.GRANTED
+    if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted:
+        target = programme_target(
+            person.residence_basis,
+            person.birth_date,
+            person.permit_date,
+            person.settlement_date,
+            person.population_registration_date,
+        )
+        if not target.in_group:
+            return (
+                "scheme",
+                "a granted programme decision for a person outside the introduction "
+                f"programme's target group ({target.reason})",
+            )
+    if scheme is Scheme.ASYLUM and person.residence_basis is not ResidenceBasis.ASYLUM_SEEKER:
+        return (
+            "scheme",
+            f"a {reg.kind.value} under the asylum seekers' scheme for a person whose residence "
+            f"basis is {person.residence_basis.value}, not asylum_seeker",
+        )
+    if reg.kind is Kind.EXTENDED_TRAINING and person.regime is not Regime.INTEGRERINGSLOVEN_6A:
+        return (
+            "kind",
+            "a decision on extended training is chapter 6A's (integreringsforskriften § 43 g); "
+            f"this person is under {person.regime.value}",
+        )
+    if reg.kind in WINDOW_KINDS and scheme is Scheme.TRAINING:
+        end = window_end(person, leave_days)
+        if end is not None and reg.fact_date > end:
+            return (
+                "fact_date",
+                f"the fact date is after the training window ended ({end.isoformat()}: "
+                f"{WINDOW_MONTHS} months from the permit, with {leave_days} days of leave)",
+            )
+    return None
+
+
+def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
+    """The latest a training window from the permit can end for the person: the longest
+    window their regime gives (3 years; 18 months only shortens it) plus their leave. None
+    where the window does not run from the permit (chapter 6A, asylum seekers) or there is no
+    right or duty."""
+    if person.regime is Regime.INTEGRERINGSLOVEN_6A:
+        return None
+    if person.residence_basis is ResidenceBasis.ASYLUM_SEEKER:
+        return None
+    suggestion = suggest(
+        person.regime, person.residence_basis, person.birth_date, person.permit_date
+    )
+    if suggestion.entitlement is Entitlement.INGEN or suggestion.window_from != "permit":
+        return None
+    return add_months(person.permit_date, WINDOW_MONTHS) + dt.timedelta(days=leave_days)
+
+
+def facts_of(data: object) -> PersonFacts:
+    """PersonFacts from a PersonData or a row of the persons table."""
+
+    def get(name: str) -> object:
+        return data[name] if isinstance(data, dict) else getattr(data, name)
+
+    def day(name: str) -> dt.date | None:
+        value = get(name)
+        if value is None or isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value))
+
+    birth, permit = day("birth_date"), day("permit_date")
+    assert birth is not None
+    assert permit is not None
+    return PersonFacts(
+        ResidenceBasis(str(get("residence_basis"))),
+        Regime(str(get("regime"))),
+        birth,
+        permit,
+        day("settlement_date"),
+        day("population_registration_date"),
+    )
