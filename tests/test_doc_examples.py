@@ -38,6 +38,7 @@ FILES = {
     "registreringer.csv": "registreringer.csv",
     "timer-januar.csv": "timer-2026-01.csv",
     "januar.csv": "registreringer.csv",
+    "proveresultater.csv": "proveresultater.csv",
 }
 # Command paths that talk to a registry, start one, or wait for a person: parsed, not run.
 NEEDS_REGISTRY = {"auth", "users", "registry", "sandbox", "sync"}

@@ -44,6 +44,12 @@ from nir_cli.commands.options import emit_one, pass_app, say, warn
     help="Accept DUF numbers whose check digits do not match.",
 )
 @click.option(
+    "--source",
+    type=click.Choice(["hkdir"]),
+    help="Whose file it is: hkdir for test results from HK-dir, kept and never sent to NIR "
+    "(which has them from HK-dir).",
+)
+@click.option(
     "--accept-implausible",
     is_flag=True,
     help="Accept registrations that look wrong for their person (a programme decision outside "
@@ -70,6 +76,7 @@ def import_(
     delimiter: str | None,
     ignore_unknown_columns: bool,
     accept_unchecked_duf: bool,
+    source: str | None,
     accept_implausible: bool,
     fmt: str,
 ) -> None:
@@ -84,6 +91,7 @@ def import_(
       nir import deltakere.csv
       nir import timer-januar.csv --kind hours --dry-run
       nir import registreringer.csv --skip-invalid --rejects avvist.csv
+      nir import proveresultater.csv --source hkdir
       nir export registrations | nir import --dry-run -
     """
     from nir_cli.importer.engine import ImportOptions, import_file
@@ -96,6 +104,7 @@ def import_(
         encoding=encoding,
         delimiter=delimiter,
         ignore_unknown_columns=ignore_unknown_columns,
+        source=source,
     )
     checks = app.checks(
         accept_unchecked_duf=accept_unchecked_duf, accept_implausible=accept_implausible

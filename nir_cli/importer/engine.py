@@ -21,6 +21,7 @@ from pathlib import Path
 from nir_cli.collector import fewer_collections
 from nir_cli.config import Profile
 from nir_cli.constants import (
+    HKDIR,
     IMPORT_CHUNK_ROWS,
     IMPORT_MAX_LISTED_PROBLEMS,
 )
@@ -48,6 +49,7 @@ class ImportOptions:
     encoding: str | None = None
     delimiter: str | None = None
     ignore_unknown_columns: bool = False
+    source: str | None = None  # None: the municipality's own; "hkdir": test results from HK-dir
 
 
 class Run:
@@ -139,7 +141,9 @@ def import_file(
     if options.skip_invalid and options.rejects is None and name == "-":
         raise UsageError("--skip-invalid with stdin needs --rejects FILE")
     summary = ImportSummary(file=name if name != "-" else "<stdin>", dry_run=options.dry_run)
-    source_tag = f"import:{uuid.uuid4()}"
+    if options.source not in (None, HKDIR):
+        raise UsageError(f"--source: {options.source!r} is not a source nir knows; use {HKDIR}")
+    source_tag = f"{options.source or 'import'}:{uuid.uuid4()}"
     with (
         open_source(name, store.path.parent) as source,
         read_csv(source, encoding=options.encoding, delimiter=options.delimiter) as csv_file,
@@ -149,6 +153,8 @@ def import_file(
             csv_file.header, file_kind, single_kind, summary.file, options.ignore_unknown_columns
         )
         summary.kind = single_kind.value if single_kind else file_kind.value
+        if options.source == HKDIR and file_kind is FileKind.PERSONS:
+            raise UsageError("--source hkdir: HK-dir sends test results, not persons")
         started = time.monotonic()
         log.info(
             "import: %s: %s, encoding %s, delimiter %r, %d columns",
@@ -163,7 +169,7 @@ def import_file(
             rejects_path = options.rejects or Path(f"{name}.rejects.csv")
         with _rejects_file(rejects_path, csv_file.header, csv_file.delimiter) as writer:
             run = Run(summary, columns, writer)
-            importer = _importer(store, profile, checks, columns, run, source_tag)
+            importer = _importer(store, profile, checks, columns, run, source_tag, options.source)
             with store.write(commit=not options.dry_run), fewer_collections():
                 for chunk in _chunks(_rows(csv_file.rows, run), IMPORT_CHUNK_ROWS):
                     importer.process(chunk)
@@ -194,11 +200,19 @@ def import_file(
 
 
 def _importer(
-    store: Store, profile: Profile, checks: Checks, columns: Columns, run: Run, source_tag: str
+    store: Store,
+    profile: Profile,
+    checks: Checks,
+    columns: Columns,
+    run: Run,
+    source_tag: str,
+    source: str | None,
 ) -> ChunkImporter:
     if columns.kind is FileKind.PERSONS:
         return PersonImporter(store, profile, checks, columns, run, source_tag)
-    return RegistrationImporter(store, profile, checks, columns, run, source_tag)
+    return RegistrationImporter(
+        store, profile, checks, columns, run, source_tag, from_hkdir=source == HKDIR
+    )
 
 
 def _all_or_nothing(summary: ImportSummary) -> InvalidData:

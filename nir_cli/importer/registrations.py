@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nir_cli.config import Profile
+from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
 from nir_cli.domain.plausibility import facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
@@ -63,9 +64,12 @@ class RegistrationImporter:
         columns: Columns,
         sink: Sink,
         source_tag: str,
+        *,
+        from_hkdir: bool = False,
     ) -> None:
         self.store, self.profile, self.columns, self.sink = store, profile, columns, sink
         self.source_tag = source_tag
+        self.from_hkdir = from_hkdir
         self.summary = sink.summary
         self.checks = checks
         context = checks.as_context()
@@ -91,9 +95,11 @@ class RegistrationImporter:
                 self.sink.reject(candidate.row, problem.column, problem.message)
         now = utc_now()
         if news:
-            sql.insert_new(self.store.conn, news, now, self.source_tag)
+            sql.insert_new(self.store.conn, news, now, self.source_tag, enqueue=not self.from_hkdir)
         if changes:
-            sql.update_existing(self.store.conn, changes, now, self.source_tag)
+            sql.update_existing(
+                self.store.conn, changes, now, self.source_tag, enqueue=not self.from_hkdir
+            )
         self.summary.created += len(news)
         self.summary.changed += len(changes)
 
@@ -176,6 +182,8 @@ class RegistrationImporter:
             return  # already rejected
         reg = c.registration
         person = c.person
+        if self.from_hkdir and reg.kind is not Kind.TEST_RESULT:
+            raise Invalid("kind", "HK-dir sends test results only (test-result)")
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
             check_plausible(self.store, person["id"], facts_of(person), reg, self.checks)

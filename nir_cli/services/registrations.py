@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from nir_cli.config import Profile
+from nir_cli.constants import HKDIR
 from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
 from nir_cli.domain.enums import Kind, Scheme
 from nir_cli.domain.model import Checks, invalid_from
@@ -254,6 +255,7 @@ def edit_registration(
 ) -> tuple[RegistrationRecord, bool]:
     """Correct a registration entered wrongly: a new version with the changed fields."""
     current = find_registration(store, ref)
+    _not_from_hkdir(current)
     if current.withdrawn:
         raise InvalidData(
             f"registration {short_id(current.id)} is withdrawn; register it anew instead"
@@ -273,6 +275,15 @@ def edit_registration(
     return _write_version(store, current.next_version(reg)), True
 
 
+def _not_from_hkdir(current: RegistrationRecord) -> None:
+    if current.source.startswith(f"{HKDIR}:"):
+        raise InvalidData(
+            f"registration {short_id(current.id)} is a test result from HK-dir: nir keeps it "
+            "as HK-dir sent it",
+            hint="import HK-dir's corrected file with nir import FILE --source hkdir",
+        )
+
+
 def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRecord:
     """Withdraw a registration entered by mistake: a new version marked withdrawn."""
     reason = reason.strip()
@@ -281,6 +292,7 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
     if len(reason) > MAX_REASON_LENGTH:
         raise FieldProblem("reason", f"at most {MAX_REASON_LENGTH} characters")
     current = find_registration(store, ref)
+    _not_from_hkdir(current)
     if current.withdrawn:
         raise InvalidData(f"registration {short_id(current.id)} is already withdrawn")
     version = current.next_version(current.registration, withdrawn=True, reason=reason)

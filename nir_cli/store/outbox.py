@@ -15,6 +15,16 @@ from nir_cli.domain.registrations import MODELS
 from nir_cli.store.db import Store
 
 
+def supersede(conn: sqlite3.Connection, entity: Entity, ids: Sequence[str]) -> None:
+    """Rows of these records still waiting (pending, rejected, conflicting) are no longer to
+    be sent: the record's newest version is not ours to send."""
+    conn.executemany(
+        "UPDATE outbox SET state = 'superseded' "
+        "WHERE entity = ? AND entity_id = ? AND state IN ('pending', 'rejected', 'conflict')",
+        [(entity.value, entity_id) for entity_id in ids],
+    )
+
+
 def enqueue_many(
     conn: sqlite3.Connection,
     entity: Entity,

@@ -16,7 +16,7 @@ from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import RegistrationBase
 from nir_cli.store.db import ChangedMeanwhile, Store
-from nir_cli.store.outbox import enqueue_many
+from nir_cli.store.outbox import enqueue_many, supersede
 from nir_cli.store.persons import REGISTRY_SOURCE
 
 
@@ -89,8 +89,17 @@ def insert_versions(
     )
 
 
-def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str) -> None:
-    """New registrations (version 1) with their version and outbox rows."""
+def insert_new(
+    conn: sqlite3.Connection,
+    items: Sequence[Version],
+    now: str,
+    source: str,
+    *,
+    enqueue: bool = True,
+) -> None:
+    """New registrations (version 1) with their version and outbox rows. Without `enqueue`
+    they are facts NIR holds from another source (test results from HK-dir): no outbox row,
+    and marked as held (registry_version = version), so they are never sent nor overdue."""
     rows = []
     for v in items:
         kind, scheme, fact_date, deadline, details = v.columns
@@ -119,6 +128,9 @@ def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, sou
         rows,
     )
     insert_versions(conn, items, now, source)
+    if not enqueue:
+        _held_elsewhere(conn, items)
+        return
     enqueue_many(
         conn,
         Entity.REGISTRATION,
@@ -128,10 +140,24 @@ def insert_new(conn: sqlite3.Connection, items: Sequence[Version], now: str, sou
     )
 
 
+def _held_elsewhere(conn: sqlite3.Connection, items: Sequence[Version]) -> None:
+    conn.executemany(
+        "UPDATE registrations SET registry_version = version WHERE id = ?",
+        [(v.id,) for v in items],
+    )
+    supersede(conn, Entity.REGISTRATION, [v.id for v in items])
+
+
 def update_existing(
-    conn: sqlite3.Connection, items: Sequence[Version], now: str, source: str
+    conn: sqlite3.Connection,
+    items: Sequence[Version],
+    now: str,
+    source: str,
+    *,
+    enqueue: bool = True,
 ) -> None:
-    """New versions of existing registrations; each item's version is the current one + 1."""
+    """New versions of existing registrations; each item's version is the current one + 1.
+    Without `enqueue`, as for insert_new."""
     rows = []
     for v in items:
         _, scheme, fact_date, deadline, details = v.columns
@@ -160,6 +186,9 @@ def update_existing(
     if changed != len(items):
         raise ChangedMeanwhile()
     insert_versions(conn, items, now, source)
+    if not enqueue:
+        _held_elsewhere(conn, items)
+        return
     enqueue_many(
         conn,
         Entity.REGISTRATION,
