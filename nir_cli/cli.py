@@ -60,7 +60,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "registry",
         "Run the reference central registry (the sandbox and every sync test use it).",
     ),
-    "report": ("report", "Show a report: results, target-groups, grant-base or timeliness."),
+    "report": (
+        "report",
+        "Show a report: results, target-groups, programme, grant-base or timeliness.",
+    ),
     "sandbox": (
         "sandbox",
         "The training sandbox: a local registry with a test user and synthetic participants.",

@@ -13,7 +13,7 @@ from nir_cli.commands.options import (
     pass_app,
 )
 
-NAMES = ("results", "target-groups", "grant-base", "timeliness")
+NAMES = ("results", "target-groups", "programme", "grant-base", "timeliness")
 
 
 @click.command()
@@ -32,11 +32,13 @@ NAMES = ("results", "target-groups", "grant-base", "timeliness")
 def report(
     app: App, /, name: str, year: int | None, municipality: str | None, place: str | None, fmt: str
 ) -> None:
-    """Show a report: results, target-groups, grant-base or timeliness.
+    """Show a report: results, target-groups, programme, grant-base or timeliness.
 
     \b
-    results        test results: Norskprøven by sub-test and level, other tests passed/failed
+    results        test results (Norskprøven by sub-test and level, other tests passed or
+                   failed) and what participants went on to after the programme
     target-groups  persons in the target group by regime, with and without an offer
+    programme      the programme's target group: with a claim or offer, started, on time
     grant-base     persons who trigger a norsktilskudd in --year, by grant scheme and basis
     timeliness     share of registrations accepted within two months, by kind and month
 

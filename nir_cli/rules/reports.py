@@ -49,7 +49,35 @@ def results(store: Store, params: dict[str, Any]) -> Rows:
         f"AND {_where('r', 'r.fact_date')} GROUP BY 1, 3 ORDER BY 1, 3",
         params,
     )
-    return levels + passed
+    # What participants went on to after the introduction programme (integreringsloven § 18 a;
+    # NIR's «aktivitet etter»), by the year the programme ended.
+    outcomes = store.query(
+        "SELECT 'programme' AS test, 'activity_after' AS subtest, "
+        "coalesce(json_extract(r.details, '$.activity_after'), 'not_registered') AS result, "
+        "count(*) AS persons FROM registrations r WHERE r.kind = 'end' AND r.withdrawn = 0 "
+        f"AND r.scheme = 'programme' AND {_where('r', 'r.fact_date')} GROUP BY 3 ORDER BY 3",
+        params,
+    )
+    return levels + passed + outcomes
+
+
+def programme(store: Store, params: dict[str, Any]) -> Rows:
+    """The introduction programme's target group (integreringsloven § 8) by regime: how many
+    have a programme claim, offer, decision or start, how many started, and how many started
+    within § 12's three months of settlement. --year: the year of settlement."""
+    return store.query(
+        "SELECT t.regime, count(*) AS in_target_group, "
+        "sum(EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id AND r.withdrawn = 0 "
+        "  AND r.scheme = 'programme' AND r.kind IN ('claim', 'offer', 'decision', 'start'))) "
+        "  AS with_claim_or_offer, "
+        "sum(s.first_start IS NOT NULL) AS started, "
+        "sum(s.first_start IS NOT NULL AND s.first_start <= nir_add_months(t.since, 3)) "
+        "  AS started_on_time "
+        "FROM programme_target_group t "
+        "LEFT JOIN rule_facts s ON s.scheme = 'programme' AND s.person_id = t.id "
+        f"WHERE {_where('t', 't.since')} GROUP BY t.regime ORDER BY t.regime",
+        params,
+    )
 
 
 def target_groups(store: Store, params: dict[str, Any]) -> Rows:
@@ -127,6 +155,7 @@ REPORTS: dict[str, Callable[[Store, dict[str, Any]], Rows]] = {
     "results": results,
     "target-groups": target_groups,
     "grant-base": grant_base,
+    "programme": programme,
     "timeliness": timeliness,
 }
 

@@ -48,3 +48,34 @@ def test_chapter_6a_and_asylum_seekers_have_grants_of_their_own(reg: Register) -
         ("6a-persontilskudd", "integreringsloven_6a", "collective_protection"): 1,
         ("asylnorsk", "integreringsloven", "asylum_seeker"): 1,
     }
+
+
+def test_programme_report_counts_who_started_on_time(reg: Register) -> None:
+    on_time = reg.person(settlement_date="2025-02-01")
+    reg.add(on_time, "start", "2025-05-01", scheme="programme")  # 1 Feb + 3 months: in time
+    late = reg.person(settlement_date="2025-02-01")
+    reg.add(late, "claim", "2025-02-10", scheme="programme")
+    reg.add(late, "start", "2025-05-02", scheme="programme")
+    reg.person(settlement_date="2025-02-01")  # nothing yet
+    reg.person(residence_basis="labour_non_eea", settlement_date="2025-02-01")  # not in group
+    rows = run(reg.store, "programme", year=2025, municipality=None, place=None)
+    assert rows == [
+        {
+            "regime": "integreringsloven",
+            "in_target_group": 3,
+            "with_claim_or_offer": 2,
+            "started": 2,
+            "started_on_time": 1,
+        }
+    ]
+
+
+def test_results_tell_what_participants_went_on_to(reg: Register) -> None:
+    worker = reg.person()
+    reg.add(worker, "end", "2025-06-30", scheme="programme", reason="completed",
+            activity_after="employment")  # fmt: skip
+    silent = reg.person()
+    reg.add(silent, "end", "2025-06-30", scheme="programme", reason="completed")
+    rows = run(reg.store, "results", year=2025, municipality=None, place=None)
+    outcomes = {r["result"]: r["persons"] for r in rows if r["test"] == "programme"}
+    assert outcomes == {"employment": 1, "not_registered": 1}
