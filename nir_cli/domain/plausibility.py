@@ -13,13 +13,47 @@ from dataclasses import dataclass
 
 from nir_cli.domain.deadlines import add_months
 from nir_cli.domain.entitlement import WINDOW_MONTHS, suggest
-from nir_cli.domain.enums import Decision, Entitlement, Kind, Regime, ResidenceBasis, Scheme
+from nir_cli.domain.enums import (
+    Decision,
+    Entitlement,
+    FinalGoal,
+    Kind,
+    Regime,
+    ResidenceBasis,
+    Scheme,
+)
 from nir_cli.domain.programme import programme_target
 from nir_cli.domain.registrations import RegistrationBase
 
 OVERRIDE = "--accept-implausible"
 # Training facts that fall inside the window when they are right.
 WINDOW_KINDS = frozenset({Kind.START, Kind.HOURS, Kind.DECISION, Kind.OFFER})
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """What a programme decision's length is checked against: the final goal (sluttmål) and
+    whether upper secondary education is registered (None: not registered)."""
+
+    final_goal: FinalGoal | None = None
+    upper_secondary: bool | None = None
+
+
+def max_programme_months(regime: Regime, programme: ProgrammeFacts) -> int | None:
+    """The longest programme the law allows the person, extension included, or None when nir
+    cannot tell. Integreringsloven §§ 13–14 as IMDi's table «Sluttmål og varighet» gives them:
+    with upper secondary education from before, 3 to 6 months + 6; towards completed upper
+    secondary school, 3 months to 3 years + 1 year; everyone else 3 months to 2 years + 1 year.
+    Introduksjonsloven § 5: «inntil to år», three «når særlige grunner taler for det»."""
+    if regime is Regime.INTRODUKSJONSLOVEN:
+        return 36
+    if regime is not Regime.INTEGRERINGSLOVEN or programme.final_goal is None:
+        return None
+    if programme.final_goal is FinalGoal.UPPER_SECONDARY:
+        return 48
+    if programme.upper_secondary:
+        return 12
+    return 36
 
 
 @dataclass(frozen=True)
@@ -35,10 +69,14 @@ class PersonFacts:
 
 
 def implausible(
-    reg: RegistrationBase, person: PersonFacts, leave_days: int = 0
+    reg: RegistrationBase,
+    person: PersonFacts,
+    leave_days: int = 0,
+    programme: ProgrammeFacts | None = None,
 ) -> tuple[str, str] | None:
     """The field and why `reg` looks wrong for `person`, or None. `leave_days`: the person's
-    days of training leave, which extend the training window."""
+    days of training leave, which extend the training window; `programme`: what a programme
+    decision's months are checked against."""
     scheme = reg.scheme_value
     granted = getattr(reg, "outcome", None) is Decision.GRANTED
     if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted:
@@ -54,6 +92,15 @@ def implausible(
                 "scheme",
                 "a granted programme decision for a person outside the introduction "
                 f"programme's target group ({target.reason})",
+            )
+    months = getattr(reg, "months", None)
+    if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted and months:
+        longest = max_programme_months(person.regime, programme or ProgrammeFacts())
+        if longest is not None and months > longest:
+            return (
+                "months",
+                f"{months} months is longer than the {longest} the law allows this participant "
+                "(final goal and education; integreringsloven §§ 13–14, introduksjonsloven § 5)",
             )
     if scheme is Scheme.ASYLUM and person.residence_basis is not ResidenceBasis.ASYLUM_SEEKER:
         return (

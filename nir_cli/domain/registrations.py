@@ -37,6 +37,9 @@ COMMON_FIELDS: set[str] = {"kind", "fact_date", "scheme"}
 MAX_HOURS_PER_MONTH = 744.0  # 31 days × 24 h: anything above is a typing error
 
 Hours = Annotated[Number, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
+# The longest programme any participant may have: 3 years and 1 more towards completed upper
+# secondary school (integreringsloven §§ 13–14; domain.plausibility checks each final goal's).
+MAX_PROGRAMME_MONTHS = 48
 
 
 class RegistrationBase(DomainModel):
@@ -124,7 +127,12 @@ class DecisionRegistration(RegistrationBase):
     scheme: Scheme = Field(description="programme, training or asylum")
     outcome: Decision = Field(description="granted (innvilget) or refused (avslått)")
     hours: Number | None = Field(None, ge=0, le=3000, description="hours granted (training)")
-    months: int | None = Field(None, ge=1, le=36, description="months granted (programme)")
+    months: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PROGRAMME_MONTHS,
+        description="months granted (programme; up to 48 towards completed upper secondary)",
+    )
     reason: str | None = Field(None, max_length=500, description="reason for a refusal")
 
     @model_validator(mode="after")

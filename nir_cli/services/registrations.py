@@ -19,9 +19,16 @@ from pydantic import ValidationError
 from nir_cli.config import Profile
 from nir_cli.constants import HKDIR
 from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
-from nir_cli.domain.enums import Kind, Scheme
+from nir_cli.domain.enums import FinalGoal, Kind, Scheme
 from nir_cli.domain.model import Checks, invalid_from
-from nir_cli.domain.plausibility import OVERRIDE, WINDOW_KINDS, PersonFacts, facts_of, implausible
+from nir_cli.domain.plausibility import (
+    OVERRIDE,
+    WINDOW_KINDS,
+    PersonFacts,
+    ProgrammeFacts,
+    facts_of,
+    implausible,
+)
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import FieldProblem, InvalidData
 from nir_cli.record_ids import new_id, short_id
@@ -177,9 +184,16 @@ def check_plausible(
     if checks.accept_implausible:
         return
     leave_days = 0
+    programme = None
     if reg.kind in WINDOW_KINDS and reg.scheme_value is Scheme.TRAINING:
         leave_days = lookup.training_facts(store, person_id).leave_days
-    found = implausible(reg, facts, leave_days)
+    if reg.kind is Kind.DECISION and getattr(reg, "months", None):
+        goal = lookup.programme_goal(store, person_id)
+        programme = ProgrammeFacts(
+            FinalGoal(goal) if goal else None,
+            lookup.training_facts(store, person_id).upper_secondary,
+        )
+    found = implausible(reg, facts, leave_days, programme)
     if found is not None:
         field, why = found
         raise FieldProblem(field, f"{why}; if it is right, give {OVERRIDE}")

@@ -98,3 +98,14 @@ def training_facts(store: Store, person_id: str) -> TrainingFacts:
         training["first_start"] if training else None,
         int(leave["days"]) if leave else 0,
     )
+
+
+def programme_goal(store: Store, person_id: str) -> str | None:
+    """The final goal (sluttmål) of the person's latest live programme goal."""
+    row = store.one(
+        "SELECT json_extract(details, '$.final_goal') AS goal FROM registrations "
+        "WHERE person_id = ? AND kind = 'goal' AND scheme = 'programme' AND withdrawn = 0 "
+        "ORDER BY fact_date DESC LIMIT 1",
+        (person_id,),
+    )
+    return row["goal"] if row else None

@@ -123,3 +123,27 @@ def test_an_import_refuses_the_row_with_its_line_or_takes_it_when_accepted(
     taken = person("import", str(csv), "--accept-implausible", "--format", "json")
     assert taken.exit_code == 0, taken.stderr
     assert json.loads(taken.stdout)["created"] == 1  # the first row was there already
+
+
+def test_a_programme_longer_than_the_final_goal_allows(person: CliFn) -> None:
+    """Integreringsloven §§ 13–14: 12 months with upper secondary education from before, 48
+    towards completed upper secondary, 36 for everyone else."""
+    decide = ["--date", "2025-09-10", "--scheme", "programme", "--outcome", "granted"]
+    # No final goal registered: nir cannot tell, and says nothing.
+    assert person("register", "decision", TEST_DUF, *decide, "--months", "40").exit_code == 0
+    goal = ["--date", "2025-09-01", "--scheme", "programme", "--final-goal", "employment"]
+    assert person("register", "goal", TEST_DUF, *goal).exit_code == 0
+    later = ["--date", "2025-09-11", "--scheme", "programme", "--outcome", "granted"]
+    stderr = refused(person("register", "decision", TEST_DUF, *later, "--months", "37"))
+    assert "--months: 37 months is longer than the 36 the law allows" in stderr
+    assert person("register", "decision", TEST_DUF, *later, "--months", "36").exit_code == 0
+    education = ["--date", "2025-09-02", "--upper-secondary", "yes"]
+    assert person("register", "education", TEST_DUF, *education).exit_code == 0
+    third = ["--date", "2025-09-12", "--scheme", "programme", "--outcome", "granted"]
+    assert "the 12 the law allows" in refused(
+        person("register", "decision", TEST_DUF, *third, "--months", "13")
+    )
+    upper = ["--date", "2025-09-03", "--scheme", "programme", "--final-goal", "upper_secondary"]
+    assert person("register", "goal", TEST_DUF, *upper).exit_code == 0
+    assert person("register", "decision", TEST_DUF, *third, "--months", "48").exit_code == 0
+    assert person("register", "decision", TEST_DUF, *third, "--months", "49").exit_code == 65
