@@ -245,17 +245,27 @@ class Absence(PeriodMixin, RegistrationBase):
 
 
 class Goal(RegistrationBase):
+    """Norskmål (training) or sluttmål (programme). The norskmål may be one level for every
+    skill, or a level per skill (reading, listening, writing, oral): the law sets minimum levels
+    per skill, and a skill without its own level takes `level`."""
+
     kind: Literal[Kind.GOAL] = Kind.GOAL
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
     scheme: Scheme = Field(description="training (norskmål) or programme (sluttmål)")
     level: Level | None = Field(None, description="Norwegian goal level (norskmål), training")
+    reading: Level | None = Field(None, description="norskmål for reading, if its own")
+    listening: Level | None = Field(None, description="norskmål for listening, if its own")
+    writing: Level | None = Field(None, description="norskmål for writing, if its own")
+    oral: Level | None = Field(None, description="norskmål for oral skills, if its own")
     final_goal: FinalGoal | None = Field(None, description="final goal (sluttmål), programme")
 
     @model_validator(mode="after")
     def _goal_fits_scheme(self) -> Goal:
-        if self.scheme is Scheme.TRAINING and (self.level is None or self.final_goal is not None):
-            raise ValueError("a training goal is a level, not a final goal")
-        if self.scheme is Scheme.PROGRAMME and (self.final_goal is None or self.level is not None):
+        skills = (self.reading, self.listening, self.writing, self.oral)
+        levels = self.level is not None or any(s is not None for s in skills)
+        if self.scheme is Scheme.TRAINING and (not levels or self.final_goal is not None):
+            raise ValueError("a training goal is a level (or a level per skill), not a final goal")
+        if self.scheme is Scheme.PROGRAMME and (self.final_goal is None or levels):
             raise ValueError("a programme goal is a final goal, not a level")
         return self
 

@@ -43,6 +43,17 @@ from nir_cli.rules.fragments import (
 )
 
 
+def skill_reached(skill: str) -> str:
+    """Test result `r` reaches goal `g` in one skill: the skill was not tested (the goal is
+    judged on the sub-tests taken), or its level is at least the skill's own norskmål, else the
+    goal's one level (a skill with neither has no goal to reach)."""
+    return (
+        f"coalesce(nir_level_rank(json_extract(r.details, '$.{skill}')), 99) >= coalesce("
+        f"nir_level_rank(coalesce(json_extract(g.details, '$.{skill}'), "
+        "json_extract(g.details, '$.level'))), 0)"
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -414,11 +425,8 @@ RULES: tuple[Rule, ...] = (
                    AND g.scheme = 'training' AND g.{LIVE}
               WHERE r.person_id = w.person_id AND r.kind = 'test-result' AND r.{LIVE}
                 AND json_extract(r.details, '$.test') = 'norskprove'
-                AND min(coalesce(nir_level_rank(json_extract(r.details, '$.reading')), 99),
-                        coalesce(nir_level_rank(json_extract(r.details, '$.listening')), 99),
-                        coalesce(nir_level_rank(json_extract(r.details, '$.writing')), 99),
-                        coalesce(nir_level_rank(json_extract(r.details, '$.oral')), 99))
-                    >= nir_level_rank(json_extract(g.details, '$.level')))
+                AND {skill_reached("reading")} AND {skill_reached("listening")}
+                AND {skill_reached("writing")} AND {skill_reached("oral")})
         """,
     ),
 )

@@ -116,6 +116,12 @@ WHERE t.regime = 'integreringsloven_6a' AND substr(f.first_start, 1, 4) = :grant
   AND {_where("t", None)}
 GROUP BY 1, 2, 3
 UNION ALL
+SELECT '6a-utvidet-opplaering', p.regime, p.residence_basis, count(*)
+FROM registrations r JOIN persons p ON p.id = r.person_id
+WHERE r.kind = 'extended-training' AND r.withdrawn = 0
+  AND substr(r.fact_date, 1, 4) = :grant_year AND {_where("p", None)}
+GROUP BY 1, 2, 3
+UNION ALL
 SELECT 'asylnorsk', p.regime, p.residence_basis, count(*)
 FROM persons p
 JOIN rule_facts f ON f.scheme = 'asylum' AND f.person_id = p.id

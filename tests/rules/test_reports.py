@@ -42,10 +42,12 @@ def test_a_later_arrival_moves_the_year(reg: Register) -> None:
 def test_chapter_6a_and_asylum_seekers_have_grants_of_their_own(reg: Register) -> None:
     ukraine = reg.person(residence_basis="collective_protection", permit_date="2023-01-10")
     reg.add(ukraine, "start", "2024-02-01", scheme="training")
+    reg.add(ukraine, "extended-training", "2024-12-01", months=6)
     reception = reg.person(residence_basis="asylum_seeker", permit_date="2024-01-10")
     reg.add(reception, "start", "2024-03-01", scheme="asylum")
     assert grant_base(reg, 2024) == {
         ("6a-persontilskudd", "integreringsloven_6a", "collective_protection"): 1,
+        ("6a-utvidet-opplaering", "integreringsloven_6a", "collective_protection"): 1,
         ("asylnorsk", "integreringsloven", "asylum_seeker"): 1,
     }
 

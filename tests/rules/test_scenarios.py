@@ -468,6 +468,28 @@ CASES = [
     ),
     Case(
         "window-ending",
+        "a goal per skill: oral A2 reaches its own goal",
+        "2025-12-01",
+        False,
+        PERMIT_2023,
+        (
+            ("goal", "2023-05-01", {"scheme": "training", "level": "B1", "oral": "A2"}),
+            ("test-result", "2025-05-20", {"test": "norskprove", "oral": "A2", "reading": "B1"}),
+        ),
+    ),
+    Case(
+        "window-ending",
+        "a goal per skill: reading below its own goal",
+        "2025-12-01",
+        True,
+        PERMIT_2023,
+        (
+            ("goal", "2023-05-01", {"scheme": "training", "reading": "B2", "oral": "A2"}),
+            ("test-result", "2025-05-20", {"test": "norskprove", "oral": "B1", "reading": "B1"}),
+        ),
+    ),
+    Case(
+        "window-ending",
         "a 31-day leave moves the end to 1 Apr: not yet on 31 Dec",
         "2025-12-31",
         False,
