@@ -174,6 +174,23 @@ class RoleChange(Wire):
     role: Role
 
 
+class EntitlementOut(Wire):
+    """The suggested entitlement to training of a person the registry holds: the same as
+    `nir person show` gives (nir_cli.domain.entitlement.entitlement_view)."""
+
+    entitlement: str
+    cost: str
+    norwegian_hours: int | None = None
+    social_studies_hours: int | None = None
+    max_hours: int | None = None
+    norwegian_goal: str | None = None
+    window_months: int | None = None
+    window_start: str | None = None
+    window_leave_days: int | None = None
+    window_end: str | None = None
+    entitlement_note: str | None = None
+
+
 class Problem(Wire):
     detail: str
 

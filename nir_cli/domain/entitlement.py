@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.domain.deadlines import age_on
+from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
 from nir_cli.domain.law import (
     CHAPTER_6A_FROM,
@@ -262,3 +262,51 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
             window_from="permit",
         )
     return NOTHING
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """What a person's entitlement depends on beyond the person: the education background
+    (None when not registered), the first start of training, and the days of training leave.
+    The local store and the registry each read them from their registrations."""
+
+    upper_secondary: bool | None = None
+    first_start: dt.date | None = None
+    leave_days: int = 0
+
+
+def entitlement_view(
+    regime: Regime,
+    basis: ResidenceBasis,
+    birth_date: dt.date,
+    permit_date: dt.date,
+    facts: TrainingFacts,
+) -> dict[str, object]:
+    """The suggested entitlement, typed, with the window's start and end: the permit, or
+    under chapter 6A the first start of training, plus every day of training leave («med
+    tillegg av godkjent permisjon»); 18 months where upper secondary education is registered
+    (integreringsloven). The same for `nir person show` and the registry."""
+    suggestion = suggest(
+        regime, basis, birth_date, permit_date, upper_secondary=facts.upper_secondary
+    )
+    start: dt.date | None = None
+    if suggestion.window_from == "permit":
+        start = permit_date
+    elif suggestion.window_from == "first_start":
+        start = facts.first_start
+    end = None
+    if start is not None and suggestion.window_months:
+        end = add_months(start, suggestion.window_months) + dt.timedelta(days=facts.leave_days)
+    return {
+        "entitlement": suggestion.entitlement.value,
+        "cost": suggestion.cost.value,
+        "norwegian_hours": suggestion.norwegian_hours,
+        "social_studies_hours": suggestion.social_studies_hours,
+        "max_hours": suggestion.max_hours,
+        "norwegian_goal": "norskmål" if suggestion.goal_based else None,
+        "window_months": suggestion.window_months,
+        "window_start": start.isoformat() if start else None,
+        "window_leave_days": facts.leave_days or None,
+        "window_end": end.isoformat() if end else None,
+        "entitlement_note": suggestion.note or None,
+    }

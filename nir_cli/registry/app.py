@@ -16,6 +16,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from nir_cli import __version__
+from nir_cli.domain.entitlement import TrainingFacts, entitlement_view
+from nir_cli.domain.model import Checks
+from nir_cli.domain.person import PersonData
 from nir_cli.registry import accounts, contract, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.fastjson import FastJSONRoute
@@ -31,6 +34,8 @@ from nir_cli.wire import (
     BatchOut,
     Change,
     ChangesOut,
+    EntitlementOut,
+    Entity,
     MachineTokenRequest,
     Me,
     PasswordReset,
@@ -52,6 +57,8 @@ UNAUTHORIZED = HTTPException(
     headers={"WWW-Authenticate": "Bearer"},
 )
 NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+# Bodies the registry stored were validated on the way in: read back without the checks.
+LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 
 def session(request: Request) -> Iterator[Store]:
@@ -241,6 +248,32 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
             raise NOT_FOUND
         found, _ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
         return found[0]
+
+    @app.get(
+        "/v1/records/{record_id}/entitlement",
+        tags=["sync"],
+        responses={404: {"model": Problem}},
+    )
+    def entitlement(record_id: str, who: CallerDep, store: StoreDep) -> EntitlementOut:
+        """The suggested entitlement to training of a person of the caller's municipality, from
+        the person and the registrations the registry holds (the same as nir person show)."""
+        scoped = Scoped(store, who.municipality)
+        row = scoped.record(record_id)
+        if row is None or row["entity"] != Entity.PERSON.value or row["withdrawn"]:
+            raise NOT_FOUND
+        person = PersonData.model_validate_json(row["body"], context=LENIENT)
+        upper, first_start, leave_days = scoped.training_facts(record_id)
+        assert person.regime is not None
+        view = entitlement_view(
+            person.regime,
+            person.residence_basis,
+            person.birth_date,
+            person.permit_date,
+            TrainingFacts(
+                upper, dt.date.fromisoformat(first_start) if first_start else None, leave_days
+            ),
+        )
+        return EntitlementOut.model_validate(view)
 
     @app.get("/v1/users", tags=["users"], responses={403: {"model": Problem}})
     def users(who: AdminDep, store: StoreDep) -> list[UserOut]:

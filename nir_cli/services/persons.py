@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from nir_cli.config import Profile
-from nir_cli.domain.deadlines import add_months
+from nir_cli.domain.entitlement import TrainingFacts, entitlement_view
 from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.person import PersonData
@@ -206,30 +206,20 @@ def list_persons(
 
 
 def entitlement(store: Store, record: PersonRecord) -> dict[str, Any]:
-    """The suggested entitlement to training, typed, with the window's start and end: the
-    permit, or under chapter 6A the first start of training, plus every day of training leave
-    («med tillegg av godkjent permisjon»); 18 months where upper secondary education is
-    registered (integreringsloven). A suggestion: the recorded decision is the truth."""
+    """The suggested entitlement to training, typed (domain.entitlement.entitlement_view),
+    from the person and their registrations. A suggestion: the recorded decision is the
+    truth."""
     facts = lookup.training_facts(store, record.id)
-    suggestion = record.data.suggestion(upper_secondary=facts.upper_secondary)
-    start: dt.date | None = None
-    if suggestion.window_from == "permit":
-        start = record.data.permit_date
-    elif suggestion.window_from == "first_start" and facts.first_start:
-        start = dt.date.fromisoformat(facts.first_start)
-    end = None
-    if start is not None and suggestion.window_months:
-        end = add_months(start, suggestion.window_months) + dt.timedelta(days=facts.leave_days)
-    return {
-        "entitlement": suggestion.entitlement.value,
-        "cost": suggestion.cost.value,
-        "norwegian_hours": suggestion.norwegian_hours,
-        "social_studies_hours": suggestion.social_studies_hours,
-        "max_hours": suggestion.max_hours,
-        "norwegian_goal": "norskmål" if suggestion.goal_based else None,
-        "window_months": suggestion.window_months,
-        "window_start": start.isoformat() if start else None,
-        "window_leave_days": facts.leave_days or None,
-        "window_end": end.isoformat() if end else None,
-        "entitlement_note": suggestion.note or None,
-    }
+    data = record.data
+    assert data.regime is not None
+    return entitlement_view(
+        data.regime,
+        data.residence_basis,
+        data.birth_date,
+        data.permit_date,
+        TrainingFacts(
+            facts.upper_secondary,
+            dt.date.fromisoformat(facts.first_start) if facts.first_start else None,
+            facts.leave_days,
+        ),
+    )

@@ -63,6 +63,8 @@ def test_reads_see_only_the_own_municipality(world: dict, municipality: str, rol
     own, theirs = world["people"][municipality], world["people"][other(municipality)]
     assert s.get(f"{live.url}/v1/records/{own}", timeout=10).status_code == 200
     assert s.get(f"{live.url}/v1/records/{theirs}", timeout=10).status_code == 404
+    assert s.get(f"{live.url}/v1/records/{own}/entitlement", timeout=10).status_code == 200
+    assert s.get(f"{live.url}/v1/records/{theirs}/entitlement", timeout=10).status_code == 404
 
 
 @pytest.mark.parametrize(("municipality", "role"), CASES)
@@ -135,6 +137,7 @@ def test_no_token_is_401_everywhere(world: dict) -> None:  # type: ignore[type-a
     for method, path in [
         ("get", "/v1/me"),
         ("get", "/v1/changes"),
+        ("get", "/v1/records/any-id/entitlement"),
         ("post", "/v1/batches"),
         ("get", "/v1/users"),
         ("get", "/v1/tokens"),

@@ -16,7 +16,7 @@ from nir_cli.store import Store
 from nir_cli.store.outbox import PENDING_AFTER as NEXT
 from nir_cli.sync.client import RegistryClient
 from nir_cli.training.synthetic import people
-from nir_cli.wire import BatchOut, RecordIn
+from nir_cli.wire import BatchOut, RecordIn, Role
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
 from tests.sync.conftest import EXAMPLES, records, registry_rows
@@ -459,3 +459,32 @@ def test_every_kind_nir_has_syncs_and_pulls_as_it_was(
     a, b = records(nir_home / "data" / "test.db"), records(nir_home / "data" / "second.db")
     assert a == b
     assert len(a["registrations"]) == len(EXAMPLES)
+
+
+def test_the_registry_tells_the_same_entitlement_as_person_show(
+    synced: CliFn, live: Registry
+) -> None:
+    from tests.conftest import PERSON_ARGS
+
+    assert synced("person", "add", *PERSON_ARGS).exit_code == 0
+    for kind, *args in (
+        ("education", "--date", "2025-09-01", "--upper-secondary", "yes"),
+        ("leave", "--date", "2025-10-01", "--scheme", "training", "--until", "2025-10-10",
+         "--reason", "illness"),
+    ):  # fmt: skip
+        assert synced("register", kind, TEST_DUF, *args).exit_code == 0
+    assert synced("sync").exit_code == 0
+    shown = json.loads(synced("person", "show", TEST_DUF, "--format", "json").stdout)
+    live.add_user("5001-reader", "5001", Role.USER)
+    session = live.login("5001-reader")
+    answer = session.get(f"{live.url}/v1/records/{shown['id']}/entitlement", timeout=10)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body == {key: shown[key] for key in body}
+    assert body["window_end"] == "2026-12-11"  # 18 months + 10 days of leave
+    # Another municipality's reader sees nothing.
+    live.add_user("5028-reader", "5028", Role.USER)
+    other = live.login("5028-reader")
+    assert (
+        other.get(f"{live.url}/v1/records/{shown['id']}/entitlement", timeout=10).status_code == 404
+    )

@@ -180,6 +180,29 @@ class Scoped:
             (record_id, self.municipality),
         )
 
+    def training_facts(self, person_id: str) -> tuple[bool | None, str | None, int]:
+        """What a person's entitlement depends on among the registrations the registry holds:
+        upper secondary education (None when none is registered), the first start of training
+        and the days of training leave."""
+        row = self.store.one(
+            "SELECT count(CASE WHEN kind = 'education' THEN 1 END) AS educations, "
+            "max(CASE WHEN kind = 'education' THEN json_extract(body, '$.upper_secondary') END) "
+            "  AS upper_secondary, "
+            "min(CASE WHEN kind = 'start' AND scheme = 'training' THEN fact_date END) "
+            "  AS first_start, "
+            "coalesce(sum(CASE WHEN kind = 'leave' AND scheme = 'training' THEN "
+            "  julianday(json_extract(body, '$.until')) - julianday(fact_date) + 1 END), 0) "
+            "  AS leave_days "
+            "FROM (SELECT json_extract(body, '$.kind') AS kind, "
+            "json_extract(body, '$.scheme') AS scheme, json_extract(body, '$.fact_date') "
+            "AS fact_date, body FROM records WHERE person_id = ? AND municipality = ? "
+            "AND entity = 'registration' AND withdrawn = 0)",
+            (person_id, self.municipality),
+        )
+        assert row is not None
+        upper = bool(row["upper_secondary"]) if row["educations"] else None
+        return upper, row["first_start"], int(row["leave_days"])
+
     def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
         rows = self.store.query(
             "SELECT c.seq, r.entity, c.record_id, c.version, r.person_id, v.body, v.withdrawn, "
