@@ -54,7 +54,10 @@ PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         ("--residence-basis",),
         {"type": CodedChoice(ResidenceBasis), "help": "Residence basis (oppholdsgrunnlag)."},
     ),
-    (("--permit-date",), {"type": DATE, "help": "Date the residence permit was granted."}),
+    (
+        ("--permit-date",),
+        {"type": DATE, "help": "Date the residence permit was granted (asylum seekers: none)."},
+    ),
     (("--settlement-date",), {"type": DATE, "help": "Date of settlement in the municipality."}),
     (
         ("--population-registration-date",),
@@ -81,7 +84,8 @@ PERSON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     ),
     (("--place",), {"metavar": "NAME", "help": "Place (default: the profile's)."}),
 ]
-REQUIRED_FOR_ADD = {"--first-name", "--last-name", "--residence-basis", "--permit-date"}
+# --permit-date is required too, except of an asylum seeker, who has none: the domain says so.
+REQUIRED_FOR_ADD = {"--first-name", "--last-name", "--residence-basis"}
 
 
 def person_options(*, add: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

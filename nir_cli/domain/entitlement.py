@@ -98,14 +98,20 @@ APPLIED_IN_NORWAY = frozenset(
 
 def derive_regime(
     basis: ResidenceBasis,
-    permit_date: dt.date,
+    permit_date: dt.date | None,
     settlement_date: dt.date | None = None,
     arrival_date: dt.date | None = None,
 ) -> Regime:
     """The act a person falls under (integreringsloven § 51, integreringsforskriften § 72):
     introduksjonsloven when the permit was granted and the person arrived in Norway before
     1 Jan 2021; chapter 6A for collective protection granted while it is in force; else
-    integreringsloven. An unknown arrival is presumed (see `regime_presumption`)."""
+    integreringsloven. An unknown arrival is presumed (see `regime_presumption`). An asylum
+    seeker without a permit falls under the act in force when they came (§ 72: the asylum
+    rules of integreringsloven apply to those who applied after it came into force)."""
+    if permit_date is None:
+        if arrival_date is not None and arrival_date < INTEGRERINGSLOVEN_IN_FORCE:
+            return Regime.INTRODUKSJONSLOVEN
+        return Regime.INTEGRERINGSLOVEN
     arrived = arrival_date or presumed_arrival(basis, permit_date, settlement_date)
     if permit_date < INTEGRERINGSLOVEN_IN_FORCE and arrived < INTEGRERINGSLOVEN_IN_FORCE:
         return Regime.INTRODUKSJONSLOVEN
@@ -130,12 +136,19 @@ def presumed_arrival(
 
 def regime_presumption(
     basis: ResidenceBasis,
-    permit_date: dt.date,
+    permit_date: dt.date | None,
     settlement_date: dt.date | None,
     arrival_date: dt.date | None,
 ) -> str | None:
     """Why the derived regime is a presumption, when it is one: the permit came before 2021,
     the arrival date is not registered, and the arrival cannot be told from the permit."""
+    if permit_date is None:
+        if arrival_date is None:
+            return (
+                "presumed: an asylum seeker without a permit or an arrival date is taken to "
+                "fall under integreringsloven; register --arrival-date"
+            )
+        return None
     if arrival_date is not None or permit_date >= INTEGRERINGSLOVEN_IN_FORCE:
         return None
     if basis in APPLIED_IN_NORWAY:
@@ -157,14 +170,19 @@ def suggest(
     regime: Regime,
     basis: ResidenceBasis,
     birth_date: dt.date,
-    permit_date: dt.date,
+    permit_date: dt.date | None,
     *,
     upper_secondary: bool | None = None,
+    arrival_date: dt.date | None = None,
 ) -> Suggestion:
-    """The suggested entitlement for training in Norwegian and social studies."""
-    age = age_on(birth_date, permit_date)
+    """The suggested entitlement for training in Norwegian and social studies. Age counts on
+    the permit date; an asylum seeker without a permit by the arrival, else as an adult."""
     if basis is ResidenceBasis.ASYLUM_SEEKER:
-        return _asylum(regime, age)
+        day = permit_date or arrival_date
+        return _asylum(regime, age_on(birth_date, day) if day else None)
+    if permit_date is None:
+        return NOTHING  # only an asylum seeker may lack a permit
+    age = age_on(birth_date, permit_date)
     if regime is Regime.INTRODUKSJONSLOVEN:
         return _introduksjonsloven(basis, age, permit_date)
     if regime is Regime.INTEGRERINGSLOVEN_6A:
@@ -182,9 +200,9 @@ def suggest(
     return _integreringsloven(basis, age, upper_secondary)
 
 
-def _asylum(regime: Regime, age: int) -> Suggestion:
+def _asylum(regime: Regime, age: int | None) -> Suggestion:
     if regime is Regime.INTRODUKSJONSLOVEN:
-        if age < 16:
+        if age is not None and age < 16:
             return NOTHING
         return Suggestion(
             Entitlement.RETT,
@@ -194,7 +212,7 @@ def _asylum(regime: Regime, age: int) -> Suggestion:
             note="asylum seekers in reception (introduksjonsloven): 175 hours of Norwegian and "
             "50 of Norwegian culture and values",
         )
-    if age < 18:
+    if age is not None and age < 18:
         return NOTHING
     return Suggestion(
         Entitlement.PLIKT,
@@ -279,19 +297,25 @@ def entitlement_view(
     regime: Regime,
     basis: ResidenceBasis,
     birth_date: dt.date,
-    permit_date: dt.date,
+    permit_date: dt.date | None,
     facts: TrainingFacts,
+    arrival_date: dt.date | None = None,
 ) -> dict[str, object]:
     """The suggested entitlement, typed, with the window's start and end: the permit, or
     under chapter 6A the first start of training, plus every day of training leave («med
     tillegg av godkjent permisjon»); 18 months where upper secondary education is registered
     (integreringsloven). The same for `nir person show` and the registry."""
     suggestion = suggest(
-        regime, basis, birth_date, permit_date, upper_secondary=facts.upper_secondary
+        regime,
+        basis,
+        birth_date,
+        permit_date,
+        upper_secondary=facts.upper_secondary,
+        arrival_date=arrival_date,
     )
     start: dt.date | None = None
     if suggestion.window_from == "permit":
-        start = permit_date
+        start = permit_date  # a window from the permit: there is one
     elif suggestion.window_from == "first_start":
         start = facts.first_start
     end = None

@@ -30,7 +30,11 @@ class PersonData(DomainModel):
     last_name: str = Field(min_length=1, max_length=100, description="last name")
     birth_date: Date = Field(description="date of birth")
     residence_basis: ResidenceBasis = Field(description="residence basis (oppholdsgrunnlag)")
-    permit_date: Date = Field(description="date the residence permit was granted (vedtaksdato)")
+    permit_date: Date | None = Field(
+        None,
+        description="date the residence permit was granted (vedtaksdato); an asylum seeker "
+        "has none",
+    )
     settlement_date: Date | None = Field(
         None, description="date of settlement (bosetting) in the municipality"
     )
@@ -110,6 +114,10 @@ class PersonData(DomainModel):
             day = getattr(self, name)
             if day is not None and day < self.birth_date:
                 raise ValueError(f"{name.replace('_', ' ')} is before the birth date")
+        if self.permit_date is None and self.residence_basis is not ResidenceBasis.ASYLUM_SEEKER:
+            raise ValueError(
+                "give the permit date (permit_date): only an asylum seeker has no permit yet"
+            )
         if (
             self.arrival_date is not None
             and self.settlement_date is not None
@@ -152,4 +160,5 @@ class PersonData(DomainModel):
             self.birth_date,
             self.permit_date,
             upper_secondary=upper_secondary,
+            arrival_date=self.arrival_date,
         )

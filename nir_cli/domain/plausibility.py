@@ -63,7 +63,7 @@ class PersonFacts:
     residence_basis: ResidenceBasis
     regime: Regime
     birth_date: dt.date
-    permit_date: dt.date
+    permit_date: dt.date | None
     settlement_date: dt.date | None = None
     population_registration_date: dt.date | None = None
 
@@ -132,7 +132,7 @@ def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
     right or duty."""
     if person.regime is Regime.INTEGRERINGSLOVEN_6A:
         return None
-    if person.residence_basis is ResidenceBasis.ASYLUM_SEEKER:
+    if person.residence_basis is ResidenceBasis.ASYLUM_SEEKER or person.permit_date is None:
         return None
     suggestion = suggest(
         person.regime, person.residence_basis, person.birth_date, person.permit_date
@@ -156,7 +156,6 @@ def facts_of(data: object) -> PersonFacts:
 
     birth, permit = day("birth_date"), day("permit_date")
     assert birth is not None
-    assert permit is not None
     return PersonFacts(
         ResidenceBasis(str(get("residence_basis"))),
         Regime(str(get("regime"))),

@@ -64,11 +64,11 @@ class ProgrammeTarget:
 def programme_target(
     basis: ResidenceBasis,
     birth_date: dt.date,
-    permit_date: dt.date,
+    permit_date: dt.date | None,
     settlement_date: dt.date | None,
     population_registration_date: dt.date | None,
 ) -> ProgrammeTarget:
-    if basis not in PROGRAMME_BASES:
+    if basis not in PROGRAMME_BASES or permit_date is None:
         return ProgrammeTarget(False, "the residence basis gives no right to the programme (§ 9)")
     age = age_on(birth_date, permit_date)
     if not MIN_AGE <= age < MAX_AGE:

@@ -272,6 +272,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
             TrainingFacts(
                 upper, dt.date.fromisoformat(first_start) if first_start else None, leave_days
             ),
+            person.arrival_date,
         )
         return EntitlementOut.model_validate(view)
 

@@ -222,4 +222,5 @@ def entitlement(store: Store, record: PersonRecord) -> dict[str, Any]:
             dt.date.fromisoformat(facts.first_start) if facts.first_start else None,
             facts.leave_days,
         ),
+        data.arrival_date,
     )

@@ -45,6 +45,10 @@ def migrations(package: str = LOCAL_MIGRATIONS) -> list[tuple[int, str, str]]:
     return found
 
 
+# A migration holding this line runs with foreign keys off (see Store.migrate).
+FOREIGN_KEYS_OFF = "-- nir: foreign keys off"
+
+
 def _statements(script: str) -> Iterator[str]:
     """Split a migration into complete statements (comments and all)."""
     buffer = ""
@@ -270,17 +274,34 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> int:
-        """Apply every migration newer than the file's user_version; returns the new version."""
-        for number, _name, sql in migrations(self.migrations_package):
+        """Apply every migration newer than the file's user_version; returns the new version.
+
+        A migration that makes a table anew (SQLite cannot drop a NOT NULL) says so with the
+        line `-- nir: foreign keys off`: it runs with foreign keys off, as SQLite's own
+        procedure for such changes asks, and is rolled back unless `PRAGMA foreign_key_check`
+        finds every reference intact before it commits."""
+        for number, name, sql in migrations(self.migrations_package):
             if number <= self.schema_version:
                 continue
-            with self.write():
-                # Another process may have migrated while we waited for the lock.
-                if number <= self.schema_version:
-                    continue
-                for statement in _statements(sql):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+            keys_off = FOREIGN_KEYS_OFF in sql
+            if keys_off:
+                self.conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
+            try:
+                with self.write():
+                    # Another process may have migrated while we waited for the lock.
+                    if number <= self.schema_version:
+                        continue
+                    for statement in _statements(sql):
+                        self.conn.execute(statement)
+                    if keys_off and self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise StoreUnusable(
+                            f"migration {name} would break references in {self.path}; "
+                            "nothing was changed"
+                        )
+                    self.conn.execute(f"PRAGMA user_version = {number}")
+            finally:
+                if keys_off:
+                    self.conn.execute("PRAGMA foreign_keys = ON")
         return self.schema_version
 
     @contextmanager

@@ -182,3 +182,31 @@ def test_the_window_follows_education_and_leave(person: CliFn) -> None:
     assert shown["window_months"] == 18
     assert shown["window_leave_days"] == 10
     assert shown["window_end"] == "2026-12-11"  # 1 Jun 2025 + 18 months + 10 days
+
+
+def test_an_asylum_seeker_has_no_permit_date(profile: CliFn) -> None:
+    """Integreringsloven § 5: training in reception, a duty from 18, 175 + 25 hours; no
+    permit is asked of someone who has none. Anyone else must give one."""
+    seeker = [
+        "person", "add", "--duf", TEST_DUF, "--first-name", "Amal", "--last-name", "Test",
+        "--birth-date", "1995-03-03", "--residence-basis", "asylum_seeker",
+        "--arrival-date", "2025-11-02",
+    ]  # fmt: skip
+    added = profile(*seeker)
+    assert added.exit_code == 0, added.stderr
+    shown = json.loads(profile("person", "show", TEST_DUF, "--format", "json").stdout)
+    assert shown["permit_date"] is None
+    assert shown["regime"] == "integreringsloven"
+    assert (shown["entitlement"], shown["cost"]) == ("plikt", "gratis")
+    assert (shown["norwegian_hours"], shown["social_studies_hours"]) == (175, 25)
+    assert shown["window_end"] is None
+    assert shown["programme_target_group"] is False
+    claim = profile("register", "claim", TEST_DUF, "--date", "2025-11-10", "--scheme", "asylum")
+    assert claim.exit_code == 0, claim.stderr
+    refugee = [
+        "person", "add", "--duf", OTHER_DUF, "--first-name", "Ola", "--last-name", "Test",
+        "--birth-date", "1990-01-15", "--residence-basis", "refugee",
+    ]  # fmt: skip
+    refused = profile(*refugee)
+    assert refused.exit_code == 65
+    assert "only an asylum seeker has no permit yet" in refused.stderr

@@ -224,3 +224,30 @@ def test_an_unknown_arrival_is_said_to_be_presumed_only_where_it_matters(
     assert (note is not None) is presumed
     if note:
         assert "--arrival-date" in note
+
+
+@pytest.mark.parametrize(
+    ("arrival", "regime"),
+    [(None, INTEG), (D(2020, 12, 31), INTRO), (D(2021, 1, 1), INTEG)],
+)
+def test_an_asylum_seeker_without_a_permit_follows_the_arrival(
+    arrival: dt.date | None, regime: Regime
+) -> None:
+    assert derive_regime(B.ASYLUM_SEEKER, None, None, arrival) is regime
+    presumed = regime_presumption(B.ASYLUM_SEEKER, None, None, arrival)
+    assert (presumed is not None) is (arrival is None)
+
+
+@pytest.mark.parametrize(
+    ("birth", "arrival", "expected"),
+    [
+        (D(2008, 6, 1), D(2026, 5, 31), E.INGEN),  # 17 on arrival
+        (D(2008, 6, 1), D(2026, 6, 1), E.PLIKT),  # 18 on arrival
+        (D(2008, 6, 1), None, E.PLIKT),  # no day to count on: taken as an adult
+    ],
+)
+def test_an_asylum_seekers_age_counts_on_arrival_without_a_permit(
+    birth: dt.date, arrival: dt.date | None, expected: Entitlement
+) -> None:
+    result = suggest(INTEG, B.ASYLUM_SEEKER, birth, None, arrival_date=arrival)
+    assert result.entitlement is expected

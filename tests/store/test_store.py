@@ -210,3 +210,69 @@ def test_a_person_version_made_from_a_stale_one_is_refused(tmp_path: Path) -> No
     ]
     assert store.query("SELECT count(*) AS n FROM person_versions") == [{"n": 2}]
     store.close()
+
+
+def test_migration_11_lets_permit_date_be_null_and_keeps_everything_else(tmp_path: Path) -> None:
+    """0011 makes persons anew (SQLite cannot drop a NOT NULL): rows, versions, references,
+    indexes, triggers and the rule facts come through, and foreign keys are on again."""
+    from nir_cli.config import Environment, Profile
+    from nir_cli.domain.model import Checks
+    from nir_cli.services.persons import add_person
+    from nir_cli.services.registrations import record
+
+    path = tmp_path / "old.db"
+    older = store_before(path, 11)  # a store as nir left it at migration 10
+    older.execute("PRAGMA foreign_keys = ON")
+    older.execute(
+        "INSERT INTO persons (id, version, duf, first_name, last_name, birth_date, "
+        "residence_basis, permit_date, regime, municipality, created_at, entry_date, source) "
+        "VALUES ('p1', 1, '201212345603', 'Kari', 'Nordmann', '1990-01-15', 'refugee', "
+        "'2025-06-01', 'integreringsloven', '5001', 'x', 'x', 'cli')"
+    )
+    older.execute(
+        "INSERT INTO person_versions (person_id, version, body, entry_date, source) "
+        "VALUES ('p1', 1, '{}', 'x', 'cli')"
+    )
+    older.close()
+    store = Store.open(path)
+    try:
+        assert store.schema_version == len(migrations())
+        assert store.query("PRAGMA foreign_key_check") == []
+        assert store.one("PRAGMA foreign_keys") == {"foreign_keys": 1}
+        assert store.one("SELECT duf, permit_date FROM persons") == {
+            "duf": "201212345603",
+            "permit_date": "2025-06-01",
+        }
+        names = {r["name"] for r in store.query("SELECT name FROM sqlite_schema")}
+        assert {"persons_duf", "persons_permit_date", "persons_rule_facts"} <= names
+        assert "persons_0010" not in names
+        notnull = {r["name"]: r["notnull"] for r in store.query("PRAGMA table_info(persons)")}
+        assert notnull["permit_date"] == 0
+        assert store.one("SELECT count(*) AS n FROM rule_facts WHERE person_id = 'p1'") == {"n": 1}
+        # A person written now fires its trigger; an asylum seeker needs no permit.
+        profile = Profile("t", ["5001"], None, None, Environment.TEST)
+        checks = Checks(allow_synthetic=True)
+        seeker = add_person(
+            store,
+            profile,
+            {
+                "duf": "202390000609",
+                "first_name": "Amal",
+                "last_name": "Test",
+                "birth_date": "1995-03-03",
+                "residence_basis": "asylum_seeker",
+            },
+            checks,
+        )
+        assert seeker.data.permit_date is None
+        claim = {"kind": "claim", "fact_date": "2026-01-05", "scheme": "asylum"}
+        record(store, profile, "202390000609", claim, checks)
+        facts = store.query("SELECT scheme FROM rule_facts WHERE person_id = ?", (seeker.id,))
+        assert {f["scheme"] for f in facts} == {"", "asylum"}
+        with pytest.raises(sqlite3.IntegrityError):  # references are enforced again
+            store.conn.execute(
+                "INSERT INTO person_versions (person_id, version, body, entry_date, source) "
+                "VALUES ('nobody', 1, '{}', 'x', 'cli')"
+            )
+    finally:
+        store.close()
