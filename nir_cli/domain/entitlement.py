@@ -66,7 +66,7 @@ class Suggestion:
     max_hours: int | None = None
     goal_based: bool = False
     window_months: int | None = None
-    window_from: str | None = None  # "permit" or "first_start"
+    window_from: str | None = None  # "permit" (or a later arrival), "settlement", "first_start"
     note: str = ""
 
     @property
@@ -202,15 +202,17 @@ def suggest(
 
 def _asylum(regime: Regime, age: int | None) -> Suggestion:
     if regime is Regime.INTRODUKSJONSLOVEN:
+        # «Asylsøkere kan få inntil 175 timer opplæring i norsk, men har ingen lovfestet rett og
+        # plikt til norskopplæring» (Kompetanse Norge); the duty to 50 hours of Norwegian
+        # culture and values is lifted by integreringsforskriften § 72.
         if age is not None and age < 16:
             return NOTHING
         return Suggestion(
-            Entitlement.RETT,
+            Entitlement.INGEN,
             Cost.GRATIS,
             norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
-            social_studies_hours=ASYLUM_VALUES_HOURS_INTRO,
-            note="asylum seekers in reception (introduksjonsloven): 175 hours of Norwegian and "
-            "50 of Norwegian culture and values",
+            note="asylum seekers in reception (introduksjonsloven): no statutory right or duty; "
+            "up to 175 hours of Norwegian may be given",
         )
     if age is not None and age < 18:
         return NOTHING
@@ -262,13 +264,16 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
         return NOTHING
     window = WINDOW_MONTHS_UPPER_SECONDARY if upper_secondary else WINDOW_MONTHS
     if basis in PROTECTED:
+        # § 26 second paragraph: for collective protection (§ 9 e) the right begins «på
+        # tidspunktet personen bosettes etter avtale».
+        start = "settlement" if basis is ResidenceBasis.COLLECTIVE_PROTECTION else "permit"
         return Suggestion(
             Entitlement.RETT_OG_PLIKT,
             Cost.GRATIS,
             social_studies_hours=75,
             goal_based=True,
             window_months=window,
-            window_from="permit",
+            window_from=start,
         )
     if basis in LABOUR:
         return Suggestion(
@@ -293,6 +298,37 @@ class TrainingFacts:
     leave_days: int = 0
 
 
+def window_start(
+    suggestion: Suggestion,
+    permit_date: dt.date | None,
+    arrival_date: dt.date | None,
+    settlement_date: dt.date | None,
+    first_start: dt.date | None,
+) -> dt.date | None:
+    """Where the training window starts (integreringsloven § 26 second paragraph): the right
+    and duty begin when the permit is granted, «eller ved ankomst til Norge for personer som
+    har fått innvilget oppholdstillatelsen før innreise»; for collective protection at
+    settlement; under chapter 6A at the first start of training (IMDi). None when unknown."""
+    if suggestion.window_from == "permit" and permit_date is not None:
+        return max(permit_date, arrival_date or permit_date)
+    if suggestion.window_from == "settlement":
+        return settlement_date
+    if suggestion.window_from == "first_start":
+        return first_start
+    return None
+
+
+def window_end(
+    suggestion: Suggestion, start: dt.date | None, birth_date: dt.date, leave_days: int
+) -> dt.date | None:
+    """The window's months from its start plus every day of training leave, but never past
+    the 67th birthday: «Retten og plikten opphører ved fylte 67 år» (§ 26)."""
+    if start is None or not suggestion.window_months:
+        return None
+    end = add_months(start, suggestion.window_months) + dt.timedelta(days=leave_days)
+    return min(end, add_months(birth_date, 67 * 12))
+
+
 def entitlement_view(
     regime: Regime,
     basis: ResidenceBasis,
@@ -300,11 +336,11 @@ def entitlement_view(
     permit_date: dt.date | None,
     facts: TrainingFacts,
     arrival_date: dt.date | None = None,
+    settlement_date: dt.date | None = None,
 ) -> dict[str, object]:
-    """The suggested entitlement, typed, with the window's start and end: the permit, or
-    under chapter 6A the first start of training, plus every day of training leave («med
-    tillegg av godkjent permisjon»); 18 months where upper secondary education is registered
-    (integreringsloven). The same for `nir person show` and the registry."""
+    """The suggested entitlement, typed, with the window's start and end (`window_start`,
+    `window_end`); 18 months where upper secondary education is registered (integreringsloven).
+    The same for `nir person show` and the registry."""
     suggestion = suggest(
         regime,
         basis,
@@ -313,14 +349,8 @@ def entitlement_view(
         upper_secondary=facts.upper_secondary,
         arrival_date=arrival_date,
     )
-    start: dt.date | None = None
-    if suggestion.window_from == "permit":
-        start = permit_date  # a window from the permit: there is one
-    elif suggestion.window_from == "first_start":
-        start = facts.first_start
-    end = None
-    if start is not None and suggestion.window_months:
-        end = add_months(start, suggestion.window_months) + dt.timedelta(days=facts.leave_days)
+    start = window_start(suggestion, permit_date, arrival_date, settlement_date, facts.first_start)
+    end = window_end(suggestion, start, birth_date, facts.leave_days)
     return {
         "entitlement": suggestion.entitlement.value,
         "cost": suggestion.cost.value,

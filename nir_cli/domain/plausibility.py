@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.domain.deadlines import add_months
-from nir_cli.domain.entitlement import WINDOW_MONTHS, suggest
+from nir_cli.domain.entitlement import WINDOW_MONTHS, Suggestion, suggest, window_start
+from nir_cli.domain.entitlement import window_end as entitlement_window_end
 from nir_cli.domain.enums import (
     Decision,
     Entitlement,
@@ -66,6 +66,7 @@ class PersonFacts:
     permit_date: dt.date | None
     settlement_date: dt.date | None = None
     population_registration_date: dt.date | None = None
+    arrival_date: dt.date | None = None
 
 
 def implausible(
@@ -120,18 +121,18 @@ def implausible(
             return (
                 "fact_date",
                 f"the fact date is after the training window ended ({end.isoformat()}: "
-                f"{WINDOW_MONTHS} months from the permit, with {leave_days} days of leave)",
+                f"{WINDOW_MONTHS} months from the permit or a later arrival, with {leave_days} "
+                "days of leave, at most to the 67th birthday)",
             )
     return None
 
 
 def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
-    """The latest a training window from the permit can end for the person: the longest
-    window their regime gives (3 years; 18 months only shortens it) plus their leave. None
-    where the window does not run from the permit (chapter 6A, asylum seekers) or there is no
-    right or duty."""
-    if person.regime is Regime.INTEGRERINGSLOVEN_6A:
-        return None
+    """The latest a training window that starts at the permit (or a later arrival) can end
+    for the person: the longest window their regime gives (3 years; 18 months only shortens
+    it) plus their leave, never past the 67th birthday. None where the window starts
+    elsewhere (settlement, chapter 6A's first start), for asylum seekers, or where there is
+    no right or duty."""
     if person.residence_basis is ResidenceBasis.ASYLUM_SEEKER or person.permit_date is None:
         return None
     suggestion = suggest(
@@ -139,7 +140,9 @@ def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
     )
     if suggestion.entitlement is Entitlement.INGEN or suggestion.window_from != "permit":
         return None
-    return add_months(person.permit_date, WINDOW_MONTHS) + dt.timedelta(days=leave_days)
+    longest = Suggestion(suggestion.entitlement, suggestion.cost, window_months=WINDOW_MONTHS)
+    start = window_start(suggestion, person.permit_date, person.arrival_date, None, None)
+    return entitlement_window_end(longest, start, person.birth_date, leave_days)
 
 
 def facts_of(data: object) -> PersonFacts:
@@ -163,4 +166,5 @@ def facts_of(data: object) -> PersonFacts:
         permit,
         day("settlement_date"),
         day("population_registration_date"),
+        day("arrival_date"),
     )

@@ -273,6 +273,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
                 upper, dt.date.fromisoformat(first_start) if first_start else None, leave_days
             ),
             person.arrival_date,
+            person.settlement_date,
         )
         return EntitlementOut.model_validate(view)
 

@@ -54,6 +54,17 @@ def skill_reached(skill: str) -> str:
     )
 
 
+# The window starts at the permit: no later arrival (§ 26 second paragraph), and not
+# collective protection under the ordinary rules (from settlement, § 9 e).
+FROM_PERMIT = (
+    "((arrival_date IS NULL OR arrival_date <= permit_date) "
+    "AND NOT (regime = 'integreringsloven' AND residence_basis = 'collective_protection'))"
+)
+# The right and duty to training end at the 67th birthday (§ 26): 804 months.
+AGE_67_MONTHS = 804
+UNDER_67 = "nir_add_months({birth}, 804) > :as_of"
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -79,7 +90,7 @@ EVERY_PERSON = "(SELECT id AS person_id FROM persons)"
 # The cut-offs the queries use: :cut_2m, :cut_3m and :cut_24m (see the module doc).
 CUTOFF_MONTHS = (2, 3, 24)
 # The training windows, in months from the permit: :window_12m_from, :window_12m_to, ...
-WINDOWS = (WINDOW_MONTHS_6A, WINDOW_MONTHS_UPPER_SECONDARY, WINDOW_MONTHS)
+WINDOWS = (WINDOW_MONTHS_6A, WINDOW_MONTHS_UPPER_SECONDARY, WINDOW_MONTHS, AGE_67_MONTHS)
 
 
 RULES: tuple[Rule, ...] = (
@@ -108,6 +119,7 @@ RULES: tuple[Rule, ...] = (
                    'no claim or offer' AS detail
             FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
             WHERE t.residence_basis != 'asylum_seeker'
+              AND {UNDER_67.format(birth="t.birth_date")}
               AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                               AND r.kind IN ('claim', 'offer') AND r.{LIVE})
               AND NOT {exempted_from_training("t.id")}
@@ -141,6 +153,7 @@ RULES: tuple[Rule, ...] = (
               AND NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = c.person_id
                               AND o.kind = 'offer' AND o.scheme = 'training' AND o.{LIVE})
               AND NOT {exempted_from_training("c.person_id")}
+              AND {UNDER_67.format(birth="p.birth_date")}
         ) WHERE deadline < :as_of
         """,
         candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_offer_late "
@@ -301,9 +314,10 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Avsluttet uten avslutningsårsak",
         english="Ended without an end reason",
-        law="integreringsloven § 18 a and integreringsforskriften § 53 (start and stop of the "
-        "programme and the training are registered); the end reason (avslutningsårsak) is part of "
-        "the end registration and due with it, two months after the end",
+        law="the programme: integreringsloven § 18 a (avslutning av introduksjonsprogram); "
+        "training: integreringsforskriften § 53 (start and stop of the training are "
+        "registered); the end reason (avslutningsårsak) is part of the end registration and "
+        "due with it, two months after the end",
         sql=f"""
         SELECT e.person_id, e.scheme, e.fact_date AS since, e.deadline,
                e.scheme || ' end ' || substr(e.id, -8) || ' has no reason' AS detail
@@ -362,23 +376,25 @@ RULES: tuple[Rule, ...] = (
         regimes="all",
         norwegian="Opplæringsperioden går ut innen 90 dager uten at målet er nådd",
         english="The training window ends within 90 days and the goal is not reached",
-        law="integreringsloven § 32 and introduksjonsloven § 17: 3 years, 18 months with upper "
-        "secondary education (integreringsloven), from the permit, «med tillegg av godkjent "
-        "permisjon»; chapter 6A: 12 months from the first start of training, «utvides med "
-        "permisjoner» (IMDi, Endringer i NIR som følge av fordrevne fra Ukraina). A warning "
-        "before the window ends; none after an exemption (§ 29)",
+        law="integreringsloven § 32 (integreringsforskriften § 29: «innenfor fristen på tre år "
+        "eller 18 måneder, jf. integreringsloven § 32»), from the permit or a later arrival, for "
+        "collective protection from settlement (§ 26), ending at 67 at the latest; leave "
+        "extends it (secondary sources); chapter 6A: 12 months from the first start, «utvides "
+        "med permisjoner» (IMDi, Endringer i NIR ... Ukraina). A warning before the window "
+        "ends; none after an exemption (§ 29)",
         sql=f"""
         WITH windows AS MATERIALIZED (
             -- Each regime's own window, found by its start (indexes persons_permit_date and
-            -- rule_facts' primary key); persons with a training leave wherever their window
-            -- lies, since the leave moves its end.
+            -- rule_facts' primary key) where it starts at the permit; the others wherever
+            -- their window lies: a training leave moves its end, a later arrival or a
+            -- settlement (collective protection) its start, the 67th birthday its end.
             SELECT id AS person_id, permit_date AS since, {WINDOW_MONTHS} AS months FROM persons
-            WHERE {in_window("permit_date", WINDOW_MONTHS)}
+            WHERE {in_window("permit_date", WINDOW_MONTHS)} AND {FROM_PERMIT}
               AND regime != 'integreringsloven_6a'
               AND NOT (regime = 'integreringsloven' AND {UPPER_SECONDARY})
             UNION
             SELECT id, permit_date, {WINDOW_MONTHS_UPPER_SECONDARY} FROM persons
-            WHERE {in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)}
+            WHERE {in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)} AND {FROM_PERMIT}
               AND regime = 'integreringsloven' AND {UPPER_SECONDARY}
             UNION
             SELECT f.person_id, f.first_start, {WINDOW_MONTHS_6A} FROM rule_facts f
@@ -389,7 +405,10 @@ RULES: tuple[Rule, ...] = (
                    CASE WHEN regime = 'integreringsloven_6a'
                         THEN (SELECT f.first_start FROM rule_facts f
                               WHERE f.scheme = 'training' AND f.person_id = persons.id)
-                        ELSE permit_date END,
+                        WHEN regime = 'integreringsloven'
+                             AND residence_basis = 'collective_protection'
+                        THEN settlement_date
+                        ELSE max(permit_date, coalesce(arrival_date, permit_date)) END,
                    CASE WHEN regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
                         WHEN regime = 'integreringsloven' AND {UPPER_SECONDARY}
                         THEN {WINDOW_MONTHS_UPPER_SECONDARY}
@@ -397,15 +416,19 @@ RULES: tuple[Rule, ...] = (
             FROM persons
             WHERE id IN (SELECT l.person_id FROM registrations l
                          WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE})
+               OR (regime != 'integreringsloven_6a' AND NOT {FROM_PERMIT})
+               OR {in_window("birth_date", AGE_67_MONTHS)}
         ),
         ending AS MATERIALIZED (
+            -- The right and duty end at the 67th birthday (§ 26).
             SELECT w.person_id, w.since,
-                   date(nir_add_months(w.since, w.months), '+' || (
+                   min(date(nir_add_months(w.since, w.months), '+' || (
                        SELECT coalesce(sum(julianday(json_extract(l.details, '$.until'))
                                            - julianday(l.fact_date) + 1), 0)
                        FROM registrations l
                        WHERE l.person_id = w.person_id AND l.kind = 'leave'
-                         AND l.scheme = 'training' AND l.{LIVE}) || ' days') AS deadline
+                         AND l.scheme = 'training' AND l.{LIVE}) || ' days'),
+                       nir_add_months(t.birth_date, 804)) AS deadline
             FROM windows w CROSS JOIN target_group t ON t.id = w.person_id
             WHERE w.since IS NOT NULL AND t.residence_basis != 'asylum_seeker'
         )

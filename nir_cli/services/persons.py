@@ -223,4 +223,5 @@ def entitlement(store: Store, record: PersonRecord) -> dict[str, Any]:
             facts.leave_days,
         ),
         data.arrival_date,
+        data.settlement_date,
     )

@@ -35,7 +35,7 @@ _KEYS = {
 }
 _PERSON_REFS = (
     "id, duf, fnr, birth_date, municipality, place, residence_basis, regime, permit_date, "
-    "settlement_date, population_registration_date"
+    "settlement_date, population_registration_date, arrival_date"
 )
 
 

@@ -153,7 +153,8 @@ def test_chapter_6a_is_a_right_without_duty_for_12_months(age: int, expected: En
         (INTEG, 18, E.PLIKT, (175, 25)),  # § 5: a duty from 18, 175 + 25 hours
         (INTEG, 70, E.PLIKT, (175, 25)),
         (INTRO, 15, E.INGEN, (None, None)),
-        (INTRO, 16, E.RETT, (175, 50)),  # 50 hours of Norwegian culture and values
+        # No statutory right or duty under the old act; up to 175 hours may be given free.
+        (INTRO, 16, E.INGEN, (175, None)),
     ],
 )
 def test_asylum_seekers_in_reception(
@@ -162,7 +163,7 @@ def test_asylum_seekers_in_reception(
     result = suggest(regime, B.ASYLUM_SEEKER, born_years_before(PERMIT_2023, age), PERMIT_2023)
     assert result.entitlement is expected
     assert (result.norwegian_hours, result.social_studies_hours) == hours
-    assert result.cost is (Cost.NONE if expected is E.INGEN else Cost.GRATIS)
+    assert result.cost is (Cost.NONE if hours == (None, None) else Cost.GRATIS)
 
 
 D = dt.date
@@ -251,3 +252,21 @@ def test_an_asylum_seekers_age_counts_on_arrival_without_a_permit(
 ) -> None:
     result = suggest(INTEG, B.ASYLUM_SEEKER, birth, None, arrival_date=arrival)
     assert result.entitlement is expected
+
+
+def test_the_window_starts_when_the_right_begins_and_ends_at_67() -> None:
+    """§ 26: at the permit, or on a later arrival; for collective protection at settlement;
+    «Retten og plikten opphører ved fylte 67 år»."""
+    from nir_cli.domain.entitlement import TrainingFacts, entitlement_view
+
+    facts = TrainingFacts()
+    later = entitlement_view(
+        INTEG, B.FAMILY_OF_REFUGEE, D(1990, 1, 1), D(2023, 3, 1), facts, D(2023, 9, 1)
+    )
+    assert (later["window_start"], later["window_end"]) == ("2023-09-01", "2026-09-01")
+    protected = entitlement_view(
+        INTEG, B.COLLECTIVE_PROTECTION, D(1990, 1, 1), D(2021, 6, 1), facts, None, D(2021, 10, 1)
+    )
+    assert (protected["window_start"], protected["window_end"]) == ("2021-10-01", "2024-10-01")
+    older = entitlement_view(INTEG, B.REFUGEE, D(1958, 6, 1), D(2023, 3, 1), facts)
+    assert older["window_end"] == "2025-06-01"  # the 67th birthday, before 3 years are up
