@@ -414,10 +414,23 @@ RULES: tuple[Rule, ...] = (
                         THEN {WINDOW_MONTHS_UPPER_SECONDARY}
                         ELSE {WINDOW_MONTHS} END
             FROM persons
-            WHERE id IN (SELECT l.person_id FROM registrations l
-                         WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE})
-               OR (regime != 'integreringsloven_6a' AND NOT {FROM_PERMIT})
-               OR {in_window("birth_date", AGE_67_MONTHS)}
+            WHERE id IN (
+                -- each through an index of its own (migration 0013)
+                SELECT l.person_id FROM registrations l
+                WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE}
+                UNION ALL
+                SELECT id FROM persons INDEXED BY persons_later_arrival
+                WHERE arrival_date > permit_date
+                  AND ({in_window("arrival_date", WINDOW_MONTHS)}
+                       OR {in_window("arrival_date", WINDOW_MONTHS_UPPER_SECONDARY)})
+                UNION ALL
+                SELECT id FROM persons INDEXED BY persons_collective_protection
+                WHERE residence_basis = 'collective_protection' AND regime = 'integreringsloven'
+                  AND ({in_window("settlement_date", WINDOW_MONTHS)}
+                       OR {in_window("settlement_date", WINDOW_MONTHS_UPPER_SECONDARY)})
+                UNION ALL
+                SELECT id FROM persons INDEXED BY persons_birth_date
+                WHERE {in_window("birth_date", AGE_67_MONTHS)})
         ),
         ending AS MATERIALIZED (
             -- The right and duty end at the 67th birthday (§ 26).
