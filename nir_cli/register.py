@@ -17,45 +17,84 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from nir_cli import config, paths
 from nir_cli.config import Environment, Profile
+from nir_cli.constants import STATUS_DUE_DAYS
 from nir_cli.domain.model import Checks
 from nir_cli.domain.municipalities import lookup
 from nir_cli.importer.columns import FileKind
 from nir_cli.importer.engine import ImportOptions, import_file
 from nir_cli.importer.rows import ImportSummary
-from nir_cli.rules.findings import Finding, Overdue, missing, overdue
+from nir_cli.rules.findings import Finding, Overdue, missing, overdue, status
 from nir_cli.services import export as exporter
 from nir_cli.services.persons import (
     PersonRecord,
     add_person,
     checks_for,
     edit_person,
+    entitlement,
     find_person,
     list_persons,
 )
 from nir_cli.services.registrations import (
     RegistrationRecord,
     edit_registration,
+    find_registration,
     history,
     record,
     withdraw_registration,
 )
+from nir_cli.services.registrations import (
+    versions as registration_versions,
+)
 from nir_cli.store import Store
-from nir_cli.sync.client import RegistryClient
-from nir_cli.sync.engine import sync
-from nir_cli.sync.report import SyncReport
+
+if TYPE_CHECKING:  # the sync stack (requests) loads only when a script syncs
+    from nir_cli.sync.report import SyncReport
 
 
 class Register:
-    """A local register: its store and the profile (municipality, place) it belongs to."""
+    """A local register: its store and the profile (municipality, place) it belongs to.
 
-    def __init__(self, path: Path | str, profile: Profile, *, accept_unchecked_duf: bool = False):
+    The `nir` commands are a thin layer over it. Like sqlite-utils' `last_pk`, `last_changed`
+    says whether the last write changed anything (False when the same registration or the
+    same details came again)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        profile: Profile,
+        *,
+        accept_unchecked_duf: bool = False,
+        accept_implausible: bool = False,
+    ):
         self.profile = profile
         self.store = Store.open(Path(path))
         self.accept_unchecked_duf = accept_unchecked_duf
+        self.accept_implausible = accept_implausible
+        self.last_changed: bool | None = None
+        self._owns_store = True
+
+    @classmethod
+    def around(
+        cls,
+        store: Store,
+        profile: Profile,
+        *,
+        accept_unchecked_duf: bool = False,
+        accept_implausible: bool = False,
+    ) -> Register:
+        """A register over a store opened already (the command line's); closing it leaves
+        the store open."""
+        register = cls.__new__(cls)
+        register.profile, register.store = profile, store
+        register.accept_unchecked_duf = accept_unchecked_duf
+        register.accept_implausible = accept_implausible
+        register.last_changed = None
+        register._owns_store = False
+        return register
 
     @classmethod
     def open(cls, profile: str | None = None, **options: Any) -> Register:
@@ -91,17 +130,25 @@ class Register:
         self.close()
 
     def close(self) -> None:
-        self.store.close()
+        if self._owns_store:
+            self.store.close()
 
     def checks(self, today: dt.date | None = None) -> Checks:
-        return checks_for(self.profile, accept_unchecked_duf=self.accept_unchecked_duf, today=today)
+        return checks_for(
+            self.profile,
+            accept_unchecked_duf=self.accept_unchecked_duf,
+            accept_implausible=self.accept_implausible,
+            today=today,
+        )
 
     # -- persons ----------------------------------------------------------------------------
 
     def add_person(self, **fields: Any) -> PersonRecord:
         """A new participant: duf or fnr, first_name, last_name, residence_basis,
         permit_date, ... (the fields of `nir person add`)."""
-        return add_person(self.store, self.profile, fields, self.checks())
+        person = add_person(self.store, self.profile, fields, self.checks())
+        self.last_changed = True
+        return person
 
     def person(self, ref: str) -> PersonRecord:
         """A person by DUF number, fødselsnummer or id (NotFound when there is none)."""
@@ -118,28 +165,51 @@ class Register:
 
     def edit_person(self, ref: str, **changes: Any) -> PersonRecord:
         """A new version of a person with the changed fields."""
-        person, _ = edit_person(self.store, self.profile, ref, changes, self.checks())
+        person, self.last_changed = edit_person(
+            self.store, self.profile, ref, changes, self.checks()
+        )
         return person
+
+    def entitlement(self, person: PersonRecord) -> dict[str, Any]:
+        """The suggested entitlement to training, typed, with its window (what `nir person
+        show` adds)."""
+        return entitlement(self.store, person)
 
     # -- registrations ----------------------------------------------------------------------
 
     def record(self, kind: str, person: str, **fields: Any) -> RegistrationRecord:
         """Record a registration of `kind` for a person (fact_date and the kind's fields).
         The very same registration again changes nothing and returns the stored one."""
-        rec, _ = record(self.store, self.profile, person, {"kind": kind, **fields}, self.checks())
+        rec, self.last_changed = record(
+            self.store, self.profile, person, {"kind": kind, **fields}, self.checks()
+        )
         return rec
 
     def edit(self, registration: str, **changes: Any) -> RegistrationRecord:
         """Correct a registration: a new version with the changed fields."""
-        rec, _ = edit_registration(self.store, registration, changes, self.checks())
+        rec, self.last_changed = edit_registration(self.store, registration, changes, self.checks())
         return rec
 
     def withdraw(self, registration: str, reason: str) -> RegistrationRecord:
-        return withdraw_registration(self.store, registration, reason)
+        rec = withdraw_registration(self.store, registration, reason)
+        self.last_changed = True
+        return rec
+
+    def registration(self, ref: str) -> RegistrationRecord:
+        """A registration by id or unique id prefix (the short id people see)."""
+        return find_registration(self.store, ref)
+
+    def versions(self, registration: str) -> list[dict[str, Any]]:
+        """Every version of one registration, oldest first."""
+        return registration_versions(self.store, registration)
 
     def history(self, person: str) -> list[RegistrationRecord]:
         """A person's registrations in fact-date order, withdrawn ones included."""
         return history(self.store, person)[1]
+
+    def person_history(self, person: str) -> tuple[PersonRecord, list[RegistrationRecord]]:
+        """The person with their registrations (what `nir history` shows)."""
+        return history(self.store, person)
 
     # -- what is late or lacking --------------------------------------------------------------
 
@@ -147,6 +217,10 @@ class Register:
         self, as_of: dt.date | None = None, *, within: int | None = None, **scope: str | None
     ) -> list[Overdue]:
         return overdue(self.store, as_of or dt.date.today(), within=within, **scope)
+
+    def status(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """The counts `nir status` shows: the outbox, what is overdue or due soon, findings."""
+        return status(self.store, as_of or dt.date.today(), due_days=STATUS_DUE_DAYS)
 
     def missing(
         self, as_of: dt.date | None = None, *, rules: list[str] | None = None, **scope: str | None
@@ -174,5 +248,9 @@ class Register:
 
     def sync(self, registry_url: str, token: str, *, dry_run: bool = False) -> SyncReport:
         """Push the outbox to a registry and pull its changes (what `nir sync` does)."""
+        # Lazy: the sync stack (requests) loads only when a script syncs, not for every
+        # command the CLI runs through this class.
+        from nir_cli.sync.client import RegistryClient
+        from nir_cli.sync.engine import sync
 
         return sync(self.store, RegistryClient(registry_url, token), dry_run=dry_run)

@@ -149,3 +149,24 @@ def test_sql_stays_in_its_homes() -> None:
 )
 def test_the_sql_guard_sees_statements(text: str) -> None:
     assert SQL.search(text)
+
+
+# The commands for the main jobs go through the Python API (nir_cli.register.Register), so
+# what a script can do and what the command line does stay the same thing.
+THROUGH_REGISTER = (
+    "nir_cli.commands.person",
+    "nir_cli.commands.register",
+    "nir_cli.commands.registration",
+    "nir_cli.commands.history",
+    "nir_cli.commands.deadlines",
+)
+
+
+def test_the_main_commands_are_a_thin_layer_over_register() -> None:
+    for name in THROUGH_REGISTER:
+        around = {
+            m
+            for m in GRAPH[name]
+            if m.startswith(("nir_cli.services", "nir_cli.store", "nir_cli.rules.findings"))
+        }
+        assert not around, f"{name} goes around Register: {around}"

@@ -48,3 +48,31 @@ def test_open_never_creates_a_store(tmp_path: Path) -> None:
     with pytest.raises(StoreUnusable):
         Register(tmp_path / "nothing.db", Profile("x", ["5001"]))
     assert not (tmp_path / "nothing.db").exists()
+
+
+def test_last_changed_says_whether_a_write_changed_anything(tmp_path: Path) -> None:
+    from nir_cli import Register
+
+    with Register.create(tmp_path / "r.db", "5001", environment="test") as reg:
+        reg.add_person(
+            duf="201212345603",
+            first_name="Kari",
+            last_name="Nordmann",
+            birth_date="1990-01-15",
+            residence_basis="refugee",
+            permit_date="2025-06-01",
+        )
+        assert reg.last_changed is True
+        claim = {"fact_date": "2025-08-20", "scheme": "training"}
+        first = reg.record("claim", "201212345603", **claim)
+        assert reg.last_changed is True
+        again = reg.record("claim", "201212345603", **claim)
+        assert reg.last_changed is False
+        assert again.id == first.id
+        reg.edit_person("201212345603", settlement_date="2025-08-15")
+        assert reg.last_changed is True
+        reg.edit_person("201212345603", settlement_date="2025-08-15")
+        assert reg.last_changed is False
+        assert reg.registration(first.id[-8:]).id == first.id
+        assert [v["version"] for v in reg.versions(first.id)] == [1]
+        assert reg.status()["registrations"] == 1

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from nir_cli.config import Config, Profile
     from nir_cli.domain.model import Checks
+    from nir_cli.register import Register
     from nir_cli.store import Store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.credentials import Token
@@ -122,6 +123,20 @@ class App:
             accept_unchecked_duf=accept_unchecked_duf,
             accept_implausible=accept_implausible,
             today=today,
+        )
+
+    def register(
+        self, *, accept_unchecked_duf: bool = False, accept_implausible: bool = False
+    ) -> Register:
+        """The Python API's Register over this command's store and profile: the commands
+        are a thin layer over it."""
+        from nir_cli.register import Register  # lazy: `nir --help` loads no pydantic
+
+        return Register.around(
+            self.store,
+            self.profile,
+            accept_unchecked_duf=accept_unchecked_duf,
+            accept_implausible=accept_implausible,
         )
 
     def close(self) -> None:

@@ -94,10 +94,8 @@ def overdue(
       nir overdue --as-of 2026-03-01 --format csv > overdue.csv
       nir -q overdue --fail-on-findings || mail -s "NIR overdue" leder@kommune.no
     """
-    from nir_cli.rules.findings import overdue as find_overdue
-
     today = as_of or dt.date.today()
-    rows = find_overdue(app.store, today, within=within, municipality=municipality, place=place)
+    rows = app.register().overdue(today, within=within, municipality=municipality, place=place)
     emit_rows(
         rows,
         fmt,
@@ -156,11 +154,9 @@ def missing(
         ]
         emit_rows(rows, fmt)
         return
-    from nir_cli.rules.findings import missing as find_missing
-
     today = as_of or dt.date.today()
-    findings = find_missing(
-        app.store, today, municipality=municipality, place=place, rule_ids=list(rule_ids) or None
+    findings = app.register().missing(
+        today, rules=list(rule_ids) or None, municipality=municipality, place=place
     )
     emit_rows(
         findings,
@@ -185,10 +181,7 @@ def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
       nir status
       nir status --format json
     """
-    from nir_cli.constants import STATUS_DUE_DAYS
-    from nir_cli.rules.findings import status as store_status
-
-    counts = store_status(app.store, as_of or dt.date.today(), due_days=STATUS_DUE_DAYS)
+    counts = app.register().status(as_of)
     counts["profile"] = app.profile.name
     counts["last_sync"] = counts["last_sync"] or ("never" if fmt == "table" else None)
     emit_one(counts, fmt)

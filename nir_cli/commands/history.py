@@ -43,10 +43,8 @@ def history(
       nir history 201212345603
       nir history 201212345603 --format json --as-of 2026-03-01
     """
-    from nir_cli.services.registrations import history as person_history
-
     today = as_of or dt.date.today()
-    person, records = person_history(app.store, person_ref)
+    person, records = app.register().person_history(person_ref)
     rows = [r.row(today) for r in records if show_withdrawn or not r.withdrawn]
     if fmt == "table":
         for row in rows:

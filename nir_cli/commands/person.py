@@ -131,10 +131,8 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
           --birth-date 1990-01-15 --residence-basis refugee --permit-date 2025-06-01 \\
           --settlement-date 2025-08-15
     """
-    from nir_cli.services.persons import add_person
-
-    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
-    record = add_person(app.store, app.profile, given(**fields), checks)
+    register = app.register(accept_unchecked_duf=accept_unchecked_duf)
+    record = register.add_person(**given(**fields))
     say(app, f"Added {record.data.first_name} {record.data.last_name} ({short_id(record.id)}).")
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
 
@@ -162,11 +160,9 @@ def edit(
     Example:
       nir person edit 201212345603 --settlement-date 2025-09-01
     """
-    from nir_cli.services.persons import edit_person
-
-    checks = app.checks(accept_unchecked_duf=accept_unchecked_duf)
-    record, changed = edit_person(app.store, app.profile, person_ref, given(**fields), checks)
-    say(app, f"Saved version {record.version}." if changed else "Nothing changed.")
+    register = app.register(accept_unchecked_duf=accept_unchecked_duf)
+    record = register.edit_person(person_ref, **given(**fields))
+    say(app, f"Saved version {record.version}." if register.last_changed else "Nothing changed.")
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
 
 
@@ -188,11 +184,10 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
       nir person show 201212345603
       nir person show 201212345603 --format json
     """
-    from nir_cli.services.persons import entitlement, find_person
-
-    record = find_person(app.store, person_ref)
+    register = app.register()
+    record = register.person(person_ref)
     row = record.row(show_ids=show_ids or fmt != "table")
-    row.update(entitlement(app.store, record))
+    row.update(register.entitlement(record))
     row["regime_note"] = record.data.regime_presumption()
     row.update(record.data.programme_target().as_dict())
     emit_one(row, fmt)
@@ -226,8 +221,6 @@ def list_(
       nir person list --place "Trondheim voksenopplæring"
       nir person list --search Nordmann --format json
     """
-    from nir_cli.services.persons import list_persons
-
-    records = list_persons(app.store, municipality=municipality, place=place, search=search)
+    records = app.register().persons(municipality=municipality, place=place, search=search)
     rows = [r.row(show_ids=show_ids or fmt != "table") for r in records]
     emit_rows(rows, fmt, LIST_COLUMNS if fmt != "json" else None, empty="no persons")

@@ -131,11 +131,10 @@ def build_kind_command(kind: Kind) -> click.Command:
     def callback(
         app: App, /, person_ref: str, fmt: str, accept_implausible: bool, **options: Any
     ) -> None:
-        from nir_cli.services.registrations import record
-
         fields = {names[k]: v for k, v in options.items() if v is not None}
-        checks = app.checks(accept_implausible=accept_implausible)
-        rec, created = record(app.store, app.profile, person_ref, {"kind": kind, **fields}, checks)
+        register = app.register(accept_implausible=accept_implausible)
+        rec = register.record(kind.value, person_ref, **fields)
+        created = register.last_changed
         today = dt.date.today()
         if created:
             say(

@@ -43,9 +43,7 @@ def show(app: App, registration_id: str, fmt: str) -> None:
     Example:
       nir registration show 3f2a9c1e --format json
     """
-    from nir_cli.services.registrations import find_registration
-
-    emit_one(find_registration(app.store, registration_id).row(dt.date.today()), fmt)
+    emit_one(app.register().registration(registration_id).row(dt.date.today()), fmt)
 
 
 def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -90,16 +88,15 @@ def edit(
       nir registration edit 3f2a9c1e --date 2026-01-30
       nir registration edit 3f2a9c1e --set norwegian-hours=40 --set social-studies-hours=6
     """
-    from nir_cli.services.registrations import edit_registration
 
     changes: dict[str, object] = dict(_parse_sets(sets))
     if fact_date is not None:
         changes["fact_date"] = fact_date
     if not changes:
         raise UsageError("nothing to change: give --date or --set FIELD=VALUE")
-    checks = app.checks(accept_implausible=accept_implausible)
-    rec, changed = edit_registration(app.store, registration_id, changes, checks)
-    say(app, f"Saved version {rec.version}." if changed else "Nothing changed.")
+    register = app.register(accept_implausible=accept_implausible)
+    rec = register.edit(registration_id, **changes)
+    say(app, f"Saved version {rec.version}." if register.last_changed else "Nothing changed.")
     emit_one(rec.row(dt.date.today()), fmt)
 
 
@@ -115,9 +112,7 @@ def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
     Example:
       nir registration withdraw 3f2a9c1e --reason "registered on the wrong person"
     """
-    from nir_cli.services.registrations import withdraw_registration
-
-    rec = withdraw_registration(app.store, registration_id, reason)
+    rec = app.register().withdraw(registration_id, reason)
     say(app, f"Withdrew {short_id(rec.id)} (version {rec.version}).")
     emit_one(rec.row(dt.date.today()), fmt)
 
@@ -134,6 +129,4 @@ def versions(app: App, registration_id: str, fmt: str) -> None:
     Example:
       nir registration versions 3f2a9c1e
     """
-    from nir_cli.services.registrations import versions as all_versions
-
-    emit_rows(all_versions(app.store, registration_id), fmt)
+    emit_rows(app.register().versions(registration_id), fmt)
