@@ -39,6 +39,7 @@ SOCIAL_STUDIES_HOURS_INTRO = 50  # of the 300 or 600 hours under introduksjonslo
 WINDOW_MONTHS = 36
 WINDOW_MONTHS_UPPER_SECONDARY = 18
 WINDOW_MONTHS_6A = 12
+RIGHT_ENDS_AT_MONTHS = 67 * 12  # of age: the right and duty to training end at 67 (§ 26)
 # Training in reception (integreringsloven § 5; IMDi, «Opplæring i norsk og samfunnskunnskap for
 # asylsøkere i mottak»): «175 timer opplæring i norsk og 25 timer opplæring i samfunnskunnskap»,
 # a duty from the 18th birthday. Under introduksjonsloven: 175 hours of Norwegian and 50 of
@@ -319,14 +320,14 @@ def window_start(
 
 
 def window_end(
-    suggestion: Suggestion, start: dt.date | None, birth_date: dt.date, leave_days: int
+    start: dt.date | None, months: int | None, birth_date: dt.date, leave_days: int
 ) -> dt.date | None:
-    """The window's months from its start plus every day of training leave, but never past
-    the 67th birthday: «Retten og plikten opphører ved fylte 67 år» (§ 26)."""
-    if start is None or not suggestion.window_months:
+    """`months` from the window's start plus every day of training leave, but never past the
+    67th birthday: «Retten og plikten opphører ved fylte 67 år» (§ 26)."""
+    if start is None or not months:
         return None
-    end = add_months(start, suggestion.window_months) + dt.timedelta(days=leave_days)
-    return min(end, add_months(birth_date, 67 * 12))
+    end = add_months(start, months) + dt.timedelta(days=leave_days)
+    return min(end, add_months(birth_date, RIGHT_ENDS_AT_MONTHS))
 
 
 def entitlement_view(
@@ -350,7 +351,7 @@ def entitlement_view(
         arrival_date=arrival_date,
     )
     start = window_start(suggestion, permit_date, arrival_date, settlement_date, facts.first_start)
-    end = window_end(suggestion, start, birth_date, facts.leave_days)
+    end = window_end(start, suggestion.window_months, birth_date, facts.leave_days)
     return {
         "entitlement": suggestion.entitlement.value,
         "cost": suggestion.cost.value,

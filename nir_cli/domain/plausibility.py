@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.domain.entitlement import WINDOW_MONTHS, Suggestion, suggest, window_start
-from nir_cli.domain.entitlement import window_end as entitlement_window_end
+from nir_cli.domain.entitlement import WINDOW_MONTHS, suggest, window_start
+from nir_cli.domain.entitlement import window_end as training_window_end
 from nir_cli.domain.enums import (
     Decision,
     Entitlement,
@@ -140,9 +140,8 @@ def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
     )
     if suggestion.entitlement is Entitlement.INGEN or suggestion.window_from != "permit":
         return None
-    longest = Suggestion(suggestion.entitlement, suggestion.cost, window_months=WINDOW_MONTHS)
     start = window_start(suggestion, person.permit_date, person.arrival_date, None, None)
-    return entitlement_window_end(longest, start, person.birth_date, leave_days)
+    return training_window_end(start, WINDOW_MONTHS, person.birth_date, leave_days)
 
 
 def facts_of(data: object) -> PersonFacts:

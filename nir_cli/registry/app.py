@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from nir_cli import __version__
-from nir_cli.domain.entitlement import TrainingFacts, entitlement_view
+from nir_cli.domain.entitlement import entitlement_view
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.registry import accounts, contract, roles
@@ -262,16 +262,13 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         if row is None or row["entity"] != Entity.PERSON.value or row["withdrawn"]:
             raise NOT_FOUND
         person = PersonData.model_validate_json(row["body"], context=LENIENT)
-        upper, first_start, leave_days = scoped.training_facts(record_id)
         assert person.regime is not None
         view = entitlement_view(
             person.regime,
             person.residence_basis,
             person.birth_date,
             person.permit_date,
-            TrainingFacts(
-                upper, dt.date.fromisoformat(first_start) if first_start else None, leave_days
-            ),
+            scoped.training_facts(record_id),
             person.arrival_date,
             person.settlement_date,
         )

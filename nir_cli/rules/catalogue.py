@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.entitlement import (
+    RIGHT_ENDS_AT_MONTHS,
     WINDOW_MONTHS,
     WINDOW_MONTHS_6A,
     WINDOW_MONTHS_UPPER_SECONDARY,
@@ -60,9 +61,9 @@ FROM_PERMIT = (
     "((arrival_date IS NULL OR arrival_date <= permit_date) "
     "AND NOT (regime = 'integreringsloven' AND residence_basis = 'collective_protection'))"
 )
-# The right and duty to training end at the 67th birthday (§ 26): 804 months.
-AGE_67_MONTHS = 804
-UNDER_67 = "nir_add_months({birth}, 804) > :as_of"
+# The right and duty to training end at the 67th birthday (§ 26).
+AGE_67_MONTHS = RIGHT_ENDS_AT_MONTHS
+UNDER_67 = f"nir_add_months({{birth}}, {AGE_67_MONTHS}) > :as_of"
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,7 @@ RULES: tuple[Rule, ...] = (
                        FROM registrations l
                        WHERE l.person_id = w.person_id AND l.kind = 'leave'
                          AND l.scheme = 'training' AND l.{LIVE}) || ' days'),
-                       nir_add_months(t.birth_date, 804)) AS deadline
+                       nir_add_months(t.birth_date, {AGE_67_MONTHS})) AS deadline
             FROM windows w CROSS JOIN target_group t ON t.id = w.person_id
             WHERE w.since IS NOT NULL AND t.residence_basis != 'asylum_seeker'
         )

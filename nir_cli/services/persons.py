@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from nir_cli.config import Profile
-from nir_cli.domain.entitlement import TrainingFacts, entitlement_view
+from nir_cli.domain.entitlement import entitlement_view
 from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.person import PersonData
@@ -209,7 +209,6 @@ def entitlement(store: Store, record: PersonRecord) -> dict[str, Any]:
     """The suggested entitlement to training, typed (domain.entitlement.entitlement_view),
     from the person and their registrations. A suggestion: the recorded decision is the
     truth."""
-    facts = lookup.training_facts(store, record.id)
     data = record.data
     assert data.regime is not None
     return entitlement_view(
@@ -217,11 +216,7 @@ def entitlement(store: Store, record: PersonRecord) -> dict[str, Any]:
         data.residence_basis,
         data.birth_date,
         data.permit_date,
-        TrainingFacts(
-            facts.upper_secondary,
-            dt.date.fromisoformat(facts.first_start) if facts.first_start else None,
-            facts.leave_days,
-        ),
+        lookup.training_facts(store, record.id),
         data.arrival_date,
         data.settlement_date,
     )

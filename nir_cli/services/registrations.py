@@ -187,7 +187,7 @@ def check_plausible(
     programme = None
     if reg.kind in WINDOW_KINDS and reg.scheme_value is Scheme.TRAINING:
         leave_days = lookup.training_facts(store, person_id).leave_days
-    if reg.kind is Kind.DECISION and getattr(reg, "months", None):
+    elif reg.kind is Kind.DECISION and getattr(reg, "months", None):
         goal = lookup.programme_goal(store, person_id)
         programme = ProgrammeFacts(
             FinalGoal(goal) if goal else None,

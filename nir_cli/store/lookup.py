@@ -3,9 +3,10 @@ longer prefix of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 from typing import Any
 
+from nir_cli.domain.entitlement import TrainingFacts
 from nir_cli.store.db import Store
 
 TABLES = frozenset({"persons", "registrations"})
@@ -64,17 +65,6 @@ def person_refs(store: Store, column: str, values: set[str]) -> list[dict[str, A
     )
 
 
-@dataclass(frozen=True)
-class TrainingFacts:
-    """What a person's entitlement to training depends on beyond the person: the education
-    background (None when not registered), the first start of training, and the days of
-    training leave."""
-
-    upper_secondary: bool | None
-    first_start: str | None
-    leave_days: int
-
-
 def training_facts(store: Store, person_id: str) -> TrainingFacts:
     person = store.one(
         "SELECT educations, upper_secondary FROM rule_facts WHERE scheme = '' AND person_id = ?",
@@ -93,9 +83,10 @@ def training_facts(store: Store, person_id: str) -> TrainingFacts:
     upper = None
     if person is not None and person["educations"]:
         upper = bool(person["upper_secondary"])
+    first_start = training["first_start"] if training else None
     return TrainingFacts(
         upper,
-        training["first_start"] if training else None,
+        dt.date.fromisoformat(first_start) if first_start else None,
         int(leave["days"]) if leave else 0,
     )
 

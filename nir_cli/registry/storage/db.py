@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nir_cli.domain.entitlement import TrainingFacts
 from nir_cli.registry.plan import Plan, canonical, not_applied
 from nir_cli.registry.storage import records
 from nir_cli.registry.validation import Checked, Validator
@@ -180,7 +181,7 @@ class Scoped:
             (record_id, self.municipality),
         )
 
-    def training_facts(self, person_id: str) -> tuple[bool | None, str | None, int]:
+    def training_facts(self, person_id: str) -> TrainingFacts:
         """What a person's entitlement depends on among the registrations the registry holds:
         upper secondary education (None when none is registered), the first start of training
         and the days of training leave."""
@@ -201,7 +202,12 @@ class Scoped:
         )
         assert row is not None
         upper = bool(row["upper_secondary"]) if row["educations"] else None
-        return upper, row["first_start"], int(row["leave_days"])
+        first_start = row["first_start"]
+        return TrainingFacts(
+            upper,
+            dt.date.fromisoformat(first_start) if first_start else None,
+            int(row["leave_days"]),
+        )
 
     def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
         rows = self.store.query(
