@@ -416,7 +416,7 @@ RULES: tuple[Rule, ...] = (
                         ELSE {WINDOW_MONTHS} END
             FROM persons
             WHERE id IN (
-                -- each through an index of its own (migration 0013)
+                -- each through an index of its own (migration 0011)
                 SELECT l.person_id FROM registrations l
                 WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE}
                 UNION ALL

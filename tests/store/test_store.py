@@ -212,8 +212,8 @@ def test_a_person_version_made_from_a_stale_one_is_refused(tmp_path: Path) -> No
     store.close()
 
 
-def test_migration_11_lets_permit_date_be_null_and_keeps_everything_else(tmp_path: Path) -> None:
-    """0011 makes persons anew (SQLite cannot drop a NOT NULL): rows, versions, references,
+def test_migration_10_lets_permit_date_be_null_and_keeps_everything_else(tmp_path: Path) -> None:
+    """0010 makes persons anew (SQLite cannot drop a NOT NULL): rows, versions, references,
     indexes, triggers and the rule facts come through, and foreign keys are on again."""
     from nir_cli.config import Environment, Profile
     from nir_cli.domain.model import Checks
@@ -221,7 +221,7 @@ def test_migration_11_lets_permit_date_be_null_and_keeps_everything_else(tmp_pat
     from nir_cli.services.registrations import record
 
     path = tmp_path / "old.db"
-    older = store_before(path, 11)  # a store as nir left it at migration 10
+    older = store_before(path, 10)  # a store as nir left it at migration 9
     older.execute("PRAGMA foreign_keys = ON")
     older.execute(
         "INSERT INTO persons (id, version, duf, first_name, last_name, birth_date, "
@@ -245,7 +245,7 @@ def test_migration_11_lets_permit_date_be_null_and_keeps_everything_else(tmp_pat
         }
         names = {r["name"] for r in store.query("SELECT name FROM sqlite_schema")}
         assert {"persons_duf", "persons_permit_date", "persons_rule_facts"} <= names
-        assert "persons_0010" not in names
+        assert "persons_0009" not in names
         notnull = {r["name"]: r["notnull"] for r in store.query("PRAGMA table_info(persons)")}
         assert notnull["permit_date"] == 0
         assert store.one("SELECT count(*) AS n FROM rule_facts WHERE person_id = 'p1'") == {"n": 1}

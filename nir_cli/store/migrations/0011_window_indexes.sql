@@ -1,4 +1,4 @@
--- 0013: the training window rule finds, beside those whose window starts at the permit, the
+-- 0011: the training window rule finds, beside those whose window starts at the permit, the
 -- persons whose window starts or ends elsewhere, each by date through an index of its own: a
 -- later arrival (§ 26), collective protection under the ordinary rules (from settlement), and
 -- the 67th birthday (the end).
