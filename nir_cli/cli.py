@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -9,77 +10,80 @@ from typing import Any
 
 import click
 
-from nir_cli import __version__
+from nir_cli import __version__, i18n
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
-from nir_cli.commands.groups import SuggestingGroup
+from nir_cli.commands.groups import Language, SuggestingGroup, localize
 from nir_cli.errors import ExitCode, FieldProblem, NirError
+from nir_cli.i18n import N_, _
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
 # only click and light stdlib-only parts at top level, so `nir --help` stays fast.
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module in nir_cli.commands, the one line `nir --help` shows). The line is kept
     # here so that `nir --help` imports no command module; a test keeps it equal to the help.
-    "auth": ("auth", "Log in to the central registry and manage the token."),
-    "completion": ("completion", "Print the completion script for SHELL."),
-    "conflicts": ("sync", "Conflicts the registry reported: list, show and resolve them."),
+    "auth": ("auth", N_("Log in to the central registry and manage the token.")),
+    "completion": ("completion", N_("Print the completion script for SHELL.")),
+    "conflicts": ("sync", N_("Conflicts the registry reported: list, show and resolve them.")),
     "export": (
         "transfer",
-        "Export persons or registrations as CSV or JSON, with the columns nir import reads.",
+        N_("Export persons or registrations as CSV or JSON, with the columns nir import reads."),
     ),
-    "history": ("history", "Show a person's registrations with their deadline and sync state."),
-    "import": ("transfer", "Import persons or registrations from a CSV file (- reads stdin)."),
-    "init": ("init", "Create a profile and its local store."),
+    "history": ("history", N_("Show a person's registrations with their deadline and sync state.")),
+    "import": ("transfer", N_("Import persons or registrations from a CSV file (- reads stdin).")),
+    "init": ("init", N_("Create a profile and its local store.")),
     "missing": (
         "deadlines",
-        "List data-consistency findings: which registration each person "
-        "lacks, since when, and the deadline it breaks.",
+        N_(
+            "List data-consistency findings: which registration each person lacks, since "
+            "when, and the deadline it breaks."
+        ),
     ),
     "municipalities": (
         "municipalities",
-        "List the municipalities valid since 1 Jan 2024, or those matching SEARCH.",
+        N_("List the municipalities valid since 1 Jan 2024, or those matching SEARCH."),
     ),
     "overdue": (
         "deadlines",
-        "List registrations past their two-month deadline that the registry has not accepted.",
+        N_("List registrations past their two-month deadline that the registry has not accepted."),
     ),
-    "person": ("person", "Register and look up participants."),
+    "person": ("person", N_("Register and look up participants.")),
     "register": (
         "register",
-        "Record a registration (an event) for a person: nir register KIND PERSON --date DATE.",
+        N_("Record a registration (an event) for a person: nir register KIND PERSON --date DATE."),
     ),
     "rejected": (
         "sync",
-        "List the records the registry refused, why, and the command that fixes each.",
+        N_("List the records the registry refused, why, and the command that fixes each."),
     ),
     "registration": (
         "registration",
-        "Look at, correct or withdraw one registration by its id (or its short id).",
+        N_("Look at, correct or withdraw one registration by its id (or its short id)."),
     ),
     "registry": (
         "registry",
-        "Run the reference central registry (the sandbox and every sync test use it).",
+        N_("Run the reference central registry (the sandbox and every sync test use it)."),
     ),
     "report": (
         "report",
-        "Show a report: results, target-groups, programme, grant-base or timeliness.",
+        N_("Show a report: results, target-groups, programme, grant-base or timeliness."),
     ),
     "sandbox": (
         "sandbox",
-        "The training sandbox: a local registry with a test user and synthetic participants.",
+        N_("The training sandbox: a local registry with a test user and synthetic participants."),
     ),
-    "sql": ("sql", "Run a read-only SQL query against the profile's store (sqlite-utils)."),
+    "sql": ("sql", N_("Run a read-only SQL query against the profile's store (sqlite-utils).")),
     "status": (
         "deadlines",
-        "Show what is pending, overdue, due soon, missing, and when the last sync ran.",
+        N_("Show what is pending, overdue, due soon, missing, and when the last sync ran."),
     ),
     "sync": (
         "sync",
-        "Send pending registrations to the registry in batches, then fetch its changes.",
+        N_("Send pending registrations to the registry in batches, then fetch its changes."),
     ),
     "users": (
         "users",
-        "Administer the registry users of your municipality (superusers and deputies).",
+        N_("Administer the registry users of your municipality (superusers and deputies)."),
     ),
 }
 
@@ -96,7 +100,7 @@ class NirError2Click(click.ClickException):
         from nir_cli.domain.identifiers import redact
 
         first, *rest = redact(self.message).splitlines() or [""]
-        click.echo(f"Error: {first}", err=True)
+        click.echo(_("Error: {message}").format(message=first), err=True)
         for line in rest:
             click.echo(f"  {line}", err=True)
 
@@ -114,14 +118,22 @@ class NirGroup(SuggestingGroup):
         attr = cmd_name + "_" if cmd_name == "import" else cmd_name
         command = getattr(import_module(f"nir_cli.commands.{module}"), attr)
         assert isinstance(command, click.Command)
-        return command
+        return localize(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from COMMANDS, without importing a single command module."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, _shorten(line, limit)) for name, (_, line) in sorted(COMMANDS.items())]
-        with formatter.section("Commands"):
+        rows = [(name, _shorten(_(line), limit)) for name, (__, line) in sorted(COMMANDS.items())]
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
+
+    def main(  # type: ignore[override]  # click's overloads, passed on as they came
+        self, args: Any = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        """Choose the language before click says a word (a usage error, --help)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        i18n.use(_language_for(argv))
+        return super().main(args=argv, prog_name=prog_name, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -144,14 +156,56 @@ class NirGroup(SuggestingGroup):
             if said is not None:
                 raise NirError2Click(str(said), int(said.exit_code)) from exc
             raise NirError2Click(
-                f"unexpected error: {type(exc).__name__}: {exc}\n"
-                "run again with --debug for the traceback, and report it",
+                _(
+                    "unexpected error: {error}\n"
+                    "run again with --debug for the traceback, and report it"
+                ).format(error=f"{type(exc).__name__}: {exc}"),
                 ExitCode.UNEXPECTED,
             ) from exc
         finally:
             app = ctx.find_object(App)
             if app is not None:
                 app.close()
+
+
+def _option_value(argv: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of the first of `names` on the command line (`--lang nb`, `--lang=nb`)."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        for name in names:
+            if arg == name and index + 1 < len(argv):
+                return argv[index + 1]
+            if arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def _language_for(argv: list[str]) -> str:
+    """--lang, NIR_LANG, the profile's language, the locale: read before click parses, so
+    that a usage error and --help are already in the language asked for."""
+    flag = _option_value(argv, ("--lang",))
+    if flag is None and not os.environ.get("NIR_LANG"):
+        return i18n.choose(profile_language=_profile_language(argv))
+    return i18n.choose(flag)
+
+
+def _profile_language(argv: list[str]) -> str | None:
+    """The language set in the profile in use, if any; a config nir cannot read is said by the
+    command that needs it, not here."""
+    from nir_cli import paths
+
+    if not paths.config_file().exists():
+        return None
+    from nir_cli import config
+
+    try:
+        found = config.load()
+        name = _option_value(argv, ("--profile",)) or os.environ.get("NIR_PROFILE")
+        profile = found.profiles.get(name or found.default_profile or "")
+    except NirError:
+        return None
+    return profile.language if profile is not None else None
 
 
 def _shorten(line: str, limit: int) -> str:
@@ -177,16 +231,21 @@ def _store_failure(exc: Exception, ctx: click.Context) -> NirError | None:
     from nir_cli.store.db import store_error
 
     app = ctx.find_object(App)
-    path = (app.open_store_path() if app is not None else None) or Path("the store")
+    path = (app.open_store_path() if app is not None else None) or Path(_("the store"))
     if isinstance(exc, sqlite3.OperationalError):
         said = store_error(exc, path)
         return said if isinstance(said, NirError) else None
     if isinstance(exc, sqlite3.IntegrityError):
         return None
     return StoreUnusable(
-        f"{path} is damaged ({exc}); nothing more was written",
-        hint="restore the file from a backup; nir cannot repair it",
+        _("{path} is damaged ({error}); nothing more was written").format(path=path, error=exc),
+        hint=_("restore the file from a backup; nir cannot repair it"),
     )
+
+
+def _set_language(ctx: click.Context, value: str | None) -> None:
+    if value:
+        i18n.use(value)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -196,6 +255,16 @@ def _debug(ctx: click.Context) -> bool:
 
 @click.group(cls=NirGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="nir")
+@click.option(
+    "--lang",
+    envvar="NIR_LANG",
+    type=Language(),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _set_language(ctx, value),
+    help="Language of every message, help and table: nb (bokmål) or en. Default: the "
+    "profile's language, else the locale (LANG). [env: NIR_LANG]",
+)
 @click.option(
     "--profile",
     envvar="NIR_PROFILE",
@@ -283,12 +352,17 @@ def cli(
         def retrying(what: str, attempt: int, attempts: int, delay: float) -> None:
             if not app.quiet:
                 click.echo(
-                    f"the registry is not answering ({what}); attempt {attempt} of {attempts} "
-                    f"in {delay:.0f} s",
+                    _(
+                        "the registry is not answering ({what}); attempt {attempt} of "
+                        "{attempts} in {delay} s"
+                    ).format(what=what, attempt=attempt, attempts=attempts, delay=f"{delay:.0f}"),
                     err=True,
                 )
 
         app.on_retry = retrying
+
+
+localize(cli)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nir_cli import paths
 from nir_cli.errors import ConfigError, UsageError
+from nir_cli.i18n import _
 
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -37,6 +38,8 @@ class Profile:
     token_file: str | None = None
     # `--format csv` writes Excel's dialect (`;`, BOM, CRLF, decimal comma, dd.mm.yyyy).
     excel: bool = False
+    # The language nir speaks for this profile ("nb" or "en"); None follows the locale.
+    language: str | None = None
 
     @property
     def municipality(self) -> str:
@@ -58,22 +61,31 @@ class Config:
         wanted = name or self.default_profile
         if wanted is None:
             raise ConfigError(
-                "no profile yet", hint="create one with: nir init --municipality CODE"
+                _("no profile yet"), hint=_("create one with: nir init --municipality CODE")
             )
         try:
             return self.profiles[wanted]
         except KeyError:
-            known = ", ".join(sorted(self.profiles)) or "none"
+            if self.profiles:
+                message = _("no profile named {name!r} (known: {known})").format(
+                    name=wanted, known=", ".join(sorted(self.profiles))
+                )
+            else:
+                message = _("no profile named {name!r} (known: none)").format(name=wanted)
             raise ConfigError(
-                f"no profile named {wanted!r} (known: {known})",
-                hint=f"create it with: nir --profile {wanted} init --municipality CODE",
+                message,
+                hint=_("create it with: nir --profile {name} init --municipality CODE").format(
+                    name=wanted
+                ),
             ) from None
 
 
 def check_profile_name(name: str) -> str:
     if not PROFILE_NAME.match(name):
         raise UsageError(
-            f"invalid profile name {name!r}: use letters, digits, '.', '_' or '-' (max 64)"
+            _(
+                "invalid profile name {name!r}: use letters, digits, '.', '_' or '-' (max 64)"
+            ).format(name=name)
         )
     return name
 
@@ -87,7 +99,8 @@ def load(path: Path | None = None) -> Config:
         return Config()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"{path}: cannot read config: {exc}", hint="fix or remove the file"
+            _("{path}: cannot read config: {error}").format(path=path, error=exc),
+            hint=_("fix or remove the file"),
         ) from None
     try:
         profiles = {
@@ -99,14 +112,27 @@ def load(path: Path | None = None) -> Config:
                 environment=Environment(body.get("environment", "production")),
                 token_file=body.get("token_file"),
                 excel=bool(body.get("excel", False)),
+                language=_language(body.get("language")),
             )
             for name, body in raw.get("profiles", {}).items()
         }
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
-            f"{path}: invalid profile entry: {exc}", hint="fix or remove the file"
+            _("{path}: invalid profile entry: {error}").format(path=path, error=exc),
+            hint=_("fix or remove the file"),
         ) from None
     return Config(default_profile=raw.get("default_profile"), profiles=profiles)
+
+
+def _language(value: object) -> str | None:
+    from nir_cli import i18n
+
+    if value is None:
+        return None
+    lang = i18n.parse_language(str(value))
+    if lang is None:
+        raise ValueError(_("language must be nb or en, not {value!r}").format(value=value))
+    return lang
 
 
 def dumps(config: Config) -> str:
@@ -129,6 +155,8 @@ def dumps(config: Config) -> str:
             entry["token_file"] = profile.token_file
         if profile.excel:
             entry["excel"] = True
+        if profile.language:
+            entry["language"] = profile.language
         profiles[name] = entry
     body["profiles"] = profiles
     return "# nir profiles; edit with care or use `nir init`.\n" + tomli_w.dumps(body)

@@ -16,6 +16,10 @@ from hypothesis import settings
 
 from nir_cli.cli import cli as nir_cli
 
+# The suite speaks English unless a test asks for bokmål (--lang nb, NIR_LANG=nb, LANG=nb_NO):
+# a developer whose own locale is Norwegian gets the same answers as CI. Subprocesses inherit it.
+os.environ["NIR_LANG"] = "en"
+
 # Hypothesis: the full example counts in CI (HYPOTHESIS_PROFILE=ci, set by .ci/run), a fifth of
 # them on a developer's machine, so the suite stays quick to run while working.
 HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")

@@ -38,6 +38,7 @@ class App:
     debug: bool = False
     token_file: Path | None = None
     ca_bundle: str | None = None
+    language: str | None = None  # "nb" or "en", as --lang gave it (i18n holds the one in use)
     # Told of each retry of a registry request (the command layer shows it on a terminal).
     on_retry: Callable[[str, int, int, float], None] | None = None
     _config: Config | None = field(default=None, repr=False)
@@ -76,11 +77,13 @@ class App:
         url = self.profile.registry_url
         if not url:
             from nir_cli.errors import ConfigError
+            from nir_cli.i18n import _
 
             raise ConfigError(
-                f"profile {self.profile.name!r} has no registry URL",
-                hint=f"set one: nir --profile {self.profile.name} init -m "
-                f"{self.profile.municipality} --registry URL --replace",
+                _("profile {name!r} has no registry URL").format(name=self.profile.name),
+                hint=_(
+                    "set one: nir --profile {name} init -m {municipality} --registry URL --replace"
+                ).format(name=self.profile.name, municipality=self.profile.municipality),
             )
         return url
 

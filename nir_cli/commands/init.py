@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from nir_cli.commands.app import App
+from nir_cli.commands.groups import Language
 from nir_cli.commands.options import complete_municipality, pass_app, say
 from nir_cli.config import Environment
+from nir_cli.i18n import _
 
 
 @click.command()
@@ -39,6 +41,12 @@ from nir_cli.config import Environment
     default=None,
     help="Make --format csv write for Norwegian Excel (';', BOM, decimal comma, dd.mm.yyyy).",
 )
+@click.option(
+    "--language",
+    type=Language(),
+    help="The language nir speaks for this profile: nb (bokmål) or en. Without it, the "
+    "locale decides (LANG); --lang and NIR_LANG still win.",
+)
 @click.option("--replace", is_flag=True, help="Update an existing profile with these settings.")
 @pass_app
 def init(
@@ -49,6 +57,7 @@ def init(
     registry_url: str | None,
     environment: str | None,
     excel: bool | None,
+    language: str | None,
     replace: bool,
 ) -> None:
     """Create a profile and its local store.
@@ -61,7 +70,9 @@ def init(
       nir init --municipality 5001 --place "Trondheim voksenopplæring"
       nir init --profile test --municipality 5001 --environment test
       nir init --profile test --municipality 5001 --environment test --excel --replace
+      nir init --profile test --municipality 5001 --environment test --language nb --replace
     """
+    from nir_cli.headings import word
     from nir_cli.services.profiles import init_profile
 
     name = profile_name or app.profile_name or "default"
@@ -74,13 +85,25 @@ def init(
         app.db_path,
         replace,
         excel,
+        language,
     )
     profile = result.profile
-    verb = "Created" if result.created else "Profile is ready:"
+    if result.created:
+        message = _(
+            "Created profile {name!r} ({environment}) for {municipalities}; store at {path}"
+        )
+    else:
+        message = _(
+            "Profile is ready: {name!r} ({environment}) for {municipalities}; store at {path}"
+        )
     say(
         app,
-        f"{verb} profile {profile.name!r} ({profile.environment.value}) for "
-        f"{', '.join(profile.municipalities)}; store at {result.store_path}",
+        message.format(
+            name=profile.name,
+            environment=word("environment", profile.environment.value),
+            municipalities=", ".join(profile.municipalities),
+            path=result.store_path,
+        ),
     )
     if not result.is_default:
-        say(app, f"Use it with: nir --profile {profile.name} ...")
+        say(app, _("Use it with: nir --profile {name} ...").format(name=profile.name))

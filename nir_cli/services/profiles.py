@@ -11,6 +11,7 @@ from nir_cli import paths
 from nir_cli.config import Environment, Profile
 from nir_cli.domain.municipalities import MunicipalityError, lookup
 from nir_cli.errors import ConfigError, FieldProblem
+from nir_cli.i18n import _
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -23,7 +24,10 @@ def check_registry_url(url: str) -> str:
     if parsed.scheme == "http" and parsed.hostname in LOOPBACK_HOSTS:
         return url.rstrip("/")
     raise FieldProblem(
-        "registry", f"{url!r} must be an https:// URL (http:// only on 127.0.0.1 or localhost)"
+        "registry",
+        _("{url!r} must be an https:// URL (http:// only on 127.0.0.1 or localhost)").format(
+            url=url
+        ),
     )
 
 
@@ -44,6 +48,7 @@ def init_profile(
     store_path: Path | None = None,
     replace: bool = False,
     excel: bool | None = None,
+    language: str | None = None,
 ) -> InitResult:
     """Create (or with `replace`, update) a profile and its store; the same again is a no-op."""
     config_module.check_profile_name(name)
@@ -71,13 +76,16 @@ def init_profile(
     if existing is not None:
         profile.token_file = existing.token_file
         profile.excel = existing.excel
+        profile.language = existing.language
     if excel is not None:
         profile.excel = excel
+    if language is not None:
+        profile.language = language
     created = existing is None
     if existing is not None and existing != profile and not replace:
         raise ConfigError(
-            f"profile {name!r} exists with other settings",
-            hint="pass --replace to update it, or choose another --profile",
+            _("profile {name!r} exists with other settings").format(name=name),
+            hint=_("pass --replace to update it, or choose another --profile"),
         )
     if existing != profile:
         config.profiles[name] = profile
