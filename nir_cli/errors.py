@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from nir_cli.i18n import N_
+
 
 class ExitCode(IntEnum):
     """Exit codes of every `nir` command (docs/exit-codes.md)."""
@@ -27,18 +29,20 @@ class ExitCode(IntEnum):
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
-    ExitCode.OK: "success",
-    ExitCode.UNEXPECTED: "unexpected error (a bug: run again with --debug and report it)",
-    ExitCode.USAGE: "usage error: unknown command or option, missing argument",
-    ExitCode.FINDINGS: "findings exist (missing/overdue with --fail-on-findings)",
-    ExitCode.NOT_LOGGED_IN: "not logged in to the registry",
-    ExitCode.CONFLICTS: "conflicts wait for a person to resolve them",
-    ExitCode.INVALID_DATA: "invalid data: nothing was changed",
-    ExitCode.INPUT_MISSING: "an input file, person, record or conflict does not exist",
-    ExitCode.IO_ERROR: "disk full or write error: nothing was changed",
-    ExitCode.TEMPORARY_FAILURE: "temporary failure (network, registry busy, store busy): try later",
-    ExitCode.PERMISSION_DENIED: "permission denied",
-    ExitCode.CONFIG_ERROR: "configuration error (no profile, bad config file)",
+    ExitCode.OK: N_("success"),
+    ExitCode.UNEXPECTED: N_("unexpected error (a bug: run again with --debug and report it)"),
+    ExitCode.USAGE: N_("usage error: unknown command or option, missing argument"),
+    ExitCode.FINDINGS: N_("findings exist (missing/overdue with --fail-on-findings)"),
+    ExitCode.NOT_LOGGED_IN: N_("not logged in to the registry"),
+    ExitCode.CONFLICTS: N_("conflicts wait for a person to resolve them"),
+    ExitCode.INVALID_DATA: N_("invalid data: nothing was changed"),
+    ExitCode.INPUT_MISSING: N_("an input file, person, record or conflict does not exist"),
+    ExitCode.IO_ERROR: N_("disk full or write error: nothing was changed"),
+    ExitCode.TEMPORARY_FAILURE: N_(
+        "temporary failure (network, registry busy, store busy): try later"
+    ),
+    ExitCode.PERMISSION_DENIED: N_("permission denied"),
+    ExitCode.CONFIG_ERROR: N_("configuration error (no profile, bad config file)"),
 }
 
 

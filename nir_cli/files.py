@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from nir_cli.errors import InvalidData, NirError, PermissionDenied, WriteFailed
+from nir_cli.i18n import _
 
 # errno values that mean the disk refused the write, not that the path is wrong.
 _DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
@@ -32,25 +33,28 @@ def check_target(path: Path) -> None:
         return
     if stat.S_ISLNK(info.st_mode):
         raise PermissionDenied(
-            f"{path} is a symbolic link; nir does not write through links",
-            hint="give the real path, or remove the link",
+            _("{path} is a symbolic link; nir does not write through links").format(path=path),
+            hint=_("give the real path, or remove the link"),
         )
     if not stat.S_ISREG(info.st_mode):
-        raise InvalidData(f"{path} is not a regular file; nir writes only to files")
+        raise InvalidData(
+            _("{path} is not a regular file; nir writes only to files").format(path=path)
+        )
 
 
 def write_failed(exc: OSError, path: Path) -> NirError | OSError:
     """A full disk or write error as a WriteFailed naming the path; other errors as they are."""
     if exc.errno in _DISK_ERRORS:
         return WriteFailed(
-            f"disk full or write error at {path} ({os.strerror(exc.errno or 0)}); "
-            "the file was not written",
-            hint="free some space (df -h) and run again",
+            _("disk full or write error at {path} ({error}); the file was not written").format(
+                path=path, error=os.strerror(exc.errno or 0)
+            ),
+            hint=_("free some space (df -h) and run again"),
         )
     if isinstance(exc, PermissionError):
-        return PermissionDenied(f"cannot write {path}: permission denied")
+        return PermissionDenied(_("cannot write {path}: permission denied").format(path=path))
     if isinstance(exc, FileNotFoundError):
-        return InvalidData(f"cannot write {path}: its folder does not exist")
+        return InvalidData(_("cannot write {path}: its folder does not exist").format(path=path))
     return exc
 
 

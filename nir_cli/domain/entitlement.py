@@ -21,6 +21,7 @@ from nir_cli.domain.law import (
     HOURS_600_FROM,
     INTEGRERINGSLOVEN_IN_FORCE,
 )
+from nir_cli.i18n import N_, _
 
 PROTECTED = frozenset(
     {
@@ -68,7 +69,7 @@ class Suggestion:
     goal_based: bool = False
     window_months: int | None = None
     window_from: str | None = None  # "permit" (or a later arrival), "settlement", "first_start"
-    note: str = ""
+    note: str = ""  # in English, marked for the catalog: translated where shown
 
     @property
     def hours(self) -> int | None:
@@ -81,7 +82,7 @@ class Suggestion:
 NOTHING = Suggestion(
     Entitlement.INGEN,
     Cost.NONE,
-    note="neither right nor duty; the municipality may offer training for payment",
+    note=N_("neither right nor duty; the municipality may offer training for payment"),
 )
 
 
@@ -145,7 +146,7 @@ def regime_presumption(
     the arrival date is not registered, and the arrival cannot be told from the permit."""
     if permit_date is None:
         if arrival_date is None:
-            return (
+            return _(
                 "presumed: an asylum seeker without a permit or an arrival date is taken to "
                 "fall under integreringsloven; register --arrival-date"
             )
@@ -157,11 +158,11 @@ def regime_presumption(
     if settlement_date is not None and settlement_date < INTEGRERINGSLOVEN_IN_FORCE:
         return None  # settled before 2021, so arrived before 2021
     if settlement_date is not None:
-        return (
+        return _(
             "presumed: the arrival date is not registered; the person may have arrived before "
             "2021 (introduksjonsloven) though settled in 2021 or later; register --arrival-date"
         )
-    return (
+    return _(
         "presumed: the arrival date is not registered and the permit came before 2021; an "
         "arrival from 2021 would mean integreringsloven; register --arrival-date"
     )
@@ -195,8 +196,10 @@ def suggest(
             goal_based=True,
             window_months=WINDOW_MONTHS_6A,
             window_from="first_start",
-            note="chapter 6A (§ 37 d): a right without a duty, 12 months from the first start "
-            "of training, extended by leave",
+            note=N_(
+                "chapter 6A (§ 37 d): a right without a duty, 12 months from the first start "
+                "of training, extended by leave"
+            ),
         )
     return _integreringsloven(basis, age, upper_secondary)
 
@@ -212,8 +215,10 @@ def _asylum(regime: Regime, age: int | None) -> Suggestion:
             Entitlement.INGEN,
             Cost.GRATIS,
             norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
-            note="asylum seekers in reception (introduksjonsloven): no statutory right or duty; "
-            "up to 175 hours of Norwegian may be given",
+            note=N_(
+                "asylum seekers in reception (introduksjonsloven): no statutory right or duty; "
+                "up to 175 hours of Norwegian may be given"
+            ),
         )
     if age is not None and age < 18:
         return NOTHING
@@ -222,8 +227,10 @@ def _asylum(regime: Regime, age: int | None) -> Suggestion:
         Cost.GRATIS,
         norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
         social_studies_hours=ASYLUM_SOCIAL_STUDIES_HOURS,
-        note="asylum seekers in reception (integreringsloven § 5): a duty to 175 hours of "
-        "Norwegian and 25 of social studies",
+        note=N_(
+            "asylum seekers in reception (integreringsloven § 5): a duty to 175 hours of "
+            "Norwegian and 25 of social studies"
+        ),
     )
 
 
@@ -363,5 +370,5 @@ def entitlement_view(
         "window_start": start.isoformat() if start else None,
         "window_leave_days": facts.leave_days or None,
         "window_end": end.isoformat() if end else None,
-        "entitlement_note": suggestion.note or None,
+        "entitlement_note": _(suggestion.note) if suggestion.note else None,
     }

@@ -29,15 +29,31 @@ class Entity(StrEnum):
 
 
 class Coded(StrEnum):
-    """An enum whose value is the code and which also knows its Norwegian name."""
+    """An enum whose value is the code and which also knows its Norwegian name (the one nir
+    shows under bokmål, as NIR and IMDi name it) and the other Norwegian forms people type
+    (`krav`, `søknad`, `norskopplæring`): all of them parse."""
 
     norwegian: str
+    aliases: tuple[str, ...]
 
-    def __new__(cls, code: str, norwegian: str = "") -> Self:
+    def __new__(cls, code: str, norwegian: str = "", *aliases: str) -> Self:
         obj = str.__new__(cls, code)
         obj._value_ = code
         obj.norwegian = norwegian or code
+        obj.aliases = aliases
         return obj
+
+    def shown(self) -> str:
+        """The name a person reads in the language in use: the Norwegian name under bokmål,
+        the code under English (the code is what scripts and `--format json` see)."""
+        from nir_cli.i18n import norwegian
+
+        return self.norwegian if norwegian() else self.value
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every member as a person would name it in the language in use."""
+        return [member.shown() for member in cls]
 
     @classmethod
     def parse(cls, text: str) -> Self:
@@ -46,7 +62,13 @@ class Coded(StrEnum):
         if member is None:
             member = _folded_names(cls).get(fold(text))
         if member is None:
-            raise ValueError(f"{text!r} is not one of: {', '.join(m.value for m in cls)}")
+            from nir_cli.i18n import _
+
+            raise ValueError(
+                _("{text!r} is not one of: {allowed}").format(
+                    text=text, allowed=", ".join(cls.names())
+                )
+            )
         return member  # type: ignore[return-value]
 
     @classmethod
@@ -73,8 +95,13 @@ class Coded(StrEnum):
 @cache
 def _folded_names(cls: type[Coded]) -> dict[str, Coded]:
     names: dict[str, Coded] = {}
+    # A code beats a Norwegian name, which beats another's alias (a test keeps them apart).
     for member in cls:
         names.setdefault(fold(member.norwegian), member)
+    for member in cls:
+        for alias in member.aliases:
+            names.setdefault(fold(alias), member)
+    for member in cls:
         names[fold(member.value)] = member
     return names
 
@@ -82,13 +109,24 @@ def _folded_names(cls: type[Coded]) -> dict[str, Coded]:
 class Regime(Coded):
     INTRODUKSJONSLOVEN = "introduksjonsloven", "introduksjonsloven"
     INTEGRERINGSLOVEN = "integreringsloven", "integreringsloven"
-    INTEGRERINGSLOVEN_6A = "integreringsloven_6a", "integreringsloven kapittel 6A"
+    INTEGRERINGSLOVEN_6A = (
+        "integreringsloven_6a",
+        "integreringsloven kapittel 6A",
+        "kapittel 6A",
+        "6A",
+    )
 
 
 class ResidenceBasis(Coded):
     REFUGEE = "refugee", "flyktning"
     RESETTLEMENT_REFUGEE = "resettlement_refugee", "overføringsflyktning"
-    HUMANITARIAN = "humanitarian", "opphold på humanitært grunnlag"
+    # IMDi: «sterke menneskelige hensyn (utlendingsloven § 38)»; «humanitært grunnlag» is older.
+    HUMANITARIAN = (
+        "humanitarian",
+        "sterke menneskelige hensyn",
+        "opphold på humanitært grunnlag",
+        "humanitært grunnlag",
+    )
     COLLECTIVE_PROTECTION = "collective_protection", "kollektiv beskyttelse"
     FAMILY_OF_REFUGEE = "family_of_refugee", "familiegjenforent med flyktning"
     FAMILY_OF_NORWEGIAN_OR_NORDIC = (
@@ -106,29 +144,42 @@ class ResidenceBasis(Coded):
 
 
 class Scheme(Coded):
-    PROGRAMME = "programme", "introduksjonsprogram"
-    TRAINING = "training", "opplæring i norsk og samfunnskunnskap"
-    ASYLUM = "asylum", "opplæring for asylsøkere"
+    PROGRAMME = (
+        "programme",
+        "introduksjonsprogram",
+        "introduksjonsprogrammet",
+        "introduksjonsordningen",
+        "intro",
+    )
+    TRAINING = (
+        "training",
+        "opplæring i norsk og samfunnskunnskap",
+        "opplæring",
+        "norskopplæring",
+        "norsk og samfunnskunnskap",
+    )
+    # integreringsloven § 5 «opplæring i mottak»; NIR used to say «asylnorsk».
+    ASYLUM = "asylum", "opplæring i mottak", "opplæring for asylsøkere", "asylnorsk"
 
 
 class Kind(Coded):
-    CLAIM = "claim", "krav/søknad"
+    CLAIM = "claim", "krav/søknad", "krav", "søknad"
     OFFER = "offer", "tilbud"
     DECISION = "decision", "vedtak"
     EXEMPTION = "exemption", "fritak"
     LEAVE = "leave", "permisjon"
     STOP = "stop", "stans"
     APPEAL = "appeal", "klage"
-    START = "start", "oppstart"
-    END = "end", "avslutning"
+    START = "start", "oppstart", "startdato"
+    END = "end", "avslutning", "slutt"
     HOURS = "hours", "timer"
-    PROGRAMME_CONTENT = "programme-content", "programinnhold"
+    PROGRAMME_CONTENT = "programme-content", "tiltak", "programinnhold"  # NIR: «Tiltak og fravær»
     ABSENCE = "absence", "fravær"
-    GOAL = "goal", "mål"
+    GOAL = "goal", "mål", "norskmål", "sluttmål"
     EDUCATION = "education", "utdanningsbakgrunn"
-    TEST_SIGNUP = "test-signup", "prøvepåmelding"
+    TEST_SIGNUP = "test-signup", "prøvepåmelding", "påmelding"
     TEST_RESULT = "test-result", "prøveresultat"
-    RESERVATION = "reservation", "reservasjon mot forskning"
+    RESERVATION = "reservation", "reservasjon mot forskning", "reservasjon"
     COMPETENCE_MAPPING = "competence-mapping", "kompetansekartlegging"
     CAREER_GUIDANCE = "career-guidance", "karriereveiledning"
     INTEGRATION_CONTRACT = "integration-contract", "integreringskontrakt"
@@ -170,11 +221,12 @@ class Test(Coded):
 
 class Decision(Coded):
     GRANTED = "granted", "innvilget"
-    REFUSED = "refused", "avslått"
+    REFUSED = "refused", "avslått", "avslag"
 
 
 class EndReason(Coded):
-    COMPLETED = "completed", "fullført"
+    # IMDi: «gjennomført opplæring» / «gjennomført program»; «fullført» is also read.
+    COMPLETED = "completed", "gjennomført", "fullført"
     GOAL_REACHED = "goal_reached", "nådd mål"
     EMPLOYMENT = "employment", "overgang til arbeid"
     EDUCATION = "education", "overgang til utdanning"

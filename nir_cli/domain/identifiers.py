@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nir_cli.i18n import _
+
 DUF_WEIGHTS = (4, 6, 3, 2, 4, 6, 3, 2, 7, 5)
 SYNTHETIC_MONTH_OFFSET = 80  # Skatteetaten's synthetic numbers: month + 80
 H_NUMBER_MONTH_OFFSET = 40
@@ -38,14 +40,16 @@ def normalize_duf(value: str, *, accept_unchecked: bool = False) -> str:
     """
     number = "".join(value.split())
     if len(number) != 12 or not number.isdigit():
-        raise IdentifierError("DUF number must be 12 digits")
+        raise IdentifierError(_("DUF number must be 12 digits"))
     year = int(number[:4])
     if not 1960 <= year <= dt.date.today().year:
-        raise IdentifierError("DUF number must start with the year of first application")
+        raise IdentifierError(_("DUF number must start with the year of first application"))
     if number[10:] != duf_check_digits(number[:10]) and not accept_unchecked:
         raise DufUnchecked(
-            "DUF check digits do not match; if the number is right, accept it with "
-            "--accept-unchecked-duf (nir person add and nir import)"
+            _(
+                "DUF check digits do not match; if the number is right, accept it with "
+                "--accept-unchecked-duf (nir person add and nir import)"
+            )
         )
     return number
 
@@ -96,15 +100,18 @@ def normalize_fnr(
     """Validate a fødselsnummer, D-number, H-number or synthetic number (month + 80)."""
     number = "".join(value.replace("-", " ").split())
     if len(number) != 11 or not number.isdigit():
-        raise IdentifierError("fødselsnummer must be 11 digits")
+        raise IdentifierError(_("fødselsnummer must be 11 digits"))
     if not any(rule(number) for rule in rules):
-        raise IdentifierError("fødselsnummer check digits do not match")
+        raise IdentifierError(_("fødselsnummer check digits do not match"))
     day, month = int(number[:2]), int(number[2:4])
     kind = NumberKind.FODSELSNUMMER
     if month > SYNTHETIC_MONTH_OFFSET:
         if not allow_synthetic:
             raise IdentifierError(
-                "synthetic fødselsnummer (month + 80) is only accepted in a test or sandbox profile"
+                _(
+                    "synthetic fødselsnummer (month + 80) is only accepted in a test or sandbox "
+                    "profile"
+                )
             )
         kind = NumberKind.SYNTHETIC
     elif month > H_NUMBER_MONTH_OFFSET:
@@ -113,7 +120,7 @@ def normalize_fnr(
         kind = NumberKind.D_NUMBER
     birth = birth_date_of(number)
     if birth > (today or dt.date.today()):
-        raise IdentifierError("fødselsnummer holds a birth date in the future")
+        raise IdentifierError(_("fødselsnummer holds a birth date in the future"))
     return PersonalNumber(number=number, kind=kind, birth_date=birth)
 
 
@@ -129,7 +136,7 @@ def birth_date_of(number: str) -> dt.date:
     try:
         return fodselsnummer.get_birth_date(number)
     except ValidationError:
-        raise IdentifierError("fødselsnummer does not hold a valid birth date") from None
+        raise IdentifierError(_("fødselsnummer does not hold a valid birth date")) from None
 
 
 def make_synthetic_fnr(birth: dt.date, individual: int) -> str | None:

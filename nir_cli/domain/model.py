@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 
-from nir_cli.domain.values import parse_bool, parse_date, parse_decimal
+from nir_cli.domain.enums import Coded
+from nir_cli.domain.values import allowed_values, parse_bool, parse_date, parse_decimal
 from nir_cli.errors import FieldProblem
+from nir_cli.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,14 @@ def _date(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     # pydantic would read a number as seconds since 1970: 19750311 is no birth date.
-    raise ValueError("a date is written 2026-01-31 or 31.01.2026")
+    raise ValueError(_("a date is written 2026-01-31 or 31.01.2026"))
 
 
 def _number(value: Any) -> Any:
     if isinstance(value, str):
         return parse_decimal(value)
     if isinstance(value, bool):  # pydantic would read true as 1.0
-        raise ValueError("a number is written 12 or 12,5")
+        raise ValueError(_("a number is written 12 or 12,5"))
     return value
 
 
@@ -84,7 +87,7 @@ class DomainModel(BaseModel):
 def not_in_future(day: dt.date | None, info: ValidationInfo) -> dt.date | None:
     """Facts are things that have happened: a date after today is refused."""
     if day is not None and day > checks_of(info).today:
-        raise ValueError(f"{day.isoformat()} is in the future")
+        raise ValueError(_("{day} is in the future").format(day=day.isoformat()))
     return day
 
 
@@ -101,15 +104,100 @@ def problems(exc: ValidationError) -> list[Problem]:
     found = []
     for error in exc.errors(include_url=False, include_input=False):
         loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
-        message = error["msg"]
+        found.append(Problem(loc[-1] if loc else None, _message(error)))
+    return found
+
+
+# pydantic's error types, grouped by the message nir gives for them.
+_NOT_A_DATE = ("date_", "datetime_")
+_NOT_A_WHOLE_NUMBER = frozenset({"int_parsing", "int_type", "int_from_float", "int_parsing_size"})
+_NOT_A_NUMBER = frozenset(
+    {"float_parsing", "float_type", "finite_number", "decimal_parsing", "decimal_type"}
+)
+_NOT_YES_OR_NO = frozenset({"bool_parsing", "bool_type"})
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _message(error: Any) -> str:
+    """nir's own words for a pydantic error, in the language in use; pydantic's (English)
+    message where nir has none."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        # Raised by nir's own validators: worded (and translated) where raised.
+        message: str = error["msg"]
         for prefix in ("Value error, ", "Assertion failed, "):
             message = message.removeprefix(prefix)
-        if error["type"] == "missing":
-            message = "is required"
-        elif error["type"] == "extra_forbidden":
-            message = "is not a field of this kind"
-        found.append(Problem(loc[-1] if loc else None, message))
-    return found
+        return message
+    if kind == "missing":
+        return _("is required")
+    if kind == "extra_forbidden":
+        return _("is not a field of this kind")
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return _("is not one of: {allowed}").format(allowed=_allowed(str(ctx["expected"])))
+    if kind == "greater_than_equal":
+        return _("Input should be greater than or equal to {limit}").format(
+            limit=_limit(ctx.get("ge"))
+        )
+    if kind == "greater_than":
+        return _("Input should be greater than {limit}").format(limit=_limit(ctx.get("gt")))
+    if kind == "less_than_equal":
+        return _("Input should be less than or equal to {limit}").format(
+            limit=_limit(ctx.get("le"))
+        )
+    if kind == "less_than":
+        return _("Input should be less than {limit}").format(limit=_limit(ctx.get("lt")))
+    if kind == "string_too_short" and "min_length" in ctx:
+        n = int(ctx["min_length"])
+        return ngettext(
+            "String should have at least {n} character",
+            "String should have at least {n} characters",
+            n,
+        ).format(n=n)
+    if kind == "string_too_long" and "max_length" in ctx:
+        n = int(ctx["max_length"])
+        return ngettext(
+            "String should have at most {n} character",
+            "String should have at most {n} characters",
+            n,
+        ).format(n=n)
+    if kind == "string_type":
+        return _("is not text")
+    if kind.startswith(_NOT_A_DATE):
+        return _("is not a date: use 2026-01-31 or 31.01.2026")
+    if kind in _NOT_A_WHOLE_NUMBER:
+        return _("is not a whole number")
+    if kind in _NOT_A_NUMBER:
+        return _("is not a number")
+    if kind in _NOT_YES_OR_NO:
+        return _("is not yes or no")
+    return str(error["msg"])
+
+
+def _limit(value: object) -> str:
+    """A bound as pydantic writes it: 744.0 as 744."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _allowed(expected: str) -> str:
+    """The values pydantic's "expected" lists ("'a', 'b' or 'c'"), as nir lists a closed set:
+    through the enum they belong to, when one of nir's has exactly these codes."""
+    codes = _QUOTED.findall(expected)
+    members: list[object] = list(_closed_set(tuple(codes)) or codes)
+    return allowed_values(members)
+
+
+def _closed_set(codes: tuple[str, ...]) -> type[Coded] | None:
+    """The enum of nir's domain whose codes are `codes`, in order; None when none is."""
+    pending: list[type[Coded]] = list(Coded.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        if tuple(member.value for member in cls) == codes:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
 
 
 def invalid_from(exc: ValidationError) -> FieldProblem:

@@ -10,6 +10,7 @@ from importlib import resources
 
 from nir_cli.constants import MUNICIPALITY_SUGGESTIONS
 from nir_cli.domain.enums import fold
+from nir_cli.i18n import _
 
 UNKNOWN_CODE = "9999"
 
@@ -87,33 +88,56 @@ def lookup(code: str) -> Municipality:
     # Spreadsheets drop the leading zero of 0301 Oslo.
     if code.isdigit() and len(code) == 3 and "0" + code in table:
         raise MunicipalityError(
-            f"municipality code {code!r} has lost its leading zero: did you mean 0{code} "
-            f"{table['0' + code].name}?"
+            _(
+                "municipality code {code!r} has lost its leading zero: did you mean {suggestion}?"
+            ).format(code=code, suggestion=f"0{code} {table['0' + code].name}")
         )
     renumbered = renumberings().get(code)
     if renumbered is not None:
-        names = " or ".join(f"{c} {table[c].name}" for c in renumbered.new_codes if c in table)
+        names = [f"{c} {table[c].name}" for c in renumbered.new_codes if c in table]
+        old = f"{code} {renumbered.old_name}"
         if len(renumbered.new_codes) > 1:
             raise MunicipalityError(
-                f"municipality {code} {renumbered.old_name} was split on 1 Jan 2024 into "
-                f"{names}: choose the one the person lives in"
+                _(
+                    "municipality {old} was split on 1 Jan 2024 into {new}: choose the one the "
+                    "person lives in"
+                ).format(old=old, new=_either(names))
             )
         raise MunicipalityError(
-            f"municipality {code} {renumbered.old_name} has been {names} since 1 Jan 2024"
+            _("municipality {old} has been {new} since 1 Jan 2024").format(
+                old=old, new=_either(names)
+            )
         )
     if code == UNKNOWN_CODE:
-        raise MunicipalityError("municipality code 9999 means 'unknown'; give the real code")
+        raise MunicipalityError(_("municipality code 9999 means 'unknown'; give the real code"))
     if not (code.isdigit() and len(code) == 4):
         by_name = [
             m for m in table.values() if fold(code) in (fold(m.name), *map(fold, m.other_names))
         ]
         if len(by_name) == 1:
             m = by_name[0]
-            raise MunicipalityError(f"give the municipality as its 4-digit code: {m.code} {m.name}")
-        raise MunicipalityError(f"municipality code must be 4 digits, got {code!r}")
+            raise MunicipalityError(
+                _("give the municipality as its 4-digit code: {code} {name}").format(
+                    code=m.code, name=m.name
+                )
+            )
+        raise MunicipalityError(
+            _("municipality code must be 4 digits, got {code!r}").format(code=code)
+        )
     close = sorted(table, key=lambda c: (c[:2] != code[:2], abs(int(c) - int(code))))
     close = close[:MUNICIPALITY_SUGGESTIONS]
     hint = ", ".join(f"{c} {table[c].name}" for c in close)
+    if not hint:
+        raise MunicipalityError(_("unknown municipality code {code}").format(code=code))
     raise MunicipalityError(
-        f"unknown municipality code {code}" + (f"; close matches: {hint}" if hint else "")
+        _("unknown municipality code {code}; close matches: {matches}").format(
+            code=code, matches=hint
+        )
     )
+
+
+def _either(names: list[str]) -> str:
+    """`A`, `A or B`, `A, B or C`: the choices a renumbered code became."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("{choices} or {last}").format(choices=", ".join(names[:-1]), last=names[-1])

@@ -17,40 +17,55 @@ from nir_cli.domain.entitlement import (
 from nir_cli.domain.enums import Regime, ResidenceBasis
 from nir_cli.domain.model import Date, DomainModel, checks_of, not_in_future
 from nir_cli.domain.programme import ProgrammeTarget, programme_target
+from nir_cli.i18n import N_, _
+
+# A date that cannot come before the birth date, and what is said when it does.
+BEFORE_BIRTH = {
+    "permit_date": N_("permit date is before the birth date"),
+    "settlement_date": N_("settlement date is before the birth date"),
+    "population_registration_date": N_("population registration date is before the birth date"),
+    "arrival_date": N_("arrival date is before the birth date"),
+}
 
 
 class PersonData(DomainModel):
     """What is registered about a person; each change is a new version of it."""
 
-    duf: str | None = Field(None, description="DUF number, 12 digits (UDI's case number)")
+    duf: str | None = Field(None, description=N_("DUF number, 12 digits (UDI's case number)"))
     fnr: str | None = Field(
-        None, description="fødselsnummer or D-number, 11 digits (synthetic only in test profiles)"
+        None,
+        description=N_("fødselsnummer or D-number, 11 digits (synthetic only in test profiles)"),
     )
-    first_name: str = Field(min_length=1, max_length=100, description="first name(s)")
-    last_name: str = Field(min_length=1, max_length=100, description="last name")
-    birth_date: Date = Field(description="date of birth")
-    residence_basis: ResidenceBasis = Field(description="residence basis (oppholdsgrunnlag)")
+    first_name: str = Field(min_length=1, max_length=100, description=N_("first name(s)"))
+    last_name: str = Field(min_length=1, max_length=100, description=N_("last name"))
+    birth_date: Date = Field(description=N_("date of birth"))
+    residence_basis: ResidenceBasis = Field(description=N_("residence basis (oppholdsgrunnlag)"))
     permit_date: Date | None = Field(
         None,
-        description="date the residence permit was granted (vedtaksdato); an asylum seeker "
-        "has none",
+        description=N_(
+            "date the residence permit was granted (vedtaksdato); an asylum seeker has none"
+        ),
     )
     settlement_date: Date | None = Field(
-        None, description="date of settlement (bosetting) in the municipality"
+        None, description=N_("date of settlement (bosetting) in the municipality")
     )
     population_registration_date: Date | None = Field(
-        None, description="date registered as resident in the municipality (folkeregistrert)"
+        None, description=N_("date registered as resident in the municipality (folkeregistrert)")
     )
     arrival_date: Date | None = Field(
         None,
-        description="date of arrival in Norway (ankomstdato); decides the act for permits "
-        "granted before 2021",
+        description=N_(
+            "date of arrival in Norway (ankomstdato); decides the act for permits "
+            "granted before 2021"
+        ),
     )
     regime: Regime | None = Field(
-        None, description="the act that applies; derived from the dates when not given"
+        None, description=N_("the act that applies; derived from the dates when not given")
     )
-    municipality: str = Field(description="municipality number (kommunenummer), 4 digits")
-    place: str | None = Field(None, max_length=100, description="place (sted): office or centre")
+    municipality: str = Field(description=N_("municipality number (kommunenummer), 4 digits"))
+    place: str | None = Field(
+        None, max_length=100, description=N_("place (sted): office or centre")
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -101,29 +116,24 @@ class PersonData(DomainModel):
     @model_validator(mode="after")
     def _consistent(self) -> PersonData:
         if self.duf is None and self.fnr is None:
-            raise ValueError("give a DUF number or a fødselsnummer (or both)")
+            raise ValueError(_("give a DUF number or a fødselsnummer (or both)"))
         # The number is checked already (_fnr); only the birth date it holds is needed here.
         if self.fnr is not None and identifiers.birth_date_of(self.fnr) != self.birth_date:
-            raise ValueError("birth date does not match the fødselsnummer")
-        for name in (
-            "permit_date",
-            "settlement_date",
-            "population_registration_date",
-            "arrival_date",
-        ):
+            raise ValueError(_("birth date does not match the fødselsnummer"))
+        for name, before_birth in BEFORE_BIRTH.items():
             day = getattr(self, name)
             if day is not None and day < self.birth_date:
-                raise ValueError(f"{name.replace('_', ' ')} is before the birth date")
+                raise ValueError(_(before_birth))
         if self.permit_date is None and self.residence_basis is not ResidenceBasis.ASYLUM_SEEKER:
             raise ValueError(
-                "give the permit date (permit_date): only an asylum seeker has no permit yet"
+                _("give the permit date (permit_date): only an asylum seeker has no permit yet")
             )
         if (
             self.arrival_date is not None
             and self.settlement_date is not None
             and self.settlement_date < self.arrival_date
         ):
-            raise ValueError("settlement date is before the arrival date")
+            raise ValueError(_("settlement date is before the arrival date"))
         if self.regime is None:
             self.regime = derive_regime(
                 self.residence_basis, self.permit_date, self.settlement_date, self.arrival_date
@@ -132,7 +142,7 @@ class PersonData(DomainModel):
             self.regime is Regime.INTEGRERINGSLOVEN_6A
             and self.residence_basis is not ResidenceBasis.COLLECTIVE_PROTECTION
         ):
-            raise ValueError("chapter 6A applies to collective protection only")
+            raise ValueError(_("chapter 6A applies to collective protection only"))
         return self
 
     def regime_presumption(self) -> str | None:

@@ -24,6 +24,7 @@ from nir_cli.domain.enums import (
 )
 from nir_cli.domain.programme import programme_target
 from nir_cli.domain.registrations import RegistrationBase
+from nir_cli.i18n import _, ngettext
 
 OVERRIDE = "--accept-implausible"
 # Training facts that fall inside the window when they are right.
@@ -91,8 +92,10 @@ def implausible(
         if not target.in_group:
             return (
                 "scheme",
-                "a granted programme decision for a person outside the introduction "
-                f"programme's target group ({target.reason})",
+                _(
+                    "a granted programme decision for a person outside the introduction "
+                    "programme's target group ({reason})"
+                ).format(reason=target.reason),
             )
     months = getattr(reg, "months", None)
     if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted and months:
@@ -100,29 +103,46 @@ def implausible(
         if longest is not None and months > longest:
             return (
                 "months",
-                f"{months} months is longer than the {longest} the law allows this participant "
-                "(final goal and education; integreringsloven §§ 13–14, introduksjonsloven § 5)",
+                _(
+                    "{months} months is longer than the {longest} the law allows this "
+                    "participant (final goal and education; integreringsloven §§ 13–14, "
+                    "introduksjonsloven § 5)"
+                ).format(months=months, longest=longest),
             )
     if scheme is Scheme.ASYLUM and person.residence_basis is not ResidenceBasis.ASYLUM_SEEKER:
         return (
             "scheme",
-            f"a {reg.kind.value} under the asylum seekers' scheme for a person whose residence "
-            f"basis is {person.residence_basis.value}, not asylum_seeker",
+            _(
+                "a {kind} under the asylum seekers' scheme for a person whose residence basis "
+                "is {basis}, not {asylum_seeker}"
+            ).format(
+                kind=reg.kind.shown(),
+                basis=person.residence_basis.shown(),
+                asylum_seeker=ResidenceBasis.ASYLUM_SEEKER.shown(),
+            ),
         )
     if reg.kind is Kind.EXTENDED_TRAINING and person.regime is not Regime.INTEGRERINGSLOVEN_6A:
         return (
             "kind",
-            "a decision on extended training is chapter 6A's (integreringsforskriften § 43 g); "
-            f"this person is under {person.regime.value}",
+            _(
+                "a decision on extended training is chapter 6A's (integreringsforskriften "
+                "§ 43 g); this person is under {regime}"
+            ).format(regime=person.regime.shown()),
         )
     if reg.kind in WINDOW_KINDS and scheme is Scheme.TRAINING:
         end = window_end(person, leave_days)
         if end is not None and reg.fact_date > end:
             return (
                 "fact_date",
-                f"the fact date is after the training window ended ({end.isoformat()}: "
-                f"{WINDOW_MONTHS} months from the permit or a later arrival, with {leave_days} "
-                "days of leave, at most to the 67th birthday)",
+                ngettext(
+                    "the fact date is after the training window ended ({end}: {months} months "
+                    "from the permit or a later arrival, with {leave_days} day of leave, at "
+                    "most to the 67th birthday)",
+                    "the fact date is after the training window ended ({end}: {months} months "
+                    "from the permit or a later arrival, with {leave_days} days of leave, at "
+                    "most to the 67th birthday)",
+                    leave_days,
+                ).format(end=end.isoformat(), months=WINDOW_MONTHS, leave_days=leave_days),
             )
     return None
 

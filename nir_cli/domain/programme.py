@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import ResidenceBasis
+from nir_cli.i18n import _
 
 PROGRAMME_BASES = frozenset(
     {
@@ -69,10 +70,14 @@ def programme_target(
     population_registration_date: dt.date | None,
 ) -> ProgrammeTarget:
     if basis not in PROGRAMME_BASES or permit_date is None:
-        return ProgrammeTarget(False, "the residence basis gives no right to the programme (§ 9)")
+        return ProgrammeTarget(
+            False, _("the residence basis gives no right to the programme (§ 9)")
+        )
     age = age_on(birth_date, permit_date)
     if not MIN_AGE <= age < MAX_AGE:
-        return ProgrammeTarget(False, f"aged {age} at the permit, not 18–54 (§ 8)")
+        return ProgrammeTarget(
+            False, _("aged {age} at the permit, not 18–54 (§ 8)").format(age=age)
+        )
     since = settlement_date
     if since is None and basis in FAMILY:
         since = population_registration_date
@@ -80,15 +85,17 @@ def programme_target(
         if basis in FAMILY:
             return ProgrammeTarget(
                 True,
-                "in the target group (§ 8); register the population registration date to "
-                "count the 3 months",
+                _(
+                    "in the target group (§ 8); register the population registration date to "
+                    "count the 3 months"
+                ),
             )
         return ProgrammeTarget(
-            False, "not settled in a municipality by agreement (§ 8): no settlement date"
+            False, _("not settled in a municipality by agreement (§ 8): no settlement date")
         )
     return ProgrammeTarget(
         True,
-        "in the target group (§ 8): the programme starts within 3 months (§ 12)",
+        _("in the target group (§ 8): the programme starts within 3 months (§ 12)"),
         since,
         add_months(since, START_MONTHS),
         add_months(since, NEWCOMER_MONTHS),

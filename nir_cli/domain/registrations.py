@@ -30,7 +30,8 @@ from nir_cli.domain.enums import (
     Test,
 )
 from nir_cli.domain.model import Date, DomainModel, Number, YesNo, not_in_future
-from nir_cli.domain.values import month_bounds, parse_month
+from nir_cli.domain.values import allowed_values, month_bounds, parse_month
+from nir_cli.i18n import N_, _
 
 ALL_SCHEMES = frozenset(Scheme)
 COMMON_FIELDS: set[str] = {"kind", "fact_date", "scheme"}
@@ -46,7 +47,7 @@ class RegistrationBase(DomainModel):
     """What every registration has: its kind and its fact date."""
 
     kind: Kind
-    fact_date: Date = Field(description="fact date: when it happened or was decided")
+    fact_date: Date = Field(description=N_("the date: when it happened or was decided"))
 
     # Schemes the kind may be registered for; empty when the kind has no scheme.
     schemes: ClassVar[frozenset[Scheme]] = ALL_SCHEMES
@@ -64,9 +65,11 @@ class RegistrationBase(DomainModel):
     def _scheme_allowed(self) -> RegistrationBase:
         scheme = getattr(self, "scheme", None)
         if scheme is not None and scheme not in self.schemes:
-            allowed = ", ".join(s.value for s in Scheme if s in self.schemes)
+            allowed = allowed_values(s for s in Scheme if s in self.schemes)
             raise ValueError(
-                f"{self.kind.value} is registered for scheme {allowed}, not {scheme.value}"
+                _("{kind} is registered for scheme {allowed}, not {scheme}").format(
+                    kind=self.kind.shown(), allowed=allowed, scheme=scheme.shown()
+                )
             )
         return self
 
@@ -86,7 +89,7 @@ class RegistrationBase(DomainModel):
         """The key in words, for messages: `hours for scheme=training period=2026-01`."""
         parts = self.natural_key().split("|")
         pairs = " ".join(f"{n}={v}" for n, v in zip(self.key_fields, parts[1:], strict=True) if v)
-        return f"{self.kind.value} for {pairs}"
+        return _("{kind} for {pairs}").format(kind=self.kind.value, pairs=pairs)
 
     def details(self) -> dict[str, Any]:
         """The kind's own fields, without kind, fact date and scheme, as JSON values."""
@@ -98,7 +101,7 @@ class RegistrationBase(DomainModel):
 
 
 class PeriodMixin(DomainModel):
-    period: str = Field(description="the month counted, as 2026-01 or 01.2026")
+    period: str = Field(description=N_("the month counted, as 2026-01 or 01.2026"))
 
     @field_validator("period")
     @classmethod
@@ -106,41 +109,43 @@ class PeriodMixin(DomainModel):
         return parse_month(value)
 
     def _period_not_after_fact(self, fact_date: dt.date) -> None:
-        first, _ = month_bounds(self.period)
+        first = month_bounds(self.period)[0]
         if fact_date < first:
-            raise ValueError(f"fact date is before the period {self.period} starts")
+            raise ValueError(
+                _("fact date is before the period {period} starts").format(period=self.period)
+            )
 
 
 class Claim(RegistrationBase):
     kind: Literal[Kind.CLAIM] = Kind.CLAIM
-    scheme: Scheme = Field(description="programme, training or asylum")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
 
 
 class Offer(RegistrationBase):
     kind: Literal[Kind.OFFER] = Kind.OFFER
-    scheme: Scheme = Field(description="programme, training or asylum")
-    hours: Hours | None = Field(None, description="hours offered (training)")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    hours: Hours | None = Field(None, description=N_("hours offered (training)"))
 
 
 class DecisionRegistration(RegistrationBase):
     kind: Literal[Kind.DECISION] = Kind.DECISION
-    scheme: Scheme = Field(description="programme, training or asylum")
-    outcome: Decision = Field(description="granted (innvilget) or refused (avslått)")
-    hours: Number | None = Field(None, ge=0, le=3000, description="hours granted (training)")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    outcome: Decision = Field(description=N_("granted (innvilget) or refused (avslått)"))
+    hours: Number | None = Field(None, ge=0, le=3000, description=N_("hours granted (training)"))
     months: int | None = Field(
         None,
         ge=1,
         le=MAX_PROGRAMME_MONTHS,
-        description="months granted (programme; up to 48 towards completed upper secondary)",
+        description=N_("months granted (programme; up to 48 towards completed upper secondary)"),
     )
-    reason: str | None = Field(None, max_length=500, description="reason for a refusal")
+    reason: str | None = Field(None, max_length=500, description=N_("reason for a refusal"))
 
     @model_validator(mode="after")
     def _outcome(self) -> DecisionRegistration:
         if self.outcome is Decision.REFUSED and not self.reason:
-            raise ValueError("a refusal needs a reason")
+            raise ValueError(_("a refusal needs a reason"))
         if self.outcome is Decision.REFUSED and (self.hours or self.months):
-            raise ValueError("a refusal grants no hours or months")
+            raise ValueError(_("a refusal grants no hours or months"))
         return self
 
 
@@ -149,70 +154,74 @@ class Exemption(RegistrationBase):
     key_fields: ClassVar[tuple[str, ...]] = ("exemption_from", "test", "fact_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
-    exemption_from: ExemptionFrom = Field(description="training or tests")
-    basis: ExemptionBasis = Field(description="legal basis of the exemption")
+    exemption_from: ExemptionFrom = Field(description=N_("training or tests"))
+    basis: ExemptionBasis = Field(description=N_("legal basis of the exemption"))
     test: Test | None = Field(
-        None, description="the test exempted from (with exemption from tests)"
+        None, description=N_("the test exempted from (with exemption from tests)")
     )
 
     @model_validator(mode="after")
     def _test(self) -> Exemption:
         if self.test is not None and self.exemption_from is not ExemptionFrom.TESTS:
-            raise ValueError("a test is named only for an exemption from tests")
+            raise ValueError(_("a test is named only for an exemption from tests"))
         return self
 
 
 class Leave(RegistrationBase):
     kind: Literal[Kind.LEAVE] = Kind.LEAVE
-    scheme: Scheme = Field(description="programme, training or asylum")
-    until: Date = Field(description="last day of the leave")
-    reason: LeaveReason = Field(description="reason for the leave")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    until: Date = Field(description=N_("last day of the leave"))
+    reason: LeaveReason = Field(description=N_("reason for the leave"))
 
     @model_validator(mode="after")
     def _until(self) -> Leave:
         if self.until < self.fact_date:
-            raise ValueError("the leave ends before it starts")
+            raise ValueError(_("the leave ends before it starts"))
         return self
 
 
 class Stop(RegistrationBase):
     kind: Literal[Kind.STOP] = Kind.STOP
-    scheme: Scheme = Field(description="programme, training or asylum")
-    reason: StopReason = Field(description="reason for the stop")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    reason: StopReason = Field(description=N_("reason for the stop"))
 
 
 class Appeal(RegistrationBase):
     kind: Literal[Kind.APPEAL] = Kind.APPEAL
-    scheme: Scheme = Field(description="programme, training or asylum")
-    outcome: AppealOutcome = Field(AppealOutcome.PENDING, description="outcome of the appeal")
-    decision_id: str | None = Field(None, max_length=36, description="id of the decision appealed")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    outcome: AppealOutcome = Field(AppealOutcome.PENDING, description=N_("outcome of the appeal"))
+    decision_id: str | None = Field(
+        None, max_length=36, description=N_("id of the decision appealed")
+    )
 
 
 class Start(RegistrationBase):
     kind: Literal[Kind.START] = Kind.START
-    scheme: Scheme = Field(description="programme, training or asylum")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
 
 
 class End(RegistrationBase):
     kind: Literal[Kind.END] = Kind.END
-    scheme: Scheme = Field(description="programme, training or asylum")
-    reason: EndReason | None = Field(None, description="end reason (avslutningsårsak)")
-    activity_after: MainActivity | None = Field(None, description="main activity after the end")
+    scheme: Scheme = Field(description=N_("programme, training or asylum"))
+    reason: EndReason | None = Field(None, description=N_("end reason (avslutningsårsak)"))
+    activity_after: MainActivity | None = Field(None, description=N_("main activity after the end"))
 
 
 class HoursRegistration(PeriodMixin, RegistrationBase):
     kind: Literal[Kind.HOURS] = Kind.HOURS
     key_fields: ClassVar[tuple[str, ...]] = ("scheme", "period")
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.TRAINING, Scheme.ASYLUM})
-    scheme: Scheme = Field(Scheme.TRAINING, description="training or asylum")
-    norwegian_hours: Hours = Field(0.0, description="hours of Norwegian in the period")
-    social_studies_hours: Hours = Field(0.0, description="hours of social studies in the period")
+    scheme: Scheme = Field(Scheme.TRAINING, description=N_("training or asylum"))
+    norwegian_hours: Hours = Field(0.0, description=N_("hours of Norwegian in the period"))
+    social_studies_hours: Hours = Field(
+        0.0, description=N_("hours of social studies in the period")
+    )
 
     @model_validator(mode="after")
     def _period_and_hours(self) -> HoursRegistration:
         self._period_not_after_fact(self.fact_date)
         if self.norwegian_hours == 0 and self.social_studies_hours == 0:
-            raise ValueError("give Norwegian hours or social-studies hours (or both)")
+            raise ValueError(_("give Norwegian hours or social-studies hours (or both)"))
         return self
 
 
@@ -221,8 +230,8 @@ class ProgrammeContent(PeriodMixin, RegistrationBase):
     key_fields: ClassVar[tuple[str, ...]] = ("period", "element")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
-    element: ProgrammeElement = Field(description="programme element")
-    hours: Hours = Field(gt=0, description="hours of the element in the period")
+    element: ProgrammeElement = Field(description=N_("programme element"))
+    hours: Hours = Field(gt=0, description=N_("hours of the element in the period"))
 
     @model_validator(mode="after")
     def _period_ok(self) -> ProgrammeContent:
@@ -234,9 +243,9 @@ class Absence(PeriodMixin, RegistrationBase):
     kind: Literal[Kind.ABSENCE] = Kind.ABSENCE
     key_fields: ClassVar[tuple[str, ...]] = ("scheme", "period")
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
-    scheme: Scheme = Field(Scheme.PROGRAMME, description="programme or training")
-    valid_hours: Hours = Field(0.0, description="valid (gyldig) absence hours")
-    invalid_hours: Hours = Field(0.0, description="invalid (ugyldig) absence hours")
+    scheme: Scheme = Field(Scheme.PROGRAMME, description=N_("programme or training"))
+    valid_hours: Hours = Field(0.0, description=N_("valid (gyldig) absence hours"))
+    invalid_hours: Hours = Field(0.0, description=N_("invalid (ugyldig) absence hours"))
 
     @model_validator(mode="after")
     def _period_ok(self) -> Absence:
@@ -251,22 +260,24 @@ class Goal(RegistrationBase):
 
     kind: Literal[Kind.GOAL] = Kind.GOAL
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
-    scheme: Scheme = Field(description="training (norskmål) or programme (sluttmål)")
-    level: Level | None = Field(None, description="Norwegian goal level (norskmål), training")
-    reading: Level | None = Field(None, description="norskmål for reading, if its own")
-    listening: Level | None = Field(None, description="norskmål for listening, if its own")
-    writing: Level | None = Field(None, description="norskmål for writing, if its own")
-    oral: Level | None = Field(None, description="norskmål for oral skills, if its own")
-    final_goal: FinalGoal | None = Field(None, description="final goal (sluttmål), programme")
+    scheme: Scheme = Field(description=N_("training (norskmål) or programme (sluttmål)"))
+    level: Level | None = Field(None, description=N_("Norwegian goal level (norskmål), training"))
+    reading: Level | None = Field(None, description=N_("norskmål for reading, if its own"))
+    listening: Level | None = Field(None, description=N_("norskmål for listening, if its own"))
+    writing: Level | None = Field(None, description=N_("norskmål for writing, if its own"))
+    oral: Level | None = Field(None, description=N_("norskmål for oral skills, if its own"))
+    final_goal: FinalGoal | None = Field(None, description=N_("final goal (sluttmål), programme"))
 
     @model_validator(mode="after")
     def _goal_fits_scheme(self) -> Goal:
         skills = (self.reading, self.listening, self.writing, self.oral)
         levels = self.level is not None or any(s is not None for s in skills)
         if self.scheme is Scheme.TRAINING and (not levels or self.final_goal is not None):
-            raise ValueError("a training goal is a level (or a level per skill), not a final goal")
+            raise ValueError(
+                _("a training goal is a level (or a level per skill), not a final goal")
+            )
         if self.scheme is Scheme.PROGRAMME and (self.final_goal is None or levels):
-            raise ValueError("a programme goal is a final goal, not a level")
+            raise ValueError(_("a programme goal is a final goal, not a level"))
         return self
 
 
@@ -275,7 +286,7 @@ class Education(RegistrationBase):
     key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     upper_secondary: YesNo = Field(
-        description="has completed upper secondary education (sets the 18-month window)"
+        description=N_("has completed upper secondary education (sets the 18-month window)")
     )
 
 
@@ -283,13 +294,13 @@ class TestSignup(RegistrationBase):
     kind: Literal[Kind.TEST_SIGNUP] = Kind.TEST_SIGNUP
     key_fields: ClassVar[tuple[str, ...]] = ("test", "test_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
-    test_date: Date = Field(description="date of the test (may be in the future)")
+    test: Test = Field(description=N_("norskprove, samfunnskunnskap or statsborger"))
+    test_date: Date = Field(description=N_("date of the test (may be in the future)"))
 
     @model_validator(mode="after")
     def _order(self) -> TestSignup:
         if self.test_date < self.fact_date:
-            raise ValueError("the test date is before the sign-up")
+            raise ValueError(_("the test date is before the sign-up"))
         return self
 
 
@@ -297,12 +308,14 @@ class TestResult(RegistrationBase):
     kind: Literal[Kind.TEST_RESULT] = Kind.TEST_RESULT
     key_fields: ClassVar[tuple[str, ...]] = ("test", "fact_date")
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    test: Test = Field(description="norskprove, samfunnskunnskap or statsborger")
-    reading: Level | None = Field(None, description="Norskprøven reading level")
-    listening: Level | None = Field(None, description="Norskprøven listening level")
-    writing: Level | None = Field(None, description="Norskprøven writing level")
-    oral: Level | None = Field(None, description="Norskprøven oral level")
-    passed: YesNo | None = Field(None, description="pass or fail (samfunnskunnskap, statsborger)")
+    test: Test = Field(description=N_("norskprove, samfunnskunnskap or statsborger"))
+    reading: Level | None = Field(None, description=N_("Norskprøven reading level"))
+    listening: Level | None = Field(None, description=N_("Norskprøven listening level"))
+    writing: Level | None = Field(None, description=N_("Norskprøven writing level"))
+    oral: Level | None = Field(None, description=N_("Norskprøven oral level"))
+    passed: YesNo | None = Field(
+        None, description=N_("pass or fail (samfunnskunnskap, statsborger)")
+    )
 
     @model_validator(mode="after")
     def _result_fits_test(self) -> TestResult:
@@ -310,15 +323,19 @@ class TestResult(RegistrationBase):
         if self.test is Test.NORSKPROVE:
             if all(level is None for level in levels):
                 raise ValueError(
-                    "give at least one of the levels: reading, listening, writing, oral"
+                    _("give at least one of the levels: reading, listening, writing, oral")
                 )
             if self.passed is not None:
-                raise ValueError("Norskprøven gives levels, not passed")
+                raise ValueError(_("Norskprøven gives levels, not passed"))
         else:
             if self.passed is None:
-                raise ValueError(f"{self.test.value} is pass or fail: give passed yes or no")
+                raise ValueError(
+                    _("{test} is pass or fail: give passed yes or no").format(
+                        test=self.test.shown()
+                    )
+                )
             if any(level is not None for level in levels):
-                raise ValueError(f"{self.test.value} gives no levels")
+                raise ValueError(_("{test} gives no levels").format(test=self.test.shown()))
         return self
 
 
@@ -326,7 +343,7 @@ class Reservation(RegistrationBase):
     kind: Literal[Kind.RESERVATION] = Kind.RESERVATION
     key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    reserved: YesNo = Field(True, description="reserves against research use (no to lift it)")
+    reserved: YesNo = Field(True, description=N_("reserves against research use (no to lift it)"))
 
 
 class CompetenceMapping(RegistrationBase):
@@ -364,7 +381,7 @@ class MotherTongue(RegistrationBase):
     kind: Literal[Kind.MOTHER_TONGUE] = Kind.MOTHER_TONGUE
     key_fields: ClassVar[tuple[str, ...]] = ()
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
-    language: str = Field(min_length=2, max_length=60, description="language, e.g. tigrinja")
+    language: str = Field(min_length=2, max_length=60, description=N_("language, e.g. tigrinja"))
 
 
 class InstructionLanguage(RegistrationBase):
@@ -373,8 +390,8 @@ class InstructionLanguage(RegistrationBase):
     kind: Literal[Kind.INSTRUCTION_LANGUAGE] = Kind.INSTRUCTION_LANGUAGE
     key_fields: ClassVar[tuple[str, ...]] = ("scheme",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.TRAINING, Scheme.ASYLUM})
-    scheme: Scheme = Field(Scheme.TRAINING, description="training or asylum")
-    language: str = Field(min_length=2, max_length=60, description="language, e.g. norsk")
+    scheme: Scheme = Field(Scheme.TRAINING, description=N_("training or asylum"))
+    language: str = Field(min_length=2, max_length=60, description=N_("language, e.g. norsk"))
 
 
 class FullTimeUpperSecondary(RegistrationBase):
@@ -385,12 +402,12 @@ class FullTimeUpperSecondary(RegistrationBase):
     key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
-    until: Date | None = Field(None, description="last day of full-time attendance")
+    until: Date | None = Field(None, description=N_("last day of full-time attendance"))
 
     @model_validator(mode="after")
     def _until(self) -> FullTimeUpperSecondary:
         if self.until is not None and self.until < self.fact_date:
-            raise ValueError("full-time attendance ends before it starts")
+            raise ValueError(_("full-time attendance ends before it starts"))
         return self
 
 
@@ -402,7 +419,7 @@ class ExtendedTraining(RegistrationBase):
     key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
     schemes: ClassVar[frozenset[Scheme]] = frozenset()
     implied_scheme: ClassVar[Scheme | None] = Scheme.TRAINING
-    months: int = Field(ge=1, le=6, description="months of extended training (1–6)")
+    months: int = Field(ge=1, le=6, description=N_("months of extended training (1–6)"))
 
 
 class Course(RegistrationBase):
@@ -412,8 +429,8 @@ class Course(RegistrationBase):
     kind: Literal[Kind.COURSE] = Kind.COURSE
     key_fields: ClassVar[tuple[str, ...]] = ("scheme", "course")
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.ASYLUM})
-    scheme: Scheme = Field(description="programme or asylum (in reception)")
-    course: CourseName = Field(description="parenting or life_skills")
+    scheme: Scheme = Field(description=N_("programme or asylum (in reception)"))
+    course: CourseName = Field(description=N_("parenting or life_skills"))
 
 
 MODELS: dict[Kind, type[RegistrationBase]] = {

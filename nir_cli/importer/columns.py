@@ -14,6 +14,8 @@ from nir_cli.domain.identifiers import redact
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import MODELS
 from nir_cli.errors import InvalidData
+from nir_cli.headings import norwegian_heading
+from nir_cli.i18n import _
 
 
 class FileKind(StrEnum):
@@ -141,6 +143,9 @@ def vocabulary(kind: FileKind) -> dict[str, str]:
         table[fold(name)] = name
         for alias in aliases.get(name, ()):
             table[fold(alias)] = name
+    # The headings an export for Excel writes under bokmål read back, in any language.
+    for name in [ID, *fields]:
+        table.setdefault(fold(norwegian_heading(name)), name)
     return table
 
 
@@ -166,8 +171,10 @@ def detect_kind(header: list[str], wanted: str | None) -> tuple[FileKind, Kind |
             return FileKind.REGISTRATIONS, Kind.parse(wanted)
         except ValueError:
             raise InvalidData(
-                f"--kind: {wanted!r} is not persons, registrations or a registration kind "
-                f"({', '.join(Kind.codes())})"
+                _(
+                    "--kind: {kind!r} is not persons, registrations or a registration kind "
+                    "({kinds})"
+                ).format(kind=wanted, kinds=", ".join(Kind.codes()))
             ) from None
     folded = {fold(h) for h in header}
     registrations = vocabulary(FileKind.REGISTRATIONS)
@@ -177,8 +184,8 @@ def detect_kind(header: list[str], wanted: str | None) -> tuple[FileKind, Kind |
     if any(persons.get(h) in ("first_name", "last_name", "residence_basis") for h in folded):
         return FileKind.PERSONS, None
     raise InvalidData(
-        "cannot tell what the file holds: it has no kind column and no person columns",
-        hint="give --kind persons, --kind registrations or --kind KIND (e.g. --kind hours)",
+        _("cannot tell what the file holds: it has no kind column and no person columns"),
+        hint=_("give --kind persons, --kind registrations or --kind KIND (e.g. --kind hours)"),
     )
 
 
@@ -196,30 +203,50 @@ def map_columns(
     for number, raw in enumerate(header, start=1):
         name = raw.strip()
         if not name:
-            problems.append(f"{source_name}:1: column {number} has no name")
+            problems.append(
+                _("{file}:1: column {number} has no name").format(file=source_name, number=number)
+            )
             fields.append(None)
             continue
         field = table.get(fold(name))
         if field is None:
             if not ignore_unknown:
-                problems.append(f"{source_name}:1: column {name!r} is not a known column")
+                problems.append(
+                    _("{file}:1: column {name!r} is not a known column").format(
+                        file=source_name, name=name
+                    )
+                )
             fields.append(None)
             continue
         if field in fields:
             first = header[fields.index(field)].strip()
-            problems.append(f"{source_name}:1: columns {first!r} and {name!r} are both {field}")
+            problems.append(
+                _("{file}:1: columns {first!r} and {name!r} are both {field}").format(
+                    file=source_name, first=first, name=name, field=field
+                )
+            )
         fields.append(field)
     if problems:
         raise InvalidData(
             redact("\n".join(problems)),
-            hint="see docs/import.md for the column names; --ignore-unknown-columns "
-            "skips columns nir does not know",
+            hint=_(
+                "see docs/import.md for the column names; --ignore-unknown-columns "
+                "skips columns nir does not know"
+            ),
         )
     if file_kind is FileKind.REGISTRATIONS:
         if single_kind is None and "kind" not in fields:
-            raise InvalidData(f"{source_name}:1: no kind column", hint="give --kind KIND")
+            raise InvalidData(
+                _("{file}:1: no kind column").format(file=source_name), hint=_("give --kind KIND")
+            )
         if not {"duf", "fnr", PERSON_REF, PERSON_ID} & set(fields):
-            raise InvalidData(f"{source_name}:1: no person column (duf, fnr, person or person_id)")
+            raise InvalidData(
+                _("{file}:1: no person column (duf, fnr, person or person_id)").format(
+                    file=source_name
+                )
+            )
         if "fact_date" not in fields:
-            raise InvalidData(f"{source_name}:1: no date column (dato, date or fact_date)")
+            raise InvalidData(
+                _("{file}:1: no date column (dato, date or fact_date)").format(file=source_name)
+            )
     return Columns(file_kind, single_kind, fields, [h.strip() for h in header])

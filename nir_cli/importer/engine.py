@@ -29,6 +29,7 @@ from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks
 from nir_cli.errors import InvalidData, UsageError
 from nir_cli.files import AtomicFile
+from nir_cli.i18n import _, ngettext
 from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.persons import PersonImporter
 from nir_cli.importer.reading import open_source, read_csv
@@ -67,22 +68,33 @@ class Run:
         self.summary.warning_count += 1
         if len(self.summary.warnings) < IMPORT_MAX_LISTED_PROBLEMS:
             header = self.columns.header_of(column) or column
-            self.summary.warnings.append(f"{self.summary.file}:{line}: column {header}: {message}")
+            self.summary.warnings.append(
+                _("{file}:{line}: column {column}: {message}").format(
+                    file=self.summary.file, line=line, column=header, message=message
+                )
+            )
 
     def reject(self, row: Row, column: str | None, message: str) -> None:
         header = self.columns.header_of(column) if column else None
-        where = f"column {header}: " if header else ""
         message = redact(message)
-        where = redact(where)
+        if header:
+            # The rejects file's error cell: the same words without the file and line.
+            cell = _("column {column}: {message}").format(column=redact(header), message=message)
+            listed = _("{file}:{line}: column {column}: {message}").format(
+                file=self.summary.file, line=row.line, column=redact(header), message=message
+            )
+        else:
+            cell = message
+            listed = f"{self.summary.file}:{row.line}: {message}"
         self.summary.problem_count += 1
         if len(self.listed) < IMPORT_MAX_LISTED_PROBLEMS:
-            self.listed.append((row.line, f"{self.summary.file}:{row.line}: {where}{message}"))
-            self.summary.problems = [text for _, text in sorted(self.listed)]
+            self.listed.append((row.line, listed))
+            self.summary.problems = [text for __, text in sorted(self.listed)]
         if row.line not in self.rejected_lines:
             self.rejected_lines.add(row.line)
             self.summary.rejected += 1
             if self.rejects is not None:
-                self.rejects.writerow([*row.cells, f"{where}{message}"])
+                self.rejects.writerow([*row.cells, cell])
 
 
 def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
@@ -93,7 +105,15 @@ def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
         run.summary.rows += 1
         row = Row(line, cells, {})
         if len(cells) != width:
-            run.reject(row, None, f"{len(cells)} fields, but the header has {width}")
+            run.reject(
+                row,
+                None,
+                ngettext(
+                    "{n} field, but the header has {width}",
+                    "{n} fields, but the header has {width}",
+                    len(cells),
+                ).format(n=len(cells), width=width),
+            )
             continue
         # One look per row for what a spreadsheet or terminal would act on; cell by cell only
         # when there is something.
@@ -118,9 +138,15 @@ def _looked_at(text: str, line: int, name: str, run: Run) -> str:
     if text[:2] in QUOTED_FORMULA:
         text = text[1:]
     if text.startswith(FORMULA_START):
-        run.warn(line, name, f"starts with {text[0]!r}: kept as text, never run as a formula")
+        run.warn(
+            line,
+            name,
+            _("starts with {character!r}: kept as text, never run as a formula").format(
+                character=text[0]
+            ),
+        )
     if CONTROLS.search(text):
-        run.warn(line, name, "holds control characters: kept as they are")
+        run.warn(line, name, _("holds control characters: kept as they are"))
     return text
 
 
@@ -139,10 +165,14 @@ def import_file(
 ) -> ImportSummary:
     """Import persons or registrations from a CSV file (`-` for stdin); see the module doc."""
     if options.skip_invalid and options.rejects is None and name == "-":
-        raise UsageError("--skip-invalid with stdin needs --rejects FILE")
+        raise UsageError(_("--skip-invalid with stdin needs --rejects FILE"))
     summary = ImportSummary(file=name if name != "-" else "<stdin>", dry_run=options.dry_run)
     if options.source not in (None, HKDIR):
-        raise UsageError(f"--source: {options.source!r} is not a source nir knows; use {HKDIR}")
+        raise UsageError(
+            _("--source: {source!r} is not a source nir knows; use {hkdir}").format(
+                source=options.source, hkdir=HKDIR
+            )
+        )
     source_tag = f"{options.source or 'import'}:{uuid.uuid4()}"
     with (
         open_source(name, store.path.parent) as source,
@@ -154,7 +184,7 @@ def import_file(
         )
         summary.kind = single_kind.value if single_kind else file_kind.value
         if options.source == HKDIR and file_kind is FileKind.PERSONS:
-            raise UsageError("--source hkdir: HK-dir sends test results, not persons")
+            raise UsageError(_("--source hkdir: HK-dir sends test results, not persons"))
         started = time.monotonic()
         log.info(
             "import: %s: %s, encoding %s, delimiter %r, %d columns",
@@ -219,12 +249,17 @@ def _all_or_nothing(summary: ImportSummary) -> InvalidData:
     lines = list(summary.problems)
     more = summary.problem_count - len(lines)
     if more > 0:
-        lines.append(f"... and {more} more problems")
-    rows = "row" if summary.rejected == 1 else "rows"
+        lines.append(
+            ngettext("... and {n} more problem", "... and {n} more problems", more).format(n=more)
+        )
+    headline = ngettext(
+        "{n} invalid row in {file}; nothing was imported",
+        "{n} invalid rows in {file}; nothing was imported",
+        summary.rejected,
+    ).format(n=summary.rejected, file=summary.file)
     return InvalidData(
-        f"{summary.rejected} invalid {rows} in {summary.file}; nothing was imported\n"
-        + "\n".join(lines),
-        hint="fix them and import again, or import the valid rows with --skip-invalid",
+        "\n".join([headline, *lines]),
+        hint=_("fix them and import again, or import the valid rows with --skip-invalid"),
     )
 
 

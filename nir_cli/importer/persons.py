@@ -9,6 +9,7 @@ from typing import Any
 from nir_cli.config import Profile
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
+from nir_cli.i18n import N_, _
 from nir_cli.importer.columns import Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
 from nir_cli.record_ids import new_id
@@ -17,6 +18,18 @@ from nir_cli.store import persons as sql
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion
 
 IDENTIFYING = ("id", "duf", "fnr")
+
+# Whole sentences per number column (the words around the number's name differ by language).
+REGISTERED_WITH_ANOTHER = {
+    "duf": N_("this person is registered with another DUF number; give the id column to change it"),
+    "fnr": N_(
+        "this person is registered with another fødselsnummer; give the id column to change it"
+    ),
+}
+SAME_AS_LINE = {
+    "duf": N_("the same DUF number as line {line} with other values"),
+    "fnr": N_("the same fødselsnummer as line {line} with other values"),
+}
 
 
 class PersonImporter:
@@ -77,16 +90,13 @@ class PersonImporter:
             if person is not None:
                 matches[person["id"]] = person
         if len(matches) > 1:
-            return None, "the id, DUF number and fødselsnummer belong to different persons"
+            return None, _("the id, DUF number and fødselsnummer belong to different persons")
         current = next(iter(matches.values()), None)
         if current is not None and "id" not in row.values:
-            for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+            for column in ("duf", "fnr"):
                 given = row.values.get(column)
                 if given and current[column] and given != current[column]:
-                    return column, (
-                        f"this person is registered with another {label}; "
-                        "give the id column to change it"
-                    )
+                    return column, _(REGISTERED_WITH_ANOTHER[column])
         fields = {k: v for k, v in row.values.items() if k != "id"}
         if current is None:
             defaults = {"municipality": self.profile.municipality}
@@ -101,10 +111,10 @@ class PersonImporter:
                 return result[0]
             return None, "; ".join(f"{c}: {m}" if c else m for c, m in result)
         if result.municipality not in self.profile.municipalities:
-            return "municipality", (
-                f"{result.municipality} is not in profile {self.profile.name!r}"
+            return "municipality", _("{municipality} is not in profile {profile!r}").format(
+                municipality=result.municipality, profile=self.profile.name
             )
-        for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+        for column in ("duf", "fnr"):
             value = getattr(result, column)
             earlier = seen.get(f"{column}:{value}") if value else None
             if earlier is None:
@@ -113,7 +123,7 @@ class PersonImporter:
             if data == result:
                 self.summary.unchanged += 1
                 return None
-            return column, f"the same {label} as line {line} with other values"
+            return column, _(SAME_AS_LINE[column]).format(line=line)
         for column in ("duf", "fnr"):
             if getattr(result, column):
                 seen[f"{column}:{getattr(result, column)}"] = (row.line, result)
@@ -121,14 +131,14 @@ class PersonImporter:
             try:
                 person_id = str(uuid.UUID(row.values["id"])) if "id" in row.values else None
             except ValueError:
-                return "id", "is not a person id (a UUID)"
+                return "id", _("is not a person id (a UUID)")
             news.append(PersonVersion(person_id or new_id(), 1, result))
             return None
         if self.validate(frozenset(_stored(current).items())) == result:
             self.summary.unchanged += 1
             return None
         if current["source"] == self.source_tag:
-            return None, "the same person as an earlier line with other values"
+            return None, _("the same person as an earlier line with other values")
         changes.append(
             PersonVersion(
                 current["id"], current["version"] + 1, result, current["registry_version"]

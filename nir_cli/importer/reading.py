@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from nir_cli.errors import FieldProblem, InputMissing, InvalidData
+from nir_cli.i18n import _
 
 SCAN_CHUNK = 1 << 20
 DELIMITERS = (";", "\t", ",")
@@ -42,7 +43,7 @@ def open_source(name: str, spool_dir: Path) -> Iterator[Source]:
     if name != "-":
         path = Path(name)
         if not path.is_file():
-            raise InputMissing(f"{name}: no such file")
+            raise InputMissing(_("{file}: no such file").format(file=name))
         yield Source(name, path)
         return
     spool_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -79,10 +80,16 @@ def detect_encoding(source: Source, forced: str | None = None) -> str:
         try:
             codecs.lookup(forced)
         except LookupError:
-            raise FieldProblem("encoding", f"unknown encoding {forced!r}") from None
+            raise FieldProblem(
+                "encoding", _("unknown encoding {encoding!r}").format(encoding=forced)
+            ) from None
         bad = _first_error(source.path, forced)
         if bad is not None:
-            raise InvalidData(f"{source.name}: byte offset {bad} is not valid {forced}")
+            raise InvalidData(
+                _("{file}: byte offset {offset} is not valid {encoding}").format(
+                    file=source.name, offset=bad, encoding=forced
+                )
+            )
         return forced
     errors = {}
     for encoding in CANDIDATE_ENCODINGS:
@@ -91,9 +98,11 @@ def detect_encoding(source: Source, forced: str | None = None) -> str:
             return encoding
         errors[encoding] = bad
     raise InvalidData(
-        f"{source.name}: not UTF-8 (invalid byte at offset {errors['utf-8-sig']}) and not "
-        f"Windows-1252 (undefined byte at offset {errors['cp1252']})",
-        hint="save the file as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding with --encoding",
+        _(
+            "{file}: not UTF-8 (invalid byte at offset {utf8}) and not "
+            "Windows-1252 (undefined byte at offset {cp1252})"
+        ).format(file=source.name, utf8=errors["utf-8-sig"], cp1252=errors["cp1252"]),
+        hint=_("save the file as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding with --encoding"),
     )
 
 
@@ -103,7 +112,10 @@ def detect_delimiter(header_line: str, forced: str | None = None) -> str:
         named = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}
         delimiter = named.get(forced.lower(), forced)
         if len(delimiter) != 1:
-            raise FieldProblem("delimiter", f"{forced!r} is not one character (or tab)")
+            raise FieldProblem(
+                "delimiter",
+                _("{delimiter!r} is not one character (or tab)").format(delimiter=forced),
+            )
         return delimiter
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
@@ -135,14 +147,22 @@ def read_csv(
         text = io.TextIOWrapper(binary, encoding=chosen, newline="")
         first = text.readline()
         if not first.strip():
-            raise InvalidData(f"{source.name}: the file is empty; the first line must be a header")
+            raise InvalidData(
+                _("{file}: the file is empty; the first line must be a header").format(
+                    file=source.name
+                )
+            )
         sep = detect_delimiter(first, delimiter)
         text.seek(0)
         csv.field_size_limit(MAX_FIELD)
         reader = csv.reader(text, delimiter=sep, strict=True)
         header = _next_row(reader, source)
         if header is None:
-            raise InvalidData(f"{source.name}: the file is empty; the first line must be a header")
+            raise InvalidData(
+                _("{file}: the file is empty; the first line must be a header").format(
+                    file=source.name
+                )
+            )
 
         def rows() -> Iterator[tuple[int, list[str]]]:
             start = reader.line_num + 1
@@ -166,6 +186,8 @@ def _next_row(reader: Iterator[list[str]], source: Source) -> list[str] | None:
     except csv.Error as exc:
         line = getattr(reader, "line_num", 0)
         raise InvalidData(
-            f"{source.name}:{line}: malformed CSV: {exc}",
-            hint="check the quotes on that line; nothing was imported",
+            _("{file}:{line}: malformed CSV: {error}").format(
+                file=source.name, line=line, error=exc
+            ),
+            hint=_("check the quotes on that line; nothing was imported"),
         ) from None

@@ -14,6 +14,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.plausibility import facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem
+from nir_cli.i18n import _
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
 from nir_cli.record_ids import new_id, short_id
@@ -112,7 +113,7 @@ class RegistrationImporter:
             if kind != self.columns.single_kind.value:
                 values["kind"] = kind  # let the model say if it is another kind
         if not refs:
-            self.sink.reject(row, None, "no person: fill in duf, fnr, person or person_id")
+            self.sink.reject(row, None, _("no person: fill in duf, fnr, person or person_id"))
             return None
         result = self.validate(frozenset(values.items()))
         if isinstance(result, list):
@@ -120,7 +121,13 @@ class RegistrationImporter:
                 self.sink.reject(row, column, message)
             return None
         if self.columns.single_kind is not None and result.kind is not self.columns.single_kind:
-            self.sink.reject(row, "kind", f"is {result.kind.value}, not {self.columns.single_kind}")
+            self.sink.reject(
+                row,
+                "kind",
+                _("is {kind}, not {expected}").format(
+                    kind=result.kind.value, expected=self.columns.single_kind
+                ),
+            )
             return None
         return Candidate(row, result, refs, given_id)
 
@@ -145,7 +152,7 @@ class RegistrationImporter:
                 matches[person["id"]] = person
             else:
                 if len(matches) > 1:
-                    self.sink.reject(c.row, None, "the person columns name different persons")
+                    self.sink.reject(c.row, None, _("the person columns name different persons"))
                 else:
                     c.person = next(iter(matches.values()))
                     c.key = natural_key(c.person["id"], c.registration)
@@ -183,7 +190,7 @@ class RegistrationImporter:
         reg = c.registration
         person = c.person
         if self.from_hkdir and reg.kind is not Kind.TEST_RESULT:
-            raise Invalid("kind", "HK-dir sends test results only (test-result)")
+            raise Invalid("kind", _("HK-dir sends test results only (test-result)"))
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
             check_plausible(self.store, person["id"], facts_of(person), reg, self.checks)
@@ -192,7 +199,9 @@ class RegistrationImporter:
         if c.given_id is not None:
             c.given_id = _uuid(c.given_id)
             if c.given_id in seen_ids:
-                raise Invalid("id", f"the same id as line {seen_ids[c.given_id]}")
+                raise Invalid(
+                    "id", _("the same id as line {line}").format(line=seen_ids[c.given_id])
+                )
             seen_ids[c.given_id] = c.row.line
         signature = signature_of(reg)
         earlier = seen_keys.get(c.key)
@@ -201,7 +210,10 @@ class RegistrationImporter:
                 self.summary.unchanged += 1
                 return
             raise Invalid(
-                None, f"the same {reg.describe_key()} as line {earlier[0]} with other values"
+                None,
+                _("the same {key} as line {line} with other values").format(
+                    key=reg.describe_key(), line=earlier[0]
+                ),
             )
         seen_keys[c.key] = (c.row.line, signature)
         same_key = by_key.get(c.key)
@@ -212,7 +224,9 @@ class RegistrationImporter:
             if same_key is not None and same_key["id"] != c.given_id:
                 raise Invalid(
                     None,
-                    f"{reg.describe_key()} is already registered as {short_id(same_key['id'])}",
+                    _("{key} is already registered as {id}").format(
+                        key=reg.describe_key(), id=short_id(same_key["id"])
+                    ),
                 )
         if current is None:
             news.append(
@@ -236,9 +250,11 @@ class RegistrationImporter:
         changes: list[Version],
     ) -> None:
         if current["person_id"] != c.person["id"]:  # type: ignore[index]
-            raise Invalid("id", "this registration id belongs to another person")
+            raise Invalid("id", _("this registration id belongs to another person"))
         if current["withdrawn"]:
-            raise Invalid("id", "this registration is withdrawn; register it anew without the id")
+            raise Invalid(
+                "id", _("this registration is withdrawn; register it anew without the id")
+            )
         stored = _signature(
             current["kind"], current["scheme"], current["fact_date"], current["details"]
         )
@@ -248,7 +264,9 @@ class RegistrationImporter:
         if current["source"] == self.source_tag:
             raise Invalid(
                 None,
-                f"the same {c.registration.describe_key()} as an earlier line with other values",
+                _("the same {key} as an earlier line with other values").format(
+                    key=c.registration.describe_key()
+                ),
             )
         merged = self._merged(c, current)
         if signature_of(merged) == stored:
@@ -289,17 +307,17 @@ def _ref_column(column: str, value: str) -> str:
 def _no_person(column: str, value: str) -> str:
     kind = _ref_column(column, value)
     if kind == "fnr":
-        return "no person with that fødselsnummer"  # never echo a personal number
+        return _("no person with that fødselsnummer")  # never echo a personal number
     if kind == "duf":
-        return f"no person with DUF number {value}"
-    return f"no person with id {value}"
+        return _("no person with DUF number {duf}").format(duf=value)
+    return _("no person with id {id}").format(id=value)
 
 
 def _uuid(text: str) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise Invalid("id", "is not a registration id (a UUID)") from None
+        raise Invalid("id", _("is not a registration id (a UUID)")) from None
 
 
 def _date(text: str) -> dt.date:

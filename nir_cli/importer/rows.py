@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from nir_cli.constants import IMPORT_VALIDATION_CACHE
 from nir_cli.domain.model import problems
+from nir_cli.i18n import ngettext
 
 
 @dataclass
@@ -35,10 +36,17 @@ class ImportSummary:
         return asdict(self)
 
     def line(self) -> str:
-        text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
+        """The counts for people: `12 created, 3 changed, 0 unchanged` (`, 1 rejected`)."""
+        counts = [
+            ngettext("{n} created", "{n} created", self.created).format(n=self.created),
+            ngettext("{n} changed", "{n} changed", self.changed).format(n=self.changed),
+            ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(n=self.unchanged),
+        ]
         if self.rejected:
-            text += f", {self.rejected} rejected"
-        return text
+            counts.append(
+                ngettext("{n} rejected", "{n} rejected", self.rejected).format(n=self.rejected)
+            )
+        return ", ".join(counts)
 
 
 @dataclass(frozen=True)

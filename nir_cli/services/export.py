@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from nir_cli.headings import heading, word
+from nir_cli.i18n import norwegian
 from nir_cli.importer.columns import FileKind, registration_fields
 from nir_cli.render import excel_cell, strip_controls
 from nir_cli.store import Store, export
@@ -65,13 +67,24 @@ def write_csv(
     writer = csv.writer(
         _Clean(out), delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
-    writer.writerow(names)
     count = 0
+    if excel and norwegian():
+        # Bokmål headings and value names for a person in Excel; nir import reads them back.
+        writer.writerow([heading(name) for name in names])
+        for record in records:
+            writer.writerow([excel_cell(_word(name, record.get(name))) for name in names])
+            count += 1
+        return count
+    writer.writerow(names)
     cell = excel_cell if excel else _cell
     for record in records:
         writer.writerow([cell(record.get(name)) for name in names])
         count += 1
     return count
+
+
+def _word(column: str, value: Any) -> Any:
+    return word(column, value) if isinstance(value, str) and value else value
 
 
 def write_json(out: TextIO, records: Iterator[dict[str, Any]]) -> int:

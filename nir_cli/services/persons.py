@@ -14,6 +14,7 @@ from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.person import PersonData
 from nir_cli.errors import InvalidData, NotFound
+from nir_cli.i18n import _
 from nir_cli.record_ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
 from nir_cli.store import Store, lookup, persons, utc_now
 from nir_cli.store.db import ChangedMeanwhile
@@ -94,22 +95,27 @@ def from_row(row: dict[str, Any]) -> PersonRecord:
 def _check_in_profile(data: PersonData, profile: Profile) -> None:
     if data.municipality not in profile.municipalities:
         raise InvalidData(
-            f"municipality {data.municipality} is not in profile {profile.name!r} "
-            f"({', '.join(profile.municipalities)})",
+            _("municipality {code} is not in profile {profile!r} ({codes})").format(
+                code=data.municipality,
+                profile=profile.name,
+                codes=", ".join(profile.municipalities),
+            ),
             field="municipality",
         )
 
 
 def _check_unique(store: Store, data: PersonData, person_id: str | None) -> None:
-    for column, label in (("duf", "DUF number"), ("fnr", "fødselsnummer")):
+    for column in ("duf", "fnr"):
         value = getattr(data, column)
         if value is None:
             continue
         other = persons.by_number(store, column, value)
         if other is not None and other["id"] != person_id:
-            raise InvalidData(
-                f"another person ({short_id(other['id'])}) already has this {label}", field=column
-            )
+            if column == "duf":
+                message = _("another person ({id}) already has this DUF number")
+            else:
+                message = _("another person ({id}) already has this fødselsnummer")
+            raise InvalidData(message.format(id=short_id(other["id"])), field=column)
 
 
 def add_person(
@@ -146,14 +152,14 @@ def edit_person(
         with store.write() as conn:
             persons.update_existing(conn, [change], utc_now(), CLI_SOURCE)
     except ChangedMeanwhile:
-        raise InvalidData("the person changed meanwhile; look at it again and retry") from None
+        raise InvalidData(_("the person changed meanwhile; look at it again and retry")) from None
     return get_person(store, current.id), True
 
 
 def get_person(store: Store, person_id: str) -> PersonRecord:
     row = persons.by_id(store, person_id)
     if row is None:
-        raise NotFound(f"no person with id {person_id}")
+        raise NotFound(_("no person with id {id}").format(id=person_id))
     return from_row(row)
 
 
@@ -163,33 +169,50 @@ def find_person(store: Store, ref: str) -> PersonRecord:
     if ref.isdigit() and len(ref) == 12:
         row = persons.by_number(store, "duf", ref)
         if row is None:
-            raise NotFound(f"no person with DUF number {ref}", hint="see: nir person list")
+            raise NotFound(
+                _("no person with DUF number {duf}").format(duf=ref),
+                hint=_("see: nir person list"),
+            )
         return from_row(row)
     if ref.isdigit() and len(ref) == 11:
         row = persons.by_number(store, "fnr", ref)
         if row is None:
-            raise NotFound("no person with that fødselsnummer", hint="see: nir person list")
+            raise NotFound(_("no person with that fødselsnummer"), hint=_("see: nir person list"))
         return from_row(row)
     return from_row(by_id_prefix(store, "persons", ref, "person"))
 
 
 def by_id_prefix(store: Store, table: str, ref: str, noun: str) -> dict[str, Any]:
-    """A row by full id, by short id (the last 6 to 8 hex digits), or by a longer id prefix."""
+    """A row by full id, by short id (the last 6 to 8 hex digits), or by a longer id prefix.
+    `noun`: "person" or "registration", what the messages call the row."""
+    person = noun == "person"
     ref = ref.strip().lower()
     if SHORT_ID.match(ref):
         rows = lookup.by_short_id(store, table, ref)
     elif len(ref) > SHORT_LENGTH and all(c in "0123456789abcdef-" for c in ref):
         rows = lookup.by_id_prefix(store, table, ref)
     else:
-        what = "a DUF number, a fødselsnummer or an id" if noun == "person" else "its id"
-        raise InvalidData(
-            f"{ref!r} is not a {noun} reference: give {what} (the short id is the last "
-            f"{SHORT_LENGTH} characters)"
-        )
+        if person:
+            message = _(
+                "{ref!r} is not a person reference: give a DUF number, a fødselsnummer or an id "
+                "(the short id is the last {n} characters)"
+            )
+        else:
+            message = _(
+                "{ref!r} is not a registration reference: give its id (the short id is the "
+                "last {n} characters)"
+            )
+        raise InvalidData(message.format(ref=ref, n=SHORT_LENGTH))
     if not rows:
-        raise NotFound(f"no {noun} with id {ref}")
+        if person:
+            raise NotFound(_("no person with id {id}").format(id=ref))
+        raise NotFound(_("no registration with id {id}").format(id=ref))
     if len(rows) > 1:
-        raise InvalidData(f"id {ref} matches more than one {noun}: give more characters")
+        if person:
+            message = _("id {id} matches more than one person: give more characters")
+        else:
+            message = _("id {id} matches more than one registration: give more characters")
+        raise InvalidData(message.format(id=ref))
     return rows[0]
 
 

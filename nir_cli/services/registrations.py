@@ -31,6 +31,7 @@ from nir_cli.domain.plausibility import (
 )
 from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
 from nir_cli.errors import FieldProblem, InvalidData
+from nir_cli.i18n import _, ngettext
 from nir_cli.record_ids import new_id, short_id
 from nir_cli.services.persons import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, lookup, utc_now
@@ -158,7 +159,7 @@ def check_against_person(
 ) -> None:
     """Checks that need the person and their other registrations (raises FieldProblem)."""
     if reg.fact_date < birth_date:
-        raise FieldProblem("fact_date", "the fact date is before the person's birth date")
+        raise FieldProblem("fact_date", _("the fact date is before the person's birth date"))
     scheme = reg.scheme_value
     if reg.kind not in (Kind.START, Kind.END) or scheme is None:
         return
@@ -171,8 +172,10 @@ def check_against_person(
         if end < start:
             raise FieldProblem(
                 "fact_date",
-                f"the {scheme.value} end ({end}) would be before its start ({start}, "
-                f"registration {short_id(other['id'])})",
+                _(
+                    "the {scheme} end ({end}) would be before its start ({start}, "
+                    "registration {id})"
+                ).format(scheme=scheme.shown(), end=end, start=start, id=short_id(other["id"])),
             )
 
 
@@ -196,7 +199,9 @@ def check_plausible(
     found = implausible(reg, facts, leave_days, programme)
     if found is not None:
         field, why = found
-        raise FieldProblem(field, f"{why}; if it is right, give {OVERRIDE}")
+        raise FieldProblem(
+            field, _("{why}; if it is right, give {option}").format(why=why, option=OVERRIDE)
+        )
 
 
 def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:
@@ -232,9 +237,12 @@ def record(
         if same_as_stored(existing, reg):
             return existing, False
         raise InvalidData(
-            f"{reg.describe_key()} is already registered ({short_id(existing.id)}) "
-            "with other values",
-            hint=f"to correct it: nir registration edit {short_id(existing.id)} --set FIELD=VALUE",
+            _("{key} is already registered ({id}) with other values").format(
+                key=reg.describe_key(), id=short_id(existing.id)
+            ),
+            hint=_("to correct it: nir registration edit {id} --set FIELD=VALUE").format(
+                id=short_id(existing.id)
+            ),
         )
     new = Version(
         id=new_id(),
@@ -255,11 +263,13 @@ def _write_version(store: Store, version: Version) -> RegistrationRecord:
             sql.update_existing(conn, [version], utc_now(), CLI_SOURCE)
     except ChangedMeanwhile:
         raise InvalidData(
-            "the registration changed meanwhile; look at it again and retry"
+            _("the registration changed meanwhile; look at it again and retry")
         ) from None
     except sqlite3.IntegrityError:
         raise InvalidData(
-            f"another live {version.registration.describe_key()} exists for this person"
+            _("another live {key} exists for this person").format(
+                key=version.registration.describe_key()
+            )
         ) from None
     return find_registration(store, version.id)
 
@@ -272,13 +282,18 @@ def edit_registration(
     _not_from_hkdir(current)
     if current.withdrawn:
         raise InvalidData(
-            f"registration {short_id(current.id)} is withdrawn; register it anew instead"
+            _("registration {id} is withdrawn; register it anew instead").format(
+                id=short_id(current.id)
+            )
         )
     model = type(current.registration)
     unknown = set(changes) - set(model.model_fields) - {"kind"}
     if unknown:
-        names = ", ".join(sorted(unknown))
-        raise InvalidData(f"{current.registration.kind.value} has no field {names}")
+        raise InvalidData(
+            ngettext(
+                "{kind} has no field {names}", "{kind} has no fields {names}", len(unknown)
+            ).format(kind=current.registration.kind.shown(), names=", ".join(sorted(unknown)))
+        )
     body = current.registration.model_dump(mode="json", exclude_none=True)
     reg = validate({**body, **changes, "kind": current.registration.kind}, checks)
     if same_as_stored(current, reg):
@@ -292,9 +307,10 @@ def edit_registration(
 def _not_from_hkdir(current: RegistrationRecord) -> None:
     if current.source.startswith(f"{HKDIR}:"):
         raise InvalidData(
-            f"registration {short_id(current.id)} is a test result from HK-dir: nir keeps it "
-            "as HK-dir sent it",
-            hint="import HK-dir's corrected file with nir import FILE --source hkdir",
+            _(
+                "registration {id} is a test result from HK-dir: nir keeps it as HK-dir sent it"
+            ).format(id=short_id(current.id)),
+            hint=_("import HK-dir's corrected file with nir import FILE --source hkdir"),
         )
 
 
@@ -302,13 +318,15 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
     """Withdraw a registration entered by mistake: a new version marked withdrawn."""
     reason = reason.strip()
     if not reason:
-        raise FieldProblem("reason", "say why the registration is withdrawn")
+        raise FieldProblem("reason", _("say why the registration is withdrawn"))
     if len(reason) > MAX_REASON_LENGTH:
-        raise FieldProblem("reason", f"at most {MAX_REASON_LENGTH} characters")
+        raise FieldProblem("reason", _("at most {n} characters").format(n=MAX_REASON_LENGTH))
     current = find_registration(store, ref)
     _not_from_hkdir(current)
     if current.withdrawn:
-        raise InvalidData(f"registration {short_id(current.id)} is already withdrawn")
+        raise InvalidData(
+            _("registration {id} is already withdrawn").format(id=short_id(current.id))
+        )
     version = current.next_version(current.registration, withdrawn=True, reason=reason)
     return _write_version(store, version)
 

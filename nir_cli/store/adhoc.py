@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli.errors import InvalidData
+from nir_cli.i18n import _
 from nir_cli.store.db import Store, register_functions
 
 VIEWS = ("current_persons", "current_registrations", "target_group")
@@ -53,7 +54,7 @@ def query(path: Path, sql: str, params: dict[str, str]) -> list[dict[str, Any]]:
         except sqlite3.Error as exc:
             text = str(exc)
             if "readonly" in text or "query_only" in text or "read-only" in text:
-                raise InvalidData("nir sql only reads: the store was not changed") from None
+                raise InvalidData(_("nir sql only reads: the store was not changed")) from None
             raise InvalidData(f"SQL: {text}") from None
         except sqlite3.Warning as exc:  # more than one statement
             raise InvalidData(f"SQL: {exc}") from None

@@ -16,6 +16,7 @@ from typing import Any
 
 from nir_cli.constants import DATA_DIR_MODE, DB_FILE_MODE, STORE_BUSY_TIMEOUT_MS
 from nir_cli.errors import NirError, PermissionDenied, StoreUnusable, TemporaryFailure, WriteFailed
+from nir_cli.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -118,17 +119,19 @@ def store_error(exc: sqlite3.OperationalError, path: Path) -> NirError | sqlite3
     code = _code(exc)
     if _is_busy(exc):
         return TemporaryFailure(
-            "the store is busy (another nir is writing)", hint="try again in a moment"
+            _("the store is busy (another nir is writing)"), hint=_("try again in a moment")
         )
     if code == sqlite3.SQLITE_READONLY:
         return PermissionDenied(
-            f"the store at {path} is read-only to you; nothing was changed",
-            hint="check the file's mode and owner",
+            _("the store at {path} is read-only to you; nothing was changed").format(path=path),
+            hint=_("check the file's mode and owner"),
         )
     if code in _WRITE_FAILURES:
         return WriteFailed(
-            f"disk full or write error at {path} ({exc}); nothing was changed",
-            hint="free some space (df -h) and run again",
+            _("disk full or write error at {path} ({error}); nothing was changed").format(
+                path=path, error=exc
+            ),
+            hint=_("free some space (df -h) and run again"),
         )
     return exc
 
@@ -136,19 +139,30 @@ def store_error(exc: sqlite3.OperationalError, path: Path) -> NirError | sqlite3
 def _check_is_store_file(path: Path, mode: int) -> None:
     """A regular file that is empty or starts as SQLite files do; anything else is refused."""
     if stat.S_ISDIR(mode):
-        raise StoreUnusable(f"{path} is a folder, not a nir store", hint="give the store's file")
+        raise StoreUnusable(
+            _("{path} is a folder, not a nir store").format(path=path),
+            hint=_("give the store's file"),
+        )
     if not stat.S_ISREG(mode):
-        raise StoreUnusable(f"{path} is not a regular file, so not a nir store")
+        raise StoreUnusable(_("{path} is not a regular file, so not a nir store").format(path=path))
     try:
         with open(path, "rb") as handle:
             head = handle.read(16)
     except PermissionError:
-        raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
+        raise _permission_denied(path) from None
     if head and head != SQLITE_MAGIC:
         raise StoreUnusable(
-            f"{path} is not a nir store (not an SQLite file); it was left as it is",
-            hint="check the path; `nir init` creates a store",
+            _("{path} is not a nir store (not an SQLite file); it was left as it is").format(
+                path=path
+            ),
+            hint=_("check the path; `nir init` creates a store"),
         )
+
+
+def _permission_denied(path: Path) -> PermissionDenied:
+    return PermissionDenied(
+        _("cannot open the store at {path}: permission denied").format(path=path)
+    )
 
 
 def _make_folders(folder: Path) -> None:
@@ -193,11 +207,11 @@ class Store:
         except FileNotFoundError:
             info = None
         except PermissionError:
-            raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
+            raise _permission_denied(path) from None
         if info is None and not create:
             raise StoreUnusable(
-                f"there is no store at {path}",
-                hint="was it moved? is NIR_HOME right? `nir init` creates one",
+                _("there is no store at {path}").format(path=path),
+                hint=_("was it moved? is NIR_HOME right? `nir init` creates one"),
             )
         if info is not None:
             _check_is_store_file(path, info.st_mode)
@@ -209,7 +223,7 @@ class Store:
                 # Tighten, never loosen: group and other lose their bits, the owner keeps its.
                 os.chmod(path, stat.S_IMODE(info.st_mode) & 0o700)
         except PermissionError:
-            raise PermissionDenied(f"cannot open the store at {path}: permission denied") from None
+            raise _permission_denied(path) from None
         # SQLite gives the -wal and -shm files the main file's mode; the umask guards the rest.
         old_umask = os.umask(0o077)
         try:
@@ -232,8 +246,10 @@ class Store:
             raise store_error(exc, path) from None
         except sqlite3.DatabaseError as exc:
             raise StoreUnusable(
-                f"{path} is not a nir store, or it is damaged ({exc})",
-                hint="check the path; restore the file from a backup if it was a store",
+                _("{path} is not a nir store, or it is damaged ({error})").format(
+                    path=path, error=exc
+                ),
+                hint=_("check the path; restore the file from a backup if it was a store"),
             ) from None
         finally:
             os.umask(old_umask)
@@ -245,9 +261,11 @@ class Store:
         version = self.schema_version
         if version > known:
             raise StoreUnusable(
-                f"the store at {self.path} was written by a newer nir (schema {version}; this "
-                f"nir knows up to {known}); it was left as it is",
-                hint="upgrade nir: pip install --upgrade nir-cli",
+                _(
+                    "the store at {path} was written by a newer nir (schema {version}; this "
+                    "nir knows up to {known}); it was left as it is"
+                ).format(path=self.path, version=version, known=known),
+                hint=_("upgrade nir: pip install --upgrade nir-cli"),
             )
         if version == 0:
             tables = self.conn.execute(
@@ -255,8 +273,10 @@ class Store:
             ).fetchone()[0]
             if tables or not fresh:
                 raise StoreUnusable(
-                    f"{self.path} is not a nir store (no nir schema in it); it was left as it is",
-                    hint="check the path; `nir init` creates a store",
+                    _(
+                        "{path} is not a nir store (no nir schema in it); it was left as it is"
+                    ).format(path=self.path),
+                    hint=_("check the path; `nir init` creates a store"),
                 )
 
     def _configure(self) -> None:
@@ -295,8 +315,10 @@ class Store:
                         self.conn.execute(statement)
                     if keys_off and self.conn.execute("PRAGMA foreign_key_check").fetchone():
                         raise StoreUnusable(
-                            f"migration {name} would break references in {self.path}; "
-                            "nothing was changed"
+                            _(
+                                "migration {name} would break references in {path}; "
+                                "nothing was changed"
+                            ).format(name=name, path=self.path)
                         )
                     self.conn.execute(f"PRAGMA user_version = {number}")
             finally:
