@@ -16,6 +16,7 @@ from nir_cli.commands.options import (
     pass_app,
     say,
 )
+from nir_cli.i18n import _
 
 
 @click.group()
@@ -36,7 +37,7 @@ def auth() -> None:
 def _password(stdin: bool) -> str:
     if stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("Password", hide_input=True))
+    return str(click.prompt(_("Password"), hide_input=True))
 
 
 @auth.command()
@@ -65,19 +66,33 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
 
     if save_to is None:
         _check_keyring(app)
-    username = username or str(click.prompt("Username"))
+    username = username or str(click.prompt(_("Username")))
     client = app.client(authenticated=False)
     token = client.login(username, _password(password_stdin))
     if save_to is not None:
         write_token_file(save_to, token.access_token)
         _record_token_file(app, save_to.resolve())
-        where = f"in {save_to} (the profile now uses it)"
+        message = _(
+            "Logged in to {registry} as {username}; the token is in {path} (the profile now "
+            "uses it) until {expires}."
+        )
+        path: Path | None = save_to
     else:
-        where = _keep(app, token.access_token)
+        path = _keep(app, token.access_token)
+        if path is None:
+            message = _(
+                "Logged in to {registry} as {username}; the token is in the keyring until "
+                "{expires}."
+            )
+        else:
+            message = _(
+                "Logged in to {registry} as {username}; the token is in {path} until {expires}."
+            )
     say(
         app,
-        f"Logged in to {app.registry_url()} as {username}; the token is {where} until "
-        f"{token.expires_at}.",
+        message.format(
+            registry=app.registry_url(), username=username, path=path, expires=token.expires_at
+        ),
     )
 
 
@@ -102,15 +117,16 @@ def _record_token_file(app: App, path: Path | None) -> None:
     config_module.save(config)
 
 
-def _keep(app: App, token: str) -> str:
-    """The keyring; for a sandbox profile on a machine without one, the sandbox's token file."""
+def _keep(app: App, token: str) -> Path | None:
+    """The keyring (None); for a sandbox profile on a machine without one, the sandbox's token
+    file."""
     from nir_cli.config import Environment
     from nir_cli.sync.credentials import KeyringUnavailable, keyring_store, sandbox_token_file
     from nir_cli.sync.credentials import write_token_file as write
 
     try:
         keyring_store(app.profile.name, app.registry_url(), token)
-        return "in the keyring"
+        return None
     except KeyringUnavailable:
         if app.profile.environment is not Environment.SANDBOX:
             raise
@@ -118,10 +134,12 @@ def _keep(app: App, token: str) -> str:
     write(path, token)
     say(
         app,
-        "There is no keyring on this machine; as this is a sandbox profile, the token is "
-        f"kept in {path} (mode 0600). Other profiles need --save-to or a keyring.",
+        _(
+            "There is no keyring on this machine; as this is a sandbox profile, the token is "
+            "kept in {path} (mode 0600). Other profiles need --save-to or a keyring."
+        ).format(path=path),
     )
-    return f"in {path}"
+    return path
 
 
 @auth.command()
@@ -139,7 +157,12 @@ def logout(app: App, /) -> None:
     try:
         app.client().logout()
     except NirError as exc:
-        say(app, f"The registry did not revoke the token ({exc.message}); forgetting it here.")
+        say(
+            app,
+            _("The registry did not revoke the token ({reason}); forgetting it here.").format(
+                reason=exc.message
+            ),
+        )
     from nir_cli.sync.credentials import KeyringUnavailable, sandbox_token_file
 
     sandbox_file = sandbox_token_file(app.profile.name)
@@ -154,7 +177,7 @@ def logout(app: App, /) -> None:
     except KeyringUnavailable:
         if not forgot:
             raise
-    say(app, "Logged out." if forgot else "No token in the keyring; nothing to forget.")
+    say(app, _("Logged out.") if forgot else _("No token in the keyring; nothing to forget."))
 
 
 @auth.command()
@@ -212,7 +235,7 @@ def tokens(app: App, /, fmt: str) -> None:
       nir auth tokens
       nir auth tokens --format json
     """
-    emit_rows(app.client().tokens(), fmt, empty="no live tokens")
+    emit_rows(app.client().tokens(), fmt, empty=_("no live tokens"))
 
 
 @auth.command()
@@ -226,7 +249,7 @@ def revoke(app: App, /, name: str) -> None:
       nir auth revoke nightly
     """
     app.client().revoke_token(name)
-    say(app, f"Revoked machine token {name!r}.")
+    say(app, _("Revoked machine token {name!r}.").format(name=name))
 
 
 @auth.command(name="machine-token")
@@ -254,4 +277,9 @@ def machine_token(app: App, /, name: str, output: Path, days: int) -> None:
 
     made = app.client().machine_token(name, days)
     write_token_file(output, made.access_token)
-    say(app, f"Wrote machine token {name!r} to {output} (valid until {made.expires_at}).")
+    say(
+        app,
+        _("Wrote machine token {name!r} to {path} (valid until {expires}).").format(
+            name=name, path=output, expires=made.expires_at
+        ),
+    )

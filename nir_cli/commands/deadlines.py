@@ -16,10 +16,13 @@ from nir_cli.commands.options import (
     emit_rows,
     format_option,
     limit_option,
+    output_format,
     pass_app,
     say,
 )
 from nir_cli.errors import ExitCode
+from nir_cli.i18n import _, ngettext
+from nir_cli.render import Format
 
 OVERDUE_COLUMNS = (
     "person",
@@ -100,7 +103,7 @@ def overdue(
         rows,
         fmt,
         OVERDUE_COLUMNS if fmt != "json" else None,
-        empty=f"nothing overdue as of {today}",
+        empty=_("nothing overdue as of {date}").format(date=today),
     )
     _finish(rows, fail_on_findings)
 
@@ -155,17 +158,31 @@ def missing(
         emit_rows(rows, fmt)
         return
     today = as_of or dt.date.today()
+    # A finding's detail is a sentence for a person: in words for a table or Excel, in English
+    # for JSON and CSV, so a script gets the same answer in every locale.
+    spoken = output_format(fmt) in (Format.TABLE, Format.EXCEL)
     findings = app.register().missing(
-        today, rules=list(rule_ids) or None, municipality=municipality, place=place
+        today,
+        rules=list(rule_ids) or None,
+        municipality=municipality,
+        place=place,
+        language=None if spoken else "en",
     )
     emit_rows(
         findings,
         fmt,
         MISSING_COLUMNS if fmt != "json" else None,
-        empty=f"no findings as of {today}",
+        empty=_("no findings as of {date}").format(date=today),
     )
     if findings and fmt == "table":
-        say(app, f"{len(findings)} findings for {len({f.person_id for f in findings})} persons.")
+        n, persons = len(findings), len({f.person_id for f in findings})
+        if persons == 1:
+            counted = ngettext("{n} finding for 1 person.", "{n} findings for 1 person.", n)
+        else:
+            counted = ngettext(
+                "{n} finding for {persons} persons.", "{n} findings for {persons} persons.", n
+            )
+        say(app, counted.format(n=n, persons=persons))
     _finish(findings, fail_on_findings)
 
 
@@ -183,5 +200,5 @@ def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
     """
     counts = app.register().status(as_of)
     counts["profile"] = app.profile.name
-    counts["last_sync"] = counts["last_sync"] or ("never" if fmt == "table" else None)
+    counts["last_sync"] = counts["last_sync"] or (_("never") if fmt == "table" else None)
     emit_one(counts, fmt)

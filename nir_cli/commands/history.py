@@ -8,6 +8,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import DATE, emit_rows, format_option, limit_option, pass_app, say
+from nir_cli.i18n import _
 from nir_cli.record_ids import short_id
 
 COLUMNS = (
@@ -51,7 +52,10 @@ def history(
             row["id"] = short_id(row["id"])
         say(
             app,
-            f"{person.data.first_name} {person.data.last_name} ({short_id(person.id)}), "
-            f"as of {today}:",
+            _("{name} ({id}), as of {date}:").format(
+                name=f"{person.data.first_name} {person.data.last_name}",
+                id=short_id(person.id),
+                date=today,
+            ),
         )
-    emit_rows(rows, fmt, COLUMNS if fmt != "json" else None, empty="no registrations yet")
+    emit_rows(rows, fmt, COLUMNS if fmt != "json" else None, empty=_("no registrations yet"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from nir_cli.commands.options import emit_rows, format_option, limit_option
+from nir_cli.i18n import _
 
 
 @click.command()
@@ -49,4 +50,4 @@ def municipalities(search: str | None, fmt: str) -> None:
                     }
                     for new in old.new_codes
                 )
-    emit_rows(rows, fmt, empty=f"no municipality matches {search!r}")
+    emit_rows(rows, fmt, empty=_("no municipality matches {search!r}").format(search=search))

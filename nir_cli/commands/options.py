@@ -12,6 +12,7 @@ from nir_cli.commands.app import App
 from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import parse_bool, parse_date
 from nir_cli.errors import InvalidData
+from nir_cli.i18n import _
 from nir_cli.render import Format, render_one, render_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,9 +27,9 @@ pass_app = click.make_pass_decorator(App)
 
 def _option_label(param: click.Parameter | None) -> str:
     if param is None:
-        return "value"
+        return _("value")
     opts = getattr(param, "opts", None)
-    return opts[0] if opts else (param.name or "value")
+    return opts[0] if opts else (param.name or _("value"))
 
 
 class DateParam(ParamBase):
@@ -90,8 +91,11 @@ class CodedChoice(ParamBase):
             member = None
         if member is None or member not in self.allowed:
             raise InvalidData(
-                f"{_option_label(param)}: {str(value)!r} is not one of: "
-                + ", ".join(m.value for m in self.allowed)
+                _("{option}: {value!r} is not one of: {allowed}").format(
+                    option=_option_label(param),
+                    value=str(value),
+                    allowed=", ".join(m.shown() for m in self.allowed),
+                )
             )
         return member
 
@@ -124,7 +128,7 @@ def _format_given(ctx: click.Context, param: click.Parameter, value: str) -> str
     if not ctx.meta.get(EXCEL_KEY):
         return value
     if value == Format.JSON.value:
-        raise click.UsageError("--excel writes CSV; leave out --format json")
+        raise click.UsageError(_("--excel writes CSV; leave out --format json"))
     return Format.CSV.value
 
 
@@ -217,13 +221,14 @@ def emit_rows(
     fmt: str,
     columns: Sequence[str] | None = None,
     *,
-    empty: str = "nothing to show",
+    empty: str | None = None,
 ) -> None:
     """Rows to stdout (at most --limit; a long table through the pager on a terminal); an
-    empty table says so on stderr instead."""
+    empty table says so on stderr instead: `empty`, already translated, else "nothing to
+    show"."""
     form = output_format(fmt)
     if not rows and form is Format.TABLE:
-        click.echo(empty, err=True)
+        click.echo(_("nothing to show") if empty is None else empty, err=True)
         return
     text = render_rows(_limited(rows), form, columns)
     if form is Format.TABLE:
@@ -245,7 +250,7 @@ def say(app: App, message: str) -> None:
 
 def warn(message: str) -> None:
     """Warnings go to stderr even with --quiet."""
-    click.echo(f"warning: {message}", err=True)
+    click.echo(_("warning: {message}").format(message=message), err=True)
 
 
 def given(**options: Any) -> dict[str, Any]:

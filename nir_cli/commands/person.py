@@ -22,6 +22,7 @@ from nir_cli.commands.options import (
     show_ids_option,
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
+from nir_cli.i18n import _
 from nir_cli.record_ids import short_id
 
 LIST_COLUMNS = (
@@ -133,7 +134,12 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
     """
     register = app.register(accept_unchecked_duf=accept_unchecked_duf)
     record = register.add_person(**given(**fields))
-    say(app, f"Added {record.data.first_name} {record.data.last_name} ({short_id(record.id)}).")
+    say(
+        app,
+        _("Added {name} ({id}).").format(
+            name=f"{record.data.first_name} {record.data.last_name}", id=short_id(record.id)
+        ),
+    )
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
 
 
@@ -162,7 +168,10 @@ def edit(
     """
     register = app.register(accept_unchecked_duf=accept_unchecked_duf)
     record = register.edit_person(person_ref, **given(**fields))
-    say(app, f"Saved version {record.version}." if register.last_changed else "Nothing changed.")
+    if register.last_changed:
+        say(app, _("Saved version {version}.").format(version=record.version))
+    else:
+        say(app, _("Nothing changed."))
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
 
 
@@ -223,4 +232,4 @@ def list_(
     """
     records = app.register().persons(municipality=municipality, place=place, search=search)
     rows = [r.row(show_ids=show_ids or fmt != "table") for r in records]
-    emit_rows(rows, fmt, LIST_COLUMNS if fmt != "json" else None, empty="no persons")
+    emit_rows(rows, fmt, LIST_COLUMNS if fmt != "json" else None, empty=_("no persons"))

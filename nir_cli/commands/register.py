@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from nir_cli.commands.app import App
-from nir_cli.commands.groups import SuggestingGroup
+from nir_cli.commands.groups import SuggestingGroup, localize
 from nir_cli.commands.options import (
     DATE,
     YES_NO,
@@ -23,6 +23,7 @@ from nir_cli.commands.options import (
     say,
 )
 from nir_cli.domain.enums import Coded, Kind
+from nir_cli.i18n import N_, _
 from nir_cli.record_ids import short_id
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
@@ -81,6 +82,66 @@ def _param_type(annotation: Any, allowed: Any = None) -> tuple[ParamBase | None,
     return None, "TEXT"
 
 
+class KindOption(click.Option):
+    """An option set from a model field: its help is the field's description, read in the
+    language in use each time it is shown (the catalog has the descriptions themselves)."""
+
+    def __init__(
+        self, *args: Any, description: str, default_shown: str | None = None, **kwargs: Any
+    ) -> None:
+        self.description = description
+        self.default_shown = default_shown
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self) -> str:
+        text = _(self.description)
+        text = text[0].upper() + text[1:].rstrip(".") + "."
+        if self.default_shown is None:
+            return text
+        return _("{help} [default: {default}]").format(help=text, default=self.default_shown)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        """Click's __init__ (and `localize`) set the help: it is composed, so kept as is."""
+
+
+class KindCommand(click.Command):
+    """`nir register KIND`: its help is composed from translated pieces each time it is read,
+    so the catalog tool skips it (`help_is_composed`) and finds the pieces instead."""
+
+    help_is_composed = True
+
+    def __init__(self, kind: Kind, implied_scheme: str | None, **kwargs: Any) -> None:
+        self.kind = kind
+        self.implied_scheme = implied_scheme
+        super().__init__(kind.value, short_help=kind.norwegian, **kwargs)
+
+    @property
+    def help(self) -> str:
+        kind = self.kind
+        paragraphs = [
+            _("Register {kind} ({norwegian}) for PERSON.").format(
+                kind=kind.value, norwegian=kind.norwegian
+            ),
+            _(
+                "PERSON is a DUF number, a fødselsnummer or a local id. --date is the date the "
+                "registration is about: when it happened or was decided; the two-month deadline "
+                "runs from it."
+            ),
+        ]
+        if self.implied_scheme is not None:
+            paragraphs.append(_("Always in scheme {scheme}.").format(scheme=self.implied_scheme))
+        heading = _("Example:")
+        person = EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)
+        paragraphs.append(f"\b\n{heading}\n  nir register {kind.value} {person} {EXAMPLES[kind]}")
+        return "\n\n".join(paragraphs)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        """Click's __init__ (and `localize`) set the help: it is composed, so kept as is."""
+
+
 def build_kind_command(kind: Kind) -> click.Command:
     """The `nir register KIND` command, its options taken from the kind's model fields."""
     from nir_cli.commands.wording import option_name
@@ -94,27 +155,27 @@ def build_kind_command(kind: Kind) -> click.Command:
             continue
         allowed = model.schemes if name == "scheme" else None
         param_type, metavar = _param_type(field.annotation, allowed)
-        description = field.description or name.replace("_", " ")
-        help_text = description[0].upper() + description[1:].rstrip(".") + "."
+        default_shown = None
         if not field.is_required() and field.default is not None:
-            default = getattr(field.default, "value", field.default)
-            help_text += f" [default: {default}]"
+            default_shown = str(getattr(field.default, "value", field.default))
         option = option_name(name)
         names[option.lstrip("-").replace("-", "_")] = name
         params.append(
-            click.Option(
+            KindOption(
                 [option],
                 type=param_type,
                 metavar=metavar,
                 required=field.is_required(),
-                help=help_text,
+                description=field.description or name.replace("_", " "),
+                default_shown=default_shown,
             )
         )
     params.append(
         click.Option(
             ["--accept-implausible"],
             is_flag=True,
-            help="Accept a registration that looks wrong for the person.",
+            # N_: the catalog tool skips a composed command's options (help_is_composed).
+            help=N_("Accept a registration that looks wrong for the person."),
         )
     )
     params.append(
@@ -131,6 +192,8 @@ def build_kind_command(kind: Kind) -> click.Command:
     def callback(
         app: App, /, person_ref: str, fmt: str, accept_implausible: bool, **options: Any
     ) -> None:
+        from nir_cli.headings import word
+
         fields = {names[k]: v for k, v in options.items() if v is not None}
         register = app.register(accept_implausible=accept_implausible)
         rec = register.record(kind.value, person_ref, **fields)
@@ -139,26 +202,22 @@ def build_kind_command(kind: Kind) -> click.Command:
         if created:
             say(
                 app,
-                f"Registered {kind.value} {short_id(rec.id)}; deadline {rec.deadline} "
-                f"({rec.state(today).value}).",
+                _("Registered {kind} {id}; deadline {deadline} ({state}).").format(
+                    kind=kind.shown(),
+                    id=short_id(rec.id),
+                    deadline=rec.deadline,
+                    state=word("state", rec.state(today).value),
+                ),
             )
         else:
-            say(app, f"Already registered as {short_id(rec.id)}; nothing changed.")
+            say(
+                app,
+                _("Already registered as {id}; nothing changed.").format(id=short_id(rec.id)),
+            )
         emit_one(rec.row(today), fmt)
 
-    scheme_note = ""
-    if model.implied_scheme is not None:
-        scheme_note = f"\n\nAlways in scheme {model.implied_scheme.value}."
-    doc = (
-        f"Register {kind.value} ({kind.norwegian}) for PERSON.\n\n"
-        f"PERSON is a DUF number, a fødselsnummer or a local id. --date is the fact date: "
-        f"when it happened or was decided; the two-month deadline runs from it.{scheme_note}\n\n"
-        f"\b\nExample:\n  nir register {kind.value} "
-        f"{EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)} {EXAMPLES[kind]}"
-    )
-    return click.Command(
-        kind.value, params=params, callback=callback, help=doc, short_help=f"{kind.norwegian}"
-    )
+    implied = model.implied_scheme.value if model.implied_scheme is not None else None
+    return KindCommand(kind, implied, params=params, callback=callback)
 
 
 class KindGroup(SuggestingGroup):
@@ -172,11 +231,11 @@ class KindGroup(SuggestingGroup):
             kind = Kind.parse(cmd_name)
         except ValueError:
             return None
-        return build_kind_command(kind)
+        return localize(build_kind_command(kind))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(kind.value, kind.norwegian) for kind in Kind]
-        with formatter.section("Kinds"):
+        with formatter.section(_("Kinds")):
             formatter.write_dl(rows)
 
 

@@ -17,6 +17,7 @@ from nir_cli.commands.options import (
     say,
 )
 from nir_cli.errors import UsageError
+from nir_cli.i18n import _
 from nir_cli.record_ids import short_id
 
 
@@ -51,7 +52,11 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--set {pair!r}: use FIELD=VALUE, e.g. --set norwegian-hours=40")
+            raise UsageError(
+                _("--set {pair!r}: use FIELD=VALUE, e.g. --set norwegian-hours=40").format(
+                    pair=pair
+                )
+            )
         changes[name.strip().lstrip("-").replace("-", "_")] = value
     return changes
 
@@ -93,10 +98,13 @@ def edit(
     if fact_date is not None:
         changes["fact_date"] = fact_date
     if not changes:
-        raise UsageError("nothing to change: give --date or --set FIELD=VALUE")
+        raise UsageError(_("nothing to change: give --date or --set FIELD=VALUE"))
     register = app.register(accept_implausible=accept_implausible)
     rec = register.edit(registration_id, **changes)
-    say(app, f"Saved version {rec.version}." if register.last_changed else "Nothing changed.")
+    if register.last_changed:
+        say(app, _("Saved version {version}.").format(version=rec.version))
+    else:
+        say(app, _("Nothing changed."))
     emit_one(rec.row(dt.date.today()), fmt)
 
 
@@ -113,7 +121,10 @@ def withdraw(app: App, registration_id: str, reason: str, fmt: str) -> None:
       nir registration withdraw 3f2a9c1e --reason "registered on the wrong person"
     """
     rec = app.register().withdraw(registration_id, reason)
-    say(app, f"Withdrew {short_id(rec.id)} (version {rec.version}).")
+    say(
+        app,
+        _("Withdrew {id} (version {version}).").format(id=short_id(rec.id), version=rec.version),
+    )
     emit_one(rec.row(dt.date.today()), fmt)
 
 

@@ -9,6 +9,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import F, pass_app, say, warn
+from nir_cli.i18n import _
 
 
 @click.group()
@@ -81,8 +82,12 @@ def serve(
 
     db = db_path or default_db()
     if not is_loopback(host):
-        warn(f"binding {host}: put a TLS-terminating proxy in front; tokens travel in headers")
-    say(app, f"registry on http://{host}:{port}/v1 with {db}")
+        warn(
+            _(
+                "binding {host}: put a TLS-terminating proxy in front; tokens travel in headers"
+            ).format(host=host)
+        )
+    say(app, _("registry on {url} with {db}").format(url=f"http://{host}:{port}/v1", db=db))
     run(
         db,
         host,
@@ -123,6 +128,11 @@ def init_admin(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     create(db_path or default_db(), municipality, username, password, place)
-    say(app, f"Created superuser {username} for {municipality}.")
+    say(
+        app,
+        _("Created superuser {username} for {municipality}.").format(
+            username=username, municipality=municipality
+        ),
+    )

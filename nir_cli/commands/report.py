@@ -12,6 +12,7 @@ from nir_cli.commands.options import (
     limit_option,
     pass_app,
 )
+from nir_cli.i18n import _
 
 NAMES = ("results", "target-groups", "programme", "grant-base", "timeliness")
 
@@ -53,4 +54,4 @@ def report(
     from nir_cli.rules.reports import run
 
     rows = run(app.store, name, year=year, municipality=municipality, place=place)
-    emit_rows(rows, fmt, empty="nothing to report")
+    emit_rows(rows, fmt, empty=_("nothing to report"))

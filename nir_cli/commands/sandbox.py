@@ -6,6 +6,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import complete_municipality, emit_one, format_option, pass_app, say
+from nir_cli.i18n import _, norwegian
 
 
 @click.group()
@@ -49,13 +50,16 @@ def start(app: App, /, port: int, municipality: str) -> None:
 
     info, started = run(port, municipality)
     if started:
-        say(app, f"Sandbox registry running at {info.url} (pid {info.pid}).")
+        message = _("Sandbox registry running at {url} (pid {pid}).")
     else:
-        say(app, f"The sandbox is already running at {info.url} (pid {info.pid}).")
+        message = _("The sandbox is already running at {url} (pid {pid}).")
+    say(app, message.format(url=info.url, pid=info.pid))
     say(
         app,
-        f"Next: nir --profile sandbox auth login --username {info.municipality}-BJO "
-        "(password test1234), then nir --profile sandbox missing",
+        _(
+            "Next: nir --profile sandbox auth login --username {username} "
+            "(password test1234), then nir --profile sandbox missing"
+        ).format(username=f"{info.municipality}-BJO"),
     )
 
 
@@ -95,7 +99,7 @@ def stop(app: App, /) -> None:
     """
     from nir_cli.training.sandbox import stop as halt
 
-    say(app, "Stopped the sandbox registry." if halt() else "The sandbox was not running.")
+    say(app, _("Stopped the sandbox registry.") if halt() else _("The sandbox was not running."))
 
 
 @sandbox.command()
@@ -111,7 +115,7 @@ def reset(app: App, /, port: int | None) -> None:
     from nir_cli.training.sandbox import reset as again
 
     info = again(port)
-    say(app, f"The sandbox is reset and running at {info.url}.")
+    say(app, _("The sandbox is reset and running at {url}.").format(url=info.url))
 
 
 @sandbox.command()
@@ -137,4 +141,7 @@ def demo(app: App, /, keep: str | None) -> None:
         click.secho(text, bold=True)
 
     seconds = run_demo(explain, click.echo, keep=Path(keep) if keep else None)
-    say(app, f"\nThe demo took {seconds:.1f} s and left nothing behind.")
+    took = f"{seconds:.1f}"
+    if norwegian():
+        took = took.replace(".", ",")
+    say(app, "\n" + _("The demo took {seconds} s and left nothing behind.").format(seconds=took))

@@ -8,6 +8,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_rows, format_option, limit_option, pass_app
+from nir_cli.i18n import _
 
 
 @click.command()
@@ -55,9 +56,9 @@ def sql(
         click.echo(adhoc.schema(path))
         return
     if tables:
-        emit_rows([asdict(r) for r in adhoc.relations(path)], fmt, empty="no tables")
+        emit_rows([asdict(r) for r in adhoc.relations(path)], fmt, empty=_("no tables"))
         return
     if not query:
-        raise click.UsageError("give a QUERY, or --tables or --schema")
+        raise click.UsageError(_("give a QUERY, or --tables or --schema"))
     rows = adhoc.query(path, query, dict(params))
-    emit_rows(rows, fmt, empty="no rows")
+    emit_rows(rows, fmt, empty=_("no rows"))

@@ -22,6 +22,7 @@ from nir_cli.commands.options import (
 )
 from nir_cli.constants import SYNC_BATCH_SIZE
 from nir_cli.errors import ExitCode
+from nir_cli.i18n import _, ngettext, pgettext
 
 
 @click.group(invoke_without_command=True)
@@ -66,7 +67,7 @@ def sync(
     if ctx.invoked_subcommand is not None:
         return
     if push_only and pull_only:
-        raise click.UsageError("--push-only and --pull-only exclude each other")
+        raise click.UsageError(_("--push-only and --pull-only exclude each other"))
     from nir_cli.sync.engine import sync as run_sync
 
     with _progress(app) as progress:
@@ -81,13 +82,20 @@ def sync(
         )
     for item in report.rejected:
         warn(
-            f"rejected {item['entity']} {item['id']}: {item.get('field') or ''} "
-            f"{item.get('message', '')} ({item.get('code')})"
+            _("rejected {entity} {id}: {field} {message} ({code})").format(
+                entity=item["entity"],
+                id=item["id"],
+                field=item.get("field") or "",
+                message=item.get("message", ""),
+                code=item.get("code"),
+            )
         )
     for item in report.conflicts:
         warn(
-            f"conflict {item['entity']} {item['id']}: the registry holds version "
-            f"{item['registry_version']}; see nir conflicts list"
+            _(
+                "conflict {entity} {id}: the registry holds version {version}; "
+                "see nir conflicts list"
+            ).format(entity=item["entity"], id=item["id"], version=item["registry_version"])
         )
     for note in report.skipped:
         warn(note)
@@ -112,21 +120,45 @@ def sync(
     if fmt == "json":
         emit_one(summary, "json")
     elif not (app.quiet and code is ExitCode.OK):
-        prefix = "dry run: would be " if dry_run else ""
-        click.echo(
-            f"{prefix}{report.sent} sent, {report.accepted} accepted, "
-            f"{len(report.rejected)} rejected, {len(report.conflicts)} conflicts; "
-            f"{report.pulled} changes from others pulled" + _waiting(report)
+        if dry_run:
+            line = _(
+                "dry run: would be {sent} sent, {accepted} accepted, {rejected} rejected, "
+                "{conflicts} conflicts; {pulled} changes from others pulled"
+            )
+        else:
+            line = _(
+                "{sent} sent, {accepted} accepted, {rejected} rejected, {conflicts} conflicts; "
+                "{pulled} changes from others pulled"
+            )
+        counted = line.format(
+            sent=report.sent,
+            accepted=report.accepted,
+            rejected=len(report.rejected),
+            conflicts=len(report.conflicts),
+            pulled=report.pulled,
         )
+        click.echo(counted + _waiting(report))
     ctx.exit(code)
 
 
 def _waiting(report: Any) -> str:
     parts = []
     if report.waiting_rejected:
-        parts.append(f"{report.waiting_rejected} rejected wait for a correction (nir rejected)")
+        n = report.waiting_rejected
+        parts.append(
+            ngettext(
+                "{n} rejected wait for a correction (nir rejected)",
+                "{n} rejected wait for a correction (nir rejected)",
+                n,
+            ).format(n=n)
+        )
     if report.open_conflicts:
-        parts.append(f"{report.open_conflicts} conflicts wait for a person")
+        n = report.open_conflicts
+        parts.append(
+            ngettext(
+                "{n} conflicts wait for a person", "{n} conflicts wait for a person", n
+            ).format(n=n)
+        )
     return ("; " + ", ".join(parts)) if parts else ""
 
 
@@ -137,9 +169,11 @@ def _progress(app: App) -> Iterator[Callable[[str, int, int], None] | None]:
         yield None
         return
 
+    stages = {"push": pgettext("sync stage", "push"), "pull": pgettext("sync stage", "pull")}
+
     def show(stage: str, done: int, total: int) -> None:
         of = f"/{total}" if total else ""
-        click.echo(f"\r{stage}: {done}{of}   ", err=True, nl=False)
+        click.echo(f"\r{stages.get(stage, stage)}: {done}{of}   ", err=True, nl=False)
 
     yield show
     click.echo("", err=True)
@@ -159,7 +193,7 @@ def log(app: App, /, limit: int, fmt: str) -> None:
     """
     from nir_cli.store.sync_log import recent_runs
 
-    emit_rows(recent_runs(app.store, limit), fmt, empty="no sync has run yet")
+    emit_rows(recent_runs(app.store, limit), fmt, empty=_("no sync has run yet"))
 
 
 @sync.command(name="show")
@@ -180,7 +214,7 @@ def show(app: App, /, run_id: int, fmt: str) -> None:
     if fmt != "json":
         for row in rows:
             row.pop("report")
-    emit_rows(rows, fmt, empty=f"run {run_id} sent no batches")
+    emit_rows(rows, fmt, empty=_("run {run} sent no batches").format(run=run_id))
 
 
 @click.group()
@@ -210,7 +244,7 @@ def list_(app: App, /, fmt: str, show_ids: bool) -> None:
     from nir_cli.sync.conflicts import listing
 
     emit_rows(
-        listing(app.store, show_ids=show_ids or fmt != "table"), fmt, empty="no open conflicts"
+        listing(app.store, show_ids=show_ids or fmt != "table"), fmt, empty=_("no open conflicts")
     )
 
 
@@ -241,12 +275,19 @@ def show_conflict(app: App, /, conflict_id: int, fmt: str, show_ids: bool) -> No
         return
     say(
         app,
-        f"Conflict {conflict_id}: {conflict['entity']} {conflict['entity_id']}, our version "
-        f"{conflict['local_version']} against the registry's {conflict['registry_version']}. "
-        f"Resolve with: nir conflicts resolve {conflict_id} --keep mine|theirs",
+        _(
+            "Conflict {id}: {entity} {entity_id}, our version {ours} against the registry's "
+            "{theirs}. Resolve with: nir conflicts resolve {id} --keep mine|theirs"
+        ).format(
+            id=conflict_id,
+            entity=conflict["entity"],
+            entity_id=conflict["entity_id"],
+            ours=conflict["local_version"],
+            theirs=conflict["registry_version"],
+        ),
     )
     emit_rows(
-        diff, fmt, ["field", "mine", "registry"], empty="the two versions hold the same values"
+        diff, fmt, ["field", "mine", "registry"], empty=_("the two versions hold the same values")
     )
 
 
@@ -271,7 +312,7 @@ def rejected(app: App, /, fmt: str, show_ids: bool) -> None:
     table = fmt == "table"
     rows = [item.row(show_ids=show_ids or not table) for item in rejections(app.store)]
     columns = ["name", "duf", "fnr", "kind", "fact_date", "reason", "fix"] if table else None
-    emit_rows(rows, fmt, columns, empty="nothing was rejected")
+    emit_rows(rows, fmt, columns, empty=_("nothing was rejected"))
 
 
 @conflicts.command()
@@ -296,6 +337,7 @@ def resolve(app: App, /, conflict_id: int, keep: str) -> None:
     version = settle(app.store, conflict_id, Keep(keep))
     say(
         app,
-        f"Resolved conflict {conflict_id} keeping {keep}: version {version} is sent at the "
-        "next nir sync.",
+        _(
+            "Resolved conflict {id} keeping {keep}: version {version} is sent at the next nir sync."
+        ).format(id=conflict_id, keep=keep, version=version),
     )

@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_one, pass_app, say, warn
+from nir_cli.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from nir_cli.importer.columns import FileKind
 
 
 @click.command(name="import")
@@ -114,22 +118,55 @@ def import_(
     for problem in summary.problems:
         warn(problem)
     if summary.problem_count > len(summary.problems):
-        warn(f"... and {summary.problem_count - len(summary.problems)} more problems")
+        n = summary.problem_count - len(summary.problems)
+        warn(ngettext("... and {n} more problem", "... and {n} more problems", n).format(n=n))
     for note in summary.warnings:
         warn(note)
     if summary.warning_count > len(summary.warnings):
-        warn(f"... and {summary.warning_count - len(summary.warnings)} more cells to look at")
+        n = summary.warning_count - len(summary.warnings)
+        warn(
+            ngettext(
+                "... and {n} more cell to look at", "... and {n} more cells to look at", n
+            ).format(n=n)
+        )
     if summary.rejects_file:
         # Exit 0 (the valid rows are in), but never silent, not even with --quiet.
         warn(
-            f"{summary.rejected} invalid rows skipped; they are in {summary.rejects_file} "
-            "with the reason: fix them there and import that file"
+            ngettext(
+                "{n} invalid rows skipped; they are in {file} with the reason: fix them there "
+                "and import that file",
+                "{n} invalid rows skipped; they are in {file} with the reason: fix them there "
+                "and import that file",
+                summary.rejected,
+            ).format(n=summary.rejected, file=summary.rejects_file)
         )
     if fmt == "json":
         emit_one(summary.as_dict(), "json")
     else:
-        prefix = "dry run, nothing written: would be " if dry_run else ""
-        click.echo(f"{summary.file}: {summary.rows} {summary.kind} rows: {prefix}{summary.line()}")
+        if dry_run:
+            line = ngettext(
+                "{file}: {n} {kind} rows: dry run, nothing written: would be {counts}",
+                "{file}: {n} {kind} rows: dry run, nothing written: would be {counts}",
+                summary.rows,
+            )
+        else:
+            line = ngettext(
+                "{file}: {n} {kind} rows: {counts}",
+                "{file}: {n} {kind} rows: {counts}",
+                summary.rows,
+            )
+        click.echo(
+            line.format(
+                file=summary.file, n=summary.rows, kind=_holds(summary.kind), counts=summary.line()
+            )
+        )
+
+
+def _holds(kind: str) -> str:
+    """What a file holds, as a person reads it: persons, registrations or a kind."""
+    from nir_cli.headings import heading, word
+
+    return heading(kind) if kind in ("persons", "registrations") else word("kind", kind)
 
 
 @contextmanager
@@ -139,7 +176,7 @@ def _progress(app: App) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     done = 0
-    with click.progressbar(length=1, label="importing", file=sys.stderr) as bar:
+    with click.progressbar(length=1, label=_("importing"), file=sys.stderr) as bar:
 
         def update(position: int, size: int) -> None:
             nonlocal done
@@ -202,7 +239,23 @@ def export(
             count = exporter.write_json(handle, records)
         else:
             count = exporter.write_csv(handle, kind, records, excel=excel)
-    say(app, f"Exported {count} {what}" + (f" to {output}" if output else "") + ".")
+    say(app, _exported(kind, count, output))
+
+
+def _exported(kind: FileKind, count: int, output: Path | None) -> str:
+    from nir_cli.importer.columns import FileKind
+
+    if kind is FileKind.PERSONS and output is None:
+        said = ngettext("Exported {n} person.", "Exported {n} persons.", count)
+    elif kind is FileKind.PERSONS:
+        said = ngettext("Exported {n} person to {path}.", "Exported {n} persons to {path}.", count)
+    elif output is None:
+        said = ngettext("Exported {n} registration.", "Exported {n} registrations.", count)
+    else:
+        said = ngettext(
+            "Exported {n} registration to {path}.", "Exported {n} registrations to {path}.", count
+        )
+    return said.format(n=count, path=output)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_one, emit_rows, format_option, limit_option, pass_app
+from nir_cli.i18n import _
 
 
 @click.group()
@@ -25,7 +26,7 @@ def users() -> None:
 def _password(stdin: bool) -> str:
     if stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("New password", hide_input=True, confirmation_prompt=True))
+    return str(click.prompt(_("New password"), hide_input=True, confirmation_prompt=True))
 
 
 @users.command(name="list")
@@ -39,7 +40,7 @@ def list_(app: App, /, fmt: str) -> None:
     Example:
       nir users list --format csv
     """
-    emit_rows(app.client().users(), fmt, empty="no users")
+    emit_rows(app.client().users(), fmt, empty=_("no users"))
 
 
 @users.command()

@@ -1,4 +1,8 @@
-"""The registry's HTTP API (/v1), FastAPI. Run it with `nir registry serve`."""
+"""The registry's HTTP API (/v1), FastAPI. Run it with `nir registry serve`.
+
+Its messages are read by people (through nir sync, nir rejected): each request is answered in
+the language its Accept-Language asks for, bokmål or English (nir_cli.registry.language).
+Codes (`code`, `type`) are the same in every language."""
 
 from __future__ import annotations
 
@@ -19,10 +23,12 @@ from nir_cli import __version__
 from nir_cli.domain.entitlement import entitlement_view
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
+from nir_cli.i18n import _
 from nir_cli.registry import accounts, contract, roles
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.fastjson import FastJSONRoute
 from nir_cli.registry.faults import FaultMiddleware, Faults
+from nir_cli.registry.language import Language
 from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter, LoginRateLimit
 from nir_cli.registry.roles import Action
 from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
@@ -51,12 +57,21 @@ from nir_cli.wire import (
 
 MAX_PAGE = 1000
 bearer = HTTPBearer(auto_error=False)
-UNAUTHORIZED = HTTPException(
-    status.HTTP_401_UNAUTHORIZED,
-    "not logged in, or the token expired",
-    headers={"WWW-Authenticate": "Bearer"},
-)
-NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+
+
+def unauthorized() -> HTTPException:
+    """401, in the request's language (made when raised, not once at import)."""
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        _("not logged in, or the token expired"),
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, _("not found"))
+
+
 # Bodies the registry stored were validated on the way in: read back without the checks.
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
@@ -75,10 +90,10 @@ def caller(
 ) -> Caller:
     """The user behind the bearer token: 401 when missing, expired, revoked or disabled."""
     if credentials is None:
-        raise UNAUTHORIZED
+        raise unauthorized()
     found = accounts.authenticate(store, credentials.credentials)
     if found is None:
-        raise UNAUTHORIZED
+        raise unauthorized()
     return found
 
 
@@ -87,7 +102,7 @@ CallerDep = Annotated[Caller, Depends(caller)]
 
 def admin(who: CallerDep) -> Caller:
     if who.role not in ADMIN_ROLES:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only superusers and deputies")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _("only superusers and deputies"))
     return who
 
 
@@ -102,7 +117,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     limiter = LoginLimiter()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(__: FastAPI) -> AsyncIterator[None]:
         yield
         db.close()
 
@@ -130,9 +145,11 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     # Outside routing and authentication: an oversized body is refused before either.
     app.add_middleware(BodyLimit)
     app.add_middleware(LoginRateLimit, limiter=limiter)
+    # Outermost: whatever answers, the limits above included, speaks the request's language.
+    app.add_middleware(Language)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(__: Request, exc: RequestValidationError) -> JSONResponse:
         """FastAPI's 422, without the input it would echo: it may hold a personal number."""
         errors = [
             {k: v for k, v in error.items() if k not in ("input", "ctx", "url")}
@@ -158,7 +175,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         # Over its address's budget, a login was answered 429 already (LoginRateLimit).
         if not limiter.slots.acquire(timeout=PASSWORD_SLOT_WAIT):
             raise HTTPException(
-                503, "the registry is busy checking passwords", headers={"Retry-After": "1"}
+                503, _("the registry is busy checking passwords"), headers={"Retry-After": "1"}
             )
         try:
             value, expires = accounts.login(store, body.username, body.password)
@@ -172,10 +189,10 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         if refused.retry_after:
             raise HTTPException(
                 429,
-                "too many failed logins; try again later",
+                _("too many failed logins; try again later"),
                 headers={"Retry-After": str(refused.retry_after)},
             )
-        raise HTTPException(401, "wrong username or password")
+        raise HTTPException(401, _("wrong username or password"))
 
     @app.post("/v1/logout", status_code=204, tags=["auth"])
     def logout(who: CallerDep, store: StoreDep) -> None:
@@ -208,7 +225,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     )
     def revoke_token(name: str, who: CallerDep, store: StoreDep) -> None:
         if not accounts.revoke_named(store, who.username, name):
-            raise NOT_FOUND
+            raise not_found()
 
     @app.post(
         "/v1/batches",
@@ -224,7 +241,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
             with db.push_lock:
                 answer = scoped.push(prepared, who.username)
         except IdempotencyMismatch:
-            raise HTTPException(422, "this idempotency key was used for another batch") from None
+            raise HTTPException(422, _("this idempotency key was used for another batch")) from None
         db.wrote()
         # Already JSON: FastAPI would otherwise validate the answer a second time.
         return Response(answer, media_type="application/json")
@@ -245,8 +262,8 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     def record(record_id: str, who: CallerDep, store: StoreDep) -> Change:
         row = Scoped(store, who.municipality).record(record_id)
         if row is None:
-            raise NOT_FOUND
-        found, _ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
+            raise not_found()
+        found, __ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
         return found[0]
 
     @app.get(
@@ -260,7 +277,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         scoped = Scoped(store, who.municipality)
         row = scoped.record(record_id)
         if row is None or row["entity"] != Entity.PERSON.value or row["withdrawn"]:
-            raise NOT_FOUND
+            raise not_found()
         person = PersonData.model_validate_json(row["body"], context=LENIENT)
         assert person.regime is not None
         view = entitlement_view(
@@ -288,12 +305,15 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         prefix = f"{who.municipality}-"
         if not body.username.startswith(prefix):
             raise HTTPException(
-                422, f"usernames of municipality {who.municipality} start with {prefix!r}"
+                422,
+                _("usernames of municipality {municipality} start with {prefix!r}").format(
+                    municipality=who.municipality, prefix=prefix
+                ),
             )
         place = body.place or who.place
         _allowed(who, Action.CREATE, body.role, who.municipality, place)
         if accounts.username_taken(store, body.username):  # within the caller's prefix only
-            raise HTTPException(409, "that username is taken")
+            raise HTTPException(409, _("that username is taken"))
         accounts.create_user(
             store, body.username, body.password, who.municipality, place, body.role
         )
@@ -373,7 +393,7 @@ def _managed(
     """The user `who` may do `action` to: 404 outside the municipality, 403 at or above."""
     row = accounts.user_in(store, who.municipality, username)
     if row is None:
-        raise NOT_FOUND
+        raise not_found()
     _allowed(
         who,
         action,
@@ -389,7 +409,7 @@ def _user(store: Store, who: Caller, username: str) -> UserOut:
     """A user of the caller's municipality; another municipality's user is 404, not 403."""
     row = accounts.user_in(store, who.municipality, username)
     if row is None:
-        raise NOT_FOUND
+        raise not_found()
     return _out(row)
 
 

@@ -9,12 +9,14 @@ process (docs/registry.md says how they add up behind a load balancer).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from nir_cli.i18n import _
 from nir_cli.wire import MAX_BATCH_RECORDS
 
 # A record is a few hundred bytes; 16 KiB each is generous, so a full batch fits with room.
@@ -51,7 +53,7 @@ class BodyLimit:
         length = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
         if length is not None:
             if not length.isdigit():
-                await _answer(send, 400, b'{"detail":"Content-Length is not a number"}')
+                await _answer(send, 400, _problem(_("Content-Length is not a number")))
             elif int(length) > self.limit:
                 await _answer(send, 413, self._too_large())
             else:  # h11 never hands on more bytes than the length says
@@ -83,10 +85,17 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     def _too_large(self) -> bytes:
-        return (
-            f'{{"detail":"the body is larger than {self.limit} bytes; send at most '
-            f'{MAX_BATCH_RECORDS} records a batch"}}'
-        ).encode()
+        return _problem(
+            _(
+                "the body is larger than {limit} bytes; send at most {records} records a batch"
+            ).format(limit=self.limit, records=MAX_BATCH_RECORDS)
+        )
+
+
+def _problem(detail: str) -> bytes:
+    """An answer's body as the API's errors have it: {"detail": ...}, in the request's
+    language (nir_cli.registry.language runs outside these middlewares)."""
+    return json.dumps({"detail": detail}, ensure_ascii=False).encode()
 
 
 async def _answer(
@@ -119,7 +128,7 @@ class LoginRateLimit:
             client = scope.get("client")
             wait = self.limiter.allow(client[0] if client else "")
             if wait is not None:
-                body = b'{"detail":"too many logins from this address; try again later"}'
+                body = _problem(_("too many logins from this address; try again later"))
                 await _answer(send, 429, body, [(b"retry-after", str(int(wait) + 1).encode())])
                 return
         await self.app(scope, receive, send)

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
+from nir_cli.i18n import _
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.wire import (
     Current,
@@ -66,7 +67,7 @@ class Plan:
         current = self.current.get(rec.id)
         if current is not None and current["municipality"] != self.municipality:
             # Ids are unique forever across the registry; say no more than that.
-            return _Answer.of(_rejected(rec, "id_taken", "id", "this id is already used"))
+            return _Answer.of(_rejected(rec, "id_taken", "id", _("this id is already used")))
         answered = self.answers.get((rec.id, rec.version, record_hash))
         if answered is None and (rec.id, rec.version) in self.answered:
             # Answered under the hash an earlier registry kept (of RecordIn's JSON):
@@ -167,11 +168,11 @@ def _decide(
             rec,
             "unknown_record",
             "base_version",
-            "the registry has no earlier version of this record",
+            _("the registry has no earlier version of this record"),
         )
     if current is not None:
         if current["entity"] != rec.entity.value:
-            return _rejected(rec, "wrong_entity", "entity", "the id belongs to another kind")
+            return _rejected(rec, "wrong_entity", "entity", _("the id belongs to another kind"))
         if rec.base_version != current["version"] or rec.version <= current["version"]:
             return RecordResult(
                 id=rec.id,
@@ -202,7 +203,7 @@ def not_applied(answer: _Answer) -> _Answer:
                 status=Status.REJECTED,
                 error=RecordError(
                     code="batch_rejected",
-                    message="another record of this all-or-nothing batch failed",
+                    message=_("another record of this all-or-nothing batch failed"),
                 ),
             )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from nir_cli.i18n import _
 from nir_cli.wire import Role
 
 RANK = {Role.SUPERUSER: 3, Role.DEPUTY: 2, Role.USER: 1, Role.TRANSFER: 1}
@@ -48,16 +49,24 @@ def check(
     """Raise Refused unless the actor may do `action` to a user of `target_role` (and, for
     SET_ROLE, give it `new_role`)."""
     if actor_role not in (Role.SUPERUSER, Role.DEPUTY):
-        raise Refused(403, "only superusers and deputies administer users")
+        raise Refused(403, _("only superusers and deputies administer users"))
     if target_municipality != actor_municipality:
-        raise Refused(404, "not found")
+        raise Refused(404, _("not found"))
     if actor_place is not None and target_place != actor_place:
         # The municipality's users are listed to its administrators, so this is no secret.
-        raise Refused(403, f"an administrator of {actor_place!r} manages that place's users only")
+        raise Refused(
+            403,
+            _("an administrator of {place!r} manages that place's users only").format(
+                place=actor_place
+            ),
+        )
     if self_target:
-        raise Refused(403, "nobody administers their own user")
+        raise Refused(403, _("nobody administers their own user"))
     for role in (target_role, new_role):
         if role is not None and RANK[role] >= RANK[actor_role]:
             raise Refused(
-                403, f"a {actor_role.value} may {action.value} only users below its own role"
+                403,
+                _("a {role} may {action} only users below its own role").format(
+                    role=actor_role.value, action=action.value
+                ),
             )

@@ -14,6 +14,7 @@ from typing import Any
 
 from nir_cli import collector, paths
 from nir_cli.errors import ConfigError, FieldProblem, TemporaryFailure, UsageError
+from nir_cli.i18n import _
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -40,8 +41,10 @@ def faults_from_env(host: str) -> Faults | None:
         return None
     if not is_loopback(host):
         raise ConfigError(
-            f"{ENV} is set: faults are for tests and refused on {host}",
-            hint="unset it, or bind 127.0.0.1",
+            _("{variable} is set: faults are for tests and refused on {host}").format(
+                variable=ENV, host=host
+            ),
+            hint=_("unset it, or bind 127.0.0.1"),
         )
     try:
         return Faults.parse(text)
@@ -80,7 +83,10 @@ def serve(
 
     faults = faults_from_env(host)
     if not port_free(host, port):
-        raise UsageError(f"{host}:{port} is in use", hint="choose another --port")
+        raise UsageError(
+            _("{host}:{port} is in use").format(host=host, port=port),
+            hint=_("choose another --port"),
+        )
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -129,11 +135,11 @@ def init_admin(
     except MunicipalityError as exc:
         raise FieldProblem("municipality", str(exc)) from None
     if len(password) < 8:
-        raise InvalidData("the password needs at least 8 characters")
+        raise InvalidData(_("the password needs at least 8 characters"))
     registry = RegistryDB(db)
     with registry.session() as store:
         if accounts.username_taken(store, username):
-            raise InvalidData(f"user {username!r} exists already")
+            raise InvalidData(_("user {username!r} exists already").format(username=username))
         accounts.create_user(store, username, password, code, place, Role.SUPERUSER)
 
 
@@ -152,7 +158,7 @@ def wait_until_healthy(
         except requests.RequestException:
             pass
         if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
-            raise TemporaryFailure(f"the registry at {url} did not start")
+            raise TemporaryFailure(_("the registry at {url} did not start").format(url=url))
         time.sleep(0.05)
 
 

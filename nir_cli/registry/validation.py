@@ -17,6 +17,7 @@ from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
+from nir_cli.i18n import _
 from nir_cli.wire import Entity, RecordIn
 
 Problem = tuple[str, str | None, str]
@@ -42,9 +43,10 @@ def without_values(message: str, rec: RecordIn) -> str:
     """The domain's message with every value the record sent taken out: a rejection names the
     field and the rule, never what was sent (it may be a personal number)."""
     sent = [str(v) for v in (*rec.body.values(), rec.person_id, rec.withdrawn_reason) if v]
+    instead = _("the value")
     for value in sorted(sent, key=len, reverse=True):
         if len(value) >= 2:
-            message = message.replace(repr(value), "the value").replace(value, "the value")
+            message = message.replace(repr(value), instead).replace(value, instead)
     return redact(message)
 
 
@@ -80,20 +82,22 @@ class Validator:
                         (
                             "wrong_municipality",
                             "municipality",
-                            "the person belongs to another municipality than the caller",
+                            _("the person belongs to another municipality than the caller"),
                         )
                     )
                 if rec.person_id is not None and rec.person_id != rec.id:
-                    return Checked(("invalid", "person_id", "a person's person_id is its own id"))
+                    return Checked(
+                        ("invalid", "person_id", _("a person's person_id is its own id"))
+                    )
                 return Checked(None, None, normalised(person), person.birth_date.isoformat())
             registration = parse_registration(rec.body, context=context)
         except ValidationError as exc:
             first = problems(exc)[0]
             return Checked(("invalid", first.field, without_values(first.message, rec)))
         except ValueError:
-            return Checked(("invalid", "kind", "not a registration kind nir knows"))
+            return Checked(("invalid", "kind", _("not a registration kind nir knows")))
         if rec.person_id is None:
-            return Checked(("invalid", "person_id", "a registration needs its person_id"))
+            return Checked(("invalid", "person_id", _("a registration needs its person_id")))
         return Checked(None, registration.fact_date.isoformat(), normalised(registration))
 
     @staticmethod
@@ -105,8 +109,12 @@ class Validator:
         if checked.problem is not None or person_id is None or fact_date is None:
             return checked.problem
         if person_id not in births:
-            return "unknown_person", "person_id", "the registry has no such person; send it first"
+            return (
+                "unknown_person",
+                "person_id",
+                _("the registry has no such person; send it first"),
+            )
         birth = births[person_id]
         if birth and fact_date < birth:
-            return "invalid", "fact_date", "the fact date is before the person's birth date"
+            return "invalid", "fact_date", _("the fact date is before the person's birth date")
         return None

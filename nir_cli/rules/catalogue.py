@@ -31,8 +31,9 @@ from nir_cli.domain.entitlement import (
     WINDOW_MONTHS_6A,
     WINDOW_MONTHS_UPPER_SECONDARY,
 )
+from nir_cli.i18n import N_, _
 from nir_cli.rules import programme, training
-from nir_cli.rules.fragments import LIVE
+from nir_cli.rules.fragments import LIVE, detail, scheme_name
 from nir_cli.rules.rule import EVERY_PERSON, Rule
 from nir_cli.rules.training import AGE_67_MONTHS
 
@@ -49,14 +50,20 @@ CLAIM_WITHOUT_DECISION = Rule(
     scheme="any",
     regimes="all",
     norwegian="Krav uten vedtak etter tre måneder",
-    english="Claim without a decision after three months",
+    english=N_("Claim without a decision after three months"),
     law="the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
     "programme («vedtak om introduksjonsprogram senest innen tre måneder», Veileder kap. 5, "
     "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay)",
     sql=f"""
     SELECT c.person_id, c.scheme, c.fact_date AS since,
            nir_add_months(c.fact_date, 3) AS deadline,
-           c.scheme || ' claim ' || substr(c.id, -8) || ' has no decision' AS detail
+           {
+        detail(
+            ":detail_claim_without_decision",
+            scheme=scheme_name("c.scheme"),
+            claim="substr(c.id, -8)",
+        )
+    } AS detail
     FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
     WHERE c.kind = 'claim' AND c.{LIVE} AND c.fact_date < :cut_3m
       AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
@@ -67,6 +74,9 @@ CLAIM_WITHOUT_DECISION = Rule(
     candidates="SELECT DISTINCT person_id FROM rule_facts "
     "INDEXED BY rule_facts_claim_without_decision WHERE scheme > '' AND claims > 0 "
     "AND (last_decision IS NULL OR last_claim > last_decision)",
+    texts=lambda: {
+        "detail_claim_without_decision": _("{scheme} claim {claim} has no decision"),
+    },
 )
 
 GRANTED_WITHOUT_START = Rule(
@@ -74,14 +84,19 @@ GRANTED_WITHOUT_START = Rule(
     scheme="any",
     regimes="all",
     norwegian="Innvilget vedtak uten oppstart etter tre måneder",
-    english="Decision granted but no start after three months",
+    english=N_("Decision granted but no start after three months"),
     law="integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
     "starts within 3 months), introduksjonsloven §§ 3 and 18",
     sql=f"""
     SELECT d.person_id, d.scheme, d.fact_date AS since,
            nir_add_months(d.fact_date, 3) AS deadline,
-           'granted ' || d.scheme || ' decision ' || substr(d.id, -8) || ' has no start'
-             AS detail
+           {
+        detail(
+            ":detail_granted_without_start",
+            scheme=scheme_name("d.scheme"),
+            decision="substr(d.id, -8)",
+        )
+    } AS detail
     FROM {{candidates}} k CROSS JOIN registrations d ON d.person_id = k.person_id
     WHERE d.kind = 'decision' AND d.{LIVE}
       AND json_extract(d.details, '$.outcome') = 'granted'
@@ -92,6 +107,9 @@ GRANTED_WITHOUT_START = Rule(
     candidates="SELECT DISTINCT person_id FROM rule_facts "
     "INDEXED BY rule_facts_granted_without_start WHERE scheme > '' AND granted > 0 "
     "AND starts = 0",
+    texts=lambda: {
+        "detail_granted_without_start": _("granted {scheme} decision {decision} has no start"),
+    },
 )
 
 END_WITHOUT_REASON = Rule(
@@ -99,18 +117,21 @@ END_WITHOUT_REASON = Rule(
     scheme="any",
     regimes="all",
     norwegian="Avsluttet uten avslutningsårsak",
-    english="Ended without an end reason",
+    english=N_("Ended without an end reason"),
     law="the programme: integreringsloven § 18 a (avslutning av introduksjonsprogram); "
     "training: integreringsforskriften § 53 (start and stop of the training are "
     "registered); the end reason (avslutningsårsak) is part of the end registration and "
     "due with it, two months after the end",
     sql=f"""
     SELECT e.person_id, e.scheme, e.fact_date AS since, e.deadline,
-           e.scheme || ' end ' || substr(e.id, -8) || ' has no reason' AS detail
+           {
+        detail(":detail_end_without_reason", scheme=scheme_name("e.scheme"), end="substr(e.id, -8)")
+    } AS detail
     FROM registrations e
     WHERE e.kind = 'end' AND e.{LIVE} AND json_extract(e.details, '$.reason') IS NULL
       AND e.deadline < :as_of
     """,
+    texts=lambda: {"detail_end_without_reason": _("{scheme} end {end} has no reason")},
 )
 
 
@@ -132,8 +153,10 @@ RULES: tuple[Rule, ...] = (
 
 # Rules that were, and why they are not: `--rule` with one of them says so instead of "unknown".
 RETIRED = {
-    "signup-without-result": "test results reach NIR from HK-dir's test system, not from the "
-    "municipality, so a missing result is not a municipal registration gap",
+    "signup-without-result": N_(
+        "test results reach NIR from HK-dir's test system, not from the municipality, so a "
+        "missing result is not a municipal registration gap"
+    ),
 }
 
 BY_ID = {rule.id: rule for rule in RULES}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.deadlines import first_reaching
+from nir_cli.domain.enums import Scheme
 from nir_cli.errors import UsageError
+from nir_cli.i18n import NP_, _, speaking
 from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RETIRED, RULES, WINDOWS, Rule
+from nir_cli.rules.fragments import SCHEMES
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)
@@ -21,6 +25,9 @@ PERSON_FILTER = (
     "(:municipality IS NULL OR p.municipality = :municipality) "
     "AND (:place IS NULL OR p.place = :place)"
 )
+# Overdue.state is "overdue" or "due": a table shows the state in words (nir_cli.headings,
+# in the context "value", which has "overdue"); JSON and CSV keep the code.
+DUE = NP_("value", "due")
 
 
 class Finding(NamedTuple):
@@ -41,18 +48,25 @@ def rules(ids: list[str] | None = None) -> list[Rule]:
     retired = [i for i in ids if i in RETIRED]
     if retired:
         raise UsageError(
-            f"--rule: {retired[0]} was retired: {RETIRED[retired[0]]}",
-            hint="see docs/rules.md",
+            _("--rule: {rule} was retired: {reason}").format(
+                rule=retired[0], reason=_(RETIRED[retired[0]])
+            ),
+            hint=_("see docs/rules.md"),
         )
     unknown = [i for i in ids if i not in BY_ID]
     if unknown:
-        raise UsageError(f"--rule: unknown rule {', '.join(unknown)}; see nir missing --list-rules")
+        raise UsageError(
+            _("--rule: unknown rule {rules}; see nir missing --list-rules").format(
+                rules=", ".join(unknown)
+            )
+        )
     return [BY_ID[i] for i in ids]
 
 
 def parameters(as_of: dt.date) -> dict[str, str]:
-    """The dates the rules compare with (see nir_cli.rules.catalogue): :as_of, and cut-offs
-    computed once instead of a deadline per row."""
+    """The parameters of the rules' queries (see nir_cli.rules.catalogue): :as_of, cut-offs
+    computed once instead of a deadline per row, and the words of the findings' details in
+    the language in use (each rule's texts, and the schemes' names)."""
     horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
     # The last month whose registrations are past their deadline: month M's hours or absence
     # are due two months after its last day, the last day of M + 2, so M is at most the month
@@ -64,6 +78,10 @@ def parameters(as_of: dt.date) -> dict[str, str]:
     for months in WINDOWS:
         found[f"window_{months}m_from"] = first_reaching(as_of, months).isoformat()
         found[f"window_{months}m_to"] = first_reaching(horizon, months).isoformat()
+    for code in SCHEMES:
+        found[f"scheme_{code}"] = Scheme(code).shown()
+    for rule in RULES:
+        found.update(rule.texts())
     return found
 
 
@@ -74,9 +92,14 @@ def missing(
     municipality: str | None = None,
     place: str | None = None,
     rule_ids: list[str] | None = None,
+    language: str | None = None,
 ) -> list[Finding]:
-    """Every finding of the chosen rules as of a date, by deadline."""
-    params = {**parameters(as_of), "municipality": municipality, "place": place}
+    """Every finding of the chosen rules as of a date, by deadline. Each finding's detail is
+    a sentence in `language` ("en" or "nb"; by default the language in use): a table's is
+    the reader's, while `--format json` asks for "en", the same answer in every locale."""
+    with speaking(language) if language else nullcontext():
+        words = parameters(as_of)
+    params = {**words, "municipality": municipality, "place": place}
     found: list[Finding] = []
     for rule in rules(rule_ids):
         started, before = time.monotonic(), len(found)

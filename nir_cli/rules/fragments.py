@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 LIVE = "withdrawn = 0"
+SCHEMES = ("programme", "training", "asylum")
+
+
+def detail(text: str, **values: str) -> str:
+    """A finding's detail, made in SQL: `text` (a parameter, `:detail_...`, holding the
+    sentence in the language in use, or an expression choosing one) with each `{name}` in it
+    replaced by the SQL expression `values[name]`. Translated once, filled in per row: a rule
+    may find thousands of persons, and per-row Python is what it would cost."""
+    for name, value in values.items():
+        text = f"replace({text}, '{{{name}}}', coalesce({value}, ''))"
+    return text
+
+
+def scheme_name(column: str) -> str:
+    """The scheme in `column` as a person reads it in the language in use (the code under
+    English): the parameters :scheme_programme, :scheme_training and :scheme_asylum."""
+    names = " ".join(f"WHEN '{code}' THEN :scheme_{code}" for code in SCHEMES)
+    return f"CASE {column} {names} ELSE {column} END"
 
 
 def months_between(first: str, last: str) -> str:
@@ -61,7 +79,7 @@ _LAST_WHOLE = (
 )
 
 
-def monthly_gaps(kind: str, schemes: str, what: str) -> str:
+def monthly_gaps(kind: str, schemes: str, text: str) -> str:
     """Per started scheme: the months whose registration deadline has passed (start month to
     :last_month, the last such month, or to the month the scheme ended, was stopped, or, for
     training, was exempted from) against the live `kind` registrations counted through their
@@ -69,7 +87,14 @@ def monthly_gaps(kind: str, schemes: str, what: str) -> str:
     Months a leave (permisjon) of the scheme covers whole are excused: nothing is expected of
     them, and what was registered in them is not counted. A stop (stans) pauses: a later start
     opens a new run of months. The starts are materialised first: each start's last month is
-    looked up once, not once a use."""
+    looked up once, not once a use. The detail is the parameter `:{text}` (`:{text}_one` when
+    one month is expected), with {missing}, {expected} and {month} filled in."""
+    sentence = detail(
+        f"CASE WHEN expected = 1 THEN :{text}_one ELSE :{text} END",
+        missing="expected - counted",
+        expected="expected",
+        month="first_month",
+    )
     return f"""
         WITH RECURSIVE started AS MATERIALIZED (
             SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month, min(
@@ -96,8 +121,7 @@ def monthly_gaps(kind: str, schemes: str, what: str) -> str:
         excused AS MATERIALIZED (SELECT DISTINCT person_id, scheme, month FROM leave_months)
         SELECT person_id, scheme, first_month || '-01' AS since,
                nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
-               (expected - counted) || ' of ' || expected || ' months since '
-                 || first_month || ' have no {what}' AS detail
+               {sentence} AS detail
         FROM (
             SELECT x.person_id, x.scheme, x.first_month,
                    x.months - (SELECT count(*) FROM excused e

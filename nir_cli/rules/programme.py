@@ -5,8 +5,10 @@ See nir_cli.rules.catalogue for how the queries are built."""
 from __future__ import annotations
 
 from nir_cli.domain.law import INTEGRERINGSLOVEN_IN_FORCE
+from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
     LIVE,
+    detail,
     monthly_candidates,
     monthly_gaps,
 )
@@ -17,7 +19,7 @@ PROGRAMME_START_LATE = Rule(
     scheme="programme",
     regimes="all",
     norwegian="Introduksjonsprogram ikke startet tre måneder etter bosetting eller krav",
-    english="Introduction programme not started three months after settlement or claim",
+    english=N_("Introduction programme not started three months after settlement or claim"),
     law="integreringsloven § 12 («Programmet skal starte opp senest innen tre måneder etter "
     "at personen ble bosatt i kommunen, eller etter at personen har framsatt krav», IMDi, "
     "Målgruppe for introduksjonsprogram); introduksjonsloven § 3 second paragraph",
@@ -26,7 +28,8 @@ PROGRAMME_START_LATE = Rule(
         SELECT c.person_id, 'programme' AS scheme, c.fact_date AS since,
                nir_add_months(max(c.fact_date, coalesce(p.settlement_date, c.fact_date)), 3)
                  AS deadline,
-               'programme claim ' || substr(c.id, -8) || ' without a start' AS detail
+               {detail(":detail_programme_start_late", claim="substr(c.id, -8)")}
+                 AS detail
         FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         JOIN persons p ON p.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'programme' AND c.{LIVE}
@@ -39,6 +42,7 @@ PROGRAMME_START_LATE = Rule(
     """,
     candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_programme_start_late "
     "WHERE scheme = 'programme' AND claims > 0 AND starts = 0 AND refused = 0",
+    texts=lambda: {"detail_programme_start_late": _("programme claim {claim} without a start")},
 )
 
 
@@ -48,8 +52,10 @@ PROGRAMME_NOT_OFFERED = Rule(
     regimes="all",
     norwegian="I målgruppen for introduksjonsprogram, men verken krav, tilbud, vedtak eller "
     "oppstart tre måneder etter bosetting",
-    english="In the programme's target group but no programme claim, offer, decision or "
-    "start three months after settlement",
+    english=N_(
+        "In the programme's target group but no programme claim, offer, decision or "
+        "start three months after settlement"
+    ),
     law="integreringsloven §§ 8, 9 and 12: the municipality «har ansvaret for å gi tilbud om "
     "og sørge for oppstart av introduksjonsprogram til innvandrere som omfattes av "
     "målgruppen etter § 8», at the latest 3 months after settlement (Veileder til "
@@ -58,13 +64,16 @@ PROGRAMME_NOT_OFFERED = Rule(
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
            nir_add_months(t.since, 3) AS deadline,
-           'no programme claim, offer, decision or start' AS detail
+           :detail_programme_not_offered AS detail
     FROM programme_target_group t
     WHERE t.since < :cut_3m AND t.since >= :cut_24m
       AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                       AND r.kind IN ('claim', 'offer', 'decision', 'start')
                       AND r.scheme = 'programme' AND r.{LIVE})
     """,
+    texts=lambda: {
+        "detail_programme_not_offered": _("no programme claim, offer, decision or start"),
+    },
 )
 
 
@@ -74,8 +83,9 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
     regimes="integreringsloven",
     norwegian="I målgruppen for introduksjonsprogram uten kompetansekartlegging tre måneder "
     "etter bosetting",
-    english="In the programme's target group without a competence mapping three months "
-    "after settlement",
+    english=N_(
+        "In the programme's target group without a competence mapping three months after settlement"
+    ),
     law="integreringsloven § 10: the target group has «rett og plikt til å gjennomføre "
     "kompetansekartlegging» (permits from 1 Jan 2021), done before the programme decision "
     "and «senest ... innen tre måneder etter bosetting» (Veileder kap. 5, punkt 5.2.1); "
@@ -83,7 +93,7 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
            nir_add_months(t.since, 3) AS deadline,
-           'no competence mapping (kompetansekartlegging)' AS detail
+           :detail_programme_without_mapping AS detail
     FROM programme_target_group t
     WHERE t.regime = 'integreringsloven' AND t.permit_date >= '{INTEGRERINGSLOVEN_IN_FORCE}'
       AND t.residence_basis != 'resettlement_refugee'
@@ -91,6 +101,9 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
       AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                       AND r.kind = 'competence-mapping' AND r.{LIVE})
     """,
+    texts=lambda: {
+        "detail_programme_without_mapping": _("no competence mapping (kompetansekartlegging)"),
+    },
 )
 
 
@@ -100,10 +113,19 @@ NO_ABSENCE_FOR_MONTH = Rule(
     regimes="all",
     norwegian="Deltaker i introduksjonsprogram mangler fraværsregistrering for en måned der "
     "fristen er ute",
-    english="Programme participant with no absence registered for a month past its deadline",
+    english=N_("Programme participant with no absence registered for a month past its deadline"),
     law="integreringsloven § 17 and IMDi's NIR registration for the programme («Permisjoner "
     "og fravær»), within two months; absence is registered per month, also when it is zero; "
     "months a leave covers whole are excused, a stop ends the months",
-    sql=monthly_gaps("absence", "('programme')", "absence registration"),
+    sql=monthly_gaps("absence", "('programme')", "detail_no_absence"),
     candidates=monthly_candidates("('programme')", "absence", "absences_through"),
+    # :detail_no_absence_one when one month is expected, else :detail_no_absence.
+    texts=lambda: {
+        f"detail_no_absence{suffix}": ngettext(
+            "{missing} of {expected} month since {month} has no absence registration",
+            "{missing} of {expected} months since {month} have no absence registration",
+            n,
+        )
+        for suffix, n in (("_one", 1), ("", 2))
+    },
 )

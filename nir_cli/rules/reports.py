@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nir_cli.domain.law import DUTY_55_67_FROM
+from nir_cli.i18n import NP_
 from nir_cli.store import Store
 
 Rows = list[dict[str, Any]]
@@ -15,6 +16,15 @@ PROTECTED = (
     "'family_of_refugee', 'family_of_norwegian_or_nordic'"
 )
 LABOUR = "'labour_non_eea', 'family_of_labour_non_eea'"
+# The words the reports put in their rows beside the domain's codes, for the catalog: a table
+# shows them in the language in use (nir_cli.headings); JSON and CSV keep them as they are.
+# `result` holds a test's outcome ("failed" means not passed, not a sync run's failure).
+RESULTS = (
+    NP_("result", "passed"),
+    NP_("result", "failed"),
+    NP_("result", "not_registered"),
+)
+SUBTESTS = (NP_("value", "activity_after"),)
 
 
 def _where(table: str, year_column: str | None) -> str:

@@ -1,8 +1,17 @@
 """One rule of `nir missing`: an id, the scheme and regimes it applies to, its words in Norwegian
-and English, the law, and the query (see nir_cli.rules.catalogue for how queries are built)."""
+and English, the law, and the query (see nir_cli.rules.catalogue for how queries are built).
+
+`english` is the rule's description and its msgid (marked with N_ where the rule is defined):
+show it with `_(rule.english)`. `norwegian` is the same description in bokmål, kept beside it
+for the rules page (docs/rules.md) and `nir missing --list-rules`, which show both.
+
+A finding's detail, the sentence shown for it, is made in SQL from a text in the language in
+use: `texts()` gives the query's detail parameters (`:detail_...`, see
+nir_cli.rules.fragments.detail), translated when the rules run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -16,6 +25,7 @@ class Rule:
     law: str
     sql: str
     candidates: str | None = None
+    texts: Callable[[], dict[str, str]] = dict
 
     def query(self, *, exact: bool = False) -> str:
         """The rule's query with its candidates, or with every person when `exact`."""

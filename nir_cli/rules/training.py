@@ -12,9 +12,11 @@ from nir_cli.domain.entitlement import (
     WINDOW_MONTHS_UPPER_SECONDARY,
 )
 from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
+from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
     LIVE,
     UPPER_SECONDARY,
+    detail,
     exempted_from_training,
     in_window,
     monthly_candidates,
@@ -51,8 +53,10 @@ NO_CLAIM_OR_OFFER = Rule(
     regimes="all",
     norwegian="I målgruppen, men verken krav eller tilbud tre måneder etter "
     "folkeregistrering eller bosetting",
-    english="In the target group but no claim or offer three months after population "
-    "registration or settlement",
+    english=N_(
+        "In the target group but no claim or offer three months after population "
+        "registration or settlement"
+    ),
     law="integreringsloven § 30: training starts at the latest 3 months after population "
     "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); "
     "introduksjonsloven §§ 17–18: for permits from 2016 the same, before them from "
@@ -67,7 +71,7 @@ NO_CLAIM_OR_OFFER = Rule(
                     THEN t.settlement_date
                     ELSE coalesce(t.population_registration_date, t.settlement_date)
                END AS since,
-               'no claim or offer' AS detail
+               :detail_no_claim_or_offer AS detail
         FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
         WHERE t.residence_basis != 'asylum_seeker'
           AND {UNDER_67.format(birth="t.birth_date")}
@@ -79,6 +83,7 @@ NO_CLAIM_OR_OFFER = Rule(
     """,
     candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_claim_or_offer "
     "WHERE scheme = '' AND claims + offers = 0",
+    texts=lambda: {"detail_no_claim_or_offer": _("no claim or offer")},
 )
 
 
@@ -87,7 +92,7 @@ OFFER_LATE = Rule(
     scheme="training",
     regimes="all",
     norwegian="Krav om opplæring uten tilbud innen tre måneder",
-    english="Claim for training without an offer within three months",
+    english=N_("Claim for training without an offer within three months"),
     law="integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
     "latest 3 months after the claim, or for permits from 2016 after population "
     "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); none is owed "
@@ -99,7 +104,7 @@ OFFER_LATE = Rule(
                                     AND p.population_registration_date IS NOT NULL
                                    THEN p.population_registration_date
                                    ELSE c.fact_date END, 3) AS deadline,
-               'claim ' || substr(c.id, -8) || ' has no offer' AS detail
+               {detail(":detail_offer_late", claim="substr(c.id, -8)")} AS detail
         FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         JOIN persons p ON p.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE}
@@ -111,6 +116,7 @@ OFFER_LATE = Rule(
     """,
     candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_offer_late "
     "WHERE scheme = 'training' AND claims > 0 AND offers = 0",
+    texts=lambda: {"detail_offer_late": _("claim {claim} has no offer")},
 )
 
 
@@ -119,12 +125,21 @@ NO_HOURS_FOR_MONTH = Rule(
     scheme="training",
     regimes="all",
     norwegian="Startet opplæring, men mangler timer for en måned der fristen er ute",
-    english="Started training but no hours registered for a month past its deadline",
+    english=N_("Started training but no hours registered for a month past its deadline"),
     law="integreringsforskriften § 53 (hours of Norwegian and social studies are "
     "registered), within two months (IMDi: «innen to måneder etter at de foreligger»); "
     "months a leave covers whole are excused, a stop or an exemption ends the months",
-    sql=monthly_gaps("hours", "('training', 'asylum')", "hours"),
+    sql=monthly_gaps("hours", "('training', 'asylum')", "detail_no_hours"),
     candidates=monthly_candidates("('training', 'asylum')", "hours", "hours_through"),
+    # :detail_no_hours_one when one month is expected, else :detail_no_hours.
+    texts=lambda: {
+        f"detail_no_hours{suffix}": ngettext(
+            "{missing} of {expected} month since {month} has no hours",
+            "{missing} of {expected} months since {month} have no hours",
+            n,
+        )
+        for suffix, n in (("_one", 1), ("", 2))
+    },
 )
 
 
@@ -133,22 +148,24 @@ GOAL_OR_EDUCATION_MISSING = Rule(
     scheme="training",
     regimes="integreringsloven",
     norwegian="Deltaker etter integreringsloven uten norskmål eller utdanningsbakgrunn",
-    english="Integreringsloven participant without a Norwegian goal or education background",
+    english=N_("Integreringsloven participant without a Norwegian goal or education background"),
     law="integreringsforskriften § 53: NIR holds the norskmål and the education background "
     "(which sets the 18-month or 3-year period, integreringsloven § 32), within two months "
     "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)",
     sql=f"""
-    SELECT * FROM (
+    SELECT f.person_id, f.scheme, f.since, f.deadline,
+           CASE WHEN f.goal THEN :detail_no_education
+                WHEN f.education THEN :detail_no_goal
+                ELSE :detail_no_goal_or_education END AS detail
+    FROM (
         SELECT s.person_id, 'training' AS scheme, s.since,
                nir_add_months(s.since, 2) AS deadline,
-               CASE WHEN NOT EXISTS (SELECT 1 FROM registrations g
-                                     WHERE g.person_id = s.person_id AND g.kind = 'goal'
-                                       AND g.scheme = 'training' AND g.{LIVE})
-                    THEN 'no Norwegian goal (norskmål)' ELSE '' END
-               || CASE WHEN NOT EXISTS (SELECT 1 FROM registrations u
-                                        WHERE u.person_id = s.person_id
-                                          AND u.kind = 'education' AND u.{LIVE})
-                       THEN ' no education background' ELSE '' END AS detail
+               EXISTS (SELECT 1 FROM registrations g
+                       WHERE g.person_id = s.person_id AND g.kind = 'goal'
+                         AND g.scheme = 'training' AND g.{LIVE}) AS goal,
+               EXISTS (SELECT 1 FROM registrations u
+                       WHERE u.person_id = s.person_id
+                         AND u.kind = 'education' AND u.{LIVE}) AS education
         FROM (
             SELECT person_id, min(fact_date) AS since FROM (
                 SELECT r.person_id, r.fact_date
@@ -159,7 +176,7 @@ GOAL_OR_EDUCATION_MISSING = Rule(
             ) GROUP BY person_id HAVING min(fact_date) < :cut_2m
         ) s
     ) f
-    WHERE f.detail != ''
+    WHERE NOT (f.goal AND f.education)
       AND EXISTS (SELECT 1 FROM persons p WHERE p.id = f.person_id
                   AND p.regime = 'integreringsloven')
       AND NOT {exempted_from_training("f.person_id")}
@@ -171,6 +188,13 @@ GOAL_OR_EDUCATION_MISSING = Rule(
     SELECT e.person_id FROM rule_facts e INDEXED BY rule_facts_no_education
     JOIN rule_facts t ON t.scheme = 'training' AND t.person_id = e.person_id
     WHERE e.scheme = '' AND e.educations = 0 AND t.starts + t.granted > 0""",
+    texts=lambda: {
+        "detail_no_goal": _("no Norwegian goal (norskmål)"),
+        "detail_no_education": _("no education background"),
+        "detail_no_goal_or_education": _(
+            "no Norwegian goal (norskmål) and no education background"
+        ),
+    },
 )
 
 
@@ -179,7 +203,7 @@ WINDOW_ENDING = Rule(
     scheme="training",
     regimes="all",
     norwegian="Opplæringsperioden går ut innen 90 dager uten at målet er nådd",
-    english="The training window ends within 90 days and the goal is not reached",
+    english=N_("The training window ends within 90 days and the goal is not reached"),
     law="integreringsloven § 32 (integreringsforskriften § 29: «innenfor fristen på tre år "
     "eller 18 måneder, jf. integreringsloven § 32»), from the permit or a later arrival, for "
     "collective protection from settlement (§ 26), ending at 67 at the latest; leave "
@@ -250,7 +274,7 @@ WINDOW_ENDING = Rule(
         WHERE w.since IS NOT NULL AND t.residence_basis != 'asylum_seeker'
     )
     SELECT w.person_id, 'training' AS scheme, w.since, w.deadline,
-           'training window ends; goal not reached' AS detail
+           :detail_window_ending AS detail
     FROM ending w
     WHERE w.deadline >= :as_of AND w.deadline <= date(:as_of, '+{WINDOW_WARNING_DAYS} days')
       AND NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
@@ -268,4 +292,5 @@ WINDOW_ENDING = Rule(
             AND {skill_reached("reading")} AND {skill_reached("listening")}
             AND {skill_reached("writing")} AND {skill_reached("oral")})
     """,
+    texts=lambda: {"detail_window_ending": _("training window ends; goal not reached")},
 )

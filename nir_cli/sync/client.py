@@ -7,6 +7,9 @@ when the tries run out it raises TemporaryFailure (exit 75). The batches on the 
 client: once one request runs out of tries the registry is away for all of them, so the others
 stop retrying at once and fail with the same message. TLS verification is always on; a private
 CA is given with `ca_bundle`.
+
+Every request asks for answers in the language nir speaks (Accept-Language): the registry's
+messages, a rejection's reason above all, are read by the person at the terminal.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from nir_cli.errors import (
     PermissionDenied,
     TemporaryFailure,
 )
+from nir_cli.i18n import _, language
 from nir_cli.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -46,6 +50,8 @@ class RegistryClient:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"nir/{__version__}"
+        # The language is chosen before any client is made (nir_cli.i18n.choose).
+        self.session.headers["Accept-Language"] = language()
         self.session.verify = ca_bundle or True
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -138,17 +144,22 @@ class RegistryClient:
                 )
             except requests.exceptions.SSLError as exc:
                 raise NirError(
-                    f"TLS verification failed for {self.base_url}: {exc}",
-                    hint="for a private CA, give --ca-bundle FILE",
+                    _("TLS verification failed for {url}: {error}").format(
+                        url=self.base_url, error=exc
+                    ),
+                    hint=_("for a private CA, give --ca-bundle FILE"),
                 ) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = f"{type(exc).__name__}"
                 delay = self._backoff(attempt)
             else:
                 if login and answer.status_code == 429:
+                    wait = answer.headers.get("Retry-After")
                     raise TemporaryFailure(
-                        "too many failed logins for this user",
-                        hint=f"try again in {answer.headers.get('Retry-After', 'a few')} seconds",
+                        _("too many failed logins for this user"),
+                        hint=_("try again in {seconds} seconds").format(seconds=wait)
+                        if wait
+                        else _("try again in a few seconds"),
                     )
                 if answer.status_code not in RETRY_STATUSES:
                     return self._check(answer, login)
@@ -173,7 +184,9 @@ class RegistryClient:
                     )
                     break
         raise self._give_up(
-            f"the registry at {self.base_url} did not answer ({last}) after {self.attempts} tries",
+            _("the registry at {url} did not answer ({error}) after {tries} tries").format(
+                url=self.base_url, error=last, tries=self.attempts
+            ),
             login,
         )
 
@@ -185,9 +198,9 @@ class RegistryClient:
                 self._away_reason = reason
                 self._away.set()
         hint = (
-            "is it running, and is the profile's registry URL right? then log in again"
+            _("is it running, and is the profile's registry URL right? then log in again")
             if login
-            else "nothing was lost: the outbox is intact; run again later"
+            else _("nothing was lost: the outbox is intact; run again later")
         )
         return TemporaryFailure(self._away_reason, hint=hint)
 
@@ -210,12 +223,23 @@ class RegistryClient:
     def _check(self, answer: requests.Response, login: bool) -> requests.Response:
         if answer.status_code < 400:
             if answer.status_code != 204 and not _is_json(answer):
+                kind = answer.headers.get("Content-Type")
                 raise TemporaryFailure(
-                    f"the registry at {self.base_url} answered HTTP {answer.status_code} with "
-                    f"{answer.headers.get('Content-Type') or 'no content type'}, not the API's "
-                    "JSON (a proxy or a login page in between?)",
-                    hint="nothing was lost: the outbox is intact; check the registry URL, or "
-                    "run again later",
+                    (
+                        _(
+                            "the registry at {url} answered HTTP {status} with {kind}, not the "
+                            "API's JSON (a proxy or a login page in between?)"
+                        )
+                        if kind
+                        else _(
+                            "the registry at {url} answered HTTP {status} with no content "
+                            "type, not the API's JSON (a proxy or a login page in between?)"
+                        )
+                    ).format(url=self.base_url, status=answer.status_code, kind=kind),
+                    hint=_(
+                        "nothing was lost: the outbox is intact; check the registry URL, or "
+                        "run again later"
+                    ),
                 )
             return answer
         try:
@@ -224,23 +248,32 @@ class RegistryClient:
             detail = None  # not the API's JSON: its text is never shown (it may be a page)
         if answer.status_code == 401:
             if login:
-                raise NotLoggedIn("wrong username or password")
+                raise NotLoggedIn(_("wrong username or password"))
             raise NotLoggedIn(
-                "the registry does not accept the token: not logged in, or the token expired or "
-                "was revoked (a password reset, a new role or a disabled user ends every token)",
-                hint="log in again: nir auth login (cron: a new machine token)",
+                _(
+                    "the registry does not accept the token: not logged in, or the token "
+                    "expired or was revoked (a password reset, a new role or a disabled user "
+                    "ends every token)"
+                ),
+                hint=_("log in again: nir auth login (cron: a new machine token)"),
             )
         if answer.status_code == 403:
-            raise PermissionDenied(f"the registry refused: {detail}")
+            raise PermissionDenied(_("the registry refused: {detail}").format(detail=detail))
         if answer.status_code == 404:
-            raise NotFound(f"the registry has no such thing: {detail}")
+            raise NotFound(_("the registry has no such thing: {detail}").format(detail=detail))
         if answer.status_code >= 500 or not _is_json(answer):
             # The registry (or a proxy before it) failed: nothing to fix in the data.
             raise TemporaryFailure(
-                f"the registry at {self.base_url} failed (HTTP {answer.status_code})",
-                hint="nothing was lost: the outbox is intact; run again later",
+                _("the registry at {url} failed (HTTP {status})").format(
+                    url=self.base_url, status=answer.status_code
+                ),
+                hint=_("nothing was lost: the outbox is intact; run again later"),
             )
-        raise InvalidData(f"the registry answered {answer.status_code}: {detail}")
+        raise InvalidData(
+            _("the registry answered {status}: {detail}").format(
+                status=answer.status_code, detail=detail
+            )
+        )
 
 
 def _is_json(answer: requests.Response) -> bool:

@@ -16,6 +16,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
 from nir_cli.errors import InvalidData, NotFound
+from nir_cli.i18n import _
 from nir_cli.services.registrations import from_row as registration_from_row
 from nir_cli.store import Store, utc_now
 from nir_cli.store import conflicts as conflict_sql
@@ -65,7 +66,9 @@ def differences(conflict: dict[str, Any], *, show_ids: bool) -> list[dict[str, A
 def get(store: Store, conflict_id: int) -> dict[str, Any]:
     row = conflict_sql.one(store, conflict_id)
     if row is None:
-        raise NotFound(f"no conflict {conflict_id}", hint="see: nir conflicts list")
+        raise NotFound(
+            _("no conflict {id}").format(id=conflict_id), hint=_("see: nir conflicts list")
+        )
     local = conflict_sql.local_row(store, row["entity"], row["entity_id"])
     row["local"] = _local_body(row["entity"], local) if local else None
     return row
@@ -103,7 +106,11 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
     """Resolve a conflict; returns the new local version (sent at the next sync)."""
     conflict = get(store, conflict_id)
     if conflict["resolved_at"]:
-        raise InvalidData(f"conflict {conflict_id} is resolved already ({conflict['resolution']})")
+        raise InvalidData(
+            _("conflict {id} is resolved already ({resolution})").format(
+                id=conflict_id, resolution=conflict["resolution"]
+            )
+        )
     entity_id = conflict["entity_id"]
     registry_version = conflict["registry_version"]
     now = utc_now()

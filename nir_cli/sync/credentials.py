@@ -19,12 +19,40 @@ from typing import Any, TypeVar, cast
 
 from nir_cli import constants
 from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
+from nir_cli.i18n import N_, _
 
 SERVICE = "nir"
 T = TypeVar("T")
-ALTERNATIVE = (
+ALTERNATIVE = N_(
     "use a token file instead: nir auth login --save-to FILE, then --token-file FILE or "
     "NIR_TOKEN_FILE=FILE; for cron: nir auth machine-token NAME --output FILE"
+)
+
+
+@dataclass(frozen=True)
+class _Failures:
+    """What to say when a keyring call cannot be made, for one call (each a whole sentence):
+    no keyring here, no answer within {seconds}, or it failed with {error}."""
+
+    no_keyring: str
+    no_answer: str
+    failed: str
+
+
+SAVE = _Failures(
+    N_("no desktop keyring here (no session bus) to save the token"),
+    N_("the keyring did not answer within {seconds} s to save the token"),
+    N_("the keyring failed to save the token: {error}"),
+)
+READ = _Failures(
+    N_("no desktop keyring here (no session bus) to read the token"),
+    N_("the keyring did not answer within {seconds} s to read the token"),
+    N_("the keyring failed to read the token: {error}"),
+)
+FORGET = _Failures(
+    N_("no desktop keyring here (no session bus) to forget the token"),
+    N_("the keyring did not answer within {seconds} s to forget the token"),
+    N_("the keyring failed to forget the token: {error}"),
 )
 
 
@@ -42,16 +70,14 @@ def _account(profile: str, registry_url: str) -> str:
     return f"{profile}@{registry_url}"
 
 
-def _bounded(call: Callable[[], T], what: str) -> T:
+def _bounded(call: Callable[[], T], what: _Failures) -> T:
     """Run a keyring call with a timeout: a locked or hanging keyring must not hang cron."""
     if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         import keyring
 
         backend = type(keyring.get_keyring()).__module__
         if "SecretService" in backend or "kwallet" in backend.lower():
-            raise KeyringUnavailable(
-                f"no desktop keyring here (no session bus) to {what}", hint=ALTERNATIVE
-            )
+            raise KeyringUnavailable(_(what.no_keyring), hint=_(ALTERNATIVE))
     result: dict[str, Any] = {}
 
     def run() -> None:
@@ -65,13 +91,14 @@ def _bounded(call: Callable[[], T], what: str) -> T:
     worker.join(constants.KEYRING_TIMEOUT)
     if worker.is_alive():
         raise KeyringUnavailable(
-            f"the keyring did not answer within {constants.KEYRING_TIMEOUT:g} s to {what}",
-            hint=ALTERNATIVE,
+            _(what.no_answer).format(seconds=f"{constants.KEYRING_TIMEOUT:g}"),
+            hint=_(ALTERNATIVE),
         )
     if "error" in result:
         error = result["error"]
         raise KeyringUnavailable(
-            f"the keyring failed to {what}: {type(error).__name__}: {error}", hint=ALTERNATIVE
+            _(what.failed).format(error=f"{type(error).__name__}: {error}"),
+            hint=_(ALTERNATIVE),
         )
     return cast(T, result.get("value"))
 
@@ -81,16 +108,14 @@ def keyring_store(profile: str, registry_url: str, token: str) -> None:
 
     _bounded(
         lambda: keyring.set_password(SERVICE, _account(profile, registry_url), token),
-        "save the token",
+        SAVE,
     )
 
 
 def keyring_load(profile: str, registry_url: str) -> str | None:
     import keyring
 
-    value = _bounded(
-        lambda: keyring.get_password(SERVICE, _account(profile, registry_url)), "read the token"
-    )
+    value = _bounded(lambda: keyring.get_password(SERVICE, _account(profile, registry_url)), READ)
     return value if isinstance(value, str) else None
 
 
@@ -105,7 +130,7 @@ def keyring_delete(profile: str, registry_url: str) -> bool:
             return False
         return True
 
-    return bool(_bounded(delete, "forget the token"))
+    return bool(_bounded(delete, FORGET))
 
 
 def read_token_file(path: Path) -> str:
@@ -113,19 +138,21 @@ def read_token_file(path: Path) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ConfigError(f"token file {path} does not exist") from None
+        raise ConfigError(_("token file {path} does not exist").format(path=path)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise ConfigError(f"token file {path} is not a regular file")
+        raise ConfigError(_("token file {path} is not a regular file").format(path=path))
     if stat.S_IMODE(info.st_mode) & 0o077:
         raise PermissionDenied(
-            f"token file {path} has mode {stat.S_IMODE(info.st_mode):04o}; it must be 0600",
+            _("token file {path} has mode {mode}; it must be 0600").format(
+                path=path, mode=f"{stat.S_IMODE(info.st_mode):04o}"
+            ),
             hint=f"chmod 600 {path}",
         )
     if info.st_uid != os.getuid():
-        raise PermissionDenied(f"token file {path} belongs to another user")
+        raise PermissionDenied(_("token file {path} belongs to another user").format(path=path))
     token = path.read_text(encoding="utf-8").strip()
     if not token:
-        raise ConfigError(f"token file {path} is empty")
+        raise ConfigError(_("token file {path} is empty").format(path=path))
     return token
 
 
@@ -169,8 +196,12 @@ def find_token(
     if profile_token_file is not None:
         if not profile_token_file.exists():
             raise NotLoggedIn(
-                f"the token file the profile names, {profile_token_file}, is gone",
-                hint=f"log in again: nir auth login --save-to {profile_token_file}",
+                _("the token file the profile names, {path}, is gone").format(
+                    path=profile_token_file
+                ),
+                hint=_("log in again: nir auth login --save-to {path}").format(
+                    path=profile_token_file
+                ),
             )
         return Token(read_token_file(profile_token_file), f"token file {profile_token_file}")
     if sandbox and sandbox_token_file(profile).exists():
@@ -181,13 +212,15 @@ def find_token(
     except KeyringUnavailable as exc:
         if sandbox:  # a sandbox login lives in its token file; after a reset it is gone
             raise NotLoggedIn(
-                "not logged in to the sandbox registry (nir sandbox reset forgets logins)",
-                hint=f"log in again: nir --profile {profile} auth login",
+                _("not logged in to the sandbox registry (nir sandbox reset forgets logins)"),
+                hint=_("log in again: nir --profile {profile} auth login").format(profile=profile),
             ) from None
-        raise NotLoggedIn(f"not logged in: {exc.message}", hint=ALTERNATIVE) from None
+        raise NotLoggedIn(
+            _("not logged in: {reason}").format(reason=exc.message), hint=_(ALTERNATIVE)
+        ) from None
     if value:
         return Token(value, "keyring")
     raise NotLoggedIn(
-        "not logged in to the registry",
-        hint="log in with: nir auth login (or give a token file or NIR_TOKEN)",
+        _("not logged in to the registry"),
+        hint=_("log in with: nir auth login (or give a token file or NIR_TOKEN)"),
     )

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from nir_cli.collector import fewer_collections
 from nir_cli.constants import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
 from nir_cli.errors import TemporaryFailure
+from nir_cli.i18n import _
 from nir_cli.store import Store, sync_log
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
@@ -44,8 +45,8 @@ def sync_lock(store: Store) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise TemporaryFailure(
-                "another nir sync is running on this store",
-                hint="it exits by itself; try again later",
+                _("another nir sync is running on this store"),
+                hint=_("it exits by itself; try again later"),
             ) from None
         yield
     finally:

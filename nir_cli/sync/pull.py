@@ -18,6 +18,7 @@ from enum import StrEnum
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
+from nir_cli.i18n import _
 from nir_cli.store import persons, registrations, registry_state
 from nir_cli.store.persons import PersonVersion
 from nir_cli.store.registrations import Version
@@ -61,17 +62,27 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> tuple[Outcome, str
             if note:
                 return Outcome.SKIPPED, note
     except sqlite3.IntegrityError:
-        return Outcome.SKIPPED, (
-            f"{change.entity.value} {change.id} from the registry clashes with a local "
-            "record (same DUF number, fødselsnummer or registration); left for a person"
+        clash = (
+            _(
+                "person {id} from the registry clashes with a local record (same DUF number, "
+                "fødselsnummer or registration); left for a person"
+            )
+            if change.entity is Entity.PERSON
+            else _(
+                "registration {id} from the registry clashes with a local record (same DUF "
+                "number, fødselsnummer or registration); left for a person"
+            )
         )
+        return Outcome.SKIPPED, clash.format(id=change.id)
     return Outcome.APPLIED, None
 
 
 def _registration(conn: sqlite3.Connection, change: Change, *, exists: bool) -> str | None:
     place = persons.municipality_and_place(conn, change.person_id or "")
     if place is None:
-        return f"registration {change.id}: its person {change.person_id} is not here"
+        return _("registration {id}: its person {person} is not here").format(
+            id=change.id, person=change.person_id
+        )
     version = Version(
         id=change.id,
         person_id=change.person_id or "",

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nir_cli.domain.identifiers import mask
+from nir_cli.i18n import _
 from nir_cli.record_ids import short_id
 from nir_cli.store import Store, sync_log
 
@@ -50,6 +51,7 @@ def _fix(entity: str, record_id: str, duf: str | None, field: str | None) -> str
     else:
         name = field.replace("_", "-") if field else "FIELD"
         edit = f"nir registration edit {short} --set {name}=VALUE"
+    # Commands, like the codes: the same in every language (and in --format json).
     return f"{edit}, or nir registration withdraw {short} --reason TEXT"
 
 
@@ -72,7 +74,7 @@ def rejections(store: Store) -> list[Rejection]:
                 fact_date=row["fact_date"],
                 code=error.get("code"),
                 field=field,
-                reason=error.get("message") or "no reason given",
+                reason=error.get("message") or _("no reason given"),
                 fix=_fix(row["entity"], row["entity_id"], row["duf"], field),
             )
         )

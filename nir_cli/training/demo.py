@@ -21,6 +21,9 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from nir_cli import i18n
+from nir_cli.i18n import _
+
 Say = Callable[[str], None]
 EXAMPLES = ("deltakere.csv", "registreringer.csv", "timer-2026-01.csv")
 
@@ -78,7 +81,10 @@ def run_demo(say: Say, show: Say, *, keep: Path | None = None) -> float:
 
 def _steps(folder: Path, url: str, say: Say, show: Say) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NIR_")}
-    env.update({"NIR_HOME": str(folder / "home"), "NIR_PROFILE": "demo"})
+    # The steps speak the language the narration speaks.
+    env.update(
+        {"NIR_HOME": str(folder / "home"), "NIR_PROFILE": "demo", "NIR_LANG": i18n.language()}
+    )
 
     def nir(*args: str, stdin: str | None = None) -> str:
         show("$ nir " + " ".join(a if " " not in a else repr(a) for a in args))
@@ -96,8 +102,10 @@ def _steps(folder: Path, url: str, say: Say, show: Say) -> None:
         return result.stdout
 
     say(
-        "1. A profile says which municipality and place this register belongs to, and which "
-        "registry it reports to. A sandbox profile accepts synthetic personal numbers."
+        _(
+            "1. A profile says which municipality and place this register belongs to, and which "
+            "registry it reports to. A sandbox profile accepts synthetic personal numbers."
+        )
     )
     nir(
         "init",
@@ -111,16 +119,19 @@ def _steps(folder: Path, url: str, say: Say, show: Say) -> None:
         "sandbox",
     )
     say(
-        "2. The case system exported participants and registrations as CSV (Norwegian headers, "
-        "';', dates like 31.01.2026). Import is all or nothing, and importing again is harmless."
+        _(
+            "2. The case system exported participants and registrations as CSV (Norwegian "
+            "headers, ';', dates like 31.01.2026). Import is all or nothing, and importing again "
+            "is harmless."
+        )
     )
     nir("import", "deltakere.csv")
     nir("import", "registreringer.csv")
     nir("import", "timer-2026-01.csv", "--kind", "hours")
-    say("3. What does NIR expect that is missing, and what is past the two-month deadline?")
+    say(_("3. What does NIR expect that is missing, and what is past the two-month deadline?"))
     nir("missing")
     nir("overdue", "--within", "14")
-    say("4. Register what is missing: Ali Kovalenko's claim has had no decision.")
+    say(_("4. Register what is missing: Ali Kovalenko's claim has had no decision."))
     decided = min(dt.date.today(), dt.date(2025, 7, 1)).isoformat()
     nir(
         "register",
@@ -135,8 +146,10 @@ def _steps(folder: Path, url: str, say: Say, show: Say) -> None:
     )
     nir("history", "202590000110")
     say(
-        "5. Log in to the registry (the sandbox user 5001-BJO, password test1234). Here the token "
-        "goes to a file; on a desktop it goes to the system keyring."
+        _(
+            "5. Log in to the registry (the sandbox user 5001-BJO, password test1234). Here the "
+            "token goes to a file; on a desktop it goes to the system keyring."
+        )
     )
     nir(
         "auth",
@@ -150,15 +163,19 @@ def _steps(folder: Path, url: str, say: Say, show: Say) -> None:
     )
     env["NIR_TOKEN_FILE"] = str(folder / "token")
     say(
-        "6. Sync: pending registrations go to the registry in batches; each is accepted, "
-        "rejected with a reason, or a conflict for a person. Safe to interrupt and repeat."
+        _(
+            "6. Sync: pending registrations go to the registry in batches; each is accepted, "
+            "rejected with a reason, or a conflict for a person. Safe to interrupt and repeat."
+        )
     )
     nir("sync")
     nir("sync", "log")
     nir("sync", "show", "1")
-    say("7. The short version, for every morning:")
+    say(_("7. The short version, for every morning:"))
     nir("status")
     say(
-        "That is the main job. Try it yourself with `nir sandbox start`: a registry that keeps "
-        "running, with the user 5001-BJO / test1234 and a few dozen synthetic participants."
+        _(
+            "That is the main job. Try it yourself with `nir sandbox start`: a registry that keeps "
+            "running, with the user 5001-BJO / test1234 and a few dozen synthetic participants."
+        )
     )

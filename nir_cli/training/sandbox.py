@@ -19,6 +19,7 @@ from typing import Any
 from nir_cli import config as config_module
 from nir_cli import paths
 from nir_cli.errors import FieldProblem, TemporaryFailure, UsageError
+from nir_cli.i18n import _
 
 PROFILE = "sandbox"
 PASSWORD = "test1234"
@@ -96,8 +97,8 @@ def start(port: int = DEFAULT_PORT, municipality: str = "5001") -> tuple[Sandbox
         raise FieldProblem("municipality", str(exc)) from None
     if not port_free("127.0.0.1", port):
         raise UsageError(
-            f"port {port} is in use on 127.0.0.1",
-            hint="choose another: nir sandbox start --port 8766",
+            _("port {port} is in use on 127.0.0.1").format(port=port),
+            hint=_("choose another: nir sandbox start --port 8766"),
         )
     base = folder()
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -112,7 +113,9 @@ def start(port: int = DEFAULT_PORT, municipality: str = "5001") -> tuple[Sandbox
             process = start_process(db, port, env, log, docs=True)
         except TemporaryFailure:
             raise TemporaryFailure(
-                f"the sandbox registry did not start; see {base / 'registry.log'}"
+                _("the sandbox registry did not start; see {path}").format(
+                    path=base / "registry.log"
+                )
             ) from None
     (base / "registry.pid").write_text(str(process.pid))
     (base / "state.txt").write_text(f"{url} {municipality}\n")
@@ -127,7 +130,7 @@ def stop() -> bool:
     if pid is None:
         return False
     os.kill(pid, signal.SIGTERM)
-    for _ in range(100):
+    for _attempt in range(100):
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -151,7 +154,7 @@ def reset(port: int | None = None) -> SandboxInfo:
     from nir_cli.sync.credentials import sandbox_token_file
 
     sandbox_token_file(PROFILE).unlink(missing_ok=True)  # it belonged to the old registry
-    started, _ = start(port or DEFAULT_PORT, municipality)
+    started, _started_now = start(port or DEFAULT_PORT, municipality)
     return started
 
 
