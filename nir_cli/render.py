@@ -17,6 +17,8 @@ from typing import Any
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # A cell Excel (or LibreOffice) would read as a formula or command.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTH_COLUMNS = frozenset({"month", "period"})
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)Z?)?$")
 
 
@@ -30,11 +32,12 @@ def neutralise_formula(text: str) -> str:
 
 
 def excel_cell(value: Any) -> str:
-    """One value as Norwegian Excel reads it: dd.mm.yyyy, decimal comma, yes/no, no formulas."""
+    """One value as Norwegian Excel reads it: dd.mm.yyyy, decimal comma, yes/no (ja/nei under
+    bokmål), no formulas."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _yes_no(value)
     if isinstance(value, float):
         return (f"{value:g}" if value == round(value, 6) else repr(value)).replace(".", ",")
     if isinstance(value, int):
@@ -42,11 +45,30 @@ def excel_cell(value: Any) -> str:
     if isinstance(value, dict | list | tuple):
         value = _csv_cell(value)
     text = str(value)
-    match = ISO_DATE.match(text)
-    if match:
-        year, month, day, time = match.groups()
-        return f"{day}.{month}.{year}" + (f" {time}" if time else "")
+    if ISO_DATE.match(text):
+        return norwegian_date(text)
     return neutralise_formula(strip_controls(text))
+
+
+def _spoken(column: str, value: Any) -> Any:
+    """A table cell under bokmål: Norwegian names for codes, dd.mm.yyyy, decimal comma."""
+    from nir_cli.headings import word
+
+    if isinstance(value, str):
+        if column in MONTH_COLUMNS and ISO_MONTH.match(value):
+            return f"{value[5:7]}.{value[:4]}"  # 2026-01 → 01.2026, as nir import reads it
+        return norwegian_date(word(column, value)) if value else value
+    if isinstance(value, float) and not isinstance(value, bool):
+        return (f"{value:g}" if value == round(value, 6) else repr(value)).replace(".", ",")
+    if isinstance(value, list | tuple):
+        return [_spoken(column, v) for v in value]
+    return value
+
+
+def _speaking() -> bool:
+    from nir_cli.i18n import norwegian
+
+    return norwegian()
 
 
 class Format(StrEnum):
@@ -56,12 +78,27 @@ class Format(StrEnum):
     EXCEL = "excel"  # CSV for Norwegian Excel: ';', CRLF, decimal comma, dd.mm.yyyy, a BOM
 
 
+def _yes_no(value: bool) -> str:
+    from nir_cli.i18n import _
+
+    return _("yes") if value else _("no")
+
+
+def norwegian_date(text: str) -> str:
+    """`2026-01-31` → `31.01.2026`; a timestamp keeps its time; anything else as it is."""
+    match = ISO_DATE.match(text)
+    if not match:
+        return text
+    year, month, day, time = match.groups()
+    return f"{day}.{month}.{year}" + (f" {time}" if time else "")
+
+
 def _cell(value: Any) -> Any:
     """Nested values in a table or CSV cell: dicts as `key=value`, lists joined, None blank."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _yes_no(value)
     if isinstance(value, dict):
         return " ".join(f"{k}={_cell(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -109,8 +146,15 @@ def render_rows(rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None 
 
     if not rows:
         return ""
-    table = [[_cell(row.get(name)) for name in names] for row in rows]
-    return tabulate(table, headers=names, tablefmt="simple", disable_numparse=True)
+    if _speaking():
+        from nir_cli.headings import heading
+
+        table = [[_cell(_spoken(name, row.get(name))) for name in names] for row in rows]
+        headers = [heading(name) for name in names]
+    else:
+        table = [[_cell(row.get(name)) for name in names] for row in rows]
+        headers = names
+    return tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
 def _values(row: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
@@ -126,9 +170,22 @@ def _excel(names: list[str], rows: Sequence[dict[str, Any]]) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows([excel_cell(row.get(name)) for name in names] for row in rows)
+    if _speaking():
+        # Norwegian headings and value names, which `nir import` reads back.
+        from nir_cli.headings import heading, word
+
+        writer.writerow([heading(name) for name in names])
+        writer.writerows(
+            [excel_cell(_excel_word(name, row.get(name), word)) for name in names] for row in rows
+        )
+    else:
+        writer.writerow(names)
+        writer.writerows([excel_cell(row.get(name)) for name in names] for row in rows)
     return "\ufeff" + out.getvalue()
+
+
+def _excel_word(column: str, value: Any, word: Any) -> Any:
+    return word(column, value) if isinstance(value, str) and value else value
 
 
 def _csv(names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = False) -> str:
@@ -163,6 +220,10 @@ def render_one(item: dict[str, Any], fmt: Format) -> str:
         return render_rows([item], fmt)
     from tabulate import tabulate
 
-    return tabulate(
-        [[k, _cell(v)] for k, v in item.items()], tablefmt="plain", disable_numparse=True
-    )
+    if _speaking():
+        from nir_cli.headings import heading
+
+        pairs = [[heading(k), _cell(_spoken(k, v))] for k, v in item.items()]
+    else:
+        pairs = [[k, _cell(v)] for k, v in item.items()]
+    return tabulate(pairs, tablefmt="plain", disable_numparse=True)
