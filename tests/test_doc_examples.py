@@ -29,7 +29,11 @@ from tests.conftest import PERSON_ARGS, SIXA_PERSON_ARGS, TEST_DUF
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-DOCS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "cli.md")]
+DOCS = [
+    ROOT / "README.md",
+    *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "cli.md"),
+    *sorted((ROOT / "docs" / "nb").glob("*.md")),
+]
 # Shell variables the docs use, with values a reader would have.
 VARIABLES = {"$DUF": TEST_DUF, "$DATE": "2026-01-31", "$PERIOD": "2026-01", "$H": "10"}
 # Files the docs name, as the reader would have them: the bundled examples.
