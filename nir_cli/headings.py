@@ -187,6 +187,8 @@ COLUMNS = (
 # outcome, a role): shown in words under bokmål.
 VALUES = (
     NP_("value", "due"),
+    NP_("value", "sending"),
+    NP_("value", "done"),
     NP_("value", "pending"),
     NP_("value", "overdue"),
     NP_("value", "accepted"),
@@ -213,6 +215,8 @@ VALUES = (
     NP_("value", "sandbox"),
 )
 _VALUE_WORDS = frozenset(VALUES)
+# Columns whose 0 and 1 (as SQLite keeps a flag) are no and yes.
+FLAGS = frozenset({"dry_run", "running", "passed", "reserved", "upper_secondary", "withdrawn"})
 # What `nir report results` has in its `result` column besides levels and activities; the
 # catalog holds them in the context "result" (rules/reports.py): a failed test is not a
 # failed sync run.

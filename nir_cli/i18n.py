@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "nir"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -37,7 +38,8 @@ LANGUAGES = (BOKMAL, ENGLISH)
 _NORWEGIAN = frozenset({"nb", "nn", "no"})
 
 _translations: dict[str, _gettext.NullTranslations] = {}
-_active: _gettext.NullTranslations = _gettext.NullTranslations()
+_NULL = _gettext.NullTranslations()
+_active: _gettext.NullTranslations = _NULL
 _language = ENGLISH
 # Where one process serves several languages at once (the registry, one request in nb beside
 # one in en), `speaking()` overrides the process-wide language for one context.
@@ -61,19 +63,34 @@ def _catalog() -> _gettext.NullTranslations:
     return _active if override is None else override[1]
 
 
+class Spoken(str):
+    """A bokmål message whose `.format()` also writes its values as Norwegians read them:
+    a date as 31.01.2026 (a `date`, or text such as "2026-01-31"), a month as 01.2026, a
+    decimal with a comma. English messages are plain `str`: nothing changes there."""
+
+    __slots__ = ()
+
+    def format(self, /, *args: object, **kwargs: object) -> str:
+        return str(_norwegian_formatter().vformat(str(self), args, kwargs))
+
+
+def _spoken(text: str) -> str:
+    return Spoken(text) if _catalog() is not _NULL and language() == BOKMAL else text
+
+
 def _(message: str) -> str:
     """`message` in the language in use."""
-    return _catalog().gettext(message)
+    return _spoken(_catalog().gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _catalog().ngettext(singular, plural, n)
+    return _spoken(_catalog().ngettext(singular, plural, n))
 
 
 def pgettext(context: str, message: str) -> str:
     """`message` in the language in use, told apart from the same English word elsewhere
     (a column called "status" and a status called "pending" need not translate alike)."""
-    return _catalog().pgettext(context, message)
+    return _spoken(_catalog().pgettext(context, message))
 
 
 def language() -> str:
@@ -89,7 +106,7 @@ def norwegian() -> bool:
 def translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalog of `lang` (English is the code's own text)."""
     if lang == ENGLISH:
-        return _gettext.NullTranslations()
+        return _NULL
     found = _translations.get(lang)
     if found is None:
         with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
@@ -189,3 +206,39 @@ def speak_through_click() -> None:
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_formatter: object = None
+
+
+def _norwegian_formatter() -> Any:
+    """A `string.Formatter` that writes dates, months and decimals the Norwegian way (built on
+    first use: English never pays for it)."""
+    global _formatter
+    if _formatter is None:
+        import datetime as dt
+        import re
+        import string
+
+        day = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)Z?)?")
+        month = re.compile(r"(\d{4})-(\d{2})")
+
+        class Norwegian(string.Formatter):
+            def format_field(self, value: Any, format_spec: str) -> Any:
+                if isinstance(value, dt.datetime):
+                    value = value.strftime("%d.%m.%Y %H:%M:%S")
+                elif isinstance(value, dt.date):
+                    value = value.strftime("%d.%m.%Y")
+                elif isinstance(value, float):
+                    return format(value, format_spec).replace(".", ",")
+                elif isinstance(value, str):
+                    found = day.fullmatch(value)
+                    if found:
+                        year, mon, dd, time = found.groups()
+                        value = f"{dd}.{mon}.{year}" + (f" {time}" if time else "")
+                    elif month.fullmatch(value):
+                        value = f"{value[5:7]}.{value[:4]}"
+                return super().format_field(value, format_spec)
+
+        _formatter = Norwegian()
+    return _formatter

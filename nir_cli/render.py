@@ -52,17 +52,36 @@ def excel_cell(value: Any) -> str:
 
 def _spoken(column: str, value: Any) -> Any:
     """A table cell under bokmål: Norwegian names for codes, dd.mm.yyyy, decimal comma."""
-    from nir_cli.headings import word
+    from nir_cli.headings import FLAGS, word
 
     if isinstance(value, str):
         if column in MONTH_COLUMNS and ISO_MONTH.match(value):
             return f"{value[5:7]}.{value[:4]}"  # 2026-01 → 01.2026, as nir import reads it
+        if value.endswith("Z") and ISO_DATE.match(value):
+            return _local_time(value)
         return norwegian_date(word(column, value)) if value else value
     if isinstance(value, float) and not isinstance(value, bool):
         return (f"{value:g}" if value == round(value, 6) else repr(value)).replace(".", ",")
     if isinstance(value, list | tuple):
         return [_spoken(column, v) for v in value]
+    if isinstance(value, dict):  # a registration's details: each field named and valued in words
+        from nir_cli.headings import heading
+
+        return {heading(key): _spoken(key, v) for key, v in value.items()}
+    if isinstance(value, bool) or (column in FLAGS and value in (0, 1)):
+        return _yes_no(bool(value))
     return value
+
+
+def _local_time(stamp: str) -> str:
+    """A UTC timestamp (`...Z`) as the clock on the wall reads it: 29.11.2026 17:13:03."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return norwegian_date(stamp)
+    return moment.strftime("%d.%m.%Y %H:%M:%S")
 
 
 def _speaking() -> bool:

@@ -12,7 +12,7 @@ from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.deadlines import first_reaching
 from nir_cli.domain.enums import Scheme
 from nir_cli.errors import UsageError
-from nir_cli.i18n import NP_, _, speaking
+from nir_cli.i18n import NP_, _, norwegian, speaking
 from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RETIRED, RULES, WINDOWS, Rule
 from nir_cli.rules.fragments import SCHEMES
 from nir_cli.store import Store
@@ -80,6 +80,7 @@ def parameters(as_of: dt.date) -> dict[str, str]:
         found[f"window_{months}m_to"] = first_reaching(horizon, months).isoformat()
     for code in SCHEMES:
         found[f"scheme_{code}"] = Scheme(code).shown()
+    found["months_dotted"] = "1" if norwegian() else ""  # 2025-06 is read as 06.2025 in nb
     for rule in RULES:
         found.update(rule.texts())
     return found

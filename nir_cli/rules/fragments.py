@@ -93,7 +93,9 @@ def monthly_gaps(kind: str, schemes: str, text: str) -> str:
         f"CASE WHEN expected = 1 THEN :{text}_one ELSE :{text} END",
         missing="expected - counted",
         expected="expected",
-        month="first_month",
+        # YYYY-MM, or MM.YYYY where the reader is Norwegian (:months_dotted, see parameters)
+        month="CASE WHEN :months_dotted THEN substr(first_month, 6, 2) || '.' || "
+        "substr(first_month, 1, 4) ELSE first_month END",
     )
     return f"""
         WITH RECURSIVE started AS MATERIALIZED (
