@@ -6,7 +6,7 @@ import os
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,8 +14,10 @@ from nir_cli import __version__, i18n
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
 from nir_cli.commands.groups import Language, SuggestingGroup, localize
-from nir_cli.errors import ExitCode, FieldProblem, NirError
 from nir_cli.i18n import N_, _
+
+if TYPE_CHECKING:
+    from nir_cli.errors import NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
 # only click and light stdlib-only parts at top level, so `nir --help` stays fast.
@@ -133,9 +135,13 @@ class NirGroup(SuggestingGroup):
         """Choose the language before click says a word (a usage error, --help)."""
         argv = list(sys.argv[1:] if args is None else args)
         i18n.use(_language_for(argv))
+        extra.setdefault("terminal_width", _help_width())
         return super().main(args=argv, prog_name=prog_name, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Here, not at the top: `nir --help` never invokes, so it does not load the errors.
+        from nir_cli.errors import ExitCode, FieldProblem, NirError
+
         try:
             return super().invoke(ctx)
         except FieldProblem as exc:  # the core names the field; here it is the option
@@ -168,6 +174,21 @@ class NirGroup(SuggestingGroup):
                 app.close()
 
 
+def _help_width() -> int:
+    """The width click's help would find, without the `shutil` import it pays for it (a few
+    ms of every `nir --help`): $COLUMNS, else the terminal's, else 80; at most 80, less 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(min(columns, 80) - 2, 50)
+
+
 def _option_value(argv: list[str], names: tuple[str, ...]) -> str | None:
     """The value of the first of `names` on the command line (`--lang nb`, `--lang=nb`)."""
     for index, arg in enumerate(argv):
@@ -198,6 +219,7 @@ def _profile_language(argv: list[str]) -> str | None:
     if not paths.config_file().exists():
         return None
     from nir_cli import config
+    from nir_cli.errors import NirError
 
     try:
         found = config.load()
@@ -227,7 +249,7 @@ def _store_failure(exc: Exception, ctx: click.Context) -> NirError | None:
     sqlite3 = sys.modules.get("sqlite3")
     if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
         return None
-    from nir_cli.errors import StoreUnusable
+    from nir_cli.errors import NirError, StoreUnusable
     from nir_cli.store.db import store_error
 
     app = ctx.find_object(App)

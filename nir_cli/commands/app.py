@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,22 +26,35 @@ def _log() -> logging.Logger:
     return logging.getLogger(__name__)
 
 
-@dataclass
 class App:
-    """What every command may need; nothing is read or opened until asked for."""
+    """What every command may need; nothing is read or opened until asked for.
 
-    profile_name: str | None = None
-    db_path: Path | None = None
-    quiet: bool = False
-    verbose: bool = False
-    debug: bool = False
-    token_file: Path | None = None
-    ca_bundle: str | None = None
-    language: str | None = None  # "nb" or "en", as --lang gave it (i18n holds the one in use)
-    # Told of each retry of a registry request (the command layer shows it on a terminal).
-    on_retry: Callable[[str, int, int, float], None] | None = None
-    _config: Config | None = field(default=None, repr=False)
-    _store: Store | None = field(default=None, repr=False)
+    A plain class, not a dataclass: `nir --help` builds it, and a dataclass costs start-up
+    (the module, and its generated methods compiled at import)."""
+
+    def __init__(
+        self,
+        profile_name: str | None = None,
+        db_path: Path | None = None,
+        quiet: bool = False,
+        verbose: bool = False,
+        debug: bool = False,
+        token_file: Path | None = None,
+        ca_bundle: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.profile_name = profile_name
+        self.db_path = db_path
+        self.quiet = quiet
+        self.verbose = verbose
+        self.debug = debug
+        self.token_file = token_file
+        self.ca_bundle = ca_bundle
+        self.language = language  # "nb" or "en", as --lang gave it (i18n holds the one in use)
+        # Told of each retry of a registry request (the command layer shows it on a terminal).
+        self.on_retry: Callable[[str, int, int, float], None] | None = None
+        self._config: Config | None = None
+        self._store: Store | None = None
 
     @property
     def config(self) -> Config:
