@@ -58,6 +58,7 @@ COLUMNS = (
     NP_("column", "due_soon"),
     NP_("column", "duf"),
     NP_("column", "english"),
+    NP_("column", "expires_at"),
     NP_("column", "entitlement"),
     NP_("column", "entitlement_note"),
     NP_("column", "entry_date"),
@@ -208,6 +209,11 @@ VALUES = (
     NP_("value", "hkdir"),
     NP_("value", "oral"),
     NP_("value", "written"),
+    NP_("value", "writing"),
+    NP_("value", "session"),
+    NP_("value", "machine"),
+    NP_("value", "all"),
+    NP_("value", "any"),
     NP_("value", "reading"),
     NP_("value", "listening"),
     NP_("value", "production"),
@@ -221,7 +227,9 @@ FLAGS = frozenset({"dry_run", "running", "passed", "reserved", "upper_secondary"
 # catalog holds them in the context "result" (rules/reports.py): a failed test is not a
 # failed sync run.
 _RESULTS = frozenset({"passed", "failed", "not_registered"})
-_VALUE_COLUMNS = frozenset({"state", "outcome", "role", "source", "environment", "subtest"})
+_VALUE_COLUMNS = frozenset(
+    {"state", "outcome", "role", "source", "environment", "subtest", "kind", "regimes", "scheme"}
+)
 
 # The closed set a column's values come from; `reason` may be any of several.
 ENUMS: dict[str, tuple[type[Coded], ...]] = {

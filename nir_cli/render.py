@@ -67,7 +67,7 @@ def _spoken(column: str, value: Any) -> Any:
     if isinstance(value, dict):  # a registration's details: each field named and valued in words
         from nir_cli.headings import heading
 
-        return {heading(key): _spoken(key, v) for key, v in value.items()}
+        return "; ".join(f"{heading(key)}: {_cell(_spoken(key, v))}" for key, v in value.items())
     if isinstance(value, bool) or (column in FLAGS and value in (0, 1)):
         return _yes_no(bool(value))
     return value
@@ -117,7 +117,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _yes_no(value)
+        return "yes" if value else "no"  # CSV keeps the codes; a table in words: _spoken()
     if isinstance(value, dict):
         return " ".join(f"{k}={_cell(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):

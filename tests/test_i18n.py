@@ -197,7 +197,7 @@ def test_tables_speak_bokmal_and_json_stays_the_same(person: CliFn) -> None:
     person("register", "claim", TEST_DUF, "--date", "2025-08-01", "--scheme", "training")
     table = person("--lang", "nb", "history", TEST_DUF)
     assert table.exit_code == 0, table.stderr
-    assert "registreringstype" in table.stdout
+    assert "ordning" in table.stdout
     assert Kind.CLAIM.norwegian in table.stdout
     assert Scheme.TRAINING.norwegian in table.stdout
     assert "01.08.2025" in table.stdout

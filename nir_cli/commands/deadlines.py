@@ -19,9 +19,10 @@ from nir_cli.commands.options import (
     output_format,
     pass_app,
     say,
+    words_for,
 )
 from nir_cli.errors import ExitCode
-from nir_cli.i18n import _, ngettext
+from nir_cli.i18n import _, ngettext, norwegian
 from nir_cli.render import Format
 
 OVERDUE_COLUMNS = (
@@ -144,18 +145,21 @@ def missing(
     if list_rules:
         from nir_cli.rules.catalogue import RULES
 
-        rows = [
-            {
-                "id": r.id,
-                "scheme": r.scheme,
-                "regimes": r.regimes,
-                "english": r.english,
-                "norwegian": r.norwegian,
-                "law": r.law,
-            }
-            for r in RULES
-        ]
-        emit_rows(rows, fmt)
+        with words_for(fmt):
+            rows = [
+                {
+                    "id": r.id,
+                    "scheme": r.scheme,
+                    "regimes": r.regimes,
+                    "english": r.english,
+                    "norwegian": r.norwegian,
+                    "law": _(r.law),
+                }
+                for r in RULES
+            ]
+        # A reader of bokmål gets the Norwegian description only; scripts get both.
+        table_in_bokmal = norwegian() and output_format(fmt) is Format.TABLE
+        emit_rows(rows, fmt, [c for c in rows[0] if c != "english"] if table_in_bokmal else None)
         return
     today = as_of or dt.date.today()
     # A finding's detail is a sentence for a person: in words for a table or Excel, in English

@@ -21,6 +21,7 @@ import click
 from click.core import ParameterSource
 
 from nir_cli import i18n
+from nir_cli.i18n import N_
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
 
@@ -64,6 +65,14 @@ class _TranslatedCommand:
     help = _Translated()
     short_help = _Translated()
     epilog = _Translated()
+    # The usage line's words: "[OPTIONS]", "COMMAND [ARGS]...".
+    options_metavar = _Translated()
+    subcommand_metavar = _Translated()
+
+
+# Words click shows without marking them where they are written (defaults of its __init__, a
+# variable passed to gettext): marked here so the catalog has them.
+CLICK_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("required"))
 
 
 class _TranslatedParameter:
@@ -103,7 +112,11 @@ def _swap(obj: Any) -> None:
     if getattr(type(obj), "_nir_translating", False):
         return
     # The instance's texts move from its own attributes to the descriptor's slots.
-    names = ("help",) if isinstance(obj, click.Parameter) else ("help", "short_help", "epilog")
+    names = (
+        ("help",)
+        if isinstance(obj, click.Parameter)
+        else ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")
+    )
     values = {name: obj.__dict__.pop(name, None) for name in names}
     obj.__class__ = _translating(type(obj))  # type: ignore[arg-type]
     for name, value in values.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -240,6 +241,20 @@ def emit_rows(
 def emit_one(item: dict[str, Any], fmt: str) -> None:
     form = output_format(fmt)
     click.echo(render_one(item, form), nl=form is not Format.EXCEL)
+
+
+def words_for(fmt: str) -> AbstractContextManager[None]:
+    """The language of prose a command puts in its data (a finding's detail, a regime's note):
+    the reader's for a table or Excel, English for JSON and CSV, so that a script reads the
+    same answer in every locale."""
+    from contextlib import nullcontext
+
+    from nir_cli.i18n import ENGLISH, speaking
+    from nir_cli.render import Format
+
+    if output_format(fmt) in (Format.TABLE, Format.EXCEL):
+        return nullcontext()
+    return speaking(ENGLISH)
 
 
 def say(app: App, message: str) -> None:

@@ -20,6 +20,7 @@ from nir_cli.commands.options import (
     pass_app,
     say,
     show_ids_option,
+    words_for,
 )
 from nir_cli.domain.enums import Regime, ResidenceBasis
 from nir_cli.i18n import _
@@ -195,10 +196,11 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
     """
     register = app.register()
     record = register.person(person_ref)
-    row = record.row(show_ids=show_ids or fmt != "table")
-    row.update(register.entitlement(record))
-    row["regime_note"] = record.data.regime_presumption()
-    row.update(record.data.programme_target().as_dict())
+    with words_for(fmt):
+        row = record.row(show_ids=show_ids or fmt != "table")
+        row.update(register.entitlement(record))
+        row["regime_note"] = record.data.regime_presumption()
+        row.update(record.data.programme_target().as_dict())
     emit_one(row, fmt)
 
 

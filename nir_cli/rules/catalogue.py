@@ -51,9 +51,11 @@ CLAIM_WITHOUT_DECISION = Rule(
     regimes="all",
     norwegian="Krav uten vedtak etter tre måneder",
     english=N_("Claim without a decision after three months"),
-    law="the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
-    "programme («vedtak om introduksjonsprogram senest innen tre måneder», Veileder kap. 5, "
-    "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay)",
+    law=N_(
+        "the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
+        "programme («vedtak om introduksjonsprogram senest innen tre måneder», Veileder kap. 5, "
+        "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay)"
+    ),
     sql=f"""
     SELECT c.person_id, c.scheme, c.fact_date AS since,
            nir_add_months(c.fact_date, 3) AS deadline,
@@ -85,8 +87,10 @@ GRANTED_WITHOUT_START = Rule(
     regimes="all",
     norwegian="Innvilget vedtak uten oppstart etter tre måneder",
     english=N_("Decision granted but no start after three months"),
-    law="integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
-    "starts within 3 months), introduksjonsloven §§ 3 and 18",
+    law=N_(
+        "integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
+        "starts within 3 months), introduksjonsloven §§ 3 and 18"
+    ),
     sql=f"""
     SELECT d.person_id, d.scheme, d.fact_date AS since,
            nir_add_months(d.fact_date, 3) AS deadline,
@@ -118,10 +122,12 @@ END_WITHOUT_REASON = Rule(
     regimes="all",
     norwegian="Avsluttet uten avslutningsårsak",
     english=N_("Ended without an end reason"),
-    law="the programme: integreringsloven § 18 a (avslutning av introduksjonsprogram); "
-    "training: integreringsforskriften § 53 (start and stop of the training are "
-    "registered); the end reason (avslutningsårsak) is part of the end registration and "
-    "due with it, two months after the end",
+    law=N_(
+        "the programme: integreringsloven § 18 a (avslutning av introduksjonsprogram); "
+        "training: integreringsforskriften § 53 (start and stop of the training are "
+        "registered); the end reason (avslutningsårsak) is part of the end registration and "
+        "due with it, two months after the end"
+    ),
     sql=f"""
     SELECT e.person_id, e.scheme, e.fact_date AS since, e.deadline,
            {

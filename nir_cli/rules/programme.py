@@ -20,9 +20,11 @@ PROGRAMME_START_LATE = Rule(
     regimes="all",
     norwegian="Introduksjonsprogram ikke startet tre måneder etter bosetting eller krav",
     english=N_("Introduction programme not started three months after settlement or claim"),
-    law="integreringsloven § 12 («Programmet skal starte opp senest innen tre måneder etter "
-    "at personen ble bosatt i kommunen, eller etter at personen har framsatt krav», IMDi, "
-    "Målgruppe for introduksjonsprogram); introduksjonsloven § 3 second paragraph",
+    law=N_(
+        "integreringsloven § 12 («Programmet skal starte opp senest innen tre måneder etter "
+        "at personen ble bosatt i kommunen, eller etter at personen har framsatt krav», IMDi, "
+        "Målgruppe for introduksjonsprogram); introduksjonsloven § 3 second paragraph"
+    ),
     sql=f"""
     SELECT * FROM (
         SELECT c.person_id, 'programme' AS scheme, c.fact_date AS since,
@@ -56,11 +58,13 @@ PROGRAMME_NOT_OFFERED = Rule(
         "In the programme's target group but no programme claim, offer, decision or "
         "start three months after settlement"
     ),
-    law="integreringsloven §§ 8, 9 and 12: the municipality «har ansvaret for å gi tilbud om "
-    "og sørge for oppstart av introduksjonsprogram til innvandrere som omfattes av "
-    "målgruppen etter § 8», at the latest 3 months after settlement (Veileder til "
-    "integreringsloven kap. 6; IMDi, Målgruppe for introduksjonsprogram); while the person "
-    "has lived in a municipality less than 2 years; introduksjonsloven §§ 2–3",
+    law=N_(
+        "integreringsloven §§ 8, 9 and 12: the municipality «har ansvaret for å gi tilbud om "
+        "og sørge for oppstart av introduksjonsprogram til innvandrere som omfattes av "
+        "målgruppen etter § 8», at the latest 3 months after settlement (Veileder til "
+        "integreringsloven kap. 6; IMDi, Målgruppe for introduksjonsprogram); while the person "
+        "has lived in a municipality less than 2 years; introduksjonsloven §§ 2–3"
+    ),
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
            nir_add_months(t.since, 3) AS deadline,
@@ -86,10 +90,12 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
     english=N_(
         "In the programme's target group without a competence mapping three months after settlement"
     ),
-    law="integreringsloven § 10: the target group has «rett og plikt til å gjennomføre "
-    "kompetansekartlegging» (permits from 1 Jan 2021), done before the programme decision "
-    "and «senest ... innen tre måneder etter bosetting» (Veileder kap. 5, punkt 5.2.1); "
-    "resettlement refugees are mapped by IMDi before they come",
+    law=N_(
+        "integreringsloven § 10: the target group has «rett og plikt til å gjennomføre "
+        "kompetansekartlegging» (permits from 1 Jan 2021), done before the programme decision "
+        "and «senest ... innen tre måneder etter bosetting» (Veileder kap. 5, punkt 5.2.1); "
+        "resettlement refugees are mapped by IMDi before they come"
+    ),
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
            nir_add_months(t.since, 3) AS deadline,
@@ -114,9 +120,11 @@ NO_ABSENCE_FOR_MONTH = Rule(
     norwegian="Deltaker i introduksjonsprogram mangler fraværsregistrering for en måned der "
     "fristen er ute",
     english=N_("Programme participant with no absence registered for a month past its deadline"),
-    law="integreringsloven § 17 and IMDi's NIR registration for the programme («Permisjoner "
-    "og fravær»), within two months; absence is registered per month, also when it is zero; "
-    "months a leave covers whole are excused, a stop ends the months",
+    law=N_(
+        "integreringsloven § 17 and IMDi's NIR registration for the programme («Permisjoner "
+        "og fravær»), within two months; absence is registered per month, also when it is zero; "
+        "months a leave covers whole are excused, a stop ends the months"
+    ),
     sql=monthly_gaps("absence", "('programme')", "detail_no_absence"),
     candidates=monthly_candidates("('programme')", "absence", "absences_through"),
     # :detail_no_absence_one when one month is expected, else :detail_no_absence.

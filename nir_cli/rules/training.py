@@ -57,10 +57,12 @@ NO_CLAIM_OR_OFFER = Rule(
         "In the target group but no claim or offer three months after population "
         "registration or settlement"
     ),
-    law="integreringsloven § 30: training starts at the latest 3 months after population "
-    "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); "
-    "introduksjonsloven §§ 17–18: for permits from 2016 the same, before them from "
-    "settlement; chapter 6A: the right begins at settlement",
+    law=N_(
+        "integreringsloven § 30: training starts at the latest 3 months after population "
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); "
+        "introduksjonsloven §§ 17–18: for permits from 2016 the same, before them from "
+        "settlement; chapter 6A: the right begins at settlement"
+    ),
     sql=f"""
     SELECT f.person_id, f.scheme, f.since, nir_add_months(f.since, 3) AS deadline, f.detail
     FROM (
@@ -93,10 +95,12 @@ OFFER_LATE = Rule(
     regimes="all",
     norwegian="Krav om opplæring uten tilbud innen tre måneder",
     english=N_("Claim for training without an offer within three months"),
-    law="integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
-    "latest 3 months after the claim, or for permits from 2016 after population "
-    "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); none is owed "
-    "after an exemption (§ 29)",
+    law=N_(
+        "integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
+        "latest 3 months after the claim, or for permits from 2016 after population "
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); none is owed "
+        "after an exemption (§ 29)"
+    ),
     sql=f"""
     SELECT * FROM (
         SELECT c.person_id, 'training' AS scheme, c.fact_date AS since,
@@ -126,9 +130,11 @@ NO_HOURS_FOR_MONTH = Rule(
     regimes="all",
     norwegian="Startet opplæring, men mangler timer for en måned der fristen er ute",
     english=N_("Started training but no hours registered for a month past its deadline"),
-    law="integreringsforskriften § 53 (hours of Norwegian and social studies are "
-    "registered), within two months (IMDi: «innen to måneder etter at de foreligger»); "
-    "months a leave covers whole are excused, a stop or an exemption ends the months",
+    law=N_(
+        "integreringsforskriften § 53 (hours of Norwegian and social studies are "
+        "registered), within two months (IMDi: «innen to måneder etter at de foreligger»); "
+        "months a leave covers whole are excused, a stop or an exemption ends the months"
+    ),
     sql=monthly_gaps("hours", "('training', 'asylum')", "detail_no_hours"),
     candidates=monthly_candidates("('training', 'asylum')", "hours", "hours_through"),
     # :detail_no_hours_one when one month is expected, else :detail_no_hours.
@@ -149,9 +155,11 @@ GOAL_OR_EDUCATION_MISSING = Rule(
     regimes="integreringsloven",
     norwegian="Deltaker etter integreringsloven uten norskmål eller utdanningsbakgrunn",
     english=N_("Integreringsloven participant without a Norwegian goal or education background"),
-    law="integreringsforskriften § 53: NIR holds the norskmål and the education background "
-    "(which sets the 18-month or 3-year period, integreringsloven § 32), within two months "
-    "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)",
+    law=N_(
+        "integreringsforskriften § 53: NIR holds the norskmål and the education background "
+        "(which sets the 18-month or 3-year period, integreringsloven § 32), within two months "
+        "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)"
+    ),
     sql=f"""
     SELECT f.person_id, f.scheme, f.since, f.deadline,
            CASE WHEN f.goal THEN :detail_no_education
@@ -204,12 +212,14 @@ WINDOW_ENDING = Rule(
     regimes="all",
     norwegian="Opplæringsperioden går ut innen 90 dager uten at målet er nådd",
     english=N_("The training window ends within 90 days and the goal is not reached"),
-    law="integreringsloven § 32 (integreringsforskriften § 29: «innenfor fristen på tre år "
-    "eller 18 måneder, jf. integreringsloven § 32»), from the permit or a later arrival, for "
-    "collective protection from settlement (§ 26), ending at 67 at the latest; leave "
-    "extends it (secondary sources); chapter 6A: 12 months from the first start, «utvides "
-    "med permisjoner» (IMDi, Endringer i NIR ... Ukraina). A warning before the window "
-    "ends; none after an exemption (§ 29)",
+    law=N_(
+        "integreringsloven § 32 (integreringsforskriften § 29: «innenfor fristen på tre år "
+        "eller 18 måneder, jf. integreringsloven § 32»), from the permit or a later arrival, for "
+        "collective protection from settlement (§ 26), ending at 67 at the latest; leave "
+        "extends it (secondary sources); chapter 6A: 12 months from the first start, «utvides "
+        "med permisjoner» (IMDi, Endringer i NIR ... Ukraina). A warning before the window "
+        "ends; none after an exemption (§ 29)"
+    ),
     sql=f"""
     WITH windows AS MATERIALIZED (
         -- Each regime's own window, found by its start (indexes persons_permit_date and
