@@ -136,10 +136,13 @@ def _csv_cell(value: Any) -> Any:
     return _cell(value)
 
 
-def render_rows(rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None = None) -> str:
+def render_rows(
+    rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None = None, *, words: bool = True
+) -> str:
     """Rows (dicts, or named tuples) in the chosen format; `columns` picks and orders the
     table/CSV columns. Named tuples go to CSV by position, as they are: a long list never
-    becomes dicts, and their values are text, numbers or None."""
+    becomes dicts, and their values are text, numbers or None. `words=False` keeps a table's
+    headings and values as they are under bokmål too (`nir sql`: the reader's own aliases)."""
     from operator import itemgetter
 
     named = bool(rows) and hasattr(rows[0], "_fields")
@@ -165,7 +168,7 @@ def render_rows(rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None 
 
     if not rows:
         return ""
-    if _speaking():
+    if words and _speaking():
         from nir_cli.headings import heading
 
         table = [[_cell(_spoken(name, row.get(name))) for name in names] for row in rows]

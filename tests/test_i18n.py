@@ -287,3 +287,69 @@ def test_every_exported_columns_bokmal_heading_reads_back_as_that_column(kind: s
         heading = norwegian_heading(name)
         assert heading != name or name == "id", f"{name} has no bokmål heading"
         assert table[fold(heading)] == table[fold(name)], (name, heading)
+
+
+def test_export_and_import_take_the_norwegian_names_of_what_they_move(
+    person: CliFn, tmp_path: Path
+) -> None:
+    exported = person("export", "deltakere")
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stdout == person("export", "persons").stdout
+    (tmp_path / "fil.csv").write_text(exported.stdout, encoding="utf-8")
+    again = person("import", str(tmp_path / "fil.csv"), "--kind", "deltakere")
+    assert again.exit_code == 0, again.stderr
+
+
+def test_a_persons_file_says_each_problem_under_its_own_column(
+    profile: CliFn, tmp_path: Path
+) -> None:
+    bad = tmp_path / "p.csv"
+    bad.write_text(
+        "duf;fornavn;etternavn;fodselsdato;oppholdsgrunnlag;tillatelsesdato\n"
+        "12345;Kari;Nordmann;15.01.1990;xx;01.13.2025\n",
+        encoding="utf-8",
+    )
+    said = profile("--lang", "nb", "import", str(bad))
+    assert said.exit_code != 0
+    assert "p.csv:2: kolonne duf: " in said.stderr
+    assert "p.csv:2: kolonne oppholdsgrunnlag: må være en av: flyktning" in said.stderr
+    assert "p.csv:2: kolonne tillatelsesdato: '01.13.2025'" in said.stderr
+    assert "residence_basis" not in said.stderr
+
+
+def test_a_corrected_rejects_file_imports_as_it_is(profile: CliFn, tmp_path: Path) -> None:
+    """The message says: fix the rows in the rejects file and import it; its reasons column
+    must not stop that."""
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "duf;fornavn;etternavn;fodselsdato;oppholdsgrunnlag;tillatelsesdato\n"
+        f"{TEST_DUF};Kari;Nordmann;15.01.1990;flyktning;31.02.2025\n",
+        encoding="utf-8",
+    )
+    said = profile("import", str(source), "--skip-invalid")
+    rejects = tmp_path / "p.csv.rejects.csv"
+    assert rejects.exists(), said.stderr
+    rejects.write_text(
+        rejects.read_text(encoding="utf-8").replace("31.02.2025", "01.06.2025"), encoding="utf-8"
+    )
+    again = profile("import", str(rejects))
+    assert again.exit_code == 0, again.stderr
+
+
+def test_a_duplicate_names_its_key_in_words_under_bokmal(person: CliFn) -> None:
+    args = ("register", "hours", TEST_DUF, "--date", "2026-01-31", "--period", "2026-01")
+    assert person(*args, "--norwegian-hours", "10").exit_code == 0
+    said = person("--lang", "nb", *args, "--norwegian-hours", "12")
+    assert said.exit_code != 0
+    assert "timer for ordning: opplæring i norsk og samfunnskunnskap, periode: 01.2026" in (
+        said.stderr
+    )
+    said = person(*args, "--norwegian-hours", "12")
+    assert "hours for scheme=training period=2026-01" in said.stderr
+
+
+def test_sql_keeps_the_querys_own_names_under_bokmal(person: CliFn) -> None:
+    said = person("--lang", "nb", "sql", "SELECT 'claim' AS kind, 1 AS n")
+    assert said.exit_code == 0, said.stderr
+    assert said.stdout.split()[:2] == ["kind", "n"]
+    assert "claim" in said.stdout

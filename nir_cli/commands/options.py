@@ -223,6 +223,7 @@ def emit_rows(
     columns: Sequence[str] | None = None,
     *,
     empty: str | None = None,
+    words: bool = True,
 ) -> None:
     """Rows to stdout (at most --limit; a long table through the pager on a terminal); an
     empty table says so on stderr instead: `empty`, already translated, else "nothing to
@@ -231,7 +232,7 @@ def emit_rows(
     if not rows and form is Format.TABLE:
         click.echo(_("nothing to show") if empty is None else empty, err=True)
         return
-    text = render_rows(_limited(rows), form, columns)
+    text = render_rows(_limited(rows), form, columns, words=words)
     if form is Format.TABLE:
         _page(text)
     else:

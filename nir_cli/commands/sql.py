@@ -61,4 +61,4 @@ def sql(
     if not query:
         raise click.UsageError(_("give a QUERY, or --tables or --schema"))
     rows = adhoc.query(path, query, dict(params))
-    emit_rows(rows, fmt, empty=_("no rows"))
+    emit_rows(rows, fmt, empty=_("no rows"), words=False)  # the query's own names and values

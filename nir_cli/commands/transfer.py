@@ -188,7 +188,12 @@ def _progress(app: App) -> Iterator[Callable[[int, int], None] | None]:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["persons", "registrations"]))
+@click.argument(
+    "what",
+    # The Norwegian names too (deltakere, registreringer), as the help of a bokmål reader says.
+    type=click.Choice(["persons", "registrations", "deltakere", "registreringer"]),
+    metavar="persons|registrations",
+)
 @click.option(
     "--format",
     "fmt",
@@ -232,7 +237,7 @@ def export(
     from nir_cli.importer.columns import FileKind
     from nir_cli.services import export as exporter
 
-    kind = FileKind(what)
+    kind = FileKind.named(what) or FileKind(what)
     records = exporter.rows(app.store, kind, municipality=municipality, place=place)
     with _output(output, excel) as handle:
         if fmt == "json":

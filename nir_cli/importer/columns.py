@@ -22,6 +22,23 @@ class FileKind(StrEnum):
     PERSONS = "persons"
     REGISTRATIONS = "registrations"
 
+    @classmethod
+    def named(cls, text: str) -> FileKind | None:
+        """The kind `text` names: its code or its Norwegian name (deltakere, registreringer)."""
+        return _FILE_KIND_NAMES.get(fold(text))
+
+
+_FILE_KIND_NAMES = {
+    "persons": FileKind.PERSONS,
+    "deltakere": FileKind.PERSONS,
+    "personer": FileKind.PERSONS,
+    "registrations": FileKind.REGISTRATIONS,
+    "registreringer": FileKind.REGISTRATIONS,
+}
+
+
+# The last column of a rejects file (`nir import --skip-invalid`): why each row was refused.
+REJECTS_COLUMN = "error"
 
 # Columns that identify rather than describe.
 ID = "id"
@@ -165,8 +182,9 @@ class Columns:
 def detect_kind(header: list[str], wanted: str | None) -> tuple[FileKind, Kind | None]:
     """persons, registrations (with a kind column) or a single registration kind."""
     if wanted:
-        if wanted in {k.value for k in FileKind}:
-            return FileKind(wanted), None
+        named = FileKind.named(wanted)
+        if named is not None:
+            return named, None
         try:
             return FileKind.REGISTRATIONS, Kind.parse(wanted)
         except ValueError:
@@ -174,7 +192,7 @@ def detect_kind(header: list[str], wanted: str | None) -> tuple[FileKind, Kind |
                 _(
                     "--kind: {kind!r} is not persons, registrations or a registration kind "
                     "({kinds})"
-                ).format(kind=wanted, kinds=", ".join(Kind.codes()))
+                ).format(kind=wanted, kinds=", ".join(Kind.names()))
             ) from None
     folded = {fold(h) for h in header}
     registrations = vocabulary(FileKind.REGISTRATIONS)
@@ -209,6 +227,9 @@ def map_columns(
             fields.append(None)
             continue
         field = table.get(fold(name))
+        if field is None and number == len(header) and fold(name) == fold(REJECTS_COLUMN):
+            fields.append(None)  # a rejects file, corrected and imported again: its reasons
+            continue
         if field is None:
             if not ignore_unknown:
                 problems.append(

@@ -30,7 +30,7 @@ from nir_cli.domain.model import Checks
 from nir_cli.errors import InvalidData, UsageError
 from nir_cli.files import AtomicFile
 from nir_cli.i18n import _, ngettext
-from nir_cli.importer.columns import Columns, FileKind, detect_kind, map_columns
+from nir_cli.importer.columns import REJECTS_COLUMN, Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.persons import PersonImporter
 from nir_cli.importer.reading import open_source, read_csv
 from nir_cli.importer.registrations import RegistrationImporter
@@ -269,7 +269,7 @@ class _Rejects:
     def __init__(self, path: Path, header: list[str], delimiter: str) -> None:
         self.file = AtomicFile(path, encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file.handle, delimiter=delimiter)
-        self.writer.writerow([*header, "error"])
+        self.writer.writerow([*header, REJECTS_COLUMN])
 
     def writerow(self, row: list[str]) -> None:
         self.writer.writerow(row)

@@ -57,7 +57,10 @@ class PersonImporter:
         seen: dict[str, tuple[int, PersonData]] = {}
         for row in rows:
             problem = self._plan(row, existing, seen, news, changes)
-            if problem is not None:
+            if isinstance(problem, list):  # every field's problem, each under its column
+                for column, message in problem:
+                    self.sink.reject(row, column, message)
+            elif problem is not None:
                 self.sink.reject(row, *problem)
         now = utc_now()
         if news:
@@ -82,7 +85,7 @@ class PersonImporter:
         seen: dict[str, tuple[int, PersonData]],
         news: list[PersonVersion],
         changes: list[PersonVersion],
-    ) -> tuple[str | None, str] | None:
+    ) -> tuple[str | None, str] | list[tuple[str | None, str]] | None:
         matches = {}
         for column in IDENTIFYING:
             value = row.values.get(column)
@@ -107,9 +110,7 @@ class PersonImporter:
             fields = {**_stored(current), **fields}
         result = self.validate(frozenset(fields.items()))
         if isinstance(result, list):
-            if len(result) == 1:
-                return result[0]
-            return None, "; ".join(f"{c}: {m}" if c else m for c, m in result)
+            return result
         if result.municipality not in self.profile.municipalities:
             return "municipality", _("{municipality} is not in profile {profile!r}").format(
                 municipality=result.municipality, profile=self.profile.name

@@ -84,7 +84,11 @@ def write_csv(
 
 
 def _word(column: str, value: Any) -> Any:
-    return word(column, value) if isinstance(value, str) and value else value
+    if not isinstance(value, str) or not value:
+        return value
+    if column == "period" and len(value) == 7 and value[4] == "-":
+        return f"{value[5:]}.{value[:4]}"  # 2026-01 as 01.2026, which nir import reads
+    return word(column, value)
 
 
 def write_json(out: TextIO, records: Iterator[dict[str, Any]]) -> int:

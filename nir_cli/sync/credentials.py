@@ -40,17 +40,17 @@ class _Failures:
 
 
 SAVE = _Failures(
-    N_("no desktop keyring here (no session bus) to save the token"),
+    N_("no desktop keyring here to save the token"),
     N_("the keyring did not answer within {seconds} s to save the token"),
     N_("the keyring failed to save the token: {error}"),
 )
 READ = _Failures(
-    N_("no desktop keyring here (no session bus) to read the token"),
+    N_("no desktop keyring here to read the token"),
     N_("the keyring did not answer within {seconds} s to read the token"),
     N_("the keyring failed to read the token: {error}"),
 )
 FORGET = _Failures(
-    N_("no desktop keyring here (no session bus) to forget the token"),
+    N_("no desktop keyring here to forget the token"),
     N_("the keyring did not answer within {seconds} s to forget the token"),
     N_("the keyring failed to forget the token: {error}"),
 )
@@ -72,12 +72,16 @@ def _account(profile: str, registry_url: str) -> str:
 
 def _bounded(call: Callable[[], T], what: _Failures) -> T:
     """Run a keyring call with a timeout: a locked or hanging keyring must not hang cron."""
-    if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        import keyring
+    import keyring
 
-        backend = type(keyring.get_keyring()).__module__
-        if "SecretService" in backend or "kwallet" in backend.lower():
-            raise KeyringUnavailable(_(what.no_keyring), hint=_(ALTERNATIVE))
+    backend = type(keyring.get_keyring()).__module__
+    no_bus = sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    # keyring's own "fail" backend is what a machine without any keyring gets: say so in our
+    # words rather than pass on its advice to install packages.
+    if backend.endswith(".fail") or (
+        no_bus and ("SecretService" in backend or "kwallet" in backend.lower())
+    ):
+        raise KeyringUnavailable(_(what.no_keyring), hint=_(ALTERNATIVE))
     result: dict[str, Any] = {}
 
     def run() -> None:

@@ -135,7 +135,22 @@ def test_no_session_bus_skips_a_desktop_keyring(
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
     result = office("auth", "status")
     assert result.exit_code == 4
-    assert "no session bus" in result.stderr
+    assert "no desktop keyring here to read the token" in result.stderr
+
+
+def test_a_machine_without_any_keyring_is_told_so_in_our_words(
+    office: CliFn, use_keyring: Any
+) -> None:
+    class NoKeyring(MemoryKeyring):
+        pass
+
+    NoKeyring.__module__ = "keyring.backends.fail"
+    use_keyring(NoKeyring())
+    result = office("auth", "status")
+    assert result.exit_code == 4
+    assert "no desktop keyring here to read the token" in result.stderr
+    assert "--save-to" in result.stderr  # the way round it
+    assert "keyrings.alt" not in result.stderr
 
 
 def test_save_to_and_token_files(office: CliFn, tmp_path: Path) -> None:
