@@ -202,7 +202,7 @@ def status(app: App, /, fmt: str) -> None:
             "municipality": me.municipality,
             "place": me.place,
             "role": me.role.value,
-            "token_source": token.source,
+            "token_source": _source_in_words(token.source, fmt),
             "token_expires_at": me.token_expires_at,
         },
         fmt,
@@ -283,3 +283,20 @@ def machine_token(app: App, /, name: str, output: Path, days: int) -> None:
             name=name, path=output, expires=made.expires_at
         ),
     )
+
+
+def _source_in_words(source: str, fmt: str) -> str:
+    """Where the token came from, in the reader's words in a table (a script reads the code:
+    "keyring", "NIR_TOKEN", "token file PATH")."""
+    from nir_cli.commands.options import output_format
+    from nir_cli.render import Format
+
+    if output_format(fmt) is not Format.TABLE:
+        return source
+    for prefix, words in (
+        ("sandbox token file ", _("the sandbox's token file {path}")),
+        ("token file ", _("the token file {path}")),
+    ):
+        if source.startswith(prefix):
+            return words.format(path=source.removeprefix(prefix))
+    return _("the keyring") if source == "keyring" else source
