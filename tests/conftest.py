@@ -154,3 +154,103 @@ def unchanged(store_file: Path) -> Iterator[None]:
     before = snapshot(store_file)
     yield
     assert snapshot(store_file) == before
+
+
+# -- PostgreSQL, for the registry's suite on its production store --------------------------------
+
+POSTGRES_URL = os.environ.get(
+    "NIR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+# .ci/run sets this: there, a PostgreSQL test that would be skipped fails instead.
+POSTGRES_REQUIRED = os.environ.get("NIR_REQUIRE_POSTGRES") == "1"
+
+
+def _with_database(url: str, database: str, **query: str) -> str:
+    from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}", query=urlencode(query, quote_via=quote)))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh database for this test session on the PostgreSQL server of NIR_TEST_POSTGRES_URL
+    (default: 127.0.0.1:5432, user postgres), dropped at the end. Without a server the test is
+    skipped, saying how to run it; where NIR_REQUIRE_POSTGRES=1 (CI), it fails instead."""
+    import uuid
+
+    try:
+        import psycopg
+    except ImportError:
+        _no_postgres("psycopg is not installed (pip install -e '.[test]')")
+    name = f"nir_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        _no_postgres(f"no PostgreSQL at {POSTGRES_URL} ({str(exc).strip().splitlines()[0]})")
+    try:
+        yield _with_database(POSTGRES_URL, name)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _no_postgres(why: str) -> None:
+    message = (
+        f"{why}: the registry's PostgreSQL tests need a server; set NIR_TEST_POSTGRES_URL "
+        "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run them"
+    )
+    if POSTGRES_REQUIRED:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _postgres_schema(database_url: str) -> Iterator[str]:
+    """A registry database of its own: a fresh schema in the session's database, chosen by the
+    connection's search_path, dropped after."""
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _with_database(
+            database_url,
+            database_url.rsplit("/", 1)[1].split("?", 1)[0],
+            options=f"-csearch_path={schema}",
+        )
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> Iterator[str]:
+    """A PostgreSQL registry database for one test."""
+    yield from _postgres_schema(postgres_database)
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def registry_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's registry keeps its data: a SQLite file, then a PostgreSQL schema (the
+    registry's suite runs on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "registry.db")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_registry_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`registry_database` for a registry a whole module shares."""
+    if request.param == "sqlite":
+        yield str(tmp_path_factory.mktemp("registry") / "registry.db")
+        return
+    yield from _postgres_schema(request.getfixturevalue("postgres_database"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -25,10 +24,14 @@ def registry() -> None:
 
 def _db_option(func: F) -> F:
     return click.option(
+        "--database",
         "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The registry's SQLite file [default: in the data folder].",
+        "database",
+        envvar="NIR_REGISTRY_DATABASE_URL",
+        metavar="PATH|URL",
+        help="The registry's database: a SQLite file [default: in the data folder], or a "
+        "postgresql:// URL for a registry served by several processes or machines (pip install "
+        "'nir-cli[postgres]'). [env: NIR_REGISTRY_DATABASE_URL]",
     )(func)
 
 
@@ -61,7 +64,7 @@ def serve(
     /,
     host: str,
     port: int,
-    db_path: Path | None,
+    database: str | None,
     allow_synthetic: bool,
     workers: int,
     docs: bool,
@@ -73,21 +76,26 @@ def serve(
 
     \b
     Example:
-      nir registry serve --port 8765 --db /var/lib/nir/registry.db
+      nir registry serve --port 8765 --database /var/lib/nir/registry.db
       nir registry serve --workers 2      # use two cores
+      nir registry serve --database postgresql://nir@127.0.0.1/nir --workers 4
       nir registry serve --port 8765 --docs
     """
     from nir_cli.registry.server import default_db, is_loopback
     from nir_cli.registry.server import serve as run
+    from nir_cli.registry.storage.opening import redacted
 
-    db = db_path or default_db()
+    db = database or str(default_db())
     if not is_loopback(host):
         warn(
             _(
                 "binding {host}: put a TLS-terminating proxy in front; tokens travel in headers"
             ).format(host=host)
         )
-    say(app, _("registry on {url} with {db}").format(url=f"http://{host}:{port}/v1", db=db))
+    say(
+        app,
+        _("registry on {url} with {db}").format(url=f"http://{host}:{port}/v1", db=redacted(db)),
+    )
     run(
         db,
         host,
@@ -113,7 +121,7 @@ def init_admin(
     username: str,
     place: str | None,
     password_stdin: bool,
-    db_path: Path | None,
+    database: str | None,
 ) -> None:
     """Create the first superuser of a municipality in the registry.
 
@@ -129,7 +137,7 @@ def init_admin(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-    create(db_path or default_db(), municipality, username, password, place)
+    create(database or str(default_db()), municipality, username, password, place)
     say(
         app,
         _("Created superuser {username} for {municipality}.").format(

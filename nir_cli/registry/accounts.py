@@ -12,8 +12,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from nir_cli.registry.storage import accounts as sql
-from nir_cli.store.db import Store
+from nir_cli.registry.storage.interface import Session
 from nir_cli.wire import Role
 
 SESSION_HOURS = 12
@@ -62,12 +61,12 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    store: Store, username: str, password: str, municipality: str, place: str | None, role: Role
+    store: Session, username: str, password: str, municipality: str, place: str | None, role: Role
 ) -> None:
-    sql.add_user(store, username, municipality, place, role.value, hash_password(password))
+    store.accounts.add_user(username, municipality, place, role.value, hash_password(password))
 
 
-def login(store: Store, username: str, password: str) -> tuple[str, str]:
+def login(store: Session, username: str, password: str) -> tuple[str, str]:
     """A new session token and its expiry; LoginRefused (with Retry-After when locked).
 
     An unknown user, a wrong password and a disabled user answer alike: the password is
@@ -75,20 +74,22 @@ def login(store: Store, username: str, password: str) -> tuple[str, str]:
     are counted and locked out per username whether the user exists or not. Each failure is
     one atomic UPDATE ... RETURNING, so logins racing each other all count; a right password is
     refused while a lock-out holds, checked again inside the transaction that clears it."""
-    locked = sql.locked_until(store, username)
+    locked = store.accounts.locked_until(username)
     if locked:
         raise LoginRefused(_seconds_until(locked))
-    user = sql.user(store, username)
+    user = store.accounts.user(username)
     ok: bool = False
     try:
         ok = _HASHER.verify(user["password_hash"] if user else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if user is None or not ok or user["disabled"]:
-        failures = sql.count_failure(store, username, FREE_FAILURES, LOCK_SECONDS, MAX_LOCK_SECONDS)
+        failures = store.accounts.count_failure(
+            username, FREE_FAILURES, LOCK_SECONDS, MAX_LOCK_SECONDS
+        )
         raise LoginRefused(delay=min(1.0, FAILURE_DELAY * failures))
     # A lock-out set by failures that raced this login wins over it.
-    raced = sql.clear_failures(store, username)
+    raced = store.accounts.clear_failures(username)
     if raced is not None:
         raise LoginRefused(_seconds_until(raced))
     return issue_token(store, username, "session", None, dt.timedelta(hours=SESSION_HOURS))
@@ -100,17 +101,17 @@ def _seconds_until(moment: str) -> int:
 
 
 def issue_token(
-    store: Store, username: str, kind: str, name: str | None, lifetime: dt.timedelta
+    store: Session, username: str, kind: str, name: str | None, lifetime: dt.timedelta
 ) -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     expires = _iso(_utcnow() + lifetime)
-    sql.add_token(store, hash_token(token), username, kind, name, expires)
+    store.accounts.add_token(hash_token(token), username, kind, name, expires)
     return token, expires
 
 
-def authenticate(store: Store, token: str) -> Caller | None:
+def authenticate(store: Session, token: str) -> Caller | None:
     """The caller behind a bearer token, or None when unknown, expired, revoked or disabled."""
-    row = sql.caller(store, hash_token(token))
+    row = store.accounts.caller(hash_token(token))
     if row is None:
         return None
     return Caller(
@@ -123,42 +124,42 @@ def authenticate(store: Store, token: str) -> Caller | None:
     )
 
 
-def revoke(store: Store, token_hash: str) -> None:
-    sql.revoke(store, token_hash)
+def revoke(store: Session, token_hash: str) -> None:
+    store.accounts.revoke(token_hash)
 
 
-def tokens_of(store: Store, username: str) -> list[dict[str, Any]]:
+def tokens_of(store: Session, username: str) -> list[dict[str, Any]]:
     """A user's live tokens (never the tokens themselves)."""
-    return sql.tokens_of(store, username)
+    return store.accounts.tokens_of(username)
 
 
-def revoke_named(store: Store, username: str, name: str) -> bool:
-    return sql.revoke_named(store, username, name)
+def revoke_named(store: Session, username: str, name: str) -> bool:
+    return store.accounts.revoke_named(username, name)
 
 
-def users_of(store: Store, municipality: str) -> list[dict[str, Any]]:
-    return sql.users_of(store, municipality)
+def users_of(store: Session, municipality: str) -> list[dict[str, Any]]:
+    return store.accounts.users_of(municipality)
 
 
-def user_in(store: Store, municipality: str, username: str) -> dict[str, Any] | None:
+def user_in(store: Session, municipality: str, username: str) -> dict[str, Any] | None:
     """A user of this municipality; another municipality's user is as good as absent."""
-    return sql.user_in(store, municipality, username)
+    return store.accounts.user_in(municipality, username)
 
 
-def username_taken(store: Store, username: str) -> bool:
-    return sql.username_taken(store, username)
+def username_taken(store: Session, username: str) -> bool:
+    return store.accounts.username_taken(username)
 
 
-def disable(store: Store, municipality: str, username: str) -> None:
+def disable(store: Session, municipality: str, username: str) -> None:
     """Disable a user of this municipality and revoke all their tokens at once."""
-    sql.disable(store, municipality, username)
+    store.accounts.disable(municipality, username)
 
 
-def set_password(store: Store, municipality: str, username: str, password: str) -> None:
+def set_password(store: Session, municipality: str, username: str, password: str) -> None:
     """A new password; whoever held the old one is logged out everywhere."""
-    sql.set_password_hash(store, municipality, username, hash_password(password))
+    store.accounts.set_password_hash(municipality, username, hash_password(password))
 
 
-def set_role(store: Store, municipality: str, username: str, role: Role) -> None:
+def set_role(store: Session, municipality: str, username: str, role: Role) -> None:
     """Another role; tokens issued under the old one end at once."""
-    sql.set_role(store, municipality, username, role.value)
+    store.accounts.set_role(municipality, username, role.value)

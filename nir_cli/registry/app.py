@@ -31,9 +31,9 @@ from nir_cli.registry.faults import FaultMiddleware, Faults
 from nir_cli.registry.language import Language
 from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter, LoginRateLimit
 from nir_cli.registry.roles import Action
-from nir_cli.registry.storage import IdempotencyMismatch, RegistryDB, Scoped
+from nir_cli.registry.storage import IdempotencyMismatch, open_storage
+from nir_cli.registry.storage.interface import Session
 from nir_cli.registry.validation import Validator
-from nir_cli.store.db import Store
 from nir_cli.wire import (
     ADMIN_ROLES,
     BatchIn,
@@ -76,13 +76,13 @@ def not_found() -> HTTPException:
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 
-def session(request: Request) -> Iterator[Store]:
+def session(request: Request) -> Iterator[Session]:
     """One connection per request to the app's registry database."""
     with request.app.state.db.session() as store:
         yield store
 
 
-StoreDep = Annotated[Store, Depends(session)]
+StoreDep = Annotated[Session, Depends(session)]
 
 
 def caller(
@@ -109,11 +109,14 @@ def admin(who: CallerDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(admin)]
 
 
-def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = False) -> FastAPI:
-    """The registry app over one SQLite file (`with_faults` adds the fault switch). `docs`
-    serves /docs, /redoc and /openapi.json (the sandbox does; production need not)."""
+def create_app(
+    database: Path | str, *, allow_synthetic: bool = False, docs: bool = False
+) -> FastAPI:
+    """The registry app over its database: a SQLite file, or a `postgresql://` URL
+    (`with_faults` adds the fault switch). `docs` serves /docs, /redoc and /openapi.json (the
+    sandbox does; production need not)."""
     validator = Validator(allow_synthetic)
-    db = RegistryDB(db_path, background_checkpoints=True)
+    db = open_storage(database, background_checkpoints=True)
     limiter = LoginLimiter()
 
     @asynccontextmanager
@@ -235,7 +238,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     )
     def push(body: BatchIn, who: CallerDep, store: StoreDep) -> Response:
         """Store a batch of records (or check it, with validate_only); see docs/sync.md."""
-        scoped = Scoped(store, who.municipality)
+        scoped = store.scoped(who.municipality)
         prepared = scoped.prepare(body, validator)  # outside the lock: see Scoped.prepare
         try:
             with db.push_lock:
@@ -254,16 +257,16 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> Response:
         """The caller's municipality's changes after a cursor, in the order they were stored."""
-        found, cursor = Scoped(store, who.municipality).changes(after, limit)
+        found, cursor = store.scoped(who.municipality).changes(after, limit)
         page = ChangesOut(changes=found, next_cursor=cursor)
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/records/{record_id}", tags=["sync"], responses={404: {"model": Problem}})
     def record(record_id: str, who: CallerDep, store: StoreDep) -> Change:
-        row = Scoped(store, who.municipality).record(record_id)
+        row = store.scoped(who.municipality).record(record_id)
         if row is None:
             raise not_found()
-        found, __ = Scoped(store, who.municipality).changes(row["seq"] - 1, 1)
+        found, __ = store.scoped(who.municipality).changes(row["seq"] - 1, 1)
         return found[0]
 
     @app.get(
@@ -274,7 +277,7 @@ def create_app(db_path: Path, *, allow_synthetic: bool = False, docs: bool = Fal
     def entitlement(record_id: str, who: CallerDep, store: StoreDep) -> EntitlementOut:
         """The suggested entitlement to training of a person of the caller's municipality, from
         the person and the registrations the registry holds (the same as nir person show)."""
-        scoped = Scoped(store, who.municipality)
+        scoped = store.scoped(who.municipality)
         row = scoped.record(record_id)
         if row is None or row["entity"] != Entity.PERSON.value or row["withdrawn"]:
             raise not_found()
@@ -388,7 +391,7 @@ def _allowed(
 
 
 def _managed(
-    store: Store, who: Caller, username: str, action: Action, *, new_role: Role | None = None
+    store: Session, who: Caller, username: str, action: Action, *, new_role: Role | None = None
 ) -> None:
     """The user `who` may do `action` to: 404 outside the municipality, 403 at or above."""
     row = accounts.user_in(store, who.municipality, username)
@@ -405,7 +408,7 @@ def _managed(
     )
 
 
-def _user(store: Store, who: Caller, username: str) -> UserOut:
+def _user(store: Session, who: Caller, username: str) -> UserOut:
     """A user of the caller's municipality; another municipality's user is 404, not 403."""
     row = accounts.user_in(store, who.municipality, username)
     if row is None:

@@ -15,6 +15,8 @@ from pydantic_core import to_json
 from nir_cli.i18n import _
 from nir_cli.registry.validation import Checked, Validator
 from nir_cli.wire import (
+    BatchIn,
+    BatchMode,
     Current,
     Entity,
     RecordError,
@@ -208,3 +210,70 @@ def not_applied(answer: _Answer) -> _Answer:
             )
         )
     return answer
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A batch checked on its own (`prepare`), ready to be stored."""
+
+    batch: BatchIn
+    forms: list[tuple[str, str]]  # each record's hash and body as stored
+    checks: list[Checked]
+    body_hash: str
+
+
+def prepare(batch: BatchIn, validator: Validator, municipality: str) -> Prepared:
+    """What a batch's records are on their own: each one's hash and body as stored, and what is
+    wrong with it. Needs no lock: app processes and threads do this side by side."""
+    raw = [canonical(r) for r in batch.records]
+    header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
+    body_hash = hashlib.sha256(
+        (header + "".join(record_hash for record_hash, _ in raw)).encode()
+    ).hexdigest()
+    checks = [validator.body(municipality, r) for r in batch.records]
+    # The hash is of what was sent (a resend is recognised byte for byte); what is stored is
+    # the normalised body, so values compare as values, never as text.
+    forms = [
+        (record_hash, checked.body or body)
+        for (record_hash, body), checked in zip(raw, checks, strict=True)
+    ]
+    return Prepared(batch, forms, checks, body_hash)
+
+
+def decide(prepared: Prepared, touched: Touched, municipality: str, received: str) -> Decided:
+    """Every record of the batch decided in order over what it touches (later records see the
+    earlier ones); all-or-nothing turns every answer into not-applied when one fails."""
+    batch = prepared.batch
+    plan = Plan(touched, municipality, batch.records, received[:10])
+    answers = [
+        plan.decide(rec, record_hash, body, checked)
+        for rec, (record_hash, body), checked in zip(
+            batch.records, prepared.forms, prepared.checks, strict=True
+        )
+    ]
+    applied = not (
+        batch.mode is BatchMode.ALL_OR_NOTHING
+        and any(a.status is not Status.ACCEPTED for a in answers)
+    )
+    if not applied:
+        answers = [not_applied(a) for a in answers]
+    hashes = [record_hash for record_hash, _ in prepared.forms]
+    return Decided(plan, answers, applied, plan.to_remember(answers, hashes) if applied else [])
+
+
+@dataclass(frozen=True)
+class Decided:
+    plan: Plan
+    answers: list[_Answer]
+    applied: bool  # False: all-or-nothing and something failed; nothing is written
+    remember: list[tuple[str, int, str, str]]  # the answers to keep for a resend
+
+    def response(self, batch_id: str, validate_only: bool) -> str:
+        """The BatchOut as JSON, from answers that are JSON already."""
+        results = ",".join(a.json for a in self.answers)
+        only = "true" if validate_only else "false"
+        return f'{{"batch_id":"{batch_id}","validate_only":{only},"results":[{results}]}}'
+
+
+class IdempotencyMismatch(Exception):
+    """The idempotency key was used before with another batch."""

@@ -63,7 +63,7 @@ def port_free(host: str, port: int) -> bool:
 
 
 def serve(
-    db: Path,
+    db: Path | str,
     host: str,
     port: int,
     *,
@@ -74,9 +74,10 @@ def serve(
 ) -> None:
     """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit.
 
-    With `workers` above 1, uvicorn runs that many processes on the one port. Batches are
-    still stored one at a time (a file lock beside the database), but parsing, checking and
-    answering them run side by side, on more than one core."""
+    With `workers` above 1, uvicorn runs that many processes on the one port. On SQLite,
+    batches are still stored one at a time (a file lock beside the database), but parsing,
+    checking and answering them run side by side, on more than one core; on PostgreSQL,
+    batches that touch different persons are stored side by side too."""
     import uvicorn
 
     from nir_cli.registry.app import create_app, with_faults
@@ -99,9 +100,9 @@ def serve(
         collector.for_serving()
         uvicorn.run(app, **options)
         return
-    from nir_cli.registry.storage import RegistryDB
+    from nir_cli.registry.storage import open_storage
 
-    RegistryDB(db).close()  # created and migrated once, before the workers open it
+    open_storage(db).close()  # created and migrated once, before the workers open it
     os.environ[_WORKER_ENV] = json.dumps(
         {"db": str(db), "host": host, "allow_synthetic": allow_synthetic, "docs": docs}
     )
@@ -114,20 +115,20 @@ def worker_app() -> Any:
 
     told = json.loads(os.environ[_WORKER_ENV])
     app = create_app(
-        Path(told["db"]), allow_synthetic=told["allow_synthetic"], docs=told.get("docs", False)
+        told["db"], allow_synthetic=told["allow_synthetic"], docs=told.get("docs", False)
     )
     collector.for_serving()
     return with_faults(app, faults_from_env(told["host"]))
 
 
 def init_admin(
-    db: Path, municipality: str, username: str, password: str, place: str | None
+    db: Path | str, municipality: str, username: str, password: str, place: str | None
 ) -> None:
     """Create the first superuser of a municipality."""
     from nir_cli.domain.municipalities import MunicipalityError, lookup
     from nir_cli.errors import InvalidData
     from nir_cli.registry import accounts
-    from nir_cli.registry.storage import RegistryDB
+    from nir_cli.registry.storage import open_storage
     from nir_cli.wire import Role
 
     try:
@@ -136,11 +137,14 @@ def init_admin(
         raise FieldProblem("municipality", str(exc)) from None
     if len(password) < 8:
         raise InvalidData(_("the password needs at least 8 characters"))
-    registry = RegistryDB(db)
-    with registry.session() as store:
-        if accounts.username_taken(store, username):
-            raise InvalidData(_("user {username!r} exists already").format(username=username))
-        accounts.create_user(store, username, password, code, place, Role.SUPERUSER)
+    registry = open_storage(db)
+    try:
+        with registry.session() as store:
+            if accounts.username_taken(store, username):
+                raise InvalidData(_("user {username!r} exists already").format(username=username))
+            accounts.create_user(store, username, password, code, place, Role.SUPERUSER)
+    finally:
+        registry.close()
 
 
 def wait_until_healthy(
@@ -163,7 +167,7 @@ def wait_until_healthy(
 
 
 def start_process(
-    db: Path,
+    db: Path | str,
     port: int,
     env: dict[str, str] | None = None,
     log: Any = None,

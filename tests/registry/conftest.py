@@ -1,4 +1,6 @@
-"""A real registry: uvicorn on a free loopback port, in a thread, with its own SQLite file."""
+"""A real registry: uvicorn on a free loopback port, in a thread, with a database of its own:
+a SQLite file, or a PostgreSQL schema (`registry_database` in tests/conftest.py runs each test
+on both)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import uvicorn
 from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app, with_faults
 from nir_cli.registry.faults import Faults
-from nir_cli.registry.storage import RegistryDB
+from nir_cli.registry.storage.interface import Storage
 from nir_cli.wire import Role
 
 PASSWORD = "test1234-long"
@@ -35,7 +37,7 @@ def free_port() -> int:
 @dataclass
 class Registry:
     url: str
-    db: RegistryDB
+    db: Storage
     app: Any = None
 
     def add_user(
@@ -60,10 +62,10 @@ class Server(uvicorn.Server):
 
 
 def run_registry(
-    db_path: Path, faults: Faults | None = None, allow_synthetic: bool = True
+    database: Path | str, faults: Faults | None = None, allow_synthetic: bool = True
 ) -> Iterator[Registry]:
     port = free_port()
-    app = create_app(db_path, allow_synthetic=allow_synthetic)
+    app = create_app(database, allow_synthetic=allow_synthetic)
     server = Server(
         uvicorn.Config(with_faults(app, faults), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -82,8 +84,8 @@ def run_registry(
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[Registry]:
-    yield from run_registry(tmp_path / "registry.db")
+def registry(registry_database: str) -> Iterator[Registry]:
+    yield from run_registry(registry_database)
 
 
 def new_id() -> str:

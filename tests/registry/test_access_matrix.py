@@ -4,7 +4,6 @@ superusers and deputies administer users. Another municipality's data answers 40
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -22,10 +21,9 @@ ROLES = list(Role)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def world(module_registry_database: str) -> Iterator[dict[str, object]]:
     """A registry with one user per role per municipality, and one person per municipality."""
-    db = Path(tmp_path_factory.mktemp("matrix")) / "registry.db"
-    for live in run_registry(db):
+    for live in run_registry(module_registry_database):
         sessions: dict[tuple[str, Role], requests.Session] = {}
         for municipality in MUNICIPALITIES:
             for role in ROLES:

@@ -16,7 +16,7 @@ import requests
 
 from nir_cli.registry.faults import Faults
 from nir_cli.registry.server import start_process
-from nir_cli.registry.storage import RegistryDB
+from nir_cli.registry.storage import open_storage
 from nir_cli.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
@@ -37,14 +37,16 @@ def test_four_clients_pushing_overlapping_batches_store_each_record_once(
 
 
 @pytest.mark.slow
-def test_two_worker_processes_store_each_record_once_and_answer_alike(tmp_path: Path) -> None:
+def test_two_worker_processes_store_each_record_once_and_answer_alike(
+    tmp_path: Path, registry_database: str
+) -> None:
     """`nir registry serve --workers 2`: the batches of four clients land on either process,
-    are stored one at a time, and a batch resent (to whichever process) answers as before."""
-    db = tmp_path / "registry.db"
-    RegistryDB(db).close()
+    are stored once each, and a batch resent (to whichever process) answers as before."""
+    db = registry_database
+    open_storage(db).close()
     port = free_port()
     server = start_process(db, port, {**os.environ, "NIR_HOME": str(tmp_path)}, workers=2)
-    served = Registry(f"http://127.0.0.1:{port}", RegistryDB(db))
+    served = Registry(f"http://127.0.0.1:{port}", open_storage(db))
     try:
         four_clients_pushing_overlapping_batches(served)
         s = served.login("5001-sync")
@@ -117,8 +119,8 @@ def _check(first_ten: str) -> str:
     return duf_check_digits(first_ten)
 
 
-def test_fault_503_comes_with_retry_after(tmp_path: Path) -> None:
-    for live in run_registry(tmp_path / "r.db", Faults(unavailable=1.0, retry_after=3)):
+def test_fault_503_comes_with_retry_after(registry_database: str) -> None:
+    for live in run_registry(registry_database, Faults(unavailable=1.0, retry_after=3)):
         live.add_user("5001-sync", "5001", Role.TRANSFER)
         s = live.login("5001-sync")  # logging in is never faulted
         answer = s.post(f"{live.url}/v1/batches", json=batch(person_record()), timeout=10)
@@ -128,8 +130,10 @@ def test_fault_503_comes_with_retry_after(tmp_path: Path) -> None:
             assert store.query("SELECT * FROM records") == []
 
 
-def test_fault_drop_after_commit_drops_the_answer_but_keeps_the_batch(tmp_path: Path) -> None:
-    for live in run_registry(tmp_path / "r.db", Faults(drop_after_commit=1.0)):
+def test_fault_drop_after_commit_drops_the_answer_but_keeps_the_batch(
+    registry_database: str,
+) -> None:
+    for live in run_registry(registry_database, Faults(drop_after_commit=1.0)):
         live.add_user("5001-sync", "5001", Role.TRANSFER)
         s = live.login("5001-sync")
         record = person_record()
@@ -139,11 +143,11 @@ def test_fault_drop_after_commit_drops_the_answer_but_keeps_the_batch(tmp_path: 
             assert [r["id"] for r in store.query("SELECT id FROM records")] == [record["id"]]
 
 
-def test_a_seed_given_while_serving_makes_the_faults_repeat(tmp_path: Path) -> None:
+def test_a_seed_given_while_serving_makes_the_faults_repeat(registry_database: str) -> None:
     """Tests turn the switch of a registry already running: a seed set then takes effect, so
     the same seed answers the same requests alike."""
     faults = Faults(unavailable=0.5)
-    for live in run_registry(tmp_path / "r.db", faults):
+    for live in run_registry(registry_database, faults):
         live.add_user("5001-sync", "5001", Role.TRANSFER)
         s = live.login("5001-sync")
         answers = {}
@@ -157,8 +161,8 @@ def test_a_seed_given_while_serving_makes_the_faults_repeat(tmp_path: Path) -> N
         assert {503, 200} <= set(answers[0])
 
 
-def test_fault_latency(tmp_path: Path) -> None:
-    for live in run_registry(tmp_path / "r.db", Faults(latency=0.3)):
+def test_fault_latency(registry_database: str) -> None:
+    for live in run_registry(registry_database, Faults(latency=0.3)):
         live.add_user("5001-sync", "5001", Role.TRANSFER)
         s = live.login("5001-sync")
         start = time.perf_counter()
@@ -180,10 +184,10 @@ def test_faults_are_refused_off_loopback() -> None:
 
 
 @pytest.mark.slow
-def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path) -> None:
+def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path, registry_database: str) -> None:
     """A slow batch is in flight when SIGTERM arrives: it is answered and stored."""
     env = {**os.environ, "NIR_HOME": str(tmp_path), "NIR_REGISTRY_FAULTS": "latency=1.0"}
-    db = tmp_path / "r.db"
+    db = registry_database
     subprocess.run(
         [
             sys.executable,
@@ -239,10 +243,12 @@ def test_sigterm_finishes_the_batch_in_flight(tmp_path: Path) -> None:
             server.kill()
     assert result["status"] == 200
     assert result["body"]["results"][0]["status"] == "accepted"
-    from nir_cli.registry.storage import RegistryDB
-
-    with RegistryDB(db).session() as store:
-        assert store.query("SELECT id FROM records") == [{"id": record["id"]}]
+    storage = open_storage(db)
+    try:
+        with storage.session() as store:
+            assert store.query("SELECT id FROM records") == [{"id": record["id"]}]
+    finally:
+        storage.close()
 
 
 def test_new_ids_are_fine(registry: Registry) -> None:

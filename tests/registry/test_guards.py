@@ -37,10 +37,9 @@ ACTIONS = ["disable", "reset-password", "set-role"]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def world(module_registry_database: str) -> Iterator[dict[str, Any]]:
     """One logged-in actor per role in 5001, a limiter that never gets in the way."""
-    db = Path(tmp_path_factory.mktemp("guards")) / "registry.db"
-    for live in run_registry(db):
+    for live in run_registry(module_registry_database):
         live.app.state.login_limiter.__init__(burst=10_000, per_second=10_000.0)
         sessions = {}
         for role in ROLES:
@@ -162,9 +161,9 @@ def test_a_reset_a_disable_or_a_new_role_ends_every_token_of_the_user(
 
 
 @pytest.fixture
-def open_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
+def open_registry(registry_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
     monkeypatch.setattr(accounts, "FAILURE_DELAY", 0.001)
-    for live in run_registry(tmp_path / "registry.db"):
+    for live in run_registry(registry_database):
         live.app.state.login_limiter.__init__(burst=10_000, per_second=10_000.0, slots=4)
         yield live
 
@@ -217,8 +216,8 @@ def test_an_unknown_user_and_a_wrong_password_answer_alike_and_lock_alike(
         assert _login(open_registry, name, "wrong").status_code == 429
 
 
-def test_logins_are_limited_per_address(tmp_path: Path) -> None:
-    for live in run_registry(tmp_path / "registry.db"):
+def test_logins_are_limited_per_address(registry_database: str) -> None:
+    for live in run_registry(registry_database):
         live.app.state.login_limiter.__init__(burst=5, per_second=0.05)
         codes = [_login(live, f"5001-u{n}", "x").status_code for n in range(8)]
         assert codes[:5] == [401] * 5

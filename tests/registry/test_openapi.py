@@ -26,10 +26,8 @@ def test_checked_in_openapi_is_current() -> None:
 
 
 @pytest.fixture(scope="module")
-def app_and_token(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    app = create_app(
-        Path(tmp_path_factory.mktemp("st")) / "registry.db", allow_synthetic=True, docs=True
-    )
+def app_and_token(module_registry_database: str):  # type: ignore[no-untyped-def]
+    app = create_app(module_registry_database, allow_synthetic=True, docs=True)
     with app.state.db.session() as store:
         accounts.create_user(store, "5001-admin", "long-enough-1", "5001", None, Role.SUPERUSER)
     token = (

@@ -196,10 +196,10 @@ def test_ids_stay_unique_across_municipalities(registry: Registry) -> None:
     assert oslo.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
 
 
-def test_synthetic_numbers_are_refused_by_a_production_registry(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_synthetic_numbers_are_refused_by_a_production_registry(registry_database: str) -> None:
     from tests.registry.conftest import run_registry
 
-    for live in run_registry(tmp_path / "prod.db", allow_synthetic=False):
+    for live in run_registry(registry_database, allow_synthetic=False):
         s = user(live)
         result = push(s, live.url, batch(person_record(fnr="15819000066")))[0]
         assert result["status"] == "rejected"

@@ -26,8 +26,8 @@ def faults() -> Faults:
 
 
 @pytest.fixture
-def live(tmp_path: Path, faults: Faults) -> Iterator[Registry]:
-    yield from run_registry(tmp_path / "registry.db", faults)
+def live(registry_database: str, faults: Faults) -> Iterator[Registry]:
+    yield from run_registry(registry_database, faults)
 
 
 @pytest.fixture

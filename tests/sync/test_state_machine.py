@@ -51,8 +51,8 @@ SCHEME = {"A": "training", "B": "asylum"}  # the offices register under differen
 
 
 @pytest.fixture(scope="module")
-def shared_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
-    yield from run_registry(Path(tmp_path_factory.mktemp("sm")) / "registry.db", FAULTS)
+def shared_registry(module_registry_database: str) -> Iterator[Registry]:
+    yield from run_registry(module_registry_database, FAULTS)
 
 
 class Offices(RuleBasedStateMachine):

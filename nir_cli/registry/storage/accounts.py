@@ -6,171 +6,160 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from nir_cli.registry.storage.db import now
+from nir_cli.registry.storage.clock import now
 from nir_cli.store.db import Store
 
 USER_FIELDS = "username, municipality, place, role, disabled, created_at"
 
 
-def add_user(
-    store: Store,
-    username: str,
-    municipality: str,
-    place: str | None,
-    role: str,
-    password_hash: str,
-) -> None:
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO users (username, municipality, place, role, password_hash, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (username, municipality, place, role, password_hash, now()),
+class SqliteAccounts:
+    """The account statements on one SQLite connection (a `Store`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add_user(
+        self,
+        username: str,
+        municipality: str,
+        place: str | None,
+        role: str,
+        password_hash: str,
+    ) -> None:
+        with self.store.write() as conn:
+            conn.execute(
+                "INSERT INTO users (username, municipality, place, role, password_hash, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (username, municipality, place, role, password_hash, now()),
+            )
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        """Everything about a user, the password hash included (for logging in only)."""
+        return self.store.one("SELECT * FROM users WHERE username = ?", (username,))
+
+    def users_of(self, municipality: str) -> list[dict[str, Any]]:
+        return self.store.query(
+            f"SELECT {USER_FIELDS} FROM users WHERE municipality = ? ORDER BY username",
+            (municipality,),
         )
 
-
-def user(store: Store, username: str) -> dict[str, Any] | None:
-    """Everything about a user, the password hash included (for logging in only)."""
-    return store.one("SELECT * FROM users WHERE username = ?", (username,))
-
-
-def users_of(store: Store, municipality: str) -> list[dict[str, Any]]:
-    return store.query(
-        f"SELECT {USER_FIELDS} FROM users WHERE municipality = ? ORDER BY username", (municipality,)
-    )
-
-
-def user_in(store: Store, municipality: str, username: str) -> dict[str, Any] | None:
-    """A user of this municipality; another municipality's user is as good as absent."""
-    return store.one(
-        f"SELECT {USER_FIELDS} FROM users WHERE username = ? AND municipality = ?",
-        (username, municipality),
-    )
-
-
-def username_taken(store: Store, username: str) -> bool:
-    return store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)) is not None
-
-
-def disable(store: Store, municipality: str, username: str) -> None:
-    """Disable a user of this municipality and revoke all their tokens, in one transaction."""
-    with store.write() as conn:
-        conn.execute(
-            "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
+    def user_in(self, municipality: str, username: str) -> dict[str, Any] | None:
+        """A user of this municipality; another municipality's user is as good as absent."""
+        return self.store.one(
+            f"SELECT {USER_FIELDS} FROM users WHERE username = ? AND municipality = ?",
             (username, municipality),
         )
-        _revoke_all(conn, username)
 
-
-def set_password_hash(store: Store, municipality: str, username: str, password_hash: str) -> None:
-    """A new password hash; failed logins are forgotten and every token ends, at once."""
-    with store.write() as conn:
-        done = conn.execute(
-            "UPDATE users SET password_hash = ? WHERE username = ? AND municipality = ?",
-            (password_hash, username, municipality),
-        ).rowcount
-        if done:
-            conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
-        _revoke_all(conn, username)
-
-
-def set_role(store: Store, municipality: str, username: str, role: str) -> None:
-    """Another role; tokens issued under the old one end in the same transaction."""
-    with store.write() as conn:
-        conn.execute(
-            "UPDATE users SET role = ? WHERE username = ? AND municipality = ?",
-            (role, username, municipality),
+    def username_taken(self, username: str) -> bool:
+        return (
+            self.store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)) is not None
         )
-        _revoke_all(conn, username)
 
-
-def _revoke_all(conn: sqlite3.Connection, username: str) -> None:
-    """Every session and machine token of the user ends now."""
-    conn.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-        (now(), username),
-    )
-
-
-# -- tokens ------------------------------------------------------------------------------------
-
-
-def add_token(
-    store: Store,
-    token_hash: str,
-    username: str,
-    kind: str,
-    name: str | None,
-    expires_at: str,
-) -> None:
-    """A new token (its hash only); a named machine token replaces the live one of that name."""
-    with store.write() as conn:
-        if name is not None:
+    def disable(self, municipality: str, username: str) -> None:
+        """Disable a user of this municipality and revoke all their tokens, in one transaction."""
+        with self.store.write() as conn:
             conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
-                "AND kind = 'machine' AND revoked_at IS NULL",
-                (now(), username, name),
+                "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
+                (username, municipality),
             )
-        conn.execute(
-            "INSERT INTO tokens (token_hash, username, kind, name, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (token_hash, username, kind, name, now(), expires_at),
+            _revoke_all(conn, username)
+
+    def set_password_hash(self, municipality: str, username: str, password_hash: str) -> None:
+        """A new password hash; failed logins are forgotten and every token ends, at once."""
+        with self.store.write() as conn:
+            done = conn.execute(
+                "UPDATE users SET password_hash = ? WHERE username = ? AND municipality = ?",
+                (password_hash, username, municipality),
+            ).rowcount
+            if done:
+                conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
+            _revoke_all(conn, username)
+
+    def set_role(self, municipality: str, username: str, role: str) -> None:
+        """Another role; tokens issued under the old one end in the same transaction."""
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE users SET role = ? WHERE username = ? AND municipality = ?",
+                (role, username, municipality),
+            )
+            _revoke_all(conn, username)
+
+    # -- tokens --------------------------------------------------------------------------------
+
+    def add_token(
+        self,
+        token_hash: str,
+        username: str,
+        kind: str,
+        name: str | None,
+        expires_at: str,
+    ) -> None:
+        """A new token (its hash only); a named machine token replaces the live one of that name."""
+        with self.store.write() as conn:
+            if name is not None:
+                conn.execute(
+                    "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
+                    "AND kind = 'machine' AND revoked_at IS NULL",
+                    (now(), username, name),
+                )
+            conn.execute(
+                "INSERT INTO tokens (token_hash, username, kind, name, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (token_hash, username, kind, name, now(), expires_at),
+            )
+
+    def caller(self, token_hash: str) -> dict[str, Any] | None:
+        """The user behind a live token (not expired, not revoked, user not disabled)."""
+        return self.store.one(
+            "SELECT t.token_hash, t.expires_at, u.* FROM tokens t JOIN users u USING (username) "
+            "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
+            "AND u.disabled = 0",
+            (token_hash, now()),
         )
 
+    def revoke(self, token_hash: str) -> None:
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (now(), token_hash)
+            )
 
-def caller(store: Store, token_hash: str) -> dict[str, Any] | None:
-    """The user behind a live token (not expired, not revoked, user not disabled)."""
-    return store.one(
-        "SELECT t.token_hash, t.expires_at, u.* FROM tokens t JOIN users u USING (username) "
-        "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
-        "AND u.disabled = 0",
-        (token_hash, now()),
-    )
+    def tokens_of(self, username: str) -> list[dict[str, Any]]:
+        """A user's live tokens (never the tokens themselves)."""
+        return self.store.query(
+            "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
+            "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
+            (username, now()),
+        )
 
+    def revoke_named(self, username: str, name: str) -> bool:
+        with self.store.write() as conn:
+            done = conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
+                "AND revoked_at IS NULL",
+                (now(), username, name),
+            ).rowcount
+        return bool(done)
 
-def revoke(store: Store, token_hash: str) -> None:
-    with store.write() as conn:
-        conn.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (now(), token_hash))
+    # -- failed logins -------------------------------------------------------------------------
 
+    def locked_until(self, username: str) -> str | None:
+        """When the user's lock-out ends, if one holds now."""
+        row = self.store.one(
+            "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
+        )
+        if row is None or not row["locked_until"] or row["locked_until"] <= now():
+            return None
+        return str(row["locked_until"])
 
-def tokens_of(store: Store, username: str) -> list[dict[str, Any]]:
-    """A user's live tokens (never the tokens themselves)."""
-    return store.query(
-        "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
-        "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
-        (username, now()),
-    )
-
-
-def revoke_named(store: Store, username: str, name: str) -> bool:
-    with store.write() as conn:
-        done = conn.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
-            "AND revoked_at IS NULL",
-            (now(), username, name),
-        ).rowcount
-    return bool(done)
-
-
-# -- failed logins -----------------------------------------------------------------------------
-
-
-def locked_until(store: Store, username: str) -> str | None:
-    """When the user's lock-out ends, if one holds now."""
-    row = store.one("SELECT locked_until FROM login_attempts WHERE username = ?", (username,))
-    if row is None or not row["locked_until"] or row["locked_until"] <= now():
-        return None
-    return str(row["locked_until"])
-
-
-def count_failure(
-    store: Store, username: str, free_failures: int, lock_seconds: int, max_lock_seconds: int
-) -> int:
-    """One more failed login, counted and (past `free_failures`) locked by one atomic
-    statement, whatever races it; the failures so far. Names tried and left alone for a day are
-    forgotten: a spray of made-up names must not grow the table without end."""
-    with store.write() as conn:
-        failures = conn.execute(
-            f"""
+    def count_failure(
+        self, username: str, free_failures: int, lock_seconds: int, max_lock_seconds: int
+    ) -> int:
+        """One more failed login, counted and (past `free_failures`) locked by one atomic
+        statement, whatever races it; the failures so far. Names tried and left alone for a
+        day are forgotten: a spray of made-up names must not grow the table without end."""
+        with self.store.write() as conn:
+            failures = conn.execute(
+                f"""
 INSERT INTO login_attempts (username, failures, locked_until, last_at) VALUES (:u, 1, NULL, :now)
 ON CONFLICT (username) DO UPDATE SET
     failures = failures + 1,
@@ -181,24 +170,31 @@ ON CONFLICT (username) DO UPDATE SET
         ELSE locked_until END
 RETURNING failures
 """,
-            {"u": username, "now": now()},
-        ).fetchone()["failures"]
-        conn.execute(
-            "DELETE FROM login_attempts WHERE last_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
-            "'-1 day') AND (locked_until IS NULL OR locked_until < :now)",
-            {"now": now()},
-        )
-    return int(failures)
+                {"u": username, "now": now()},
+            ).fetchone()["failures"]
+            conn.execute(
+                "DELETE FROM login_attempts WHERE last_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+                "'-1 day') AND (locked_until IS NULL OR locked_until < :now)",
+                {"now": now()},
+            )
+        return int(failures)
+
+    def clear_failures(self, username: str) -> str | None:
+        """A right password: failures are forgotten, unless a lock-out set by failures that raced
+        it holds; then when that lock-out ends, and nothing is cleared."""
+        with self.store.write() as conn:
+            row = conn.execute(
+                "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
+            ).fetchone()
+            if row is not None and row["locked_until"] and row["locked_until"] > now():
+                return str(row["locked_until"])
+            conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
+        return None
 
 
-def clear_failures(store: Store, username: str) -> str | None:
-    """A right password: failures are forgotten, unless a lock-out set by failures that raced
-    it holds; then when that lock-out ends, and nothing is cleared."""
-    with store.write() as conn:
-        row = conn.execute(
-            "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
-        ).fetchone()
-        if row is not None and row["locked_until"] and row["locked_until"] > now():
-            return str(row["locked_until"])
-        conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
-    return None
+def _revoke_all(conn: sqlite3.Connection, username: str) -> None:
+    """Every session and machine token of the user ends now."""
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        (now(), username),
+    )

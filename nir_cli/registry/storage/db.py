@@ -1,14 +1,13 @@
-"""The registry's storage. Routes talk to a `Scoped` view bound to the caller's municipality;
-every query it runs carries that municipality, so no route can read or write across one.
-
-A PostgreSQL backend would implement the same methods (see docs/registry.md).
+"""The registry's storage on SQLite, the embedded default (the PostgreSQL one is
+`storage/postgres.py`; both implement `storage/interface.py`). Routes talk to a `Scoped` view
+bound to the caller's municipality; every query it runs carries that municipality, so no route
+can read or write across one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -18,21 +17,20 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nir_cli.domain.entitlement import TrainingFacts
-from nir_cli.registry.plan import Plan, canonical, not_applied
+from nir_cli.registry.plan import IdempotencyMismatch, Plan, Prepared, decide, prepare
 from nir_cli.registry.storage import records
-from nir_cli.registry.validation import Checked, Validator
+from nir_cli.registry.storage.accounts import SqliteAccounts
+from nir_cli.registry.storage.clock import now
+from nir_cli.registry.validation import Validator
 from nir_cli.store.db import Store
 from nir_cli.wire import (
     BatchIn,
-    BatchMode,
     Change,
     Entity,
-    Status,
 )
 
 MIGRATIONS = "nir_cli.registry.migrations"
@@ -41,10 +39,6 @@ MIGRATIONS = "nir_cli.registry.migrations"
 CHECKPOINT_SAFETY_PAGES = 16_384
 CHECKPOINT_EVERY = 0.25  # seconds between two background checkpoints at most
 log = logging.getLogger(__name__)
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class RegistryDB:
@@ -59,6 +53,7 @@ class RegistryDB:
 
     def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
+        self.location = str(path)
         self._checkpointer: _Checkpointer | None = None
         first = Store.open(path, MIGRATIONS, create=True)  # creates and migrates the file
         if background_checkpoints:
@@ -80,13 +75,13 @@ class RegistryDB:
             self._checkpointer.wanted.set()
 
     @contextmanager
-    def session(self) -> Iterator[Store]:
+    def session(self) -> Iterator[SqliteSession]:
         with self._lock:
             store = self._idle.pop() if self._idle else None
         if store is None:
             store = self._configured(Store.open(self.path, MIGRATIONS))
         try:
-            yield store
+            yield SqliteSession(store)
         finally:
             if store.conn.in_transaction:  # never hand on a connection mid-transaction
                 store.conn.execute("ROLLBACK")
@@ -101,6 +96,28 @@ class RegistryDB:
             idle, self._idle = self._idle, []
         for store in idle:
             store.close()
+
+
+class SqliteSession:
+    """One connection of the SQLite registry, as the routes use it (`interface.Session`);
+    `conn`, `query`, `one` and `write` are the `Store`'s own."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.accounts = SqliteAccounts(store)
+
+    def scoped(self, municipality: str) -> Scoped:
+        return Scoped(self.store, municipality)
+
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return self.store.query(sql, params)
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        return self.store.one(sql, params)
+
+    def write(self) -> Any:
+        return self.store.write()
 
 
 class _PushLock:
@@ -237,21 +254,8 @@ class Scoped:
     # -- writes -----------------------------------------------------------------------------
 
     def prepare(self, batch: BatchIn, validator: Validator) -> Prepared:
-        """What a batch's records are on their own: each one's hash and body as stored, and
-        what is wrong with it. Needs no lock: worker processes do this side by side."""
-        raw = [canonical(r) for r in batch.records]
-        header = f"{batch.idempotency_key}|{batch.mode.value}|{batch.validate_only}|"
-        body_hash = hashlib.sha256(
-            (header + "".join(record_hash for record_hash, _ in raw)).encode()
-        ).hexdigest()
-        checks = [validator.body(self.municipality, r) for r in batch.records]
-        # The hash is of what was sent (a resend is recognised byte for byte); what is stored
-        # is the normalised body, so values compare as values, never as text.
-        forms = [
-            (record_hash, checked.body or body)
-            for (record_hash, body), checked in zip(raw, checks, strict=True)
-        ]
-        return Prepared(batch, forms, checks, body_hash)
+        """The batch checked on its own, outside the push lock (plan.prepare)."""
+        return prepare(batch, validator, self.municipality)
 
     def push(self, prepared: Prepared, username: str) -> str:
         """Store a prepared batch (or with validate_only, check it) and return the answer, a
@@ -259,10 +263,9 @@ class Scoped:
         same body answers as the first time; with another body it is refused.
 
         One transaction: what the batch touches is read in three queries, every record is
-        decided in order (later records see the earlier ones of the same batch), and what was
-        accepted is written with one statement per table."""
-        batch, forms, body_hash = prepared.batch, prepared.forms, prepared.body_hash
-        hashes = [record_hash for record_hash, _ in forms]
+        decided in order (plan.decide), and what was accepted is written with one statement
+        per table."""
+        batch, body_hash = prepared.batch, prepared.body_hash
         with self.store.write(commit=not batch.validate_only) as conn:
             if not batch.validate_only:
                 seen = conn.execute(
@@ -278,28 +281,13 @@ class Scoped:
             received = now()
             ids, person_ids = Plan.touching(batch.records)
             touched = records.touched(conn, self.municipality, ids, person_ids)
-            plan = Plan(touched, self.municipality, batch.records, received[:10])
-            answers = [
-                plan.decide(rec, record_hash, body, checked)
-                for rec, (record_hash, body), checked in zip(
-                    batch.records, forms, prepared.checks, strict=True
-                )
-            ]
-            if batch.mode is BatchMode.ALL_OR_NOTHING and any(
-                a.status is not Status.ACCEPTED for a in answers
-            ):
-                answers = [not_applied(a) for a in answers]
-            else:
+            decided = decide(prepared, touched, self.municipality, received)
+            if decided.applied:
                 records.write_accepted(
-                    conn, self.municipality, plan.accepted, batch_id, username, received
+                    conn, self.municipality, decided.plan.accepted, batch_id, username, received
                 )
-                records.remember_answers(conn, plan.to_remember(answers, hashes))
-            # A BatchOut, from answers that are JSON already.
-            results = ",".join(a.json for a in answers)
-            validate_only = "true" if batch.validate_only else "false"
-            response = (
-                f'{{"batch_id":"{batch_id}","validate_only":{validate_only},"results":[{results}]}}'
-            )
+                records.remember_answers(conn, decided.remember)
+            response = decided.response(batch_id, batch.validate_only)
             if not batch.validate_only:
                 conn.execute(
                     "INSERT INTO batches (batch_id, municipality, idempotency_key, body_hash, "
@@ -315,17 +303,3 @@ class Scoped:
                     ),
                 )
             return response
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A batch checked on its own (Scoped.prepare), ready to be stored (Scoped.push)."""
-
-    batch: BatchIn
-    forms: list[tuple[str, str]]  # each record's hash and body as stored
-    checks: list[Checked]
-    body_hash: str
-
-
-class IdempotencyMismatch(Exception):
-    """The idempotency key was used before with another batch."""
