@@ -360,8 +360,12 @@ def create_app(
 
 def with_faults(app: FastAPI, faults: Faults | None) -> Any:
     """The app as uvicorn serves it: with the fault switch outermost when it is on, so a
-    dropped connection really is dropped at the transport."""
-    return FaultMiddleware(app, faults) if faults is not None else app
+    dropped connection really is dropped at the transport. A commit delay is the storage's
+    to keep (it holds the transaction open)."""
+    if faults is None:
+        return app
+    app.state.db.commit_delay = faults.commit_delay
+    return FaultMiddleware(app, faults)
 
 
 def _allowed(

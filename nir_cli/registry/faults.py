@@ -8,6 +8,8 @@ NIR_REGISTRY_FAULTS="latency=0.5,unavailable=0.3,retry_after=2,drop_after_commit
   unavailable        share of sync requests answered 503 with Retry-After before any work
   retry_after        the Retry-After value of those 503s (seconds)
   drop_after_commit  share of batch requests whose connection is dropped after the batch committed
+  commit_delay       seconds every batch's transaction stays open, its rows written, before it
+                     commits: time to kill the process mid-batch
   seed               makes the random choices repeatable
 Faults touch only /v1/batches and /v1/changes: logging in and health checks stay reliable.
 """
@@ -30,6 +32,7 @@ class Faults:
     unavailable: float = 0.0
     retry_after: int = 1
     drop_after_commit: float = 0.0
+    commit_delay: float = 0.0
     seed: int | None = None
 
     @classmethod
@@ -43,6 +46,7 @@ class Faults:
                 "unavailable",
                 "retry_after",
                 "drop_after_commit",
+                "commit_delay",
                 "seed",
             }:
                 raise ValueError(f"{ENV}: unknown fault {name!r}")

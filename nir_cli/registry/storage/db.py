@@ -54,6 +54,7 @@ class RegistryDB:
     def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
         self.location = str(path)
+        self.commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
         self._checkpointer: _Checkpointer | None = None
         first = Store.open(path, MIGRATIONS, create=True)  # creates and migrates the file
         if background_checkpoints:
@@ -81,7 +82,7 @@ class RegistryDB:
         if store is None:
             store = self._configured(Store.open(self.path, MIGRATIONS))
         try:
-            yield SqliteSession(store)
+            yield SqliteSession(store, self.commit_delay)
         finally:
             if store.conn.in_transaction:  # never hand on a connection mid-transaction
                 store.conn.execute("ROLLBACK")
@@ -102,13 +103,16 @@ class SqliteSession:
     """One connection of the SQLite registry, as the routes use it (`interface.Session`);
     `conn`, `query`, `one` and `write` are the `Store`'s own."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, commit_delay: float = 0.0) -> None:
         self.store = store
         self.conn = store.conn
         self.accounts = SqliteAccounts(store)
+        self.commit_delay = commit_delay
 
     def scoped(self, municipality: str) -> Scoped:
-        return Scoped(self.store, municipality)
+        scoped = Scoped(self.store, municipality)
+        scoped.commit_delay = self.commit_delay
+        return scoped
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return self.store.query(sql, params)
@@ -185,6 +189,8 @@ class _Checkpointer:
 
 class Scoped:
     """The registry as one municipality sees it."""
+
+    commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
 
     def __init__(self, store: Store, municipality: str) -> None:
         self.store = store
@@ -302,4 +308,6 @@ class Scoped:
                         received,
                     ),
                 )
+                if self.commit_delay:
+                    time.sleep(self.commit_delay)
             return response

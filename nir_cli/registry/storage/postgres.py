@@ -79,6 +79,7 @@ class PostgresStorage:
 
         self.location = redacted(url)
         self.push_lock = nullcontext()
+        self.commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -107,7 +108,7 @@ class PostgresStorage:
     @contextmanager
     def session(self) -> Iterator[PgSession]:
         with self._pool.connection() as conn:
-            yield PgSession(conn)
+            yield PgSession(conn, self.commit_delay)
 
     def wrote(self) -> None:
         """Nothing to do: PostgreSQL checkpoints on its own."""
@@ -190,12 +191,15 @@ class _QmarkConnection:
 class PgSession:
     """One pooled connection, for one request (`interface.Session`)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, commit_delay: float = 0.0) -> None:
         self.conn = conn
         self.accounts = PgAccounts(conn)
+        self.commit_delay = commit_delay
 
     def scoped(self, municipality: str) -> PgScoped:
-        return PgScoped(self.conn, municipality)
+        scoped = PgScoped(self.conn, municipality)
+        scoped.commit_delay = self.commit_delay
+        return scoped
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return list(self.conn.execute(_qmark(sql), list(params)).fetchall())
@@ -383,6 +387,8 @@ RETURNING failures
 
 class PgScoped:
     """The records as one municipality sees them, on PostgreSQL (`interface.ScopedRecords`)."""
+
+    commit_delay = 0.0
 
     def __init__(self, conn: Any, municipality: str) -> None:
         self.conn = conn
@@ -619,4 +625,9 @@ class PgScoped:
         return int(row["last_seq"]) - count + 1
 
     def _before_commit(self) -> None:
-        """Nothing: the seam where a test holds a transaction open before it commits."""
+        """Where a test holds a transaction open before it commits (the commit_delay fault,
+        or a subclass); nothing otherwise."""
+        if self.commit_delay:
+            import time
+
+            time.sleep(self.commit_delay)
