@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nir_cli.registry.storage.interface import Storage
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from nir_cli.registry.storage.location import is_postgres, redacted
 
-
-def is_postgres(location: str | Path) -> bool:
-    return str(location).startswith(POSTGRES_SCHEMES)
-
-
-def redacted(location: str | Path) -> str:
-    """The location without a password (`postgresql://nir:***@db/nir`), for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(location))
+__all__ = ["is_postgres", "open_storage", "redacted"]
 
 
 def open_storage(location: str | Path, *, background_checkpoints: bool = False) -> Storage:

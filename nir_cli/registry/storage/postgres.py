@@ -42,7 +42,7 @@ from nir_cli.registry.plan import (
     prepare,
 )
 from nir_cli.registry.storage.clock import now
-from nir_cli.registry.storage.opening import redacted
+from nir_cli.registry.storage.location import redacted
 from nir_cli.registry.validation import Validator
 from nir_cli.store.db import migrations
 from nir_cli.wire import BatchIn, Change, Entity, RecordIn
