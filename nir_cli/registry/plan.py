@@ -17,6 +17,7 @@ from nir_cli.registry.validation import Checked, Validator
 from nir_cli.wire import (
     BatchIn,
     BatchMode,
+    Change,
     Current,
     Entity,
     RecordError,
@@ -277,3 +278,19 @@ class Decided:
 
 class IdempotencyMismatch(Exception):
     """The idempotency key was used before with another batch."""
+
+
+def change_of(row: dict[str, Any]) -> Change:
+    """A row of the change feed (change, record and version joined) as the wire has it, the
+    same from either database."""
+    return Change(
+        seq=row["seq"],
+        entity=Entity(row["entity"]),
+        id=row["record_id"],
+        version=row["version"],
+        person_id=row["person_id"],
+        body=json.loads(row["body"]),
+        withdrawn=bool(row["withdrawn"]),
+        withdrawn_reason=row["withdrawn_reason"],
+        registry_date=row["received_at"][:10],
+    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import logging
 import os
 import sqlite3
@@ -21,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli.domain.entitlement import TrainingFacts
-from nir_cli.registry.plan import IdempotencyMismatch, Plan, Prepared, decide, prepare
+from nir_cli.registry.plan import (
+    IdempotencyMismatch,
+    Plan,
+    Prepared,
+    change_of,
+    decide,
+    prepare,
+)
 from nir_cli.registry.storage import records
 from nir_cli.registry.storage.accounts import SqliteAccounts
 from nir_cli.registry.storage.clock import now
@@ -30,7 +36,6 @@ from nir_cli.store.db import Store
 from nir_cli.wire import (
     BatchIn,
     Change,
-    Entity,
 )
 
 MIGRATIONS = "nir_cli.registry.migrations"
@@ -241,20 +246,7 @@ class Scoped:
             "WHERE c.municipality = ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
             (self.municipality, after, limit),
         )
-        changes = [
-            Change(
-                seq=r["seq"],
-                entity=Entity(r["entity"]),
-                id=r["record_id"],
-                version=r["version"],
-                person_id=r["person_id"],
-                body=json.loads(r["body"]),
-                withdrawn=bool(r["withdrawn"]),
-                withdrawn_reason=r["withdrawn_reason"],
-                registry_date=r["received_at"][:10],
-            )
-            for r in rows
-        ]
+        changes = [change_of(r) for r in rows]
         return changes, (changes[-1].seq if changes else after)
 
     # -- writes -----------------------------------------------------------------------------

@@ -23,7 +23,6 @@ What differs from SQLite, and why:
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
@@ -38,6 +37,7 @@ from nir_cli.registry.plan import (
     Plan,
     Prepared,
     Touched,
+    change_of,
     decide,
     prepare,
 )
@@ -45,7 +45,7 @@ from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.location import redacted
 from nir_cli.registry.validation import Validator
 from nir_cli.store.db import migrations
-from nir_cli.wire import BatchIn, Change, Entity, RecordIn
+from nir_cli.wire import BatchIn, Change, RecordIn
 
 MIGRATIONS = "nir_cli.registry.migrations_pg"
 MIGRATION_LOCK = 7_261_001  # the advisory lock key under which migrations run
@@ -439,20 +439,7 @@ class PgScoped:
             "WHERE c.municipality = %s AND c.seq > %s ORDER BY c.seq LIMIT %s",
             (self.municipality, after, limit),
         ).fetchall()
-        found = [
-            Change(
-                seq=r["seq"],
-                entity=Entity(r["entity"]),
-                id=r["record_id"],
-                version=r["version"],
-                person_id=r["person_id"],
-                body=json.loads(r["body"]),
-                withdrawn=bool(r["withdrawn"]),
-                withdrawn_reason=r["withdrawn_reason"],
-                registry_date=r["received_at"][:10],
-            )
-            for r in rows
-        ]
+        found = [change_of(r) for r in rows]
         return found, (found[-1].seq if found else after)
 
     # -- writes -----------------------------------------------------------------------------
