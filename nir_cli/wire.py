@@ -29,6 +29,11 @@ class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# No NUL in any text the registry keeps: PostgreSQL cannot store one, and no name, id or key
+# holds one for a reason (refused alike on either database; record bodies: validation.py).
+NO_NUL = r"^[^\x00]*$"
+
+
 class Role(StrEnum):
     SUPERUSER = "superuser"
     DEPUTY = "deputy"
@@ -54,7 +59,7 @@ class RecordIn(Wire):
     )
     body: dict[str, Any] = Field(description="the fields of the person or registration")
     withdrawn: bool = False
-    withdrawn_reason: str | None = Field(None, max_length=500)
+    withdrawn_reason: str | None = Field(None, max_length=500, pattern=NO_NUL)
 
 
 class BatchMode(StrEnum):
@@ -63,7 +68,7 @@ class BatchMode(StrEnum):
 
 
 class BatchIn(Wire):
-    idempotency_key: str = Field(min_length=8, max_length=100)
+    idempotency_key: str = Field(min_length=8, max_length=100, pattern=NO_NUL)
     mode: BatchMode = BatchMode.PER_RECORD
     validate_only: bool = Field(False, description="check everything, store nothing")
     records: list[RecordIn] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
@@ -120,8 +125,8 @@ class ChangesOut(Wire):
 
 
 class TokenRequest(Wire):
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class TokenOut(Wire):
@@ -161,13 +166,13 @@ class UserOut(Wire):
 
 class UserCreate(Wire):
     username: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,99}$")
-    password: str = Field(min_length=8, max_length=200)
-    place: str | None = Field(None, max_length=100)
+    password: str = Field(min_length=8, max_length=200, pattern=NO_NUL)
+    place: str | None = Field(None, max_length=100, pattern=NO_NUL)
     role: Role = Role.USER
 
 
 class PasswordReset(Wire):
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(min_length=8, max_length=200, pattern=NO_NUL)
 
 
 class RoleChange(Wire):

@@ -50,6 +50,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            # PostgreSQL cannot hold a NUL; refused alike on either database (see wire.Wire).
+            await _answer(send, 422, _problem(_("text may not contain NUL characters")))
+            return
         length = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
         if length is not None:
             if not length.isdigit():

@@ -231,7 +231,14 @@ def prepare(batch: BatchIn, validator: Validator, municipality: str) -> Prepared
     body_hash = hashlib.sha256(
         (header + "".join(record_hash for record_hash, _ in raw)).encode()
     ).hexdigest()
-    checks = [validator.body(municipality, r) for r in batch.records]
+    checks = [
+        # PostgreSQL cannot store a NUL: refused alike on either database (its JSON escape is
+        # the only way one reaches the canonical body).
+        Checked(("invalid", None, _("text may not contain NUL characters")))
+        if "\\u0000" in body
+        else validator.body(municipality, r)
+        for r, (_hash, body) in zip(batch.records, raw, strict=True)
+    ]
     # The hash is of what was sent (a resend is recognised byte for byte); what is stored is
     # the normalised body, so values compare as values, never as text.
     forms = [

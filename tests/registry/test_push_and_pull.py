@@ -204,3 +204,22 @@ def test_synthetic_numbers_are_refused_by_a_production_registry(registry_databas
         result = push(s, live.url, batch(person_record(fnr="15819000066")))[0]
         assert result["status"] == "rejected"
         assert "test or sandbox" in result["error"]["message"]
+
+
+def test_a_nul_character_anywhere_is_refused_alike_on_either_database(
+    registry: Registry,
+) -> None:
+    """PostgreSQL cannot store one (schemathesis found the 500 it caused): refused alike on both
+    databases, a key or a name in the path by 422, a record by its rejection; nothing stored."""
+    s = user(registry)
+    answer = s.post(
+        f"{registry.url}/v1/batches", json=batch(person_record(), key="0000000\x00"), timeout=10
+    )
+    assert answer.status_code == 422, answer.text
+    named = person_record(first_name="Ka\x00ri")
+    result = push(s, registry.url, batch(named))[0]
+    assert result["status"] == "rejected"
+    assert result["error"]["message"] == "text may not contain NUL characters"
+    assert s.get(f"{registry.url}/v1/users/a%00b", timeout=10).status_code == 422
+    assert s.get(f"{registry.url}/v1/changes?after=0%00", timeout=10).status_code == 422
+    assert s.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
