@@ -437,3 +437,15 @@ def _in_transaction(url: str) -> bool:
             "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
         ).fetchone()
     return bool(row and row[0])
+
+
+def test_a_database_that_cannot_be_reached_is_said_at_once_and_plainly() -> None:
+    from nir_cli.errors import TemporaryFailure
+
+    started = time.monotonic()
+    with pytest.raises(TemporaryFailure, match="does not answer: .*refused"):
+        PostgresStorage("postgresql://nobody:secret@127.0.0.1:1/nir")
+    assert time.monotonic() - started < 5
+    with pytest.raises(TemporaryFailure) as raised:
+        PostgresStorage("postgresql://nobody:secret@127.0.0.1:1/nir")
+    assert "secret" not in str(raised.value)  # the password never shows

@@ -91,6 +91,9 @@ class PostgresStorage:
             name="nir-registry",
         )
         try:
+            # One connection first, for the server's own words when it cannot be reached
+            # (refused, no such database, wrong password) rather than the pool's timeout.
+            psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT)).close()
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             with self._pool.connection() as conn:
                 migrate(conn)
