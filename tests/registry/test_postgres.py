@@ -443,7 +443,7 @@ def test_a_database_that_cannot_be_reached_is_said_at_once_and_plainly() -> None
     from nir_cli.errors import TemporaryFailure
 
     started = time.monotonic()
-    with pytest.raises(TemporaryFailure, match="does not answer: .*refused"):
+    with pytest.raises(TemporaryFailure, match=r"does not answer: .*refused"):
         PostgresStorage("postgresql://nobody:secret@127.0.0.1:1/nir")
     assert time.monotonic() - started < 5
     with pytest.raises(TemporaryFailure) as raised:
