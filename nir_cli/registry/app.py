@@ -7,6 +7,7 @@ Codes (`code`, `type`) are the same in every language."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -150,6 +151,17 @@ def create_app(
     app.add_middleware(LoginRateLimit, limiter=limiter)
     # Outermost: whatever answers, the limits above included, speaks the request's language.
     app.add_middleware(Language)
+
+    async def database_busy(__: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger(__name__).warning("database busy or away: %s", type(exc).__name__)
+        return JSONResponse(
+            {"detail": _("the registry's database is busy; try again shortly")},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    for transient in db.transient:
+        app.add_exception_handler(transient, database_busy)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(__: Request, exc: RequestValidationError) -> JSONResponse:

@@ -449,3 +449,33 @@ def test_a_database_that_cannot_be_reached_is_said_at_once_and_plainly() -> None
     with pytest.raises(TemporaryFailure) as raised:
         PostgresStorage("postgresql://nobody:secret@127.0.0.1:1/nir")
     assert "secret" not in str(raised.value)  # the password never shows
+
+
+def test_a_database_that_is_not_nirs_is_refused_not_half_made(postgres_url: str) -> None:
+    import psycopg
+
+    from nir_cli.errors import StoreUnusable
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")  # someone else's
+    with pytest.raises(StoreUnusable, match="cannot be set up"):
+        PostgresStorage(postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE "
+                                             "schemaname = current_schema()")}  # fmt: skip
+    assert "records" not in tables  # the failed migration left nothing of its own
+
+
+def test_a_check_waits_for_nobody(storage: PostgresStorage) -> None:
+    """validate_only writes nothing, so it takes no feed number and waits on no batch."""
+    waiting = threading.Event()
+    held: dict[str, Any] = {}
+    thread_a = _push(storage, Held, batch(person_record()), out=held, waiting=waiting)
+    assert waiting.wait(10)
+    checked: dict[str, Any] = {}
+    thread_b = _push(storage, None, batch(person_record(), validate_only=True), out=checked)
+    thread_b.join(WAIT)
+    held["scoped"].release.set()
+    thread_a.join(10)
+    assert not thread_b.is_alive(), "a validate-only batch waited for another batch"
+    assert '"validate_only":true' in checked["answer"]

@@ -59,6 +59,8 @@ class RegistryDB:
     def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
         self.location = str(path)
+        # SQLite's busy and locked states are met by its busy handler and the push lock.
+        self.transient: tuple[type[Exception], ...] = ()
         self.commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
         self._checkpointer: _Checkpointer | None = None
         first = Store.open(path, MIGRATIONS, create=True)  # creates and migrates the file

@@ -87,6 +87,9 @@ class Storage(Protocol):
     """The registry's database: migrated when opened, then sessions from a pool."""
 
     location: str
+    # Errors a request may meet while the database is busy or failing over: answered 503 with
+    # Retry-After, which clients retry, not 500.
+    transient: tuple[type[Exception], ...]
 
     @property
     def push_lock(self) -> Lock:

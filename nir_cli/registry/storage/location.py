@@ -13,5 +13,7 @@ def is_postgres(location: str | Path) -> bool:
 
 
 def redacted(location: str | Path) -> str:
-    """The location without a password (`postgresql://nir:***@db/nir`), for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(location))
+    """The location without a password (`postgresql://nir:***@db/nir`, `password=***`), for
+    messages."""
+    text = re.sub(r"(://[^:/@\[\]]+):[^@]*@", r"\1:***@", str(location))
+    return re.sub(r"(password=)[^&\s\"']*", r"\1***", text, flags=re.IGNORECASE)

@@ -3,11 +3,12 @@ on any number of machines, against one database (`nir registry serve --database
 postgresql://...`). psycopg 3 with a connection pool; `pip install 'nir-cli[postgres]'`.
 
 What differs from SQLite, and why:
-- **No global push lock.** A batch takes a transaction-level advisory lock on each record and
-  person it touches, in sorted order, and nothing else until its very end: batches of different
-  municipalities (whose persons differ) never wait for each other, and two batches touching the
-  same person are stored one after the other. A deadlock, should the database still find one,
-  is retried (a few times) from the start of the transaction.
+- **No global push lock.** A batch locks the rows of the records and persons it touches that
+  exist, in id order (row locks: held in the rows, not in the server's shared lock table), and
+  nothing else until its very end: batches of different municipalities (whose persons differ)
+  never wait for each other, and two batches touching one record or person are stored one after
+  the other. Two creating the same new id meet at its unique key; the second, like a deadlock
+  should the database still find one, is run again from the start (a few times).
 - **Exactly once.** The same batch arriving at two app processes at once: the second waits on
   the advisory lock of its idempotency key, then finds the first's answer and gives it.
 - **A change feed that never skips.** A municipality's changes are numbered by its row in
@@ -53,7 +54,6 @@ POOL_MAX = 10  # connections per app process
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start and for a free connection
 DEADLOCK_RETRIES = 5
 UTC_TEXT = """to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
-NOW_UTC = "(now() AT TIME ZONE 'UTC')"
 log = logging.getLogger(__name__)
 
 
@@ -79,12 +79,14 @@ class PostgresStorage:
 
         self.location = redacted(url)
         self.push_lock = nullcontext()
+        self.transient = transient_errors()
         self.commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
         self._pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
+            kwargs={"autocommit": True, "row_factory": dict_row, **KEEPALIVES},
+            configure=_configure,
             check=ConnectionPool.check_connection,  # a connection the server dropped is replaced
             timeout=CONNECT_TIMEOUT,
             open=False,
@@ -96,7 +98,14 @@ class PostgresStorage:
             psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT)).close()
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             with self._pool.connection() as conn:
-                migrate(conn)
+                migrate(conn, self.location)
+        except psycopg.ProgrammingError as exc:  # a URL psycopg cannot read
+            self._pool.close()
+            raise ConfigError(
+                _("{location} is not a PostgreSQL URL nir can use: {error}").format(
+                    location=self.location, error=redacted(str(exc).strip().splitlines()[0])
+                )
+            ) from None
         except (psycopg.OperationalError, _pool_timeout()) as exc:
             self._pool.close()
             raise TemporaryFailure(
@@ -120,15 +129,57 @@ class PostgresStorage:
         self._pool.close()
 
 
+# Each connection: a lost app machine's transaction and locks go within minutes, not hours
+# (TCP keepalives; idle in a transaction for a minute ends it), and a batch waits at most 30 s
+# for a lock before it is answered 503 and sent again.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+              "keepalives_count": 3}  # fmt: skip
+SESSION_SETTINGS = (
+    "SET idle_in_transaction_session_timeout = '60s'",
+    "SET lock_timeout = '30s'",
+)
+
+
+def _configure(conn: Any) -> None:
+    for statement in SESSION_SETTINGS:
+        conn.execute(statement)
+
+
+def transient_errors() -> tuple[type[Exception], ...]:
+    """What a request may meet when the database is busy, failing over or out of connections:
+    answered 503 with Retry-After (the client retries), never 500."""
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    return (psycopg.OperationalError, PoolTimeout)
+
+
 def _pool_timeout() -> type[Exception]:
     from psycopg_pool import PoolTimeout
 
     return PoolTimeout
 
 
-def migrate(conn: Any) -> int:
+def migrate(conn: Any, location: str = "") -> int:
     """Apply the migrations the database lacks, each in its own transaction, under an advisory
-    lock held for the whole run; the number of the last one."""
+    lock held for the whole run; the number of the last one. A database nir cannot set up (not
+    empty and not nir's, or without the right to create tables) is refused, not half-made."""
+    import psycopg
+
+    try:
+        return _migrate(conn)
+    except psycopg.Error as exc:
+        if isinstance(exc, psycopg.OperationalError):
+            raise
+        raise StoreUnusable(
+            _("the registry's database {location} cannot be set up: {error}").format(
+                location=location, error=str(exc).strip().splitlines()[0]
+            ),
+            hint=_("give nir a database of its own that it owns (docs/registry-production.md)"),
+        ) from None
+
+
+def _migrate(conn: Any) -> int:
     known = migrations(MIGRATIONS)
     conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
@@ -246,7 +297,8 @@ class PgAccounts:
     def users_of(self, municipality: str) -> list[dict[str, Any]]:
         return list(
             self.conn.execute(
-                f"SELECT {USER_FIELDS} FROM users WHERE municipality = %s ORDER BY username",
+                f"SELECT {USER_FIELDS} FROM users WHERE municipality = %s "
+                'ORDER BY username COLLATE "C"',  # byte order, as SQLite sorts
                 (municipality,),
             ).fetchall()
         )
@@ -350,11 +402,13 @@ class PgAccounts:
         """One more failed login, counted and (past `free_failures`) locked by one atomic
         statement, as on SQLite; names left alone for a day are forgotten."""
         free, lock, most = int(free_failures), int(lock_seconds), int(max_lock_seconds)
+        # On this machine's clock (the `now` the times are compared with), not the server's.
+        clock = "(%(clock)s::timestamptz AT TIME ZONE 'UTC')"
         until = UTC_TEXT.format(
-            moment=f"{NOW_UTC} + make_interval(secs => LEAST({most}, {lock} * "
+            moment=f"{clock} + make_interval(secs => LEAST({most}, {lock} * "
             f"(1::bigint << LEAST(20, login_attempts.failures + 1 - {free}))))"
         )
-        a_day_ago = UTC_TEXT.format(moment=f"{NOW_UTC} - interval '1 day'")
+        a_day_ago = UTC_TEXT.format(moment=f"{clock} - interval '1 day'")
         with self.conn.transaction():
             row = self.conn.execute(
                 f"""
@@ -367,13 +421,16 @@ ON CONFLICT (username) DO UPDATE SET
         ELSE login_attempts.locked_until END
 RETURNING failures
 """,
-                {"u": username, "now": now()},
+                {"u": username, "now": now(), "clock": now()},
             ).fetchone()
-            self.conn.execute(
-                f"DELETE FROM login_attempts WHERE last_at < {a_day_ago} "
-                "AND (locked_until IS NULL OR locked_until < %(now)s)",
-                {"now": now()},
-            )
+        # The sweep on its own, after the count, skipping rows another login holds: in the same
+        # transaction, two failures on two names could lock each other's rows (a deadlock).
+        self.conn.execute(
+            "DELETE FROM login_attempts WHERE username IN (SELECT username FROM login_attempts "
+            f"WHERE last_at < {a_day_ago} AND (locked_until IS NULL OR locked_until < %(now)s) "
+            "FOR UPDATE SKIP LOCKED)",
+            {"now": now(), "clock": now()},
+        )
         return int(row["failures"])
 
     def clear_failures(self, username: str) -> str | None:
@@ -455,7 +512,7 @@ class PgScoped:
         the answer as JSON. One transaction, retried from the start should the database find
         a deadlock."""
         psycopg = _driver()
-        from psycopg.errors import DeadlockDetected
+        from psycopg.errors import DeadlockDetected, UniqueViolation
 
         for attempt in range(DEADLOCK_RETRIES + 1):
             answer: list[str] = []
@@ -465,10 +522,12 @@ class PgScoped:
                     if prepared.batch.validate_only:
                         raise psycopg.Rollback()
                 return answer[0]
-            except DeadlockDetected:
+            except (DeadlockDetected, UniqueViolation) as exc:
                 if attempt == DEADLOCK_RETRIES:
                     raise
-                log.warning("deadlock storing a batch; retrying (%d)", attempt + 1)
+                log.warning(
+                    "storing a batch met %s; retrying (%d)", type(exc).__name__, attempt + 1
+                )
         raise AssertionError("unreachable")
 
     def _push(self, prepared: Prepared, username: str) -> str:
@@ -487,11 +546,18 @@ class PgScoped:
                     raise IdempotencyMismatch()
                 return str(seen["response"])
         ids, person_ids = Plan.touching(batch.records)
-        self._lock(sorted({f"record|{i}" for i in ids} | {f"person|{p}" for p in person_ids}))
+        # Row locks on the records and persons the batch touches that exist, in id order: held
+        # in the rows themselves, not in the server's shared lock table, however large the
+        # batch. Two batches creating the same new id meet at its unique key instead, and the
+        # second is run again (push), finding the first's.
+        self.conn.execute(
+            "SELECT 1 FROM records WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            (sorted(set(ids) | set(person_ids)),),
+        ).fetchall()
         batch_id = str(uuid.uuid4())
         received = now()
         decided = decide(prepared, self._touched(ids, person_ids), self.municipality, received)
-        if decided.applied:
+        if decided.applied and not batch.validate_only:  # a check writes nothing, locks no feed
             self._write_accepted(decided.plan.accepted, batch_id, username, received)
             if decided.remember:
                 with self.conn.cursor() as cursor:
@@ -515,7 +581,8 @@ class PgScoped:
                     received,
                 ),
             )
-        self._before_commit()
+        if not batch.validate_only:
+            self._before_commit()
         return response
 
     def _lock(self, keys: list[str]) -> None:
