@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -208,6 +209,25 @@ def speak_through_click() -> None:
             module.ngettext = ngettext  # type: ignore[attr-defined]
 
 
+# ISO dates (with a time, as the registry stamps them) and months, as Norwegians write them.
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)Z?)?")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def norwegian_date(text: str) -> str:
+    """`2026-01-31` → `31.01.2026`; a timestamp keeps its time; anything else as it is."""
+    found = _DAY.fullmatch(text)
+    if not found:
+        return text
+    year, month, day, time = found.groups()
+    return f"{day}.{month}.{year}" + (f" {time}" if time else "")
+
+
+def norwegian_month(text: str) -> str:
+    """`2026-01` → `01.2026` (as `nir import` reads it too); anything else as it is."""
+    return f"{text[5:7]}.{text[:4]}" if _MONTH.fullmatch(text) else text
+
+
 _formatter: object = None
 
 
@@ -217,11 +237,7 @@ def _norwegian_formatter() -> Any:
     global _formatter
     if _formatter is None:
         import datetime as dt
-        import re
         import string
-
-        day = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)Z?)?")
-        month = re.compile(r"(\d{4})-(\d{2})")
 
         class Norwegian(string.Formatter):
             def format_field(self, value: Any, format_spec: str) -> Any:
@@ -232,12 +248,7 @@ def _norwegian_formatter() -> Any:
                 elif isinstance(value, float):
                     return format(value, format_spec).replace(".", ",")
                 elif isinstance(value, str):
-                    found = day.fullmatch(value)
-                    if found:
-                        year, mon, dd, time = found.groups()
-                        value = f"{dd}.{mon}.{year}" + (f" {time}" if time else "")
-                    elif month.fullmatch(value):
-                        value = f"{value[5:7]}.{value[:4]}"
+                    value = norwegian_month(norwegian_date(value))
                 return super().format_field(value, format_spec)
 
         _formatter = Norwegian()

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
+from nir_cli.i18n import norwegian_date, norwegian_month
+
 # C0 controls but tab, newline and carriage return; DEL; bidi embeddings, overrides, isolates.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # A cell Excel (or LibreOffice) would read as a formula or command.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 MONTH_COLUMNS = frozenset({"month", "period"})
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)Z?)?$")
 
 
 def strip_controls(text: str) -> str:
@@ -45,8 +45,9 @@ def excel_cell(value: Any) -> str:
     if isinstance(value, dict | list | tuple):
         value = _csv_cell(value)
     text = str(value)
-    if ISO_DATE.match(text):
-        return norwegian_date(text)
+    dated = norwegian_date(text)
+    if dated != text:
+        return dated
     return neutralise_formula(strip_controls(text))
 
 
@@ -55,9 +56,9 @@ def _spoken(column: str, value: Any) -> Any:
     from nir_cli.headings import FLAGS, word
 
     if isinstance(value, str):
-        if column in MONTH_COLUMNS and ISO_MONTH.match(value):
-            return f"{value[5:7]}.{value[:4]}"  # 2026-01 → 01.2026, as nir import reads it
-        if value.endswith("Z") and ISO_DATE.match(value):
+        if column in MONTH_COLUMNS:
+            return norwegian_month(value)
+        if value.endswith("Z") and norwegian_date(value) != value:
             return _local_time(value)
         return norwegian_date(word(column, value)) if value else value
     if isinstance(value, float) and not isinstance(value, bool):
@@ -101,15 +102,6 @@ def _yes_no(value: bool) -> str:
     from nir_cli.i18n import _
 
     return _("yes") if value else _("no")
-
-
-def norwegian_date(text: str) -> str:
-    """`2026-01-31` → `31.01.2026`; a timestamp keeps its time; anything else as it is."""
-    match = ISO_DATE.match(text)
-    if not match:
-        return text
-    year, month, day, time = match.groups()
-    return f"{day}.{month}.{year}" + (f" {time}" if time else "")
 
 
 def _cell(value: Any) -> Any:

@@ -88,7 +88,7 @@ class RegistrationBase(DomainModel):
     def describe_key(self) -> str:
         """The key in words, for messages: `hours for scheme=training period=2026-01`."""
         from nir_cli.headings import heading, word
-        from nir_cli.i18n import norwegian
+        from nir_cli.i18n import norwegian, norwegian_month
 
         parts = self.natural_key().split("|")
         named = [(n, v) for n, v in zip(self.key_fields, parts[1:], strict=True) if v]
@@ -96,7 +96,7 @@ class RegistrationBase(DomainModel):
             pairs = " ".join(f"{n}={v}" for n, v in named)
             return _("{kind} for {pairs}").format(kind=self.kind.value, pairs=pairs)
         # In words: "timer for ordning: opplæring ..., periode: 01.2026".
-        pairs = ", ".join(f"{heading(n)}: {_month(word(n, v))}" for n, v in named)
+        pairs = ", ".join(f"{heading(n)}: {norwegian_month(word(n, v))}" for n, v in named)
         return _("{kind} for {pairs}").format(kind=self.kind.shown(), pairs=pairs)
 
     def details(self) -> dict[str, Any]:
@@ -481,10 +481,3 @@ def parse_registration(
     raw_kind = data.get("kind")
     kind = raw_kind if isinstance(raw_kind, Kind) else Kind.parse(str(raw_kind or ""))
     return MODELS[kind].model_validate({**data, "kind": kind}, context=context)
-
-
-def _month(value: str) -> str:
-    """2026-01 as 01.2026 (a key's period, read in bokmål)."""
-    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
-        return f"{value[5:]}.{value[:4]}"
-    return value

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from nir_cli.headings import heading, word
-from nir_cli.i18n import norwegian
+from nir_cli.i18n import norwegian, norwegian_month
 from nir_cli.importer.columns import FileKind, registration_fields
 from nir_cli.render import excel_cell, strip_controls
 from nir_cli.store import Store, export
@@ -86,8 +86,8 @@ def write_csv(
 def _word(column: str, value: Any) -> Any:
     if not isinstance(value, str) or not value:
         return value
-    if column == "period" and len(value) == 7 and value[4] == "-":
-        return f"{value[5:]}.{value[:4]}"  # 2026-01 as 01.2026, which nir import reads
+    if column == "period":
+        return norwegian_month(value)
     return word(column, value)
 
 
