@@ -49,12 +49,6 @@ class AccountStatements(Protocol):
     def clear_failures(self, username: str) -> str | None: ...
 
 
-class Prepared(Protocol):
-    """A batch checked on its own, outside any lock, ready to be stored."""
-
-    batch: BatchIn
-
-
 class ScopedRecords(Protocol):
     """The records as one municipality sees them: every statement carries the municipality."""
 

@@ -1,0 +1,280 @@
+"""The registry's records on PostgreSQL, as one municipality sees them: what `storage/db.py`'s
+`Scoped` and `storage/records.py` are on SQLite. How batches lock, why the feed never skips, and
+why a batch may be run again: see `storage/postgres.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from nir_cli.domain.entitlement import TrainingFacts
+from nir_cli.errors import ConfigError
+from nir_cli.i18n import _
+from nir_cli.registry.plan import (
+    IdempotencyMismatch,
+    Plan,
+    Prepared,
+    Touched,
+    change_of,
+    decide,
+    prepare,
+)
+from nir_cli.registry.storage.clock import now
+from nir_cli.registry.validation import Validator
+from nir_cli.wire import BatchIn, Change, RecordIn
+
+DEADLOCK_RETRIES = 5  # runs of one batch again after a deadlock or a new id raced
+log = logging.getLogger(__name__)
+
+
+def driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise ConfigError(
+            _("the PostgreSQL driver is not installed"),
+            hint=_("pip install 'nir-cli[postgres]'"),
+        ) from None
+    return psycopg
+
+
+class PgScoped:
+    """The records as one municipality sees them, on PostgreSQL (`interface.ScopedRecords`)."""
+
+    commit_delay = 0.0
+
+    def __init__(self, conn: Any, municipality: str) -> None:
+        self.conn = conn
+        self.municipality = municipality
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def record(self, record_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT * FROM records WHERE id = %s AND municipality = %s",
+            (record_id, self.municipality),
+        ).fetchone()
+        return dict(row) if row is not None else None
+
+    def training_facts(self, person_id: str) -> TrainingFacts:
+        """As on SQLite: upper secondary education (None when none is registered), the first
+        start of training and the days of training leave."""
+        row = self.conn.execute(
+            "SELECT count(*) FILTER (WHERE kind = 'education') AS educations, "
+            "bool_or((b ->> 'upper_secondary')::boolean) FILTER (WHERE kind = 'education') "
+            "  AS upper_secondary, "
+            "min(fact_date) FILTER (WHERE kind = 'start' AND scheme = 'training') "
+            "  AS first_start, "
+            "coalesce(sum((b ->> 'until')::date - fact_date::date + 1) "
+            "  FILTER (WHERE kind = 'leave' AND scheme = 'training'), 0) AS leave_days "
+            "FROM (SELECT body::jsonb AS b, body::jsonb ->> 'kind' AS kind, "
+            "body::jsonb ->> 'scheme' AS scheme, body::jsonb ->> 'fact_date' AS fact_date "
+            "FROM records WHERE person_id = %s AND municipality = %s "
+            "AND entity = 'registration' AND withdrawn = 0) AS r",
+            (person_id, self.municipality),
+        ).fetchone()
+
+        upper = bool(row["upper_secondary"]) if row["educations"] else None
+        first_start = row["first_start"]
+        return TrainingFacts(
+            upper,
+            dt.date.fromisoformat(first_start) if first_start else None,
+            int(row["leave_days"]),
+        )
+
+    def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
+        rows = self.conn.execute(
+            "SELECT c.seq, r.entity, c.record_id, c.version, r.person_id, v.body, v.withdrawn, "
+            "r.withdrawn_reason, v.received_at FROM changes c "
+            "JOIN records r ON r.id = c.record_id "
+            "JOIN record_versions v ON v.id = c.record_id AND v.version = c.version "
+            "WHERE c.municipality = %s AND c.seq > %s ORDER BY c.seq LIMIT %s",
+            (self.municipality, after, limit),
+        ).fetchall()
+        found = [change_of(r) for r in rows]
+        return found, (found[-1].seq if found else after)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def prepare(self, batch: BatchIn, validator: Validator) -> Prepared:
+        return prepare(batch, validator, self.municipality)
+
+    def push(self, prepared: Prepared, username: str) -> str:
+        """Store a prepared batch (or with validate_only, check it and roll back) and return
+        the answer as JSON. One transaction, retried from the start should the database find
+        a deadlock."""
+        psycopg = driver()
+        from psycopg.errors import DeadlockDetected, UniqueViolation
+
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            answer: list[str] = []
+            try:
+                with self.conn.transaction():
+                    answer.append(self._push(prepared, username))
+                    if prepared.batch.validate_only:
+                        raise psycopg.Rollback()
+                return answer[0]
+            except (DeadlockDetected, UniqueViolation) as exc:
+                if attempt == DEADLOCK_RETRIES:
+                    raise
+                log.warning(
+                    "storing a batch met %s; retrying (%d)", type(exc).__name__, attempt + 1
+                )
+        raise AssertionError("unreachable")
+
+    def _push(self, prepared: Prepared, username: str) -> str:
+        batch, body_hash = prepared.batch, prepared.body_hash
+        if not batch.validate_only:
+            # The same batch at two app processes at once: the second waits here, then finds
+            # the first's answer below.
+            self.conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                (f"batch|{self.municipality}|{batch.idempotency_key}",),
+            )
+            seen = self.conn.execute(
+                "SELECT body_hash, response FROM batches WHERE municipality = %s "
+                "AND idempotency_key = %s",
+                (self.municipality, batch.idempotency_key),
+            ).fetchone()
+            if seen is not None:
+                if seen["body_hash"] != body_hash:
+                    raise IdempotencyMismatch()
+                return str(seen["response"])
+        ids, person_ids = Plan.touching(batch.records)
+        # Row locks on the records and persons the batch touches that exist, in id order: held
+        # in the rows themselves, not in the server's shared lock table, however large the
+        # batch. Two batches creating the same new id meet at its unique key instead, and the
+        # second is run again (push), finding the first's.
+        self.conn.execute(
+            "SELECT 1 FROM records WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            (sorted(set(ids) | set(person_ids)),),
+        ).fetchall()
+        batch_id = str(uuid.uuid4())
+        received = now()
+        decided = decide(prepared, self._touched(ids, person_ids), self.municipality, received)
+        if decided.applied and not batch.validate_only:  # a check writes nothing, locks no feed
+            self._write_accepted(decided.plan.accepted, batch_id, username, received)
+            if decided.remember:
+                with self.conn.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO record_answers (id, version, record_hash, answer) "
+                        "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                        decided.remember,
+                    )
+        response = decided.response(batch_id, batch.validate_only)
+        if not batch.validate_only:
+            self.conn.execute(
+                "INSERT INTO batches (batch_id, municipality, idempotency_key, body_hash, "
+                "response, username, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    batch_id,
+                    self.municipality,
+                    batch.idempotency_key,
+                    body_hash,
+                    response,
+                    username,
+                    received,
+                ),
+            )
+        if not batch.validate_only:
+            self._before_commit()
+        return response
+
+    def _touched(self, ids: list[str], person_ids: list[str]) -> Touched:
+        current = {
+            row["id"]: dict(row)
+            for row in self.conn.execute("SELECT * FROM records WHERE id = ANY(%s)", (ids,))
+        }
+        answers = [
+            (row["id"], row["version"], row["record_hash"], row["answer"], row["received_at"])
+            for row in self.conn.execute(
+                "SELECT a.id, a.version, a.record_hash, a.answer, v.received_at "
+                "FROM record_answers a LEFT JOIN record_versions v ON v.id = a.id "
+                "AND v.version = a.version AND a.answer = '' WHERE a.id = ANY(%s)",
+                (ids,),
+            )
+        ]
+        births: dict[str, str | None] = {}
+        if person_ids:
+            births = {
+                row["id"]: row["birth"]
+                for row in self.conn.execute(
+                    "SELECT id, body::jsonb ->> 'birth_date' AS birth FROM records "
+                    "WHERE id = ANY(%s) AND municipality = %s AND entity = 'person'",
+                    (person_ids, self.municipality),
+                )
+            }
+        return Touched(current, answers, births)
+
+    def _write_accepted(
+        self, accepted: Sequence[tuple[RecordIn, str]], batch_id: str, username: str, received: str
+    ) -> None:
+        """The accepted (record, body as stored): each its change, current row and version;
+        the change numbers are taken last, just before commit (see the module's docstring)."""
+        if not accepted:
+            return
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO record_versions (id, version, body, withdrawn, received_at, "
+                "batch_id, username) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (rec.id, rec.version, body, int(rec.withdrawn), received, batch_id, username)
+                    for rec, body in accepted
+                ],
+            )
+            first = self._allocate(len(accepted))
+            seqs = range(first, first + len(accepted))
+            cursor.executemany(
+                "INSERT INTO changes (municipality, seq, record_id, version) "
+                "VALUES (%s, %s, %s, %s)",
+                [
+                    (self.municipality, seq, rec.id, rec.version)
+                    for seq, (rec, _body) in zip(seqs, accepted, strict=True)
+                ],
+            )
+            cursor.executemany(
+                "INSERT INTO records (id, municipality, entity, person_id, version, body, "
+                "withdrawn, withdrawn_reason, registry_date, seq) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                "body = excluded.body, withdrawn = excluded.withdrawn, "
+                "withdrawn_reason = excluded.withdrawn_reason, "
+                "registry_date = excluded.registry_date, seq = excluded.seq",
+                [
+                    (
+                        rec.id,
+                        self.municipality,
+                        rec.entity.value,
+                        rec.person_id,
+                        rec.version,
+                        body,
+                        int(rec.withdrawn),
+                        rec.withdrawn_reason,
+                        received[:10],
+                        seq,
+                    )
+                    for seq, (rec, body) in zip(seqs, accepted, strict=True)
+                ],
+            )
+
+    def _allocate(self, count: int) -> int:
+        """The first of `count` change numbers of this municipality, from its counter row,
+        whose lock is held until commit: numbers are taken in commit order."""
+        row = self.conn.execute(
+            "INSERT INTO change_counters (municipality, last_seq) VALUES (%s, %s) "
+            "ON CONFLICT (municipality) DO UPDATE "
+            "SET last_seq = change_counters.last_seq + excluded.last_seq RETURNING last_seq",
+            (self.municipality, count),
+        ).fetchone()
+        return int(row["last_seq"]) - count + 1
+
+    def _before_commit(self) -> None:
+        """Where a test holds a transaction open before it commits (the commit_delay fault,
+        or a subclass); nothing otherwise."""
+        if self.commit_delay:
+            import time
+
+            time.sleep(self.commit_delay)
