@@ -49,7 +49,6 @@ CLAIM_WITHOUT_DECISION = Rule(
     id="claim-without-decision",
     scheme="any",
     regimes="all",
-    norwegian="Krav uten vedtak etter tre måneder",
     english=N_("Claim without a decision after three months"),
     law=N_(
         "the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
@@ -85,7 +84,6 @@ GRANTED_WITHOUT_START = Rule(
     id="granted-without-start",
     scheme="any",
     regimes="all",
-    norwegian="Innvilget vedtak uten oppstart etter tre måneder",
     english=N_("Decision granted but no start after three months"),
     law=N_(
         "integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
@@ -120,7 +118,6 @@ END_WITHOUT_REASON = Rule(
     id="end-without-reason",
     scheme="any",
     regimes="all",
-    norwegian="Avsluttet uten avslutningsårsak",
     english=N_("Ended without an end reason"),
     law=N_(
         "the programme: integreringsloven § 18 a (avslutning av introduksjonsprogram); "

@@ -18,7 +18,6 @@ PROGRAMME_START_LATE = Rule(
     id="programme-start-late",
     scheme="programme",
     regimes="all",
-    norwegian="Introduksjonsprogram ikke startet tre måneder etter bosetting eller krav",
     english=N_("Introduction programme not started three months after settlement or claim"),
     law=N_(
         "integreringsloven § 12 («Programmet skal starte opp senest innen tre måneder etter "
@@ -52,8 +51,6 @@ PROGRAMME_NOT_OFFERED = Rule(
     id="programme-not-offered",
     scheme="programme",
     regimes="all",
-    norwegian="I målgruppen for introduksjonsprogram, men verken krav, tilbud, vedtak eller "
-    "oppstart tre måneder etter bosetting",
     english=N_(
         "In the programme's target group but no programme claim, offer, decision or "
         "start three months after settlement"
@@ -85,8 +82,6 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
     id="programme-without-mapping",
     scheme="programme",
     regimes="integreringsloven",
-    norwegian="I målgruppen for introduksjonsprogram uten kompetansekartlegging tre måneder "
-    "etter bosetting",
     english=N_(
         "In the programme's target group without a competence mapping three months after settlement"
     ),
@@ -117,8 +112,6 @@ NO_ABSENCE_FOR_MONTH = Rule(
     id="no-absence-for-month",
     scheme="programme",
     regimes="all",
-    norwegian="Deltaker i introduksjonsprogram mangler fraværsregistrering for en måned der "
-    "fristen er ute",
     english=N_("Programme participant with no absence registered for a month past its deadline"),
     law=N_(
         "integreringsloven § 17 and IMDi's NIR registration for the programme («Permisjoner "

@@ -2,8 +2,9 @@
 and English, the law, and the query (see nir_cli.rules.catalogue for how queries are built).
 
 `english` is the rule's description and its msgid (marked with N_ where the rule is defined):
-show it with `_(rule.english)`. `norwegian` is the same description in bokmål, kept beside it
-for the rules page (docs/rules.md) and `nir missing --list-rules`, which show both.
+show it with `_(rule.english)`. `norwegian` is its bokmål, read from the catalog whatever the
+language in use, for the rules page (docs/rules.md) and `nir missing --list-rules`, which show
+both.
 
 A finding's detail, the sentence shown for it, is made in SQL from a text in the language in
 use: `texts()` gives the query's detail parameters (`:detail_...`, see
@@ -20,12 +21,17 @@ class Rule:
     id: str
     scheme: str
     regimes: str
-    norwegian: str
     english: str
     law: str
     sql: str
     candidates: str | None = None
     texts: Callable[[], dict[str, str]] = dict
+
+    @property
+    def norwegian(self) -> str:
+        from nir_cli.i18n import BOKMAL, translations
+
+        return translations(BOKMAL).gettext(self.english)
 
     def query(self, *, exact: bool = False) -> str:
         """The rule's query with its candidates, or with every person when `exact`."""

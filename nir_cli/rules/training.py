@@ -51,8 +51,6 @@ NO_CLAIM_OR_OFFER = Rule(
     id="no-claim-or-offer",
     scheme="training",
     regimes="all",
-    norwegian="I målgruppen, men verken krav eller tilbud tre måneder etter "
-    "folkeregistrering eller bosetting",
     english=N_(
         "In the target group but no claim or offer three months after population "
         "registration or settlement"
@@ -93,7 +91,6 @@ OFFER_LATE = Rule(
     id="offer-late",
     scheme="training",
     regimes="all",
-    norwegian="Krav om opplæring uten tilbud innen tre måneder",
     english=N_("Claim for training without an offer within three months"),
     law=N_(
         "integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
@@ -128,7 +125,6 @@ NO_HOURS_FOR_MONTH = Rule(
     id="no-hours-for-month",
     scheme="training",
     regimes="all",
-    norwegian="Startet opplæring, men mangler timer for en måned der fristen er ute",
     english=N_("Started training but no hours registered for a month past its deadline"),
     law=N_(
         "integreringsforskriften § 53 (hours of Norwegian and social studies are "
@@ -153,7 +149,6 @@ GOAL_OR_EDUCATION_MISSING = Rule(
     id="goal-or-education-missing",
     scheme="training",
     regimes="integreringsloven",
-    norwegian="Deltaker etter integreringsloven uten norskmål eller utdanningsbakgrunn",
     english=N_("Integreringsloven participant without a Norwegian goal or education background"),
     law=N_(
         "integreringsforskriften § 53: NIR holds the norskmål and the education background "
@@ -210,7 +205,6 @@ WINDOW_ENDING = Rule(
     id="window-ending",
     scheme="training",
     regimes="all",
-    norwegian="Opplæringsperioden går ut innen 90 dager uten at målet er nådd",
     english=N_("The training window ends within 90 days and the goal is not reached"),
     law=N_(
         "integreringsloven § 32 (integreringsforskriften § 29: «innenfor fristen på tre år "
