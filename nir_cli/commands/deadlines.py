@@ -164,14 +164,10 @@ def missing(
     today = as_of or dt.date.today()
     # A finding's detail is a sentence for a person: in words for a table or Excel, in English
     # for JSON and CSV, so a script gets the same answer in every locale.
-    spoken = output_format(fmt) in (Format.TABLE, Format.EXCEL)
-    findings = app.register().missing(
-        today,
-        rules=list(rule_ids) or None,
-        municipality=municipality,
-        place=place,
-        language=None if spoken else "en",
-    )
+    with words_for(fmt):
+        findings = app.register().missing(
+            today, rules=list(rule_ids) or None, municipality=municipality, place=place
+        )
     emit_rows(
         findings,
         fmt,
