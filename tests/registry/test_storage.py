@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from nir_cli.registry.storage import CHECKPOINT_SAFETY_PAGES, RegistryDB
 
 
@@ -42,3 +44,15 @@ def test_without_the_thread_a_write_checkpoints_as_sqlite_does(tmp_path: Path) -
         assert (tmp_path / "registry.db").stat().st_size > before
     finally:
         db.close()
+
+
+def test_a_database_url_of_another_kind_is_refused_and_nothing_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nir_cli.errors import ConfigError
+    from nir_cli.registry.storage import open_storage
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="SQLite file or in PostgreSQL"):
+        open_storage("mysql://nir:secret@db/nir")
+    assert list(tmp_path.iterdir()) == []

@@ -16,6 +16,16 @@ __all__ = ["is_postgres", "open_storage", "redacted"]
 def open_storage(location: str | Path, *, background_checkpoints: bool = False) -> Storage:
     """The registry's storage at `location`, migrated: PostgreSQL for a URL (psycopg and its
     pool: `pip install 'nir-cli[postgres]'`), else the SQLite file at that path."""
+    if "://" in str(location) and not is_postgres(location):
+        from nir_cli.errors import ConfigError
+        from nir_cli.i18n import _
+
+        raise ConfigError(
+            _("{location}: the registry keeps its data in a SQLite file or in PostgreSQL").format(
+                location=redacted(location)
+            ),
+            hint=_("give a file path, or a postgresql:// URL"),
+        )
     if is_postgres(location):
         from nir_cli.registry.storage.postgres import PostgresStorage
 
