@@ -8,13 +8,12 @@ import time
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
-from nir_cli.constants import WINDOW_WARNING_DAYS
-from nir_cli.domain.deadlines import first_reaching
 from nir_cli.domain.enums import Scheme
-from nir_cli.errors import UsageError
+from nir_cli.errors import NirError, UsageError
 from nir_cli.i18n import NP_, _, norwegian, speaking
-from nir_cli.rules.catalogue import BY_ID, CUTOFF_MONTHS, RETIRED, RULES, WINDOWS, Rule
+from nir_cli.rules.catalogue import BY_ID, RETIRED, RULES, Rule
 from nir_cli.rules.fragments import SCHEMES
+from nir_cli.rules.kept import Recomputed, is_current, recompute
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,26 +63,22 @@ def rules(ids: list[str] | None = None) -> list[Rule]:
 
 
 def parameters(as_of: dt.date) -> dict[str, str]:
-    """The parameters of the rules' queries (see nir_cli.rules.catalogue): :as_of, cut-offs
-    computed once instead of a deadline per row, and the words of the findings' details in
-    the language in use (each rule's texts, and the schemes' names)."""
-    horizon = as_of + dt.timedelta(days=WINDOW_WARNING_DAYS + 1)
-    # The last month whose registrations are past their deadline: month M's hours or absence
-    # are due two months after its last day, the last day of M + 2, so M is at most the month
-    # three before :as_of's.
+    """The parameters of the findings' reading: :as_of, :last_month (the last month whose
+    hours or absence are past their deadline: month M's are due two months after its last day,
+    the last day of M + 2, so M is at most the month three before :as_of's), and the words of
+    the findings' details in the language in use (each rule's texts, and the schemes' names)."""
     month = as_of.year * 12 + as_of.month - 1 - 3
     found = {"as_of": as_of.isoformat(), "last_month": f"{month // 12:04d}-{month % 12 + 1:02d}"}
-    for months in CUTOFF_MONTHS:
-        found[f"cut_{months}m"] = first_reaching(as_of, months).isoformat()
-    for months in WINDOWS:
-        found[f"window_{months}m_from"] = first_reaching(as_of, months).isoformat()
-        found[f"window_{months}m_to"] = first_reaching(horizon, months).isoformat()
     for code in SCHEMES:
         found[f"scheme_{code}"] = Scheme(code).shown()
     found["months_dotted"] = "1" if norwegian() else ""  # 2025-06 is read as 06.2025 in nb
     for rule in RULES:
         found.update(rule.texts())
     return found
+
+
+# A kept finding in force on :as_of (see nir_cli.rules.kept).
+IN_FORCE = "f.fires_from <= :as_of AND :as_of < f.fires_until"
 
 
 def missing(
@@ -94,21 +89,32 @@ def missing(
     place: str | None = None,
     rule_ids: list[str] | None = None,
     language: str | None = None,
+    recompute: bool = False,
 ) -> list[Finding]:
-    """Every finding of the chosen rules as of a date, by deadline. Each finding's detail is
-    a sentence in `language` ("en" or "nb"; by default the language in use): a table's is
-    the reader's, while `--format json` asks for "en", the same answer in every locale."""
+    """Every finding of the chosen rules as of a date, by deadline, read from the kept
+    findings (nir_cli.rules.kept). Each finding's detail is a sentence in `language` ("en" or
+    "nb"; by default the language in use): a table's is the reader's, while `--format json`
+    asks for "en", the same answer in every locale.
+
+    With `recompute`, every finding is first computed afresh and compared with the kept ones:
+    FindingsDiffered if they differ (the fresh ones are then kept, and the error holds them)."""
+    chosen = rules(rule_ids)
+    if recompute:
+        checked = _recompute(store)
+    else:
+        make_current(store)
     with speaking(language) if language else nullcontext():
         words = parameters(as_of)
     params = {**words, "municipality": municipality, "place": place}
     found: list[Finding] = []
-    for rule in rules(rule_ids):
+    for rule in chosen:
         started, before = time.monotonic(), len(found)
         # Rows made in SQL, in Finding's order: a rule may find thousands of persons.
         cursor = store.conn.execute(
             f"SELECT :rule, f.person_id, p.first_name || ' ' || p.last_name, {IDENTITY}, "
-            f"f.scheme, f.since, f.deadline, trim(f.detail) FROM ({rule.query()}) f "
-            f"JOIN persons p ON p.id = f.person_id WHERE {PERSON_FILTER}",
+            f"f.scheme, f.since, f.deadline, trim({rule.shown}) "
+            "FROM findings f INDEXED BY findings_rule JOIN persons p ON p.id = f.person_id "
+            f"WHERE f.rule = :rule AND {IN_FORCE} AND {PERSON_FILTER}",
             {**params, "rule": rule.id},
         )
         found.extend(map(Finding._make, cursor))
@@ -119,7 +125,38 @@ def missing(
             time.monotonic() - started,
         )
     found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
+    if recompute and checked.differing:
+        raise FindingsDiffered(checked, found)
     return found
+
+
+def make_current(store: Store) -> None:
+    """Bring the kept findings up to date if a write left them behind: one that did not go
+    through Store.write, or a store last written by a nir with other rules."""
+    if not is_current(store.conn):
+        with store.write():
+            pass  # Store.write computes them before it commits
+
+
+def _recompute(store: Store) -> Recomputed:
+    with store.write() as conn:
+        return recompute(conn)
+
+
+class FindingsDiffered(NirError):
+    """The kept findings were not what the rules compute: a bug, said loudly. The computed
+    findings are kept from then on, and `findings` holds them."""
+
+    def __init__(self, checked: Recomputed, findings: list[Finding]) -> None:
+        differing = ", ".join(f"{rule} ({n})" for rule, n in sorted(checked.differing.items()))
+        super().__init__(
+            _(
+                "the kept findings differed from a fresh computation in {rows} rows "
+                "({rules}); the fresh ones are shown and kept from now on"
+            ).format(rows=sum(checked.differing.values()), rules=differing),
+            hint=_("this is a bug in nir: please report it with the output of --debug"),
+        )
+        self.findings = findings
 
 
 class Overdue(NamedTuple):
@@ -184,7 +221,16 @@ def status(store: Store, today: dt.date, *, due_days: int) -> dict[str, Any]:
         {"today": today.isoformat(), "due": (today + dt.timedelta(days=due_days)).isoformat()},
     )
     assert one is not None
-    return {**one, "missing": len(missing(store, today)), "last_sync": last_sync(store)}
+    return {**one, "missing": count_missing(store, today), "last_sync": last_sync(store)}
+
+
+def count_missing(store: Store, as_of: dt.date) -> int:
+    """How many findings `nir missing` would list as of a date."""
+    make_current(store)
+    row = store.conn.execute(
+        f"SELECT count(*) FROM findings f WHERE {IN_FORCE}", {"as_of": as_of.isoformat()}
+    ).fetchone()
+    return int(row[0])
 
 
 def last_sync(store: Store) -> str | None:

@@ -32,19 +32,13 @@ def months_between(first: str, last: str) -> str:
     )
 
 
-def monthly_candidates(schemes: str, kind: str, through: str) -> str:
-    """Persons with a start in `schemes` whose months are not plainly complete: complete means
-    the months of the kind run without a gap from the start month (`through`, see migration
-    0005) to the last month the rule asks for (the month before :as_of, or the end month).
-    Each half reads a partial index of its own."""
-    return f"""
-        SELECT person_id FROM rule_facts INDEXED BY rule_facts_{kind}_gap
-        WHERE scheme IN {schemes} AND starts > 0 AND {through} IS NULL
-        UNION
-        SELECT person_id FROM rule_facts INDEXED BY rule_facts_{kind}_through
-        WHERE scheme IN {schemes} AND starts > 0
-          AND {through} < coalesce(substr(first_end, 1, 7), '9999-12')
-          AND {through} < :last_month"""
+# A finding's `fires_until` when nothing but a change of the facts ends it.
+FOREVER = "'9999-12-31'"
+
+
+def day_after(day: str) -> str:
+    """The first day after `day`: a finding whose deadline is `day` fires from it."""
+    return f"date({day}, '+1 day')"
 
 
 def ends_training(alias: str) -> str:
@@ -59,11 +53,13 @@ def ends_training(alias: str) -> str:
     )
 
 
-def exempted_from_training(person: str) -> str:
-    """The person holds a live exemption that ends the duty to training, dated on or before
-    :as_of: the municipality owes them no offer, hours or progress from then on."""
-    return f"""EXISTS (SELECT 1 FROM registrations x WHERE x.person_id = {person}
-                  AND x.{LIVE} AND x.fact_date <= :as_of AND {ends_training("x")})"""
+def exempted_on(person: str) -> str:
+    """The first day the person holds a live exemption that ends the duty to training, else
+    FOREVER: the municipality owes them no offer, hours or progress from then on, so a
+    training rule's finding stops firing on that day."""
+    return f"""coalesce((SELECT min(x.fact_date) FROM registrations x
+                      WHERE x.person_id = {person} AND x.{LIVE} AND {ends_training("x")}),
+                     {FOREVER})"""
 
 
 # The first month a leave covers whole, and the last (a leave from the 1st, or to the month's
@@ -79,35 +75,41 @@ _LAST_WHOLE = (
 )
 
 
-def monthly_gaps(kind: str, schemes: str, text: str) -> str:
-    """Per started scheme: the months whose registration deadline has passed (start month to
-    :last_month, the last such month, or to the month the scheme ended, was stopped, or, for
-    training, was exempted from) against the live `kind` registrations counted through their
-    natural key `person|kind|scheme|YYYY-MM`; one finding per person with months missing.
-    Months a leave (permisjon) of the scheme covers whole are excused: nothing is expected of
-    them, and what was registered in them is not counted. A stop (stans) pauses: a later start
-    opens a new run of months. The starts are materialised first: each start's last month is
-    looked up once, not once a use. The detail is the parameter `:{text}` (`:{text}_one` when
-    one month is expected), with {missing}, {expected} and {month} filled in."""
-    sentence = detail(
-        f"CASE WHEN expected = 1 THEN :{text}_one ELSE :{text} END",
-        missing="expected - counted",
-        expected="expected",
-        # YYYY-MM, or MM.YYYY where the reader is Norwegian (:months_dotted, see parameters)
-        month="CASE WHEN :months_dotted THEN substr(first_month, 6, 2) || '.' || "
-        "substr(first_month, 1, 4) ELSE first_month END",
-    )
+_NEXT = "strftime('%Y-%m', w.month || '-01', '+1 month')"
+
+
+def monthly_gaps(kind: str, schemes: str) -> str:
+    """Per started scheme of the given persons, one row: the months from the start month to
+    the month the scheme ended, was stopped, or, for training, was exempted from (`cap`,
+    '9999-12' while it runs), against the live `kind` registrations counted through their
+    natural key `person|kind|scheme|YYYY-MM`. Months a leave (permisjon) of the scheme covers
+    whole are excused: nothing is expected of them, and what was registered in them is not
+    counted. A stop (stans) pauses: a later start opens a new run of months.
+
+    The run's first month with neither a registration nor a leave (walked to from the start
+    month, one month at a time while each is covered) is the first gap: its deadline is the
+    last day of the month two after it, so the run is a finding from the first day of the month
+    three after it. The months excused and registered are kept with the row (JSON), so that a
+    reader counts those up to the last month past its deadline on their date (see
+    `months_expected` and `months_counted`)."""
+    covered = f"""(EXISTS (SELECT 1 FROM excused e WHERE e.person_id = {{run}}.person_id
+                          AND e.scheme = {{run}}.scheme AND e.month = {{month}})
+                OR EXISTS (SELECT 1 FROM registrations g
+                           WHERE g.natural_key = {{run}}.person_id || '|{kind}|'
+                                                 || {{run}}.scheme || '|' || {{month}}
+                             AND g.{LIVE}))"""
+    key = f"x.person_id || '|{kind}|' || x.scheme || '|'"
     return f"""
         WITH RECURSIVE started AS MATERIALIZED (
-            SELECT s.person_id, s.scheme, substr(s.fact_date, 1, 7) AS first_month, min(
-                :last_month,
-                coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
-                          WHERE e.person_id = s.person_id AND e.{LIVE}
-                            AND e.fact_date >= s.fact_date
-                            AND ((e.kind IN ('end', 'stop') AND e.scheme = s.scheme)
-                                 OR (s.scheme = 'training' AND {ends_training("e")}))),
-                         '9999-12')) AS last_month
-            FROM {{candidates}} k CROSS JOIN registrations s ON s.person_id = k.person_id
+            SELECT s.id AS start_id, s.person_id, s.scheme,
+                   substr(s.fact_date, 1, 7) AS first_month,
+                   coalesce((SELECT substr(min(e.fact_date), 1, 7) FROM registrations e
+                             WHERE e.person_id = s.person_id AND e.{LIVE}
+                               AND e.fact_date >= s.fact_date
+                               AND ((e.kind IN ('end', 'stop') AND e.scheme = s.scheme)
+                                    OR (s.scheme = 'training' AND {ends_training("e")}))),
+                            '9999-12') AS cap
+            FROM {{persons}} k CROSS JOIN registrations s ON s.person_id = k.person_id
             WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
         ),
         leave_months (person_id, scheme, month, last) AS (
@@ -120,41 +122,64 @@ def monthly_gaps(kind: str, schemes: str, text: str) -> str:
             SELECT person_id, scheme, strftime('%Y-%m', month || '-01', '+1 month'), last
             FROM leave_months WHERE month < last
         ),
-        excused AS MATERIALIZED (SELECT DISTINCT person_id, scheme, month FROM leave_months)
-        SELECT person_id, scheme, first_month || '-01' AS since,
-               nir_add_months(date(first_month || '-01', '+1 month', '-1 day'), 2) AS deadline,
-               {sentence} AS detail
-        FROM (
-            SELECT x.person_id, x.scheme, x.first_month,
-                   x.months - (SELECT count(*) FROM excused e
-                               WHERE e.person_id = x.person_id AND e.scheme = x.scheme
-                                 AND e.month BETWEEN x.first_month AND x.last_month)
-                     AS expected,
-                   (SELECT count(*) FROM registrations g WHERE g.{LIVE}
-                      AND g.natural_key BETWEEN x.person_id || '|{kind}|' || x.scheme || '|'
-                                                || x.first_month
-                                            AND x.person_id || '|{kind}|' || x.scheme || '|'
-                                                || x.last_month
+        excused AS MATERIALIZED (SELECT DISTINCT person_id, scheme, month FROM leave_months),
+        walk (start_id, person_id, scheme, cap, month, covered) AS (
+            SELECT start_id, person_id, scheme, cap, first_month,
+                   {covered.format(run="started", month="first_month")}
+            FROM started
+            UNION ALL
+            SELECT w.start_id, w.person_id, w.scheme, w.cap, {_NEXT},
+                   {covered.format(run="w", month=_NEXT)}
+            FROM walk w
+            WHERE w.covered AND w.month < w.cap
+        ),
+        gap AS MATERIALIZED (SELECT start_id, month FROM walk WHERE NOT covered)
+        SELECT x.person_id, x.scheme, x.first_month || '-01' AS since,
+               nir_add_months(date(x.first_month || '-01', '+1 month', '-1 day'), 2)
+                 AS deadline,
+               date(gap.month || '-01', '+3 months') AS fires_from, {FOREVER} AS fires_until,
+               x.first_month AS ref, x.cap,
+               (SELECT json_group_array(month) FROM (
+                    SELECT e.month FROM excused e
+                    WHERE e.person_id = x.person_id AND e.scheme = x.scheme
+                      AND e.month BETWEEN x.first_month AND x.cap ORDER BY e.month)) AS excused,
+               (SELECT json_group_array(month) FROM (
+                    SELECT substr(g.natural_key, -7) AS month FROM registrations g
+                    WHERE g.{LIVE} AND g.natural_key BETWEEN {key} || x.first_month
+                                                         AND {key} || x.cap
                       AND substr(g.natural_key, -7) NOT IN (
                           SELECT e.month FROM excused e
-                          WHERE e.person_id = x.person_id AND e.scheme = x.scheme))
-                     AS counted
-            FROM (
-                SELECT started.*,
-                       {months_between("first_month", "last_month")} AS months
-                FROM started
-            ) x WHERE x.months > 0
-        ) WHERE counted < expected
+                          WHERE e.person_id = x.person_id AND e.scheme = x.scheme)
+                    ORDER BY 1)) AS registered
+        FROM started x JOIN gap ON gap.start_id = x.start_id
         """
 
 
-def in_window(column: str, months: int) -> str:
-    """The `months`-month window from `column` ends within WINDOW_WARNING_DAYS of :as_of."""
-    return f"({column} >= :window_{months}m_from AND {column} < :window_{months}m_to)"
+# The months of a monthly finding `f` (see monthly_gaps) up to the last month past its
+# deadline on the reader's date (:last_month), or the run's last month if it ended before.
+_MONTHS_TO = "min(:last_month, f.cap)"
+MONTHS_EXPECTED = (
+    f"({months_between('f.ref', _MONTHS_TO)} - (SELECT count(*) FROM json_each(f.excused) "
+    f"WHERE value <= {_MONTHS_TO}))"
+)
+MONTHS_COUNTED = f"(SELECT count(*) FROM json_each(f.registered) WHERE value <= {_MONTHS_TO})"
 
 
-# Whether the person of `persons` has upper secondary education: 18 months instead of 36.
+def monthly_detail(text: str) -> str:
+    """A monthly finding's detail: the parameter `:{text}` (`:{text}_one` when one month is
+    expected), with {missing}, {expected} and {month} filled in as of the reader's date."""
+    return detail(
+        f"CASE WHEN {MONTHS_EXPECTED} = 1 THEN :{text}_one ELSE :{text} END",
+        missing=f"{MONTHS_EXPECTED} - {MONTHS_COUNTED}",
+        expected=MONTHS_EXPECTED,
+        # YYYY-MM, or MM.YYYY where the reader is Norwegian (:months_dotted, see parameters)
+        month="CASE WHEN :months_dotted THEN substr(f.ref, 6, 2) || '.' || "
+        "substr(f.ref, 1, 4) ELSE f.ref END",
+    )
+
+
+# Whether the person `{person}` has upper secondary education: 18 months instead of 36.
 UPPER_SECONDARY = (
     "coalesce((SELECT u.upper_secondary FROM rule_facts u"
-    " WHERE u.scheme = '' AND u.person_id = persons.id), 0) > 0"
+    " WHERE u.scheme = '' AND u.person_id = {person}), 0) > 0"
 )

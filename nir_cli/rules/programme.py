@@ -7,9 +7,11 @@ from __future__ import annotations
 from nir_cli.domain.law import INTEGRERINGSLOVEN_IN_FORCE
 from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
+    FOREVER,
     LIVE,
+    day_after,
     detail,
-    monthly_candidates,
+    monthly_detail,
     monthly_gaps,
 )
 from nir_cli.rules.rule import Rule
@@ -25,13 +27,14 @@ PROGRAMME_START_LATE = Rule(
         "Målgruppe for introduksjonsprogram); introduksjonsloven § 3 second paragraph"
     ),
     sql=f"""
-    SELECT * FROM (
+    SELECT *, {day_after("deadline")} AS fires_from, {FOREVER} AS fires_until,
+           NULL AS cap, NULL AS excused, NULL AS registered
+    FROM (
         SELECT c.person_id, 'programme' AS scheme, c.fact_date AS since,
                nir_add_months(max(c.fact_date, coalesce(p.settlement_date, c.fact_date)), 3)
                  AS deadline,
-               {detail(":detail_programme_start_late", claim="substr(c.id, -8)")}
-                 AS detail
-        FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
+               substr(c.id, -8) AS ref
+        FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         JOIN persons p ON p.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'programme' AND c.{LIVE}
           AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = c.person_id
@@ -39,11 +42,18 @@ PROGRAMME_START_LATE = Rule(
           AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
                           AND d.kind = 'decision' AND d.scheme = 'programme' AND d.{LIVE}
                           AND json_extract(d.details, '$.outcome') = 'refused')
-    ) WHERE deadline < :as_of
+    )
     """,
-    candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_programme_start_late "
-    "WHERE scheme = 'programme' AND claims > 0 AND starts = 0 AND refused = 0",
+    shown=detail(":detail_programme_start_late", claim="f.ref"),
     texts=lambda: {"detail_programme_start_late": _("programme claim {claim} without a start")},
+)
+
+
+# Three months after settlement, while the person has lived in the municipality less than two
+# years: from the day after `since` + 3 months to the day `since` + 24 months is past.
+_FIRES = (
+    f"{day_after('nir_add_months(t.since, 3)')} AS fires_from, "
+    f"{day_after('nir_add_months(t.since, 24)')} AS fires_until,"
 )
 
 
@@ -64,14 +74,14 @@ PROGRAMME_NOT_OFFERED = Rule(
     ),
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
-           nir_add_months(t.since, 3) AS deadline,
-           :detail_programme_not_offered AS detail
-    FROM programme_target_group t
-    WHERE t.since < :cut_3m AND t.since >= :cut_24m
-      AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
+           nir_add_months(t.since, 3) AS deadline, {_FIRES} NULL AS ref, NULL AS cap,
+           NULL AS excused, NULL AS registered
+    FROM {{persons}} k CROSS JOIN programme_target_group t ON t.id = k.person_id
+    WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                       AND r.kind IN ('claim', 'offer', 'decision', 'start')
                       AND r.scheme = 'programme' AND r.{LIVE})
     """,
+    shown=":detail_programme_not_offered",
     texts=lambda: {
         "detail_programme_not_offered": _("no programme claim, offer, decision or start"),
     },
@@ -93,15 +103,15 @@ PROGRAMME_WITHOUT_MAPPING = Rule(
     ),
     sql=f"""
     SELECT t.id AS person_id, 'programme' AS scheme, t.since,
-           nir_add_months(t.since, 3) AS deadline,
-           :detail_programme_without_mapping AS detail
-    FROM programme_target_group t
+           nir_add_months(t.since, 3) AS deadline, {_FIRES} NULL AS ref, NULL AS cap,
+           NULL AS excused, NULL AS registered
+    FROM {{persons}} k CROSS JOIN programme_target_group t ON t.id = k.person_id
     WHERE t.regime = 'integreringsloven' AND t.permit_date >= '{INTEGRERINGSLOVEN_IN_FORCE}'
       AND t.residence_basis != 'resettlement_refugee'
-      AND t.since < :cut_3m AND t.since >= :cut_24m
       AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                       AND r.kind = 'competence-mapping' AND r.{LIVE})
     """,
+    shown=":detail_programme_without_mapping",
     texts=lambda: {
         "detail_programme_without_mapping": _("no competence mapping (kompetansekartlegging)"),
     },
@@ -118,8 +128,8 @@ NO_ABSENCE_FOR_MONTH = Rule(
         "og fravær»), within two months; absence is registered per month, also when it is zero; "
         "months a leave covers whole are excused, a stop ends the months"
     ),
-    sql=monthly_gaps("absence", "('programme')", "detail_no_absence"),
-    candidates=monthly_candidates("('programme')", "absence", "absences_through"),
+    sql=monthly_gaps("absence", "('programme')"),
+    shown=monthly_detail("detail_no_absence"),
     # :detail_no_absence_one when one month is expected, else :detail_no_absence.
     texts=lambda: {
         f"detail_no_absence{suffix}": ngettext(

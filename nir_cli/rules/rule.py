@@ -1,19 +1,44 @@
 """One rule of `nir missing`: an id, the scheme and regimes it applies to, its words in Norwegian
-and English, the law, and the query (see nir_cli.rules.catalogue for how queries are built).
+and English, the law, the query that finds it, and the sentence it shows.
 
 `english` is the rule's description and its msgid (marked with N_ where the rule is defined):
 show it with `_(rule.english)`. `norwegian` is its bokmål, read from the catalog whatever the
 language in use, for the rules page (docs/rules.md) and `nir missing --list-rules`, which show
 both.
 
-A finding's detail, the sentence shown for it, is made in SQL from a text in the language in
-use: `texts()` gives the query's detail parameters (`:detail_...`, see
-nir_cli.rules.fragments.detail), translated when the rules run."""
+`sql` finds the rule's findings of some persons (`{persons}`, a subquery of person_id) for
+every date at once: each row says from which day it is a finding (`fires_from`) and from which
+day it no longer is (`fires_until`, FOREVER when only a change of the facts ends it). These
+rows are kept in the `findings` table as registrations are written (nir_cli.rules.kept), and
+`nir missing` reads the rows in force on its date. A query has the columns KEPT_COLUMNS; those
+it has no use for are NULL.
+
+A finding's detail, the sentence shown for it, is made in SQL when it is read, from the kept
+row `f` and a text in the language in use: `shown` is that expression, `texts()` gives its
+detail parameters (`:detail_...`, see nir_cli.rules.fragments.detail)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+# What a kept finding holds: whose and which scheme's it is, when the gap began (`since`), the
+# deadline it broke, the days it fires in, and what its sentence needs: `ref` (the last eight
+# characters of the registration it is about, or what is missing, or a run's first month),
+# and for the monthly rules the run's last month (`cap`) and its months excused and
+# registered (JSON arrays of YYYY-MM).
+KEPT_COLUMNS = (
+    "person_id",
+    "scheme",
+    "since",
+    "deadline",
+    "fires_from",
+    "fires_until",
+    "ref",
+    "cap",
+    "excused",
+    "registered",
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +49,7 @@ class Rule:
     english: str
     law: str
     sql: str
-    candidates: str | None = None
+    shown: str
     texts: Callable[[], dict[str, str]] = dict
 
     @property
@@ -33,12 +58,14 @@ class Rule:
 
         return translations(BOKMAL).gettext(self.english)
 
-    def query(self, *, exact: bool = False) -> str:
-        """The rule's query with its candidates, or with every person when `exact`."""
-        if self.candidates is None:
-            return self.sql
-        persons = EVERY_PERSON if exact else f"({self.candidates})"
-        return self.sql.replace("{candidates}", persons)
+    def query(self, persons: str) -> str:
+        """The rule's findings of `persons` (a subquery of person_id, such as EVERY_PERSON),
+        in KEPT_COLUMNS, without the rows that never fire."""
+        columns = ", ".join(KEPT_COLUMNS)
+        return (
+            f"SELECT {columns} FROM ({self.sql.replace('{persons}', persons)}) "
+            "WHERE fires_from IS NOT NULL AND fires_from < fires_until"
+        )
 
 
 EVERY_PERSON = "(SELECT id AS person_id FROM persons)"

@@ -16,10 +16,10 @@ from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
     LIVE,
     UPPER_SECONDARY,
+    day_after,
     detail,
-    exempted_from_training,
-    in_window,
-    monthly_candidates,
+    exempted_on,
+    monthly_detail,
     monthly_gaps,
 )
 from nir_cli.rules.rule import Rule
@@ -36,15 +36,15 @@ def skill_reached(skill: str) -> str:
     )
 
 
-# The window starts at the permit: no later arrival (§ 26 second paragraph), and not
-# collective protection under the ordinary rules (from settlement, § 9 e).
-FROM_PERMIT = (
-    "((arrival_date IS NULL OR arrival_date <= permit_date) "
-    "AND NOT (regime = 'integreringsloven' AND residence_basis = 'collective_protection'))"
-)
-# The right and duty to training end at the 67th birthday (§ 26).
+# The right and duty to training end at the 67th birthday (§ 26): a finding of the duty stops
+# firing on it, or on an exemption that ends the duty (§ 29), whichever comes first.
 AGE_67_MONTHS = RIGHT_ENDS_AT_MONTHS
-UNDER_67 = f"nir_add_months({{birth}}, {AGE_67_MONTHS}) > :as_of"
+
+
+def while_owed(person: str, birth: str) -> str:
+    """The day training stops being owed to `person` (born on `birth`): the 67th birthday, or
+    the first exemption from training, whichever comes first (a `fires_until`)."""
+    return f"min(nir_add_months({birth}, {AGE_67_MONTHS}), {exempted_on(person)})"
 
 
 NO_CLAIM_OR_OFFER = Rule(
@@ -62,27 +62,25 @@ NO_CLAIM_OR_OFFER = Rule(
         "settlement; chapter 6A: the right begins at settlement"
     ),
     sql=f"""
-    SELECT f.person_id, f.scheme, f.since, nir_add_months(f.since, 3) AS deadline, f.detail
+    SELECT f.person_id, f.scheme, f.since, nir_add_months(f.since, 3) AS deadline,
+           {day_after("nir_add_months(f.since, 3)")} AS fires_from,
+           {while_owed("f.person_id", "f.birth_date")} AS fires_until,
+           NULL AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM (
-        SELECT t.id AS person_id, 'training' AS scheme,
+        SELECT t.id AS person_id, 'training' AS scheme, t.birth_date,
                CASE WHEN t.regime = 'integreringsloven_6a'
                          OR (t.regime = 'introduksjonsloven'
                              AND t.permit_date < '{OFFER_FROM_POPULATION_REGISTRATION}')
                     THEN t.settlement_date
                     ELSE coalesce(t.population_registration_date, t.settlement_date)
-               END AS since,
-               :detail_no_claim_or_offer AS detail
-        FROM {{candidates}} k CROSS JOIN target_group t ON t.id = k.person_id
+               END AS since
+        FROM {{persons}} k CROSS JOIN target_group t ON t.id = k.person_id
         WHERE t.residence_basis != 'asylum_seeker'
-          AND {UNDER_67.format(birth="t.birth_date")}
           AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
                           AND r.kind IN ('claim', 'offer') AND r.{LIVE})
-          AND NOT {exempted_from_training("t.id")}
     ) f
-    WHERE f.since < :cut_3m
     """,
-    candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_claim_or_offer "
-    "WHERE scheme = '' AND claims + offers = 0",
+    shown=":detail_no_claim_or_offer",
     texts=lambda: {"detail_no_claim_or_offer": _("no claim or offer")},
 )
 
@@ -99,24 +97,24 @@ OFFER_LATE = Rule(
         "after an exemption (§ 29)"
     ),
     sql=f"""
-    SELECT * FROM (
+    SELECT *, {day_after("deadline")} AS fires_from, NULL AS cap, NULL AS excused,
+           NULL AS registered
+    FROM (
         SELECT c.person_id, 'training' AS scheme, c.fact_date AS since,
                nir_add_months(CASE WHEN p.permit_date >= '{OFFER_FROM_POPULATION_REGISTRATION}'
                                     AND p.population_registration_date IS NOT NULL
                                    THEN p.population_registration_date
                                    ELSE c.fact_date END, 3) AS deadline,
-               {detail(":detail_offer_late", claim="substr(c.id, -8)")} AS detail
-        FROM {{candidates}} k CROSS JOIN registrations c ON c.person_id = k.person_id
+               {while_owed("c.person_id", "p.birth_date")} AS fires_until,
+               substr(c.id, -8) AS ref
+        FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         JOIN persons p ON p.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE}
           AND NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = c.person_id
                           AND o.kind = 'offer' AND o.scheme = 'training' AND o.{LIVE})
-          AND NOT {exempted_from_training("c.person_id")}
-          AND {UNDER_67.format(birth="p.birth_date")}
-    ) WHERE deadline < :as_of
+    )
     """,
-    candidates="SELECT person_id FROM rule_facts INDEXED BY rule_facts_offer_late "
-    "WHERE scheme = 'training' AND claims > 0 AND offers = 0",
+    shown=detail(":detail_offer_late", claim="f.ref"),
     texts=lambda: {"detail_offer_late": _("claim {claim} has no offer")},
 )
 
@@ -131,8 +129,8 @@ NO_HOURS_FOR_MONTH = Rule(
         "registered), within two months (IMDi: «innen to måneder etter at de foreligger»); "
         "months a leave covers whole are excused, a stop or an exemption ends the months"
     ),
-    sql=monthly_gaps("hours", "('training', 'asylum')", "detail_no_hours"),
-    candidates=monthly_candidates("('training', 'asylum')", "hours", "hours_through"),
+    sql=monthly_gaps("hours", "('training', 'asylum')"),
+    shown=monthly_detail("detail_no_hours"),
     # :detail_no_hours_one when one month is expected, else :detail_no_hours.
     texts=lambda: {
         f"detail_no_hours{suffix}": ngettext(
@@ -156,10 +154,11 @@ GOAL_OR_EDUCATION_MISSING = Rule(
         "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)"
     ),
     sql=f"""
-    SELECT f.person_id, f.scheme, f.since, f.deadline,
-           CASE WHEN f.goal THEN :detail_no_education
-                WHEN f.education THEN :detail_no_goal
-                ELSE :detail_no_goal_or_education END AS detail
+    SELECT f.person_id, f.scheme, f.since, f.deadline, {day_after("f.deadline")} AS fires_from,
+           {exempted_on("f.person_id")} AS fires_until,
+           CASE WHEN f.goal THEN 'education' WHEN f.education THEN 'goal'
+                ELSE 'goal-and-education' END AS ref,
+           NULL AS cap, NULL AS excused, NULL AS registered
     FROM (
         SELECT s.person_id, 'training' AS scheme, s.since,
                nir_add_months(s.since, 2) AS deadline,
@@ -170,27 +169,21 @@ GOAL_OR_EDUCATION_MISSING = Rule(
                        WHERE u.person_id = s.person_id
                          AND u.kind = 'education' AND u.{LIVE}) AS education
         FROM (
-            SELECT person_id, min(fact_date) AS since FROM (
-                SELECT r.person_id, r.fact_date
-                FROM {{candidates}} k CROSS JOIN registrations r ON r.person_id = k.person_id
-                WHERE r.scheme = 'training' AND r.{LIVE}
-                  AND (r.kind = 'start' OR (r.kind = 'decision'
-                       AND json_extract(r.details, '$.outcome') = 'granted'))
-            ) GROUP BY person_id HAVING min(fact_date) < :cut_2m
+            SELECT r.person_id, min(r.fact_date) AS since
+            FROM {{persons}} k CROSS JOIN registrations r ON r.person_id = k.person_id
+            WHERE r.scheme = 'training' AND r.{LIVE}
+              AND (r.kind = 'start' OR (r.kind = 'decision'
+                   AND json_extract(r.details, '$.outcome') = 'granted'))
+            GROUP BY r.person_id
         ) s
     ) f
     WHERE NOT (f.goal AND f.education)
       AND EXISTS (SELECT 1 FROM persons p WHERE p.id = f.person_id
                   AND p.regime = 'integreringsloven')
-      AND NOT {exempted_from_training("f.person_id")}
     """,
-    candidates="""
-    SELECT person_id FROM rule_facts INDEXED BY rule_facts_no_goal
-    WHERE scheme = 'training' AND starts + granted > 0 AND goals = 0
-    UNION
-    SELECT e.person_id FROM rule_facts e INDEXED BY rule_facts_no_education
-    JOIN rule_facts t ON t.scheme = 'training' AND t.person_id = e.person_id
-    WHERE e.scheme = '' AND e.educations = 0 AND t.starts + t.granted > 0""",
+    # What is missing: the goal, the education background, or both.
+    shown="CASE f.ref WHEN 'education' THEN :detail_no_education "
+    "WHEN 'goal' THEN :detail_no_goal ELSE :detail_no_goal_or_education END",
     texts=lambda: {
         "detail_no_goal": _("no Norwegian goal (norskmål)"),
         "detail_no_education": _("no education background"),
@@ -216,56 +209,28 @@ WINDOW_ENDING = Rule(
     ),
     sql=f"""
     WITH windows AS MATERIALIZED (
-        -- Each regime's own window, found by its start (indexes persons_permit_date and
-        -- rule_facts' primary key) where it starts at the permit; the others wherever
-        -- their window lies: a training leave moves its end, a later arrival or a
-        -- settlement (collective protection) its start, the 67th birthday its end.
-        SELECT id AS person_id, permit_date AS since, {WINDOW_MONTHS} AS months FROM persons
-        WHERE {in_window("permit_date", WINDOW_MONTHS)} AND {FROM_PERMIT}
-          AND regime != 'integreringsloven_6a'
-          AND NOT (regime = 'integreringsloven' AND {UPPER_SECONDARY})
-        UNION
-        SELECT id, permit_date, {WINDOW_MONTHS_UPPER_SECONDARY} FROM persons
-        WHERE {in_window("permit_date", WINDOW_MONTHS_UPPER_SECONDARY)} AND {FROM_PERMIT}
-          AND regime = 'integreringsloven' AND {UPPER_SECONDARY}
-        UNION
-        SELECT f.person_id, f.first_start, {WINDOW_MONTHS_6A} FROM rule_facts f
-        JOIN persons p ON p.id = f.person_id AND p.regime = 'integreringsloven_6a'
-        WHERE f.scheme = 'training' AND {in_window("f.first_start", WINDOW_MONTHS_6A)}
-        UNION
-        SELECT id,
-               CASE WHEN regime = 'integreringsloven_6a'
+        -- Each person's window: from the first training start under chapter 6A, from
+        -- settlement for collective protection under the ordinary rules (§ 9 e), else from
+        -- the permit or a later arrival (§ 26 second paragraph); 12 months under chapter 6A,
+        -- 18 with upper secondary education, else 36.
+        SELECT t.id AS person_id, t.birth_date,
+               CASE WHEN t.regime = 'integreringsloven_6a'
                     THEN (SELECT f.first_start FROM rule_facts f
-                          WHERE f.scheme = 'training' AND f.person_id = persons.id)
-                    WHEN regime = 'integreringsloven'
-                         AND residence_basis = 'collective_protection'
-                    THEN settlement_date
-                    ELSE max(permit_date, coalesce(arrival_date, permit_date)) END,
-               CASE WHEN regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
-                    WHEN regime = 'integreringsloven' AND {UPPER_SECONDARY}
+                          WHERE f.scheme = 'training' AND f.person_id = t.id)
+                    WHEN t.regime = 'integreringsloven'
+                         AND t.residence_basis = 'collective_protection'
+                    THEN t.settlement_date
+                    ELSE max(t.permit_date, coalesce(t.arrival_date, t.permit_date)) END
+                 AS since,
+               CASE WHEN t.regime = 'integreringsloven_6a' THEN {WINDOW_MONTHS_6A}
+                    WHEN t.regime = 'integreringsloven' AND {UPPER_SECONDARY.format(person="t.id")}
                     THEN {WINDOW_MONTHS_UPPER_SECONDARY}
-                    ELSE {WINDOW_MONTHS} END
-        FROM persons
-        WHERE id IN (
-            -- each through an index of its own (migration 0011)
-            SELECT l.person_id FROM registrations l
-            WHERE l.kind = 'leave' AND l.scheme = 'training' AND l.{LIVE}
-            UNION ALL
-            SELECT id FROM persons INDEXED BY persons_later_arrival
-            WHERE arrival_date > permit_date
-              AND ({in_window("arrival_date", WINDOW_MONTHS)}
-                   OR {in_window("arrival_date", WINDOW_MONTHS_UPPER_SECONDARY)})
-            UNION ALL
-            SELECT id FROM persons INDEXED BY persons_collective_protection
-            WHERE residence_basis = 'collective_protection' AND regime = 'integreringsloven'
-              AND ({in_window("settlement_date", WINDOW_MONTHS)}
-                   OR {in_window("settlement_date", WINDOW_MONTHS_UPPER_SECONDARY)})
-            UNION ALL
-            SELECT id FROM persons INDEXED BY persons_birth_date
-            WHERE {in_window("birth_date", AGE_67_MONTHS)})
+                    ELSE {WINDOW_MONTHS} END AS months
+        FROM {{persons}} k CROSS JOIN target_group t ON t.id = k.person_id
+        WHERE t.residence_basis != 'asylum_seeker'
     ),
     ending AS MATERIALIZED (
-        -- The right and duty end at the 67th birthday (§ 26).
+        -- A training leave moves the end; the right and duty end at the 67th birthday (§ 26).
         SELECT w.person_id, w.since,
                min(date(nir_add_months(w.since, w.months), '+' || (
                    SELECT coalesce(sum(julianday(json_extract(l.details, '$.until'))
@@ -273,20 +238,21 @@ WINDOW_ENDING = Rule(
                    FROM registrations l
                    WHERE l.person_id = w.person_id AND l.kind = 'leave'
                      AND l.scheme = 'training' AND l.{LIVE}) || ' days'),
-                   nir_add_months(t.birth_date, {AGE_67_MONTHS})) AS deadline
-        FROM windows w CROSS JOIN target_group t ON t.id = w.person_id
-        WHERE w.since IS NOT NULL AND t.residence_basis != 'asylum_seeker'
+                   nir_add_months(w.birth_date, {AGE_67_MONTHS})) AS deadline
+        FROM windows w
+        WHERE w.since IS NOT NULL
     )
+    -- A warning from 90 days before the window ends to the day it ends.
     SELECT w.person_id, 'training' AS scheme, w.since, w.deadline,
-           :detail_window_ending AS detail
+           date(w.deadline, '-{WINDOW_WARNING_DAYS} days') AS fires_from,
+           min({day_after("w.deadline")}, {exempted_on("w.person_id")}) AS fires_until,
+           NULL AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM ending w
-    WHERE w.deadline >= :as_of AND w.deadline <= date(:as_of, '+{WINDOW_WARNING_DAYS} days')
-      AND NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
+    WHERE NOT EXISTS (SELECT 1 FROM registrations e INDEXED BY registrations_end_reason
                       WHERE e.person_id = w.person_id
                       AND e.kind = 'end' AND e.scheme = 'training' AND e.{LIVE}
                       AND json_extract(e.details, '$.reason')
                           IN ('completed', 'goal_reached'))
-      AND NOT {exempted_from_training("w.person_id")}
       AND NOT EXISTS (
           SELECT 1 FROM registrations r
           JOIN registrations g ON g.person_id = r.person_id AND g.kind = 'goal'
@@ -296,5 +262,6 @@ WINDOW_ENDING = Rule(
             AND {skill_reached("reading")} AND {skill_reached("listening")}
             AND {skill_reached("writing")} AND {skill_reached("oral")})
     """,
+    shown=":detail_window_ending",
     texts=lambda: {"detail_window_ending": _("training window ends; goal not reached")},
 )

@@ -28,6 +28,8 @@ def utc_now() -> str:
 
 
 LOCAL_MIGRATIONS = "nir_cli.store.migrations"
+# The migration that made the `findings` table (see Store.write).
+KEPT_FINDINGS_SCHEMA = 12
 
 
 @functools.cache
@@ -337,6 +339,10 @@ class Store:
             raise store_error(exc, self.path) from None
         try:
             yield self.conn
+            if commit and self._keeps_findings():
+                from nir_cli.rules.kept import refresh
+
+                refresh(self.conn)
             self.conn.execute("COMMIT" if commit else "ROLLBACK")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -344,6 +350,15 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+
+    def _keeps_findings(self) -> bool:
+        """A local store from migration 0012 on keeps the findings of `nir missing` current:
+        each write transaction computes again, before it commits, those of the persons it
+        touched (nir_cli.rules.kept). The registry's stores do not."""
+        return (
+            self.migrations_package == LOCAL_MIGRATIONS
+            and self.schema_version >= KEPT_FINDINGS_SCHEMA
+        )
 
     def _rollback(self) -> None:
         # SQLite rolls back by itself after some errors (a full disk, for one); a second

@@ -1,0 +1,116 @@
+"""The findings of `nir missing`, kept current as the register is written (migration 0012).
+
+Triggers note in `findings_dirty` every person whose facts a write may change: a registration
+written, changed, withdrawn or deleted, a person added, changed or deleted. Before any write
+transaction commits, `refresh` computes the findings of those persons again with the rules'
+queries (nir_cli.rules.catalogue) and replaces theirs in `findings`: the findings are kept in
+the transaction that changed the facts, and an import, a pull or a withdrawal that rolls back
+takes its findings with it. `Store.write()` calls it (nir_cli.store.db).
+
+A kept finding holds the days it fires in (`fires_from`, `fires_until`), so the date only
+matters when the findings are read: `nir missing --as-of D` reads the rows in force on D.
+
+The rows are as good as the rules that computed them: `findings_state` holds a stamp of the
+rules' queries, and a store whose stamp differs (a nir with changed rules opened it) has every
+person's findings computed again at its next write, or its next read (`make_current`).
+`recompute` computes every finding afresh and compares: `nir missing --recompute`, and the
+tests, hold the kept findings to it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import sqlite3
+import time
+from typing import NamedTuple
+
+from nir_cli.rules.catalogue import RULES
+from nir_cli.rules.rule import EVERY_PERSON, KEPT_COLUMNS
+
+log = logging.getLogger(__name__)
+
+DIRTY = "(SELECT person_id FROM findings_dirty)"
+COLUMNS = ("rule", *KEPT_COLUMNS)
+
+
+@functools.cache
+def stamp() -> str:
+    """A stamp of the rules' queries: kept findings computed by other rules are not these."""
+    digest = hashlib.sha256()
+    for rule in RULES:
+        digest.update(f"{rule.id}\n{rule.sql}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """The kept findings are those of these rules, with no write waiting to be counted."""
+    row = conn.execute(
+        "SELECT (SELECT rules FROM findings_state) IS ? "
+        "AND NOT EXISTS (SELECT 1 FROM findings_dirty)",
+        (stamp(),),
+    ).fetchone()
+    return bool(row[0])
+
+
+def refresh(conn: sqlite3.Connection) -> int:
+    """Compute again, in the caller's transaction, the findings of the persons written since
+    the last refresh (of everyone, when the rules changed); returns how many persons."""
+    if conn.execute("SELECT rules FROM findings_state").fetchone()[0] != stamp():
+        conn.execute("DELETE FROM findings")
+        conn.execute("INSERT OR IGNORE INTO findings_dirty SELECT id FROM persons")
+        conn.execute("UPDATE findings_state SET rules = ?", (stamp(),))
+    persons = conn.execute("SELECT count(*) FROM findings_dirty").fetchone()[0]
+    if not persons:
+        return 0
+    started = time.monotonic()
+    conn.execute(f"DELETE FROM findings WHERE person_id IN {DIRTY}")
+    _compute(conn, "findings", DIRTY)
+    conn.execute("DELETE FROM findings_dirty")
+    log.info("findings of %d persons kept (%.3f s)", persons, time.monotonic() - started)
+    return int(persons)
+
+
+def _compute(conn: sqlite3.Connection, table: str, persons: str) -> None:
+    columns = ", ".join(COLUMNS)
+    for rule in RULES:
+        conn.execute(
+            f"INSERT INTO {table} ({columns}) SELECT ?, * FROM ({rule.query(persons)})",
+            (rule.id,),
+        )
+
+
+class Recomputed(NamedTuple):
+    """What `recompute` found: the kept rows, and those that differed from a fresh computation
+    (kept but not computed, computed but not kept), by rule."""
+
+    rows: int
+    differing: dict[str, int]
+
+
+def recompute(conn: sqlite3.Connection) -> Recomputed:
+    """Compute every person's findings afresh, compare them with the kept ones, and keep the
+    fresh ones; in the caller's write transaction."""
+    refresh(conn)
+    conn.execute("DROP TABLE IF EXISTS temp.fresh_findings")
+    conn.execute("CREATE TEMP TABLE fresh_findings AS SELECT * FROM findings WHERE 0")
+    _compute(conn, "temp.fresh_findings", EVERY_PERSON)
+    columns = ", ".join(COLUMNS)
+    differing: dict[str, int] = {}
+    # Compared as multisets: each distinct row with the number of times it is there.
+    kept = f"SELECT {columns}, count(*) FROM findings GROUP BY {columns}"
+    fresh = f"SELECT {columns}, count(*) FROM temp.fresh_findings GROUP BY {columns}"
+    for rule, count in conn.execute(
+        f"SELECT rule, count(*) FROM ("
+        f"  SELECT * FROM ({kept} EXCEPT {fresh}) UNION ALL SELECT * FROM ({fresh} EXCEPT {kept})"
+        f") GROUP BY rule"
+    ):
+        differing[rule] = count
+    rows = conn.execute("SELECT count(*) FROM temp.fresh_findings").fetchone()[0]
+    if differing:
+        log.warning("kept findings differed from a fresh computation: %s", differing)
+        conn.execute("DELETE FROM findings")
+        conn.execute(f"INSERT INTO findings ({columns}) SELECT {columns} FROM temp.fresh_findings")
+    conn.execute("DROP TABLE temp.fresh_findings")
+    return Recomputed(int(rows), differing)
