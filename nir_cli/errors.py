@@ -7,6 +7,7 @@ stderr and an exit code. Nothing below the command layer prints or exits.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from nir_cli.i18n import N_
 
@@ -129,6 +130,16 @@ class ConfigError(NirError):
 
 class StoreUnusable(ConfigError):
     """No store at the path, or a file nir must not write: refused before anything changes."""
+
+
+class FindingsDiffered(NirError):
+    """The findings kept as the register was written were not what the rules compute afresh
+    (`nir missing --recompute`): a bug, said loudly (exit 1). `findings` holds the fresh
+    ones, which are the answer and are kept from then on."""
+
+    def __init__(self, message: str, hint: str, findings: list[Any]) -> None:
+        super().__init__(message, hint)
+        self.findings = findings
 
 
 class NotLoggedIn(NirError):

@@ -223,9 +223,19 @@ class Register:
         return status(self.store, as_of or dt.date.today(), due_days=STATUS_DUE_DAYS)
 
     def missing(
-        self, as_of: dt.date | None = None, *, rules: list[str] | None = None, **scope: str | None
+        self,
+        as_of: dt.date | None = None,
+        *,
+        rules: list[str] | None = None,
+        recompute: bool = False,
+        **scope: str | None,
     ) -> list[Finding]:
-        return missing(self.store, as_of or dt.date.today(), rule_ids=rules, **scope)
+        """The findings of `nir missing`, read from those kept as the register was written.
+        With `recompute`, checked against a fresh computation first: FindingsDiffered (which
+        holds the fresh findings) if they differ."""
+        return missing(
+            self.store, as_of or dt.date.today(), rule_ids=rules, recompute=recompute, **scope
+        )
 
     # -- files and the registry -----------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from nir_cli.commands.options import (
     say,
     words_for,
 )
-from nir_cli.errors import ExitCode
+from nir_cli.errors import ExitCode, FindingsDiffered
 from nir_cli.i18n import _, ngettext, norwegian
 from nir_cli.render import Format
 
@@ -119,6 +119,11 @@ def overdue(
     help="Only this rule (repeatable); see --list-rules.",
 )
 @click.option("--list-rules", is_flag=True, help="Show the rules and exit.")
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Compute every finding afresh and check the kept ones against it (exit 1 if they differ).",
+)
 @format_option
 @limit_option
 @pass_app
@@ -131,15 +136,20 @@ def missing(
     fail_on_findings: bool,
     rule_ids: tuple[str, ...],
     list_rules: bool,
+    recompute: bool,
     fmt: str,
 ) -> None:
     """List data-consistency findings: which registration each person lacks, since when, and
     the deadline it breaks.
 
+    The findings are kept up to date as registrations are written; --recompute checks them
+    against a fresh computation over every person.
+
     \b
     Example:
       nir missing --municipality 5001
       nir missing --rule claim-without-decision --as-of 2026-03-01
+      nir missing --recompute
       nir missing --list-rules
     """
     if list_rules:
@@ -164,10 +174,19 @@ def missing(
     today = as_of or dt.date.today()
     # A finding's detail is a sentence for a person: in words for a table or Excel, in English
     # for JSON and CSV, so a script gets the same answer in every locale.
+    differed: FindingsDiffered | None = None
     with words_for(fmt):
-        findings = app.register().missing(
-            today, rules=list(rule_ids) or None, municipality=municipality, place=place
-        )
+        try:
+            findings = app.register().missing(
+                today,
+                rules=list(rule_ids) or None,
+                municipality=municipality,
+                place=place,
+                recompute=recompute,
+            )
+        except FindingsDiffered as exc:
+            # The fresh findings are the answer; the difference is said, and fails the run.
+            findings, differed = exc.findings, exc
     emit_rows(
         findings,
         fmt,
@@ -183,6 +202,10 @@ def missing(
                 "{n} finding for {persons} persons.", "{n} findings for {persons} persons.", n
             )
         say(app, counted.format(n=n, persons=persons))
+    if differed is not None:
+        raise differed
+    if recompute:
+        say(app, _("Checked: the kept findings equal a fresh computation over every person."))
     _finish(findings, fail_on_findings)
 
 

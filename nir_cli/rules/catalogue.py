@@ -48,9 +48,7 @@ CLAIM_WITHOUT_DECISION = Rule(
                       AND d.kind = 'decision' AND d.scheme IS c.scheme AND d.{LIVE}
                       AND d.fact_date >= c.fact_date)
     """,
-    shown=detail(
-        ":detail_claim_without_decision", scheme=scheme_name("f.scheme"), claim="f.ref"
-    ),
+    shown=detail(":detail_claim_without_decision", scheme=scheme_name("f.scheme"), claim="f.ref"),
     texts=lambda: {
         "detail_claim_without_decision": _("{scheme} claim {claim} has no decision"),
     },
@@ -76,9 +74,7 @@ GRANTED_WITHOUT_START = Rule(
       AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = d.person_id
                       AND s.kind = 'start' AND s.scheme IS d.scheme AND s.{LIVE})
     """,
-    shown=detail(
-        ":detail_granted_without_start", scheme=scheme_name("f.scheme"), decision="f.ref"
-    ),
+    shown=detail(":detail_granted_without_start", scheme=scheme_name("f.scheme"), decision="f.ref"),
     texts=lambda: {
         "detail_granted_without_start": _("granted {scheme} decision {decision} has no start"),
     },

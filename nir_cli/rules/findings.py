@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 from nir_cli.domain.enums import Scheme
-from nir_cli.errors import NirError, UsageError
+from nir_cli.errors import FindingsDiffered, UsageError
 from nir_cli.i18n import NP_, _, norwegian, speaking
 from nir_cli.rules.catalogue import BY_ID, RETIRED, RULES, Rule
 from nir_cli.rules.fragments import SCHEMES
@@ -126,7 +126,15 @@ def missing(
         )
     found.sort(key=lambda f: (f.deadline or "", f.person, f.rule))
     if recompute and checked.differing:
-        raise FindingsDiffered(checked, found)
+        differing = ", ".join(f"{rule} ({n})" for rule, n in sorted(checked.differing.items()))
+        raise FindingsDiffered(
+            _(
+                "the kept findings differed from a fresh computation in {rows} rows "
+                "({rules}); the fresh ones are shown and kept from now on"
+            ).format(rows=sum(checked.differing.values()), rules=differing),
+            _("this is a bug in nir: please report it with the output of --debug"),
+            found,
+        )
     return found
 
 
@@ -141,22 +149,6 @@ def make_current(store: Store) -> None:
 def _recompute(store: Store) -> Recomputed:
     with store.write() as conn:
         return recompute(conn)
-
-
-class FindingsDiffered(NirError):
-    """The kept findings were not what the rules compute: a bug, said loudly. The computed
-    findings are kept from then on, and `findings` holds them."""
-
-    def __init__(self, checked: Recomputed, findings: list[Finding]) -> None:
-        differing = ", ".join(f"{rule} ({n})" for rule, n in sorted(checked.differing.items()))
-        super().__init__(
-            _(
-                "the kept findings differed from a fresh computation in {rows} rows "
-                "({rules}); the fresh ones are shown and kept from now on"
-            ).format(rows=sum(checked.differing.values()), rules=differing),
-            hint=_("this is a bug in nir: please report it with the output of --debug"),
-        )
-        self.findings = findings
 
 
 class Overdue(NamedTuple):

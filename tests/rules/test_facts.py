@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nir_cli.rules.findings import FindingsDiffered, missing
+from nir_cli.errors import FindingsDiffered
+from nir_cli.rules.findings import missing
 from nir_cli.rules.kept import recompute
 from nir_cli.store import Store
 from tests.conftest import examples, store_before
