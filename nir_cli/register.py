@@ -22,36 +22,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 from nir_cli import config, paths
 from nir_cli.config import Environment, Profile
 from nir_cli.constants import STATUS_DUE_DAYS
-from nir_cli.domain.model import Checks
-from nir_cli.domain.municipalities import lookup
-from nir_cli.importer.columns import FileKind
-from nir_cli.importer.engine import ImportOptions, import_file
-from nir_cli.importer.rows import ImportSummary
 from nir_cli.rules.findings import Finding, Overdue, missing, overdue, status
-from nir_cli.services import export as exporter
-from nir_cli.services.persons import (
-    PersonRecord,
-    add_person,
-    checks_for,
-    edit_person,
-    entitlement,
-    find_person,
-    list_persons,
-)
-from nir_cli.services.registrations import (
-    RegistrationRecord,
-    edit_registration,
-    find_registration,
-    history,
-    record,
-    withdraw_registration,
-)
-from nir_cli.services.registrations import (
-    versions as registration_versions,
-)
 from nir_cli.store import Store
 
-if TYPE_CHECKING:  # the sync stack (requests) loads only when a script syncs
+if TYPE_CHECKING:
+    # Loaded where they are used: reading findings or counts (nir missing, nir status) needs
+    # neither the domain's models (pydantic) nor the importer, and the sync stack (requests)
+    # loads only when a script syncs.
+    from nir_cli.domain.model import Checks
+    from nir_cli.importer.rows import ImportSummary
+    from nir_cli.services.persons import PersonRecord
+    from nir_cli.services.registrations import RegistrationRecord
     from nir_cli.sync.report import SyncReport
 
 
@@ -114,6 +95,8 @@ class Register:
     ) -> Register:
         """A new store at `path` for a municipality, outside any profile (scripts, tests).
         Opening an existing store this way is fine; it is never overwritten."""
+        from nir_cli.domain.municipalities import lookup
+
         Store.open(Path(path), create=True).close()
         profile = Profile(
             name=Path(path).stem,
@@ -134,6 +117,8 @@ class Register:
             self.store.close()
 
     def checks(self, today: dt.date | None = None) -> Checks:
+        from nir_cli.services.persons import checks_for
+
         return checks_for(
             self.profile,
             accept_unchecked_duf=self.accept_unchecked_duf,
@@ -146,12 +131,16 @@ class Register:
     def add_person(self, **fields: Any) -> PersonRecord:
         """A new participant: duf or fnr, first_name, last_name, residence_basis,
         permit_date, ... (the fields of `nir person add`)."""
+        from nir_cli.services.persons import add_person
+
         person = add_person(self.store, self.profile, fields, self.checks())
         self.last_changed = True
         return person
 
     def person(self, ref: str) -> PersonRecord:
         """A person by DUF number, fødselsnummer or id (NotFound when there is none)."""
+        from nir_cli.services.persons import find_person
+
         return find_person(self.store, ref)
 
     def persons(
@@ -161,10 +150,14 @@ class Register:
         place: str | None = None,
         search: str | None = None,
     ) -> list[PersonRecord]:
+        from nir_cli.services.persons import list_persons
+
         return list_persons(self.store, municipality=municipality, place=place, search=search)
 
     def edit_person(self, ref: str, **changes: Any) -> PersonRecord:
         """A new version of a person with the changed fields."""
+        from nir_cli.services.persons import edit_person
+
         person, self.last_changed = edit_person(
             self.store, self.profile, ref, changes, self.checks()
         )
@@ -173,6 +166,8 @@ class Register:
     def entitlement(self, person: PersonRecord) -> dict[str, Any]:
         """The suggested entitlement to training, typed, with its window (what `nir person
         show` adds)."""
+        from nir_cli.services.persons import entitlement
+
         return entitlement(self.store, person)
 
     # -- registrations ----------------------------------------------------------------------
@@ -180,6 +175,8 @@ class Register:
     def record(self, kind: str, person: str, **fields: Any) -> RegistrationRecord:
         """Record a registration of `kind` for a person (fact_date and the kind's fields).
         The very same registration again changes nothing and returns the stored one."""
+        from nir_cli.services.registrations import record
+
         rec, self.last_changed = record(
             self.store, self.profile, person, {"kind": kind, **fields}, self.checks()
         )
@@ -187,28 +184,40 @@ class Register:
 
     def edit(self, registration: str, **changes: Any) -> RegistrationRecord:
         """Correct a registration: a new version with the changed fields."""
+        from nir_cli.services.registrations import edit_registration
+
         rec, self.last_changed = edit_registration(self.store, registration, changes, self.checks())
         return rec
 
     def withdraw(self, registration: str, reason: str) -> RegistrationRecord:
+        from nir_cli.services.registrations import withdraw_registration
+
         rec = withdraw_registration(self.store, registration, reason)
         self.last_changed = True
         return rec
 
     def registration(self, ref: str) -> RegistrationRecord:
         """A registration by id or unique id prefix (the short id people see)."""
+        from nir_cli.services.registrations import find_registration
+
         return find_registration(self.store, ref)
 
     def versions(self, registration: str) -> list[dict[str, Any]]:
         """Every version of one registration, oldest first."""
+        from nir_cli.services.registrations import versions as registration_versions
+
         return registration_versions(self.store, registration)
 
     def history(self, person: str) -> list[RegistrationRecord]:
         """A person's registrations in fact-date order, withdrawn ones included."""
+        from nir_cli.services.registrations import history
+
         return history(self.store, person)[1]
 
     def person_history(self, person: str) -> tuple[PersonRecord, list[RegistrationRecord]]:
         """The person with their registrations (what `nir history` shows)."""
+        from nir_cli.services.registrations import history
+
         return history(self.store, person)
 
     # -- what is late or lacking --------------------------------------------------------------
@@ -243,12 +252,16 @@ class Register:
         """Import a CSV file (the options of `nir import`: kind, dry_run, skip_invalid,
         rejects, encoding, delimiter, ignore_unknown_columns). All or nothing: InvalidData
         lists every problem when a row is invalid and skip_invalid is not set."""
+        from nir_cli.importer.engine import ImportOptions, import_file
+
         return import_file(
             self.store, self.profile, str(path), ImportOptions(**options), self.checks()
         )
 
     def export(self, what: str, out: TextIO, *, excel: bool = False, json: bool = False) -> int:
         """Write persons or registrations to `out` as `nir export` does; returns the count."""
+        from nir_cli.importer.columns import FileKind
+        from nir_cli.services import export as exporter
 
         kind = FileKind(what)
         records = exporter.rows(self.store, kind)

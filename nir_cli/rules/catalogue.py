@@ -42,7 +42,9 @@ CLAIM_WITHOUT_DECISION = Rule(
            nir_add_months(c.fact_date, 3) AS deadline,
            {day_after("nir_add_months(c.fact_date, 3)")} AS fires_from, {FOREVER} AS fires_until,
            substr(c.id, -8) AS ref, NULL AS cap, NULL AS excused, NULL AS registered
-    FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
+    FROM {{persons}} k
+    -- by person: a claim of any scheme (the index by kind would read every claim)
+    CROSS JOIN registrations c INDEXED BY registrations_person ON c.person_id = k.person_id
     WHERE c.kind = 'claim' AND c.{LIVE}
       AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
                       AND d.kind = 'decision' AND d.scheme IS c.scheme AND d.{LIVE}

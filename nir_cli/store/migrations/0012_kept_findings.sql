@@ -20,7 +20,10 @@ CREATE TABLE findings (
     registered  TEXT
 ) STRICT;
 CREATE INDEX findings_person ON findings (person_id);
-CREATE INDEX findings_rule ON findings (rule, fires_from);
+-- What nir missing reads of a rule's findings in force on a date, and nir status counts, from
+-- the index alone (the monthly rules' sentences read their months from the row).
+CREATE INDEX findings_rule
+    ON findings (rule, fires_from, fires_until, person_id, scheme, since, deadline, ref);
 
 -- The persons whose findings a write in this transaction may have changed: filled by the
 -- triggers below, emptied when their findings are computed again before the commit.
