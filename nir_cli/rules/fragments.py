@@ -179,7 +179,12 @@ def monthly_detail(text: str) -> str:
 
 
 # Whether the person `{person}` has upper secondary education: 18 months instead of 36.
-UPPER_SECONDARY = (
-    "coalesce((SELECT u.upper_secondary FROM rule_facts u"
-    " WHERE u.scheme = '' AND u.person_id = {person}), 0) > 0"
-)
+UPPER_SECONDARY = f"""EXISTS (SELECT 1 FROM registrations u WHERE u.person_id = {{person}}
+                 AND u.kind = 'education' AND u.{LIVE}
+                 AND json_extract(u.details, '$.upper_secondary') = 1)"""
+
+
+def first_start(scheme: str, person: str) -> str:
+    """The first live start of `scheme` of the person `person` (NULL for none)."""
+    return f"""(SELECT min(s.fact_date) FROM registrations s WHERE s.person_id = {person}
+                AND s.kind = 'start' AND s.scheme = '{scheme}' AND s.{LIVE})"""

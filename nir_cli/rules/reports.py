@@ -8,6 +8,7 @@ from typing import Any
 
 from nir_cli.domain.law import DUTY_55_67_FROM
 from nir_cli.i18n import NP_
+from nir_cli.rules.fragments import first_start
 from nir_cli.store import Store
 
 Rows = list[dict[str, Any]]
@@ -80,11 +81,11 @@ def programme(store: Store, params: dict[str, Any]) -> Rows:
         "sum(EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id AND r.withdrawn = 0 "
         "  AND r.scheme = 'programme' AND r.kind IN ('claim', 'offer', 'decision', 'start'))) "
         "  AS with_claim_or_offer, "
-        "sum(s.first_start IS NOT NULL) AS started, "
-        "sum(s.first_start IS NOT NULL AND s.first_start <= nir_add_months(t.since, 3)) "
+        "sum(t.first_start IS NOT NULL) AS started, "
+        "sum(t.first_start IS NOT NULL AND t.first_start <= nir_add_months(t.since, 3)) "
         "  AS started_on_time "
-        "FROM programme_target_group t "
-        "LEFT JOIN rule_facts s ON s.scheme = 'programme' AND s.person_id = t.id "
+        f"FROM (SELECT g.*, {first_start('programme', 'g.id')} AS first_start "
+        "      FROM programme_target_group g) t "
         f"WHERE {_where('t', 't.since')} GROUP BY t.regime ORDER BY t.regime",
         params,
     )
@@ -121,8 +122,8 @@ GROUP BY 1, 2, 3
 UNION ALL
 SELECT '6a-persontilskudd', t.regime, t.residence_basis, count(*)
 FROM target_group t
-JOIN rule_facts f ON f.scheme = 'training' AND f.person_id = t.id
-WHERE t.regime = 'integreringsloven_6a' AND substr(f.first_start, 1, 4) = :grant_year
+WHERE t.regime = 'integreringsloven_6a'
+  AND substr({first_start("training", "t.id")}, 1, 4) = :grant_year
   AND {_where("t", None)}
 GROUP BY 1, 2, 3
 UNION ALL
@@ -134,8 +135,8 @@ GROUP BY 1, 2, 3
 UNION ALL
 SELECT 'asylnorsk', p.regime, p.residence_basis, count(*)
 FROM persons p
-JOIN rule_facts f ON f.scheme = 'asylum' AND f.person_id = p.id
-WHERE p.residence_basis = 'asylum_seeker' AND substr(f.first_start, 1, 4) = :grant_year
+WHERE p.residence_basis = 'asylum_seeker'
+  AND substr({first_start("asylum", "p.id")}, 1, 4) = :grant_year
   AND {_where("p", None)}
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3

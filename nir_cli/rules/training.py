@@ -19,6 +19,7 @@ from nir_cli.rules.fragments import (
     day_after,
     detail,
     exempted_on,
+    first_start,
     monthly_detail,
     monthly_gaps,
 )
@@ -215,8 +216,7 @@ WINDOW_ENDING = Rule(
         -- 18 with upper secondary education, else 36.
         SELECT t.id AS person_id, t.birth_date,
                CASE WHEN t.regime = 'integreringsloven_6a'
-                    THEN (SELECT f.first_start FROM rule_facts f
-                          WHERE f.scheme = 'training' AND f.person_id = t.id)
+                    THEN {first_start("training", "t.id")}
                     WHEN t.regime = 'integreringsloven'
                          AND t.residence_basis = 'collective_protection'
                     THEN t.settlement_date

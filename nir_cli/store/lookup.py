@@ -67,11 +67,15 @@ def person_refs(store: Store, column: str, values: set[str]) -> list[dict[str, A
 
 def training_facts(store: Store, person_id: str) -> TrainingFacts:
     person = store.one(
-        "SELECT educations, upper_secondary FROM rule_facts WHERE scheme = '' AND person_id = ?",
+        "SELECT count(*) AS educations, "
+        "count(CASE WHEN json_extract(details, '$.upper_secondary') = 1 THEN 1 END) "
+        "  AS upper_secondary "
+        "FROM registrations WHERE person_id = ? AND kind = 'education' AND withdrawn = 0",
         (person_id,),
     )
     training = store.one(
-        "SELECT first_start FROM rule_facts WHERE scheme = 'training' AND person_id = ?",
+        "SELECT min(fact_date) AS first_start FROM registrations "
+        "WHERE person_id = ? AND kind = 'start' AND scheme = 'training' AND withdrawn = 0",
         (person_id,),
     )
     leave = store.one(

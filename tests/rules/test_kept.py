@@ -1,7 +1,8 @@
-"""The facts behind the rules (migration 0005) and the kept findings (migration 0012) stay true
-under any writes: after any history of registrations written, changed, withdrawn and deleted,
-in any number of transactions, the findings kept as they were written are those a fresh
-computation over every person gives, on any date."""
+"""The kept findings (migration 0012) stay true under any writes: after any history of
+registrations written, changed, withdrawn and deleted, in any number of transactions, the
+findings kept as they were written are those a fresh computation over every person gives, on
+any date. (That the fresh computation answers as the rules did before findings were kept, and
+as the law asks, is for the scenario tables in test_scenarios.py.)"""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ PERSONS = [
     ("p1", "integreringsloven_6a", "collective_protection", "1985-06-30", "2024-03-31", None),
     ("p2", "introduksjonsloven", "family_of_refugee", "2000-12-31", "2021-08-31", "2021-11-30"),
 ]
-FACTS = "SELECT * FROM rule_facts ORDER BY scheme, person_id"
 
 
 def _day(offset: int) -> str:
@@ -80,7 +80,7 @@ def registration(draw: st.DrawFn) -> dict[str, Any]:
 
 
 # Registrations written, then changed (corrected, withdrawn and restored, deleted), then more
-# written: the insert trigger adds to facts that the others have computed again.
+# written.
 @st.composite
 def months_of(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     """A start and a run of monthly hours or absence from its month, now and then with a month
@@ -177,28 +177,6 @@ def _apply(conn: sqlite3.Connection, op: tuple[Any, ...]) -> None:
         pass  # a second live registration for a month: refused, and the statement undone
 
 
-def _recomputed(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """Every fact computed afresh from the registrations (a key written to rule_facts_keys has
-    its facts computed), as the migration computes them."""
-    conn.execute("DELETE FROM rule_facts")
-    conn.execute(
-        "INSERT INTO rule_facts_keys SELECT '', id FROM persons UNION "
-        "SELECT coalesce(scheme, '-'), person_id FROM registrations WHERE withdrawn = 0"
-    )
-    conn.execute("DELETE FROM rule_facts_keys")
-    return _facts(conn)
-
-
-def _facts(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """The facts, without rows of a scheme with nothing counted (the triggers keep such a row
-    when its last registration goes; to every rule it is the same as no row)."""
-    return [
-        tuple(row)
-        for row in conn.execute(FACTS).fetchall()
-        if row[0] == "" or any(row[2:])  # scheme, person_id, then counts and dates
-    ]
-
-
 @pytest.fixture(scope="module")
 def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("facts") / "empty.db"
@@ -225,7 +203,7 @@ def _kept(store: Store, day: str) -> list[tuple[Any, ...]]:
     transactions=st.integers(1, 4),
     as_of=st.lists(st.integers(0, 1000).map(_day), min_size=1, max_size=3),
 )
-def test_facts_and_kept_findings_stay_true(
+def test_kept_findings_stay_true(
     empty_store: Path,
     tmp_path: Path,
     ops: list[tuple[Any, ...]],
@@ -247,9 +225,6 @@ def test_facts_and_kept_findings_stay_true(
         assert checked.differing == {}
         for day in as_of:
             assert kept[day] == _kept(store, day), day
-        facts = _facts(store.conn)
-        with store.write() as conn:
-            assert facts == _recomputed(conn)
     finally:
         store.close()
 
@@ -319,48 +294,27 @@ def _person(conn: sqlite3.Connection, person: tuple[str, ...]) -> None:
     )
 
 
-def test_the_migration_computes_the_facts_of_a_store_that_had_none(tmp_path: Path) -> None:
+def test_the_migration_keeps_the_findings_of_a_store_that_had_none(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = store_before(path, 5)
-    for pid, regime, basis, birth, permit, settlement in PERSONS:
-        conn.execute(
-            "INSERT INTO persons (id, version, first_name, last_name, birth_date, "
-            "residence_basis, permit_date, settlement_date, regime, municipality, created_at, "
-            "entry_date, source) VALUES (?, 1, 'T', 'P', ?, ?, ?, ?, ?, '5001', 'x', 'x', 't')",
-            (pid, birth, basis, permit, settlement, regime),
-        )
-    for offset, (kind, scheme, details) in enumerate(
-        [
-            ("claim", "training", "{}"),
-            ("decision", "training", '{"outcome":"granted"}'),
-            ("start", "training", "{}"),
-            ("hours", "training", "{}"),
-            ("education", None, '{"upper_secondary":true}'),
-            ("end", "training", '{"reason":"completed"}'),
-        ]
-    ):
-        row = {"person_id": "p0", "kind": kind, "scheme": scheme, "fact_date": _day(offset * 40)}
-        conn.execute(
-            "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
-            "natural_key, details, version, municipality, created_at, entry_date, source) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, '5001', 'x', 'x', 'test')",
-            (
-                str(uuid.uuid4()), "p0", kind, scheme, row["fact_date"], row["fact_date"],
-                _natural_key(row), details,
-            ),
-        )  # fmt: skip
+    conn = store_before(path, 12)
+    for person in PERSONS:
+        _person(conn, person)
+    claim = {"person_id": "p0", "kind": "claim", "scheme": "training", "fact_date": _day(10)}
+    conn.execute(
+        "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
+        "natural_key, details, version, municipality, created_at, entry_date, source) "
+        "VALUES ('c0', 'p0', 'claim', 'training', ?, ?, ?, '{}', 1, '5001', 'x', 'x', 'test')",
+        (claim["fact_date"], claim["fact_date"], _natural_key(claim)),
+    )
     conn.close()
-    store = Store.open(path, create=True)
+    store = Store.open(path)
     try:
-        migrated = _facts(store.conn)
-        assert migrated == _recomputed(store.conn)
-        training = store.one("SELECT * FROM rule_facts WHERE scheme = 'training'")
-        assert training is not None
-        assert (training["claims"], training["granted"], training["starts"]) == (1, 1, 1)
-        assert (training["hours"], training["first_hours"]) == (1, "2023-05")
-        everything = store.one("SELECT * FROM rule_facts WHERE scheme = '' AND person_id = 'p0'")
-        assert everything is not None
-        assert everything["upper_secondary"] == 1
-        assert store.one("SELECT count(*) AS n FROM rule_facts WHERE scheme = ''") == {"n": 3}
+        assert store.one("SELECT count(*) AS n FROM findings_dirty") == {"n": 0}
+        kept = store.query("SELECT rule, person_id FROM findings ORDER BY 1, 2")
+        assert {"rule": "offer-late", "person_id": "p0"} in kept
+        with store.write() as conn:
+            assert recompute(conn).differing == {}
+        names = {r["name"] for r in store.query("SELECT name FROM sqlite_schema")}
+        assert "rule_facts" not in names
     finally:
         store.close()
