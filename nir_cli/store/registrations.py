@@ -89,6 +89,15 @@ def insert_versions(
     )
 
 
+# The columns of a new registration as insert_new stages them: the registration's own, then
+# what its version and outbox rows take beside them.
+_STAGED = (
+    "id, person_id, kind, scheme, fact_date, deadline, natural_key, details, version, "
+    "municipality, place, created_at, entry_date, source, withdrawn, withdrawn_reason, "
+    "base_version"
+)
+
+
 def insert_new(
     conn: sqlite3.Connection,
     items: Sequence[Version],
@@ -99,7 +108,13 @@ def insert_new(
 ) -> None:
     """New registrations (version 1) with their version and outbox rows. Without `enqueue`
     they are facts NIR holds from another source (test results from HK-dir): no outbox row,
-    and marked as held (registry_version = version), so they are never sent nor overdue."""
+    and marked as held (registry_version = version), so they are never sent nor overdue.
+
+    The rows are staged in a temporary table and written by one statement per table: SQLite
+    then fires the registrations' triggers and keeps its statement journal once a chunk
+    rather than once a row, which was a third of what an import cost in SQL."""
+    if not items:
+        return
     rows = []
     for v in items:
         kind, scheme, fact_date, deadline, details = v.columns
@@ -119,25 +134,41 @@ def insert_new(
                 now,
                 now,
                 source,
+                int(v.withdrawn),
+                v.withdrawn_reason,
+                v.base_version,
             )
         )
-    conn.executemany(
-        "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, natural_key, "
-        "details, version, municipality, place, created_at, entry_date, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    insert_versions(conn, items, now, source)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS registrations_staged ({_STAGED})")
+    try:
+        conn.executemany(
+            f"INSERT INTO temp.registrations_staged ({_STAGED}) "
+            f"VALUES ({', '.join('?' * len(rows[0]))})",
+            rows,
+        )
+        conn.execute(
+            "INSERT INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
+            "natural_key, details, version, municipality, place, created_at, entry_date, source) "
+            "SELECT id, person_id, kind, scheme, fact_date, deadline, natural_key, details, "
+            "version, municipality, place, created_at, entry_date, source "
+            "FROM temp.registrations_staged ORDER BY rowid"
+        )
+        conn.execute(
+            "INSERT INTO registration_versions (registration_id, version, kind, scheme, "
+            "fact_date, details, withdrawn, withdrawn_reason, entry_date, source) "
+            "SELECT id, version, kind, scheme, fact_date, details, withdrawn, withdrawn_reason, "
+            "entry_date, source FROM temp.registrations_staged ORDER BY rowid"
+        )
+        if enqueue:
+            conn.execute(
+                "INSERT INTO outbox (entity, entity_id, version, base_version, created_at) "
+                f"SELECT '{Entity.REGISTRATION.value}', id, version, base_version, entry_date "
+                "FROM temp.registrations_staged ORDER BY rowid"
+            )
+    finally:
+        conn.execute("DELETE FROM temp.registrations_staged")
     if not enqueue:
         _held_elsewhere(conn, items)
-        return
-    enqueue_many(
-        conn,
-        Entity.REGISTRATION,
-        [(v.id, v.version, v.base_version) for v in items],
-        now,
-        supersede=False,
-    )
 
 
 def _held_elsewhere(conn: sqlite3.Connection, items: Sequence[Version]) -> None:
