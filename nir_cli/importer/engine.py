@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -117,7 +118,8 @@ def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
             continue
         # One look per row for what a spreadsheet or terminal would act on; cell by cell only
         # when there is something.
-        odd = CONTROLS.search("\t".join(cells)) or any(c[:2] in QUOTED_FORMULA for c in cells)
+        joined = "\t".join(cells)
+        odd = CONTROLS.search(joined) or (QUOTED_FORMULA_CELL.search(joined) is not None)
         for name, cell in zip(run.columns.fields, cells, strict=True):
             if name is not None:
                 text = cell.strip()
@@ -130,6 +132,8 @@ def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
 
 # `'=…`: a cell nir (or a careful person) neutralised for Excel; the quote is not data.
 QUOTED_FORMULA = frozenset(f"'{c}" for c in "=+-@")
+# A cell starting so, in a row's cells joined by tabs (which CONTROLS does not look for).
+QUOTED_FORMULA_CELL = re.compile(r"(?:^|\t)\s*'[=+\-@]")
 
 
 def _looked_at(text: str, line: int, name: str, run: Run) -> str:

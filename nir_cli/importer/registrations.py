@@ -4,14 +4,16 @@ registration it repeats or corrects, then write a chunk's new rows and new versi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from nir_cli.config import Profile
+from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
-from nir_cli.domain.plausibility import facts_of
+from nir_cli.domain.plausibility import PersonFacts, facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem
 from nir_cli.i18n import _
@@ -44,6 +46,18 @@ class Invalid(Exception):
 
 def _signature(kind: str, scheme: str | None, fact_date: str, details: str) -> tuple[str, ...]:
     return (kind, scheme or "", fact_date, details)
+
+
+@functools.lru_cache(maxsize=4096)
+def _deadline(fact_date: str) -> str:
+    return two_month_deadline(dt.date.fromisoformat(fact_date)).isoformat()
+
+
+def _stored(signature: tuple[str, ...]) -> tuple[str, str | None, str, str, str]:
+    """A new registration's columns as stored (Version.columns), from its signature: the
+    details are turned into JSON once a row, not once for the signature and again to store."""
+    kind, scheme, fact_date, details = signature
+    return kind, scheme or None, fact_date, _deadline(fact_date), details
 
 
 def signature_of(reg: RegistrationBase) -> tuple[str, ...]:
@@ -82,6 +96,7 @@ class RegistrationImporter:
     # -- one chunk ---------------------------------------------------------------------------
 
     def process(self, rows: list[Row]) -> None:
+        self.person_facts: dict[str, PersonFacts] = {}
         candidates = [c for c in map(self._candidate, rows) if c is not None]
         self._resolve_persons(candidates)
         by_key, by_id = self._existing(candidates)
@@ -193,7 +208,8 @@ class RegistrationImporter:
             raise Invalid("kind", _("HK-dir sends test results only (test-result)"))
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
-            check_plausible(self.store, person["id"], facts_of(person), reg, self.checks)
+            if not self.checks.accept_implausible:
+                check_plausible(self.store, person["id"], self._facts(person), reg, self.checks)
         except FieldProblem as problem:
             raise Invalid(problem.field or "fact_date", problem.problem) from None
         if c.given_id is not None:
@@ -237,10 +253,19 @@ class RegistrationImporter:
                     registration=reg,
                     municipality=person["municipality"],
                     place=person["place"] or self.profile.place,
+                    key=c.key,
+                    stored=_stored(signature),
                 )
             )
             return
         self._compare(c, current, signature, changes)
+
+    def _facts(self, person: dict[str, Any]) -> PersonFacts:
+        """The person's facts for the plausibility checks, worked out once a chunk."""
+        facts = self.person_facts.get(person["id"])
+        if facts is None:
+            facts = self.person_facts[person["id"]] = facts_of(person)
+        return facts
 
     def _compare(
         self,

@@ -34,14 +34,19 @@ class Version:
     withdrawn_reason: str | None = None
     base_version: int | None = None  # the registry version this one builds on
     previous_version: int | None = None  # the current version it replaces (default: version - 1)
+    # What a caller worked out already (the importer): the natural key, and the columns.
+    key: str | None = None
+    stored: tuple[str, str | None, str, str, str] | None = None
 
     @cached_property
     def natural_key(self) -> str:
-        return natural_key(self.person_id, self.registration)
+        return self.key or natural_key(self.person_id, self.registration)
 
     @cached_property
     def columns(self) -> tuple[str, str | None, str, str, str]:
         """kind, scheme, fact date, deadline and details as stored: computed once."""
+        if self.stored is not None:
+            return self.stored
         reg = self.registration
         scheme = reg.scheme_value
         return (
