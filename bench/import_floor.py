@@ -3,9 +3,10 @@ with nothing read from CSV, parsed or validated.
 
 Copies the rows of `entity` (persons or registrations) that `source` holds, with their versions
 and outbox entries, into `target` (a store holding what the import found there before it ran:
-nothing for persons, the persons for registrations) in one write transaction, as an import
-writes them: through the same triggers and indexes, the findings kept before the commit. What
-an import costs above this is reading, validating and planning its rows.
+nothing for persons, the persons for registrations) in one write transaction, one statement a
+table, reading the rows from the source as it goes (its memory stays flat): through the same
+triggers and indexes, the findings kept before the commit. What an import costs above this is
+reading, validating and planning its rows.
 
     python bench/import_floor.py SOURCE.db TARGET.db persons|registrations
 
@@ -20,12 +21,8 @@ from pathlib import Path
 from nir_cli.store import Store
 
 TABLES = {
-    "persons": (("persons", "id"), ("person_versions", "person_id"), ("outbox", "entity_id")),
-    "registrations": (
-        ("registrations", "id"),
-        ("registration_versions", "registration_id"),
-        ("outbox", "entity_id"),
-    ),
+    "persons": ("persons", "person_versions", "outbox"),
+    "registrations": ("registrations", "registration_versions", "outbox"),
 }
 
 
@@ -34,20 +31,15 @@ def main() -> int:
     store = Store.open(target)
     store.conn.execute("ATTACH DATABASE ? AS source", (f"file:{source}?mode=ro",))
     kind = entity[:-1]  # the outbox's entity: person, registration
-    batches = []
-    for table, _ in TABLES[entity]:
-        where = f" WHERE entity = '{kind}'" if table == "outbox" else ""
-        columns = [row[1] for row in store.conn.execute(f"PRAGMA source.table_info({table})")]
-        if table == "outbox":
-            columns.remove("seq")  # the target numbers its own
-        rows = store.conn.execute(
-            f"SELECT {', '.join(columns)} FROM source.{table}{where}"
-        ).fetchall()
-        marks = ", ".join("?" * len(columns))
-        batches.append((f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows))
     with store.write() as conn:
-        for sql, rows in batches:
-            conn.executemany(sql, rows)
+        for table in TABLES[entity]:
+            columns = [row[1] for row in conn.execute(f"PRAGMA source.table_info({table})")]
+            where = ""
+            if table == "outbox":
+                columns.remove("seq")  # the target numbers its own
+                where = f" WHERE entity = '{kind}' ORDER BY seq"
+            names = ", ".join(columns)
+            conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM source.{table}{where}")
     store.conn.execute("DETACH DATABASE source")
     store.close()
     return 0
