@@ -6,6 +6,7 @@ Standard library plus python-stdnum; no pydantic, so these are cheap to import.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ class PersonalNumber:
 CheckRule = Callable[[str], bool]
 
 
+# Cached, as birth_date_of: validating a person asks both of the same number more than once
+# (the birth date is taken from it, then checked against it).
+@functools.lru_cache(maxsize=256)
 def _classic_mod11(number: str) -> bool:
     from stdnum.no import fodselsnummer
 
@@ -124,6 +128,7 @@ def normalize_fnr(
     return PersonalNumber(number=number, kind=kind, birth_date=birth)
 
 
+@functools.lru_cache(maxsize=256)
 def birth_date_of(number: str) -> dt.date:
     """The birth date an 11-digit fødselsnummer, D-, H- or synthetic number holds; its check
     digits are not checked (normalize_fnr does that)."""
