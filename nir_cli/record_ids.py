@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import uuid
 
 SHORT_LENGTH = 8
 SHORT_ID = re.compile(r"^[0-9a-f]{6,8}$")
@@ -23,7 +22,9 @@ def new_id() -> str:
     value = (millis & ((1 << 48) - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    return str(uuid.UUID(int=value))
+    # str(uuid.UUID(int=value)), without making the object: an import makes one a row.
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def short_id(record_id: str) -> str:
