@@ -31,7 +31,10 @@ from nir_cli.rules.rule import EVERY_PERSON, KEPT_COLUMNS
 
 log = logging.getLogger(__name__)
 
-DIRTY = "(SELECT person_id FROM findings_dirty)"
+# The persons whose findings are being computed: a batch of those noted in findings_dirty.
+BATCH = "(SELECT person_id FROM temp.findings_batch)"
+BATCH_COLUMN = "person_id TEXT PRIMARY KEY"
+REFRESH_BATCH = 5000
 COLUMNS = ("rule", *KEPT_COLUMNS)
 
 
@@ -65,9 +68,20 @@ def refresh(conn: sqlite3.Connection) -> int:
     if not persons:
         return 0
     started = time.monotonic()
-    conn.execute(f"DELETE FROM findings WHERE person_id IN {DIRTY}")
-    _compute(conn, "findings", DIRTY)
-    conn.execute("DELETE FROM findings_dirty")
+    # A few thousand persons at a time: the rules' intermediate results (the months walked,
+    # for one) stay small however many persons an import touched.
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS findings_batch ({BATCH_COLUMN})")
+    while True:
+        conn.execute("DELETE FROM temp.findings_batch")
+        conn.execute(
+            "INSERT INTO temp.findings_batch SELECT person_id FROM findings_dirty LIMIT ?",
+            (REFRESH_BATCH,),
+        )
+        if not conn.execute("SELECT 1 FROM temp.findings_batch LIMIT 1").fetchone():
+            break
+        conn.execute(f"DELETE FROM findings WHERE person_id IN {BATCH}")
+        _compute(conn, "findings", BATCH)
+        conn.execute(f"DELETE FROM findings_dirty WHERE person_id IN {BATCH}")
     log.info("findings of %d persons kept (%.3f s)", persons, time.monotonic() - started)
     return int(persons)
 
