@@ -213,31 +213,27 @@ def main() -> int:
         store = folder / "home" / "data" / "test.db"
         for name in ("floor-persons.db", "floor-registrations.db", "peer.db", "bare.db"):
             (folder / name).unlink(missing_ok=True)
-        subprocess.run([*floor[:1], "-c", INIT, str(folder / "floor-persons.db")], check=True)
 
-        results = {}
-        results["persons", "nir"] = run([nir, "import", str(persons_file)], env)
-        copy_store(store, folder / "floor-registrations.db")  # what the next import finds
-        results["persons", "floor"] = run(
-            [*floor, str(store), str(folder / "floor-persons.db"), "persons"], env
-        )
-        results["persons", "peer"] = run(
-            [peer, "insert", str(folder / "peer.db"), "persons", str(persons_file),
-             "--csv", "--delimiter", ";"],
-            env,
-        )  # fmt: skip
+        def three(what: str, file: Path, *options: str) -> None:
+            """nir import of the file, nir's floor for it and the peer, in that order."""
+            results[what, "nir"] = run([nir, "import", str(file), *options], env)
+            results[what, "floor"] = run(
+                [*floor, str(store), str(folder / f"floor-{what}.db"), what], env
+            )
+            results[what, "peer"] = run(
+                [peer, "insert", str(folder / "peer.db"), what, str(file), "--csv",
+                 "--delimiter", ";"],
+                env,
+            )  # fmt: skip
+
+        results: dict[tuple[str, str], tuple[float, float]] = {}
+        copy_store(store, folder / "floor-persons.db")  # what the persons' import finds
+        three("persons", persons_file)
+        copy_store(store, folder / "floor-registrations.db")  # and the registrations'
         # The generator's months run on past some persons' training windows: plausibility is
         # still checked, and accepted, as a case worker would after looking.
+        three("registrations", registrations_file, "--accept-implausible")
         registrations = [nir, "import", str(registrations_file), "--accept-implausible"]
-        results["registrations", "nir"] = run(registrations, env)
-        results["registrations", "floor"] = run(
-            [*floor, str(store), str(folder / "floor-registrations.db"), "registrations"], env
-        )
-        results["registrations", "peer"] = run(
-            [peer, "insert", str(folder / "peer.db"), "registrations", str(registrations_file),
-             "--csv", "--delimiter", ";"],
-            env,
-        )  # fmt: skip
         again, _ = run(registrations, env)
         bare, _ = run(
             [shell, str(folder / "bare.db"), ".mode csv", ".separator ;",
@@ -269,13 +265,6 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-# Run by the bench's own Python: a new, empty store for the persons' floor.
-INIT = (
-    "import sys, pathlib; from nir_cli.store import Store; "
-    "Store.open(pathlib.Path(sys.argv[1]), create=True).close()"
-)
 
 
 if __name__ == "__main__":
