@@ -101,7 +101,8 @@ class Run:
 def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
     width = len(run.columns.fields)
     for line, cells in numbered:
-        if not any(cell.strip() for cell in cells):
+        joined = "\t".join(cells)
+        if not joined.strip():
             continue  # blank lines and rows of empty cells: Excel leaves them behind
         run.summary.rows += 1
         row = Row(line, cells, {})
@@ -118,7 +119,6 @@ def _rows(numbered: Iterable[tuple[int, list[str]]], run: Run) -> Iterator[Row]:
             continue
         # One look per row for what a spreadsheet or terminal would act on; cell by cell only
         # when there is something.
-        joined = "\t".join(cells)
         odd = CONTROLS.search(joined) or (QUOTED_FORMULA_CELL.search(joined) is not None)
         for name, cell in zip(run.columns.fields, cells, strict=True):
             if name is not None:
