@@ -13,8 +13,7 @@ unique index over live registrations.
 
 The findings are kept in the `findings` table as registrations and persons are written
 (nir_cli.rules.kept), so the queries run for the persons a write touched, not for everyone on
-every read. The window rule reads a person's upper secondary education and first training
-start from `rule_facts` (migration 0005).
+every read.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ A kept finding holds the days it fires in (`fires_from`, `fires_until`), so the 
 matters when the findings are read: `nir missing --as-of D` reads the rows in force on D.
 
 The rows are as good as the rules that computed them: `findings_state` holds a stamp of the
-rules' queries, and a store whose stamp differs (a nir with changed rules opened it) has every
+rules' queries, the domain functions they call and the target groups' views, and a store whose
+stamp differs (a nir with changed rules opened it) has every
 person's findings computed again at its next write, or its next read (`make_current`).
 `recompute` computes every finding afresh and compares: `nir missing --recompute`, and the
 tests, hold the kept findings to it.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import logging
 import sqlite3
 import time
@@ -39,11 +41,30 @@ COLUMNS = ("rule", *KEPT_COLUMNS)
 
 
 @functools.cache
-def stamp() -> str:
-    """A stamp of the rules' queries: kept findings computed by other rules are not these."""
+def _code_stamp() -> str:
     digest = hashlib.sha256()
     for rule in RULES:
-        digest.update(f"{rule.id}\n{rule.sql}\n".encode())
+        digest.update(f"{rule.id}\n{rule.query('{persons}')}\n".encode())
+    # What the queries' SQL functions stand for (nir_add_months, nir_level_rank; see
+    # nir_cli.store.db): the domain's month arithmetic as written, and the levels' order.
+    from nir_cli.domain import deadlines
+    from nir_cli.domain.enums import Level
+
+    digest.update(inspect.getsource(deadlines.add_months).encode())
+    digest.update(repr([(level.value, level.rank) for level in Level]).encode())
+    return digest.hexdigest()
+
+
+def stamp(conn: sqlite3.Connection) -> str:
+    """A stamp of what the kept findings were computed by: the rules' queries, the functions
+    they call, and the target groups' views (which migrations change). Findings computed by
+    anything else are not these."""
+    digest = hashlib.sha256(_code_stamp().encode())
+    for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'view' "
+        "AND name IN ('target_group', 'programme_target_group') ORDER BY name"
+    ):
+        digest.update(sql.encode())
     return digest.hexdigest()[:16]
 
 
@@ -52,7 +73,7 @@ def is_current(conn: sqlite3.Connection) -> bool:
     row = conn.execute(
         "SELECT (SELECT rules FROM findings_state) IS ? "
         "AND NOT EXISTS (SELECT 1 FROM findings_dirty)",
-        (stamp(),),
+        (stamp(conn),),
     ).fetchone()
     return bool(row[0])
 
@@ -60,10 +81,11 @@ def is_current(conn: sqlite3.Connection) -> bool:
 def refresh(conn: sqlite3.Connection) -> int:
     """Compute again, in the caller's transaction, the findings of the persons written since
     the last refresh (of everyone, when the rules changed); returns how many persons."""
-    if conn.execute("SELECT rules FROM findings_state").fetchone()[0] != stamp():
+    current = stamp(conn)
+    if conn.execute("SELECT rules FROM findings_state").fetchone()[0] != current:
         conn.execute("DELETE FROM findings")
         conn.execute("INSERT OR IGNORE INTO findings_dirty SELECT id FROM persons")
-        conn.execute("UPDATE findings_state SET rules = ?", (stamp(),))
+        conn.execute("UPDATE findings_state SET rules = ?", (current,))
     persons = conn.execute("SELECT count(*) FROM findings_dirty").fetchone()[0]
     if not persons:
         return 0

@@ -352,13 +352,15 @@ class Store:
             raise
 
     def _keeps_findings(self) -> bool:
-        """A local store from migration 0012 on keeps the findings of `nir missing` current:
+        """A local store keeps the findings of `nir missing` current (from migration 0012 on):
         each write transaction computes again, before it commits, those of the persons it
-        touched (nir_cli.rules.kept). The registry's stores do not."""
-        return (
-            self.migrations_package == LOCAL_MIGRATIONS
-            and self.schema_version >= KEPT_FINDINGS_SCHEMA
-        )
+        touched (nir_cli.rules.kept). Only at the latest schema, which the rules are written
+        for: an older store's migrations leave the persons marked, and the last one computes
+        them. The registry's stores keep none."""
+        if self.migrations_package != LOCAL_MIGRATIONS:
+            return False
+        version = self.schema_version
+        return KEPT_FINDINGS_SCHEMA <= version == len(migrations(LOCAL_MIGRATIONS))
 
     def _rollback(self) -> None:
         # SQLite rolls back by itself after some errors (a full disk, for one); a second

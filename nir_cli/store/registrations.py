@@ -116,8 +116,8 @@ def insert_new(
     and marked as held (registry_version = version), so they are never sent nor overdue.
 
     The rows are staged in a temporary table and written by one statement per table: SQLite
-    then fires the registrations' triggers and keeps its statement journal once a chunk
-    rather than once a row, which was a third of what an import cost in SQL."""
+    keeps its statement journal for the registrations' triggers once a chunk rather than once
+    a row, which was a third of what an import cost in SQL."""
     if not items:
         return
     rows = []

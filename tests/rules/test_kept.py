@@ -318,3 +318,41 @@ def test_the_migration_keeps_the_findings_of_a_store_that_had_none(tmp_path: Pat
         assert "rule_facts" not in names
     finally:
         store.close()
+
+
+def test_the_latest_schema_has_every_trigger_that_marks_a_person(tmp_path: Path) -> None:
+    """A migration that makes persons or registrations anew drops their triggers without a
+    word: the kept findings would then go stale. Every one must be there at the latest schema."""
+    store = Store.open(tmp_path / "triggers.db", create=True)
+    try:
+        names = {
+            r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        for table in ("registration", "person"):
+            for event in ("insert", "update", "delete"):
+                assert f"findings_{table}_{event}" in names
+    finally:
+        store.close()
+
+
+def test_a_conflict_clause_on_the_write_does_not_defeat_the_marking(tmp_path: Path) -> None:
+    """The triggers mark with NOT EXISTS, so an outer INSERT OR REPLACE / OR FAIL (another
+    tool's upsert) neither fails on a person marked already nor goes unmarked."""
+    store = Store.open(tmp_path / "conflict.db", create=True)
+    with store.write() as conn:
+        _person(conn, PERSONS[0])
+    claim = {"person_id": "p0", "kind": "claim", "scheme": "training", "fact_date": _day(10)}
+    row = (claim["fact_date"], claim["fact_date"], _natural_key(claim))
+    sql = (
+        "INSERT OR {how} INTO registrations (id, person_id, kind, scheme, fact_date, deadline, "
+        "natural_key, details, version, municipality, created_at, entry_date, source) "
+        "VALUES ('{id}', 'p0', 'claim', 'training', ?, ?, ?, '{{}}', 1, '5001', 'x', 'x', 't')"
+    )
+    with store.write() as conn:
+        conn.execute(sql.format(how="FAIL", id="c1"), row)
+        conn.execute(sql.format(how="FAIL", id="c2"), (*row[:2], row[2] + "x"))
+        conn.execute(sql.format(how="REPLACE", id="c1"), row)
+    assert "offer-late" in {f.rule for f in missing(store, dt.date(2024, 1, 1))}
+    with store.write() as conn:
+        assert recompute(conn).differing == {}
+    store.close()

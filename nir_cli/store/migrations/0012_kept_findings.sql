@@ -38,9 +38,12 @@ CREATE TABLE findings_state (
 ) STRICT;
 INSERT INTO findings_state (rules) VALUES ('');
 
+-- The triggers mark a person with NOT EXISTS, not INSERT OR IGNORE: a conflict clause on the
+-- statement that fires a trigger (INSERT OR REPLACE, OR FAIL) would replace the trigger's own.
 CREATE TRIGGER findings_registration_insert AFTER INSERT ON registrations
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (NEW.person_id);
+    INSERT INTO findings_dirty (person_id) SELECT NEW.person_id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = NEW.person_id);
 END;
 
 -- Not on what the registry's acknowledgement writes (registry_date, registry_version): no
@@ -49,17 +52,22 @@ CREATE TRIGGER findings_registration_update
 AFTER UPDATE OF id, person_id, kind, scheme, fact_date, deadline, natural_key, details, withdrawn
 ON registrations
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (OLD.person_id), (NEW.person_id);
+    INSERT INTO findings_dirty (person_id) SELECT OLD.person_id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = OLD.person_id);
+    INSERT INTO findings_dirty (person_id) SELECT NEW.person_id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = NEW.person_id);
 END;
 
 CREATE TRIGGER findings_registration_delete AFTER DELETE ON registrations
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (OLD.person_id);
+    INSERT INTO findings_dirty (person_id) SELECT OLD.person_id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = OLD.person_id);
 END;
 
 CREATE TRIGGER findings_person_insert AFTER INSERT ON persons
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (NEW.id);
+    INSERT INTO findings_dirty (person_id) SELECT NEW.id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = NEW.id);
 END;
 
 -- What the rules read of a person; names and places are read with the findings.
@@ -68,12 +76,16 @@ AFTER UPDATE OF id, birth_date, residence_basis, permit_date, settlement_date,
                 population_registration_date, regime, arrival_date
 ON persons
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (OLD.id), (NEW.id);
+    INSERT INTO findings_dirty (person_id) SELECT OLD.id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = OLD.id);
+    INSERT INTO findings_dirty (person_id) SELECT NEW.id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = NEW.id);
 END;
 
 CREATE TRIGGER findings_person_delete AFTER DELETE ON persons
 BEGIN
-    INSERT OR IGNORE INTO findings_dirty (person_id) VALUES (OLD.id);
+    INSERT INTO findings_dirty (person_id) SELECT OLD.id
+    WHERE NOT EXISTS (SELECT 1 FROM findings_dirty WHERE person_id = OLD.id);
 END;
 
 -- Every person of a store that had none: computed before this migration commits.
