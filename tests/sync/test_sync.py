@@ -51,6 +51,18 @@ def test_import_sync_and_pull_into_a_second_store(
     assert synced("sync").exit_code == 0
     assert records(nir_home / "data" / "test.db") == records(nir_home / "data" / "second.db")
     assert set(registry_rows(live).values()) <= {1, 2}
+    # What was pulled, a withdrawal among it, was kept in the findings as it came: each store's
+    # kept findings are those a fresh computation gives, and the two stores find the same.
+    found = {}
+    for profile in ("test", "second"):
+        checked = synced(
+            "--profile", profile, "missing", "--recompute", "--as-of", "2026-12-01",
+            "--format", "json",
+        )  # fmt: skip
+        assert checked.exit_code == 0, checked.stderr
+        found[profile] = json.loads(checked.stdout)
+    assert found["test"] == found["second"]
+    assert found["test"]
 
 
 def test_wire_records_built_in_sql_are_exactly_recordin(profile: CliFn, store_file: Path) -> None:
