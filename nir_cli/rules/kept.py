@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import inspect
 import logging
 import sqlite3
 import time
+import types
 from typing import NamedTuple
 
 from nir_cli.rules.catalogue import RULES
@@ -46,11 +46,14 @@ def _code_stamp() -> str:
     for rule in RULES:
         digest.update(f"{rule.id}\n{rule.query('{persons}')}\n".encode())
     # What the queries' SQL functions stand for (nir_add_months, nir_level_rank; see
-    # nir_cli.store.db): the domain's month arithmetic as written, and the levels' order.
+    # nir_cli.store.db): the domain's month arithmetic as compiled (a new Python computes the
+    # findings once again), and the levels' order.
     from nir_cli.domain import deadlines
     from nir_cli.domain.enums import Level
 
-    digest.update(inspect.getsource(deadlines.add_months).encode())
+    code = deadlines.add_months.__code__
+    constants = [c for c in code.co_consts if not isinstance(c, types.CodeType)]  # no addresses
+    digest.update(code.co_code + repr(constants).encode())
     digest.update(repr([(level.value, level.rank) for level in Level]).encode())
     return digest.hexdigest()
 

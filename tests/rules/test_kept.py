@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -356,3 +358,16 @@ def test_a_conflict_clause_on_the_write_does_not_defeat_the_marking(tmp_path: Pa
     with store.write() as conn:
         assert recompute(conn).differing == {}
     store.close()
+
+
+def test_the_rules_stamp_is_the_same_in_every_process() -> None:
+    """A stamp that changed from one process to the next would compute every finding again
+    at every write."""
+    code = "from nir_cli.rules.kept import _code_stamp; print(_code_stamp())"
+    stamps = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    }
+    assert len(stamps) == 1
