@@ -16,18 +16,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
-def first_reaching(day: dt.date, months: int) -> dt.date:
-    """The first date whose `months`-month deadline is `day` or later: for every date d,
-    add_months(d, months) < day exactly when d < first_reaching(day, months). Lets a query
-    compare a column with one date instead of computing every row's deadline."""
-    found = add_months(day, -months)
-    while add_months(found, months) < day:
-        found += dt.timedelta(days=1)
-    while add_months(found - dt.timedelta(days=1), months) >= day:
-        found -= dt.timedelta(days=1)
-    return found
-
-
 def two_month_deadline(fact_date: dt.date) -> dt.date:
     """The last day a registration with this fact date is on time in NIR."""
     return add_months(fact_date, REGISTRATION_DEADLINE_MONTHS)

@@ -21,9 +21,9 @@ from __future__ import annotations
 from nir_cli.i18n import N_, _
 from nir_cli.rules import programme, training
 from nir_cli.rules.fragments import FOREVER, LIVE, day_after, detail, scheme_name
-from nir_cli.rules.rule import EVERY_PERSON, KEPT_COLUMNS, Rule
+from nir_cli.rules.rule import Rule
 
-__all__ = ["BY_ID", "EVERY_PERSON", "KEPT_COLUMNS", "RETIRED", "RULES", "Rule"]
+__all__ = ["BY_ID", "RETIRED", "RULES", "Rule"]
 
 
 CLAIM_WITHOUT_DECISION = Rule(

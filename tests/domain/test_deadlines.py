@@ -9,7 +9,6 @@ from nir_cli.domain.deadlines import (
     RegistrationState,
     add_months,
     age_on,
-    first_reaching,
     registration_state,
     two_month_deadline,
 )
@@ -86,28 +85,3 @@ def test_add_months_agrees_with_dateutil(day: dt.date, months: int) -> None:
     from dateutil.relativedelta import relativedelta
 
     assert add_months(day, months) == day + relativedelta(months=months)
-
-
-@given(
-    st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
-    st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
-    st.integers(0, 40),
-)
-def test_first_reaching_splits_the_dates_by_their_deadline(
-    day: dt.date, fact: dt.date, months: int
-) -> None:
-    """The rules compare fact dates with first_reaching instead of computing deadlines."""
-    assert (add_months(fact, months) < day) == (fact < first_reaching(day, months))
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "first"),
-    [
-        (dt.date(2026, 2, 28), 2, dt.date(2025, 12, 28)),
-        (dt.date(2026, 3, 1), 2, dt.date(2026, 1, 1)),  # 29-31 Dec reach only 28 Feb
-        (dt.date(2026, 4, 30), 2, dt.date(2026, 3, 1)),  # no date's deadline is 29 or 30 Apr
-        (dt.date(2024, 4, 29), 2, dt.date(2024, 2, 29)),  # leap year
-    ],
-)
-def test_first_reaching_at_month_ends(day: dt.date, months: int, first: dt.date) -> None:
-    assert first_reaching(day, months) == first
