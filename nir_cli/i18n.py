@@ -228,6 +228,23 @@ def norwegian_month(text: str) -> str:
     return f"{text[5:7]}.{text[:4]}" if _MONTH.fullmatch(text) else text
 
 
+_MONTHS_EN = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+_MONTHS_NB = (
+    *("januar", "februar", "mars", "april", "mai", "juni"),
+    *("juli", "august", "september", "oktober", "november", "desember"),
+)
+
+
+def long_date(day: Any) -> str:
+    """A date as a sentence says it: `1 July 2026`, under bokmål `1. juli 2026`."""
+    if norwegian():
+        return f"{day.day}. {_MONTHS_NB[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
 _formatter: object = None
 
 

@@ -55,6 +55,8 @@ class App:
         self.on_retry: Callable[[str, int, int, float], None] | None = None
         self._config: Config | None = None
         self._store: Store | None = None
+        # The lapsed facts of the law this run has told of (commands.options.law_lapsed).
+        self.said_lapsed: set[str] = set()
 
     @property
     def config(self) -> Config:

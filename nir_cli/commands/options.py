@@ -264,6 +264,20 @@ def say(app: App, message: str) -> None:
         click.echo(message, err=True)
 
 
+def law_lapsed(app: App, day: dt.date | None = None, topic: str = "rules") -> None:
+    """Say once a run (stderr, not under --quiet) which dated facts of the law have ended by
+    `day` (default: today) with no rule after them that this nir knows: an answer that rests
+    on them may be out of date (nir_cli.domain.law)."""
+    from nir_cli.domain import law
+    from nir_cli.i18n import long_date
+
+    for fact in law.lapsed(day or dt.date.today(), topic):
+        if fact.name in app.said_lapsed or fact.end is None:
+            continue
+        app.said_lapsed.add(fact.name)
+        say(app, _("note: {what}").format(what=_(fact.lapse).format(end=long_date(fact.end))))
+
+
 def warn(message: str) -> None:
     """Warnings go to stderr even with --quiet."""
     click.echo(_("warning: {message}").format(message=message), err=True)
