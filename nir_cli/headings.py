@@ -19,10 +19,12 @@ from nir_cli.domain.enums import (
     ExemptionBasis,
     ExemptionFrom,
     FinalGoal,
+    GrantScheme,
     Kind,
     LeaveReason,
     Level,
     MainActivity,
+    MeasureStatus,
     ProgrammeElement,
     Regime,
     ResidenceBasis,
@@ -182,6 +184,10 @@ COLUMNS = (
     NP_("column", "reserved"),
     NP_("column", "language"),
     NP_("column", "course"),
+    NP_("column", "measure"),
+    NP_("column", "status"),
+    NP_("column", "decisions"),
+    NP_("column", "amount_nok"),
 )
 
 # Words that are a status rather than a domain value (a registration's state, a sync run's
@@ -255,6 +261,8 @@ ENUMS: dict[str, tuple[type[Coded], ...]] = {
     "activity_after": (MainActivity,),
     "final_goal": (FinalGoal,),
     "element": (ProgrammeElement,),
+    "grant_scheme": (GrantScheme,),
+    "status": (MeasureStatus,),
     "reading": (Level,),
     "listening": (Level,),
     "writing": (Level,),

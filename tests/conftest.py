@@ -63,6 +63,12 @@ SIXA_PERSON_ARGS = [
     "--birth-date", "1985-04-02", "--residence-basis", "collective_protection",
     "--permit-date", "2023-03-01", "--settlement-date", "2023-04-15",
 ]  # fmt: skip
+# What a decision on extended training for the chapter 6A person needs first: the education
+# background, and the first start its gjennomføringsfrist counts from (1 Jun 2024 + 12 months).
+SIXA_STARTED = [
+    ["register", "education", SIXA_DUF, "--date", "2024-06-01", "--upper-secondary", "no"],
+    ["register", "start", SIXA_DUF, "--date", "2024-06-01", "--scheme", "training"],
+]
 
 
 @dataclass

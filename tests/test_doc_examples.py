@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from nir_cli.cli import cli
 from nir_cli.commands.reference import all_commands
-from tests.conftest import PERSON_ARGS, SIXA_PERSON_ARGS, TEST_DUF
+from tests.conftest import PERSON_ARGS, SIXA_PERSON_ARGS, SIXA_STARTED, TEST_DUF
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -205,6 +205,9 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ("start", "--date", "2025-10-01", "--scheme", "training"),
     ):
         nir(full, "register", kind, TEST_DUF, *rest)
+    # Chapter 6A's extended training is dated by the first start, after the education.
+    for args in SIXA_STARTED:
+        nir(full, *args)
     empty.mkdir()
     return {"empty": empty, "profile": profile, "full": full}
 

@@ -74,6 +74,7 @@ def test_import_page_lists_every_value_a_cell_may_hold() -> None:
         enums.ProgrammeElement,
         enums.FinalGoal,
         enums.CourseName,
+        enums.MeasureStatus,
     ):
         for member in cls:
             assert f"`{member.value}` ({member.norwegian})" in text, member
@@ -110,10 +111,16 @@ def test_every_row_of_the_threat_model_names_a_test_that_exists() -> None:
             assert (DOCS.parent / file).exists(), file
 
 
-def test_domain_page_lists_every_law_date() -> None:
-    from nir_cli.domain.law import DATES
+def test_domain_page_lists_every_dated_fact_of_the_law() -> None:
+    from nir_cli.domain.law import FACTS
+
+    def cell(value: object) -> str:
+        return "" if value is None else getattr(value, "isoformat", lambda: str(value))()
 
     text = (DOCS / "domain.md").read_text(encoding="utf-8")
-    for law_date in DATES:
-        row = f"| `{law_date.name}` | {law_date.day.isoformat()} | {law_date.meaning} |"
-        assert row in text, law_date.name
+    for fact in FACTS:
+        row = (
+            f"| `{fact.name}` | {cell(fact.value)} | {cell(fact.start)} | {cell(fact.end)} | "
+            f"{fact.meaning} | {fact.source} | {fact.checked.isoformat()} |"
+        )
+        assert row in text, fact.name

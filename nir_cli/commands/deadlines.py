@@ -15,6 +15,7 @@ from nir_cli.commands.options import (
     emit_one,
     emit_rows,
     format_option,
+    law_lapsed,
     limit_option,
     output_format,
     pass_app,
@@ -202,6 +203,7 @@ def missing(
                 "{n} finding for {persons} persons.", "{n} findings for {persons} persons.", n
             )
         say(app, counted.format(n=n, persons=persons))
+    law_lapsed(app, today)
     if differed is not None:
         raise differed
     if recompute:
@@ -225,3 +227,4 @@ def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
     counts["profile"] = app.profile.name
     counts["last_sync"] = counts["last_sync"] or (_("never") if fmt == "table" else None)
     emit_one(counts, fmt)
+    law_lapsed(app, as_of)

@@ -16,6 +16,7 @@ from nir_cli.commands.options import (
     emit_rows,
     format_option,
     given,
+    law_lapsed,
     limit_option,
     pass_app,
     say,
@@ -142,6 +143,7 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
         ),
     )
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+    law_lapsed(app)
 
 
 @person.command()
@@ -174,6 +176,7 @@ def edit(
     else:
         say(app, _("Nothing changed."))
     emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+    law_lapsed(app)
 
 
 @person.command()
@@ -202,6 +205,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
         row["regime_note"] = record.data.regime_presumption()
         row.update(record.data.programme_target().as_dict())
     emit_one(row, fmt)
+    law_lapsed(app)
 
 
 @person.command(name="list")

@@ -19,6 +19,7 @@ from nir_cli.commands.options import (
     CodedChoice,
     ParamBase,
     emit_one,
+    law_lapsed,
     pass_app,
     say,
 )
@@ -59,8 +60,12 @@ EXAMPLES: dict[Kind, str] = {
     Kind.MOTHER_TONGUE: "--date 2025-09-01 --language tigrinja",
     Kind.INSTRUCTION_LANGUAGE: "--date 2025-10-01 --scheme training --language norsk",
     Kind.FULL_TIME_UPPER_SECONDARY: "--date 2025-08-20 --until 2026-06-20",
-    Kind.EXTENDED_TRAINING: "--date 2026-06-01 --months 6",
+    # Within two months of the gjennomføringsfrist: 12 months from the first start (1 Jun 2024)
+    Kind.EXTENDED_TRAINING: "--date 2025-06-01 --months 6",
     Kind.COURSE: "--date 2025-11-30 --scheme programme --course parenting",
+    Kind.CARE_LEAVE_TRAINING: "--date 2026-01-31 --period 2026-01 --hours 12",
+    Kind.INTEGRATION_MEASURE: "--date 2025-09-01 --measure arbeidspraksis --status started",
+    Kind.REOPENING: "--date 2026-02-01",
 }
 
 
@@ -215,6 +220,7 @@ def build_kind_command(kind: Kind) -> click.Command:
                 _("Already registered as {id}; nothing changed.").format(id=short_id(rec.id)),
             )
         emit_one(rec.row(today), fmt)
+        law_lapsed(app)
 
     implied = model.implied_scheme.value if model.implied_scheme is not None else None
     return KindCommand(kind, implied, params=params, callback=callback)

@@ -9,6 +9,7 @@ from nir_cli.commands.options import (
     complete_municipality,
     emit_rows,
     format_option,
+    law_lapsed,
     limit_option,
     pass_app,
 )
@@ -51,7 +52,12 @@ def report(
       nir report grant-base --year 2026 --format csv
       nir report timeliness --place Sentrum
     """
+    import datetime as dt
+
     from nir_cli.rules.reports import run
 
     rows = run(app.store, name, year=year, municipality=municipality, place=place)
     emit_rows(rows, fmt, empty=_("nothing to report"))
+    law_lapsed(app)
+    if name == "grant-base":  # the year's rates: known, or left out and said so
+        law_lapsed(app, dt.date(year or dt.date.today().year, 1, 1), "grants")

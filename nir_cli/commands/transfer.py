@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from nir_cli.commands.app import App
-from nir_cli.commands.options import emit_one, pass_app, say, warn
+from nir_cli.commands.options import emit_one, law_lapsed, pass_app, say, warn
 from nir_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -160,6 +160,7 @@ def import_(
                 file=summary.file, n=summary.rows, kind=_holds(summary.kind), counts=summary.line()
             )
         )
+    law_lapsed(app)
 
 
 def _holds(kind: str) -> str:

@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.domain import law
 from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
 from nir_cli.domain.law import (
     CHAPTER_6A_FROM,
     CHAPTER_6A_UNTIL,
     DUTY_55_67_FROM,
-    HOURS_600_FROM,
     INTEGRERINGSLOVEN_IN_FORCE,
+    INTRO_ASYLUM_DUTY_FROM,
 )
 from nir_cli.i18n import N_, _
 
+# Integreringsloven § 27 (IMDi's list of the permits that give a right and a duty, 2024):
+# protection and family of protected persons, a limited permit as a member of a family with
+# children (utlendingsloven § 38 fifth paragraph; from its first renewal), a renewable permit
+# under § 53, and other permits that give grounds for permanent residence except § 28's.
+# Introduksjonsloven § 17 drew the same circle (its list for the last three: unverified).
 PROTECTED = frozenset(
     {
         ResidenceBasis.REFUGEE,
@@ -31,24 +37,37 @@ PROTECTED = frozenset(
         ResidenceBasis.COLLECTIVE_PROTECTION,
         ResidenceBasis.FAMILY_OF_REFUGEE,
         ResidenceBasis.FAMILY_OF_NORWEGIAN_OR_NORDIC,
+        ResidenceBasis.LIMITED_FAMILY,
+        ResidenceBasis.INDEPENDENT_PERMIT,
+        ResidenceBasis.OTHER_PERMANENT_BASIS,
     }
 )
+# Integreringsloven § 28: a duty without a right, paid by the participant (egenbetaling).
 LABOUR = frozenset({ResidenceBasis.LABOUR_NON_EEA, ResidenceBasis.FAMILY_OF_LABOUR_NON_EEA})
 
-MAX_HOURS_ON_NEED = 3000
-SOCIAL_STUDIES_HOURS_INTRO = 50  # of the 300 or 600 hours under introduksjonsloven
-WINDOW_MONTHS = 36
-WINDOW_MONTHS_UPPER_SECONDARY = 18
-WINDOW_MONTHS_6A = 12
-RIGHT_ENDS_AT_MONTHS = 67 * 12  # of age: the right and duty to training end at 67 (§ 26)
-# Training in reception (integreringsloven § 5; IMDi, «Opplæring i norsk og samfunnskunnskap for
-# asylsøkere i mottak»): «175 timer opplæring i norsk og 25 timer opplæring i samfunnskunnskap»,
-# a duty from the 18th birthday. Under introduksjonsloven: 175 hours of Norwegian and 50 of
-# Norwegian culture and values, from 16 (the duty to the latter lifted by
-# integreringsforskriften § 72).
-ASYLUM_NORWEGIAN_HOURS = 175
-ASYLUM_SOCIAL_STUDIES_HOURS = 25
-ASYLUM_VALUES_HOURS_INTRO = 50
+# The law's numbers, from the one table of dated facts (nir_cli.domain.law).
+MAX_HOURS_ON_NEED = law.value("intro_max_hours")
+SOCIAL_STUDIES_HOURS_INTRO = law.value("intro_social_studies_hours")
+INTRO_LABOUR_HOURS = law.value("intro_labour_hours")
+INTRO_OFFER_MONTHS = law.value("intro_offer_months")
+INTRO_MIN_AGE = law.value("intro_min_age")
+INTRO_DUTY_UNTIL_AGE = law.value("intro_duty_until_age")
+MIN_AGE = law.value("min_age")
+RIGHT_ENDS_AT_AGE = law.value("right_ends_at_age")
+WINDOW_MONTHS = law.value("window_months")
+WINDOW_MONTHS_UPPER_SECONDARY = law.value("window_months_upper_secondary")
+WINDOW_MONTHS_6A = law.value("window_months_6a")
+RIGHT_ENDS_AT_MONTHS = RIGHT_ENDS_AT_AGE * 12  # of age: the right and duty end at 67 (§ 26)
+SOCIAL_STUDIES_HOURS = law.value("social_studies_hours")
+LABOUR_SOCIAL_STUDIES_HOURS = law.value("labour_social_studies_hours")
+LABOUR_DUTY_HOURS = law.value("labour_duty_hours")
+# Training in reception: 175 hours of Norwegian under both acts; 25 of social studies under
+# integreringsloven § 5 (a duty from 18); under introduksjonsloven § 20 a (a duty from 16 for
+# those who came to reception from 1 Sep 2018) 50 of Norwegian culture and values until
+# integreringsforskriften § 72 lifted that duty from 2021.
+ASYLUM_NORWEGIAN_HOURS = law.value("asylum_norwegian_hours")
+ASYLUM_SOCIAL_STUDIES_HOURS = law.value("asylum_social_studies_hours")
+ASYLUM_VALUES_HOURS_INTRO = law.value("intro_asylum_values_hours") or None  # 0: lifted (§ 72)
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,8 @@ APPLIED_IN_NORWAY = frozenset(
         ResidenceBasis.HUMANITARIAN,
         ResidenceBasis.COLLECTIVE_PROTECTION,
         ResidenceBasis.ASYLUM_SEEKER,
+        ResidenceBasis.LIMITED_FAMILY,
+        ResidenceBasis.INDEPENDENT_PERMIT,
     }
 )
 
@@ -180,15 +201,19 @@ def suggest(
     """The suggested entitlement for training in Norwegian and social studies. Age counts on
     the permit date; an asylum seeker without a permit by the arrival, else as an adult."""
     if basis is ResidenceBasis.ASYLUM_SEEKER:
-        day = permit_date or arrival_date
-        return _asylum(regime, age_on(birth_date, day) if day else None)
+        # The coming to reception is the arrival; a permit, if one is registered, comes after.
+        day = arrival_date or permit_date
+        return _asylum(regime, age_on(birth_date, day) if day else None, day)
     if permit_date is None:
         return NOTHING  # only an asylum seeker may lack a permit
     age = age_on(birth_date, permit_date)
     if regime is Regime.INTRODUKSJONSLOVEN:
         return _introduksjonsloven(basis, age, permit_date)
     if regime is Regime.INTEGRERINGSLOVEN_6A:
-        if basis is not ResidenceBasis.COLLECTIVE_PROTECTION or not 18 <= age < 67:
+        if (
+            basis is not ResidenceBasis.COLLECTIVE_PROTECTION
+            or not MIN_AGE <= age < RIGHT_ENDS_AT_AGE
+        ):
             return NOTHING
         return Suggestion(
             Entitlement.RETT,
@@ -204,23 +229,38 @@ def suggest(
     return _integreringsloven(basis, age, upper_secondary)
 
 
-def _asylum(regime: Regime, age: int | None) -> Suggestion:
+def _asylum(regime: Regime, age: int | None, came: dt.date | None) -> Suggestion:
+    """Training in reception. `came`: the arrival, else the permit (the day nir has for the
+    person's coming to reception)."""
     if regime is Regime.INTRODUKSJONSLOVEN:
-        # «Asylsøkere kan få inntil 175 timer opplæring i norsk, men har ingen lovfestet rett og
-        # plikt til norskopplæring» (Kompetanse Norge); the duty to 50 hours of Norwegian
-        # culture and values is lifted by integreringsforskriften § 72.
-        if age is not None and age < 16:
+        # Introduksjonsloven § 20 a: «Asylsøkarar over 16 år som bur i mottak og er registrert
+        # inn i mottaket etter 1. september 2018» have a duty to 175 hours of Norwegian (IMDi,
+        # tilskot for asylsøkarar); the 50 of Norwegian culture and values were lifted by
+        # integreringsforskriften § 72 from 2021. Before 1 Sep 2018, no duty.
+        if age is not None and age < INTRO_MIN_AGE:
             return NOTHING
+        if came is None or came < INTRO_ASYLUM_DUTY_FROM:
+            return Suggestion(
+                Entitlement.INGEN,
+                Cost.GRATIS,
+                norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
+                note=N_(
+                    "asylum seekers in reception before 1 Sep 2018 (introduksjonsloven): no "
+                    "statutory duty; up to 175 hours of Norwegian may be given"
+                ),
+            )
         return Suggestion(
-            Entitlement.INGEN,
+            Entitlement.PLIKT,
             Cost.GRATIS,
             norwegian_hours=ASYLUM_NORWEGIAN_HOURS,
+            social_studies_hours=ASYLUM_VALUES_HOURS_INTRO,
             note=N_(
-                "asylum seekers in reception (introduksjonsloven): no statutory right or duty; "
-                "up to 175 hours of Norwegian may be given"
+                "asylum seekers in reception (introduksjonsloven § 20 a): a duty to 175 hours "
+                "of Norwegian; the duty to Norwegian culture and values was lifted from 2021 "
+                "(integreringsforskriften § 72)"
             ),
         )
-    if age is not None and age < 18:
+    if age is not None and age < MIN_AGE:
         return NOTHING
     return Suggestion(
         Entitlement.PLIKT,
@@ -236,10 +276,10 @@ def _asylum(regime: Regime, age: int | None) -> Suggestion:
 
 def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -> Suggestion:
     if basis in PROTECTED:
-        hours = 600 if permit_date >= HOURS_600_FROM else 300
-        if 16 <= age < 55:
+        hours = law.value("intro_hours", permit_date)
+        if INTRO_MIN_AGE <= age < INTRO_DUTY_UNTIL_AGE:
             category = Entitlement.RETT_OG_PLIKT
-        elif 55 <= age < 67:
+        elif INTRO_DUTY_UNTIL_AGE <= age < RIGHT_ENDS_AT_AGE:
             duty = permit_date >= DUTY_55_67_FROM
             category = Entitlement.RETT_OG_PLIKT if duty else Entitlement.RETT
         else:
@@ -252,13 +292,14 @@ def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -
             max_hours=MAX_HOURS_ON_NEED,
             window_months=WINDOW_MONTHS,
             window_from="permit",
+            note=_limited_note(basis),
         )
     if basis in LABOUR:
-        if 16 <= age < 55:
+        if INTRO_MIN_AGE <= age < INTRO_DUTY_UNTIL_AGE:
             return Suggestion(
                 Entitlement.PLIKT,
                 Cost.BETALING,
-                norwegian_hours=300 - SOCIAL_STUDIES_HOURS_INTRO,
+                norwegian_hours=INTRO_LABOUR_HOURS - SOCIAL_STUDIES_HOURS_INTRO,
                 social_studies_hours=SOCIAL_STUDIES_HOURS_INTRO,
                 window_months=WINDOW_MONTHS,
                 window_from="permit",
@@ -267,8 +308,18 @@ def _introduksjonsloven(basis: ResidenceBasis, age: int, permit_date: dt.date) -
     return NOTHING
 
 
+def _limited_note(basis: ResidenceBasis) -> str:
+    """What a limited permit's suggestion must say: its right begins at the first renewal."""
+    if basis is ResidenceBasis.LIMITED_FAMILY:
+        return N_(
+            "a limited permit (utlendingsloven § 38 fifth paragraph): the right and duty begin "
+            "at its first renewal (§ 26); give the renewal's date as the permit date"
+        )
+    return ""
+
+
 def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | None) -> Suggestion:
-    if not 18 <= age < 67:
+    if not MIN_AGE <= age < RIGHT_ENDS_AT_AGE:
         return NOTHING
     window = WINDOW_MONTHS_UPPER_SECONDARY if upper_secondary else WINDOW_MONTHS
     if basis in PROTECTED:
@@ -278,19 +329,25 @@ def _integreringsloven(basis: ResidenceBasis, age: int, upper_secondary: bool | 
         return Suggestion(
             Entitlement.RETT_OG_PLIKT,
             Cost.GRATIS,
-            social_studies_hours=75,
+            social_studies_hours=SOCIAL_STUDIES_HOURS,
             goal_based=True,
             window_months=window,
             window_from=start,
+            note=_limited_note(basis),
         )
     if basis in LABOUR:
+        # § 28: a duty without a right; no gjennomføringsfrist of § 32 (NIR computes the 18-month
+        # or 3-year frist «for personer med rett og plikt», IMDi), no offer owed.
         return Suggestion(
             Entitlement.PLIKT,
             Cost.BETALING,
-            social_studies_hours=50,
+            social_studies_hours=LABOUR_SOCIAL_STUDIES_HOURS,
             goal_based=True,
-            window_months=window,
-            window_from="permit",
+            note=N_(
+                "integreringsloven § 28: a duty without a right, paid by the participant "
+                "(egenbetaling); when it ends (the minimum level in Norwegian, § 31, or 300 "
+                "hours, by a provider's reading) is unverified"
+            ),
         )
     return NOTHING
 

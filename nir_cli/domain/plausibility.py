@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.domain.entitlement import WINDOW_MONTHS, suggest, window_start
+from nir_cli.domain import extended, law
+from nir_cli.domain.entitlement import INTRO_OFFER_MONTHS, WINDOW_MONTHS, suggest, window_start
 from nir_cli.domain.entitlement import window_end as training_window_end
 from nir_cli.domain.enums import (
     Decision,
@@ -30,6 +31,33 @@ OVERRIDE = "--accept-implausible"
 # Training facts that fall inside the window when they are right.
 WINDOW_KINDS = frozenset({Kind.START, Kind.HOURS, Kind.DECISION, Kind.OFFER})
 
+# What NIR does not take for persons under introduksjonsloven, and where integreringsloven
+# asks for it. IMDi, «Frist for å oppdatere opplysninger i NIR for 2022»: «For personer
+# omfattet av introduksjonsloven skal ikke sluttmål og integreringskontrakt registreres» and
+# «... skal ikke utdanningsbakgrunn, norskmål og deltakelse i fulltid videregående opplæring
+# registreres». The same kinds are a finding of `nir missing` (rules.acts.NOT_FOR_ACT).
+NOT_UNDER_INTRODUKSJONSLOVEN: dict[tuple[Kind, Scheme | None], str] = {
+    (Kind.EDUCATION, None): "integreringsloven § 32, integreringsforskriften § 53",
+    (Kind.GOAL, Scheme.TRAINING): "integreringsloven § 31, integreringsforskriften § 53",
+    (Kind.FULL_TIME_UPPER_SECONDARY, Scheme.TRAINING): "integreringsforskriften § 53",
+    (Kind.GOAL, Scheme.PROGRAMME): "integreringsloven §§ 13–14",
+    (Kind.INTEGRATION_CONTRACT, Scheme.PROGRAMME): "integreringsloven § 16",
+}
+
+
+def not_for_act(reg: RegistrationBase, regime: Regime) -> str | None:
+    """Why NIR takes no such registration under the person's act, or None."""
+    if regime is not Regime.INTRODUKSJONSLOVEN:
+        return None
+    where = NOT_UNDER_INTRODUKSJONSLOVEN.get((reg.kind, reg.scheme_value))
+    if where is None:
+        return None
+    return _(
+        "NIR takes no {kind} for a person under introduksjonsloven: it is registered under "
+        "integreringsloven only ({where}; IMDi: «For personer omfattet av introduksjonsloven "
+        "skal ikke ... registreres»)"
+    ).format(kind=reg.kind.shown(), where=where)
+
 
 @dataclass(frozen=True)
 class ProgrammeFacts:
@@ -40,15 +68,21 @@ class ProgrammeFacts:
     upper_secondary: bool | None = None
 
 
-def max_programme_months(regime: Regime, programme: ProgrammeFacts) -> int | None:
+def max_programme_months(
+    regime: Regime, programme: ProgrammeFacts, decided: dt.date | None = None
+) -> int | None:
     """The longest programme the law allows the person, extension included, or None when nir
     cannot tell. Integreringsloven §§ 13–14 as IMDi's table «Sluttmål og varighet» gives them:
     with upper secondary education from before, 3 to 6 months + 6; towards completed upper
     secondary school, 3 months to 3 years + 1 year; everyone else 3 months to 2 years + 1 year.
-    Introduksjonsloven § 5: «inntil to år», three «når særlige grunner taler for det»."""
+    Introduksjonsloven § 5: «inntil to år», three «når særlige grunner taler for det».
+    Decisions from 1 Jan 2026, when §§ 13–14 were rewritten (lov 2025-06-20-35), nir cannot
+    judge: the new lengths by final goal are not in its table (docs/domain.md)."""
     if regime is Regime.INTRODUKSJONSLOVEN:
         return 36
     if regime is not Regime.INTEGRERINGSLOVEN or programme.final_goal is None:
+        return None
+    if decided is not None and decided >= law.PROGRAMME_LENGTHS_UNTIL:
         return None
     if programme.final_goal is FinalGoal.UPPER_SECONDARY:
         return 48
@@ -75,11 +109,16 @@ def implausible(
     person: PersonFacts,
     leave_days: int = 0,
     programme: ProgrammeFacts | None = None,
+    extension: extended.ExtendedFacts | None = None,
 ) -> tuple[str, str] | None:
     """The field and why `reg` looks wrong for `person`, or None. `leave_days`: the person's
     days of training leave, which extend the training window; `programme`: what a programme
-    decision's months are checked against."""
+    decision's months are checked against; `extension`: what a decision on extended training
+    (chapter 6A) is checked against."""
     scheme = reg.scheme_value
+    wrong_act = not_for_act(reg, person.regime)
+    if wrong_act is not None:
+        return "kind", wrong_act
     granted = getattr(reg, "outcome", None) is Decision.GRANTED
     if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted:
         target = programme_target(
@@ -99,7 +138,7 @@ def implausible(
             )
     months = getattr(reg, "months", None)
     if reg.kind is Kind.DECISION and scheme is Scheme.PROGRAMME and granted and months:
-        longest = max_programme_months(person.regime, programme or ProgrammeFacts())
+        longest = max_programme_months(person.regime, programme or ProgrammeFacts(), reg.fact_date)
         if longest is not None and months > longest:
             return (
                 "months",
@@ -129,6 +168,10 @@ def implausible(
                 "§ 43 g); this person is under {regime}"
             ).format(regime=person.regime.shown()),
         )
+    if reg.kind is Kind.EXTENDED_TRAINING and extension is not None:
+        found = extended.problem(reg.fact_date, person.birth_date, extension)
+        if found is not None:
+            return "fact_date", found[1]
     if reg.kind in WINDOW_KINDS and scheme is Scheme.TRAINING:
         end = window_end(person, leave_days)
         if end is not None and reg.fact_date > end:
@@ -142,26 +185,37 @@ def implausible(
                     "from the permit or a later arrival, with {leave_days} days of leave, at "
                     "most to the 67th birthday)",
                     leave_days,
-                ).format(end=end.isoformat(), months=WINDOW_MONTHS, leave_days=leave_days),
+                ).format(end=end.isoformat(), months=window_months(person), leave_days=leave_days),
             )
     return None
 
 
+def window_months(person: PersonFacts) -> int:
+    """The longest a person's training can lawfully run from the permit: 3 years (18 months
+    only shortens it); under introduksjonsloven 5, since the municipality offers the hours on
+    assessed need «i inntil fem år» from the first permit (docs/domain.md)."""
+    return INTRO_OFFER_MONTHS if person.regime is Regime.INTRODUKSJONSLOVEN else WINDOW_MONTHS
+
+
 def window_end(person: PersonFacts, leave_days: int) -> dt.date | None:
     """The latest a training window that starts at the permit (or a later arrival) can end
-    for the person: the longest window their regime gives (3 years; 18 months only shortens
-    it) plus their leave, never past the 67th birthday. None where the window starts
-    elsewhere (settlement, chapter 6A's first start), for asylum seekers, or where there is
-    no right or duty."""
+    for the person: the longest window their regime gives (`window_months`) plus their leave,
+    never past the 67th birthday. None where the window starts elsewhere (settlement, chapter
+    6A's first start), for asylum seekers, where there is no right or duty, and for a duty
+    without a right (integreringsloven § 28), which has no gjennomføringsfrist."""
     if person.residence_basis is ResidenceBasis.ASYLUM_SEEKER or person.permit_date is None:
         return None
     suggestion = suggest(
         person.regime, person.residence_basis, person.birth_date, person.permit_date
     )
-    if suggestion.entitlement is Entitlement.INGEN or suggestion.window_from != "permit":
+    # A duty without a right (labour immigrants, either act) is paid for, and may be taken
+    # later, for permanent residence: no window to judge it by.
+    if suggestion.entitlement in (Entitlement.INGEN, Entitlement.PLIKT):
+        return None
+    if suggestion.window_from != "permit":
         return None
     start = window_start(suggestion, person.permit_date, person.arrival_date, None, None)
-    return training_window_end(start, WINDOW_MONTHS, person.birth_date, leave_days)
+    return training_window_end(start, window_months(person), person.birth_date, leave_days)
 
 
 def facts_of(data: object) -> PersonFacts:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.domain import law
 from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import ResidenceBasis
 from nir_cli.i18n import _
@@ -31,12 +32,18 @@ PROGRAMME_BASES = frozenset(
         ResidenceBasis.HUMANITARIAN,
         ResidenceBasis.COLLECTIVE_PROTECTION,
         ResidenceBasis.FAMILY_OF_REFUGEE,
+        # § 9 first paragraph d: a limited permit (utlendingsloven § 38 fifth paragraph), from its
+        # first renewal (§ 26, as IMDi quotes it); § 9 g: an independent permit under § 53, which
+        # needs no settlement by agreement (read by an earlier session; not re-read here).
+        ResidenceBasis.LIMITED_FAMILY,
+        ResidenceBasis.INDEPENDENT_PERMIT,
     }
 )
-# Family immigrants need not be settled by agreement: they count from population registration.
-FAMILY = frozenset({ResidenceBasis.FAMILY_OF_REFUGEE})
-MIN_AGE = 18
-MAX_AGE = 55  # exclusive: the day before the 55th birthday is the last
+# Family immigrants (and holders of an independent permit) need not be settled by agreement:
+# they count from the population registration.
+FAMILY = frozenset({ResidenceBasis.FAMILY_OF_REFUGEE, ResidenceBasis.INDEPENDENT_PERMIT})
+MIN_AGE = law.value("programme_min_age")
+MAX_AGE = law.value("programme_until_age")  # exclusive: the day before the 55th is the last
 NEWCOMER_MONTHS = 24  # «har bodd i en norsk kommune i mindre enn 2 år»
 START_MONTHS = 3  # § 12: «senest innen tre måneder etter at personen ble bosatt ... eller krav»
 
@@ -76,7 +83,10 @@ def programme_target(
     age = age_on(birth_date, permit_date)
     if not MIN_AGE <= age < MAX_AGE:
         return ProgrammeTarget(
-            False, _("aged {age} at the permit, not 18–54 (§ 8)").format(age=age)
+            False,
+            _("aged {age} at the permit, not {low}–{high} (§ 8)").format(
+                age=age, low=MIN_AGE, high=MAX_AGE - 1
+            ),
         )
     since = settlement_date
     if since is None and basis in FAMILY:

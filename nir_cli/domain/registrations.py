@@ -24,6 +24,7 @@ from nir_cli.domain.enums import (
     LeaveReason,
     Level,
     MainActivity,
+    MeasureStatus,
     ProgrammeElement,
     Scheme,
     StopReason,
@@ -38,9 +39,10 @@ COMMON_FIELDS: set[str] = {"kind", "fact_date", "scheme"}
 MAX_HOURS_PER_MONTH = 744.0  # 31 days × 24 h: anything above is a typing error
 
 Hours = Annotated[Number, Field(ge=0, le=MAX_HOURS_PER_MONTH)]
-# The longest programme any participant may have: 3 years and 1 more towards completed upper
-# secondary school (integreringsloven §§ 13–14; domain.plausibility checks each final goal's).
-MAX_PROGRAMME_MONTHS = 48
+# The longest programme any participant may have: up to 5 years by final goal under §§ 13–14
+# as rewritten from 1 Jan 2026 (lov 2025-06-20-35), 3 years and 1 more towards completed upper
+# secondary school before (domain.plausibility checks each final goal's where nir knows it).
+MAX_PROGRAMME_MONTHS = 60
 
 
 class RegistrationBase(DomainModel):
@@ -144,7 +146,7 @@ class DecisionRegistration(RegistrationBase):
         None,
         ge=1,
         le=MAX_PROGRAMME_MONTHS,
-        description=N_("months granted (programme; up to 48 towards completed upper secondary)"),
+        description=N_("months granted (programme; up to 60)"),
     )
     reason: str | None = Field(None, max_length=500, description=N_("reason for a refusal"))
 
@@ -420,8 +422,9 @@ class FullTimeUpperSecondary(RegistrationBase):
 
 
 class ExtendedTraining(RegistrationBase):
-    """Chapter 6A's decision on extended training in Norwegian (integreringsforskriften
-    § 43 g): «inntil 6 måneder av gangen»; registered in NIR, it triggers a grant."""
+    """Chapter 6A's decision on extended training in Norwegian (vedtak om utvidet
+    norskopplæring, integreringsforskriften § 43 g): «inntil 6 måneder av gangen» (IMDi);
+    registered in NIR, it triggers a grant. When it may be dated: nir_cli.domain.extended."""
 
     kind: Literal[Kind.EXTENDED_TRAINING] = Kind.EXTENDED_TRAINING
     key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
@@ -439,6 +442,47 @@ class Course(RegistrationBase):
     schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.ASYLUM})
     scheme: Scheme = Field(description=N_("programme or asylum (in reception)"))
     course: CourseName = Field(description=N_("parenting or life_skills"))
+
+
+class CareLeaveTraining(PeriodMixin, RegistrationBase):
+    """Training given as follow-up during care leave after birth or adoption, from the leave's
+    fourth month (IMDi's NIR list for training: «Omfang av opplæring som oppfølging under
+    omsorgspermisjon»; the duty to offer it: «fra og med den fjerde måneden av
+    permisjonstiden», the same under both acts)."""
+
+    kind: Literal[Kind.CARE_LEAVE_TRAINING] = Kind.CARE_LEAVE_TRAINING
+    key_fields: ClassVar[tuple[str, ...]] = ("scheme", "period")
+    schemes: ClassVar[frozenset[Scheme]] = frozenset({Scheme.PROGRAMME, Scheme.TRAINING})
+    scheme: Scheme = Field(Scheme.TRAINING, description=N_("training or programme"))
+    hours: Hours = Field(gt=0, description=N_("hours of training given in the period"))
+
+    @model_validator(mode="after")
+    def _period_ok(self) -> CareLeaveTraining:
+        self._period_not_after_fact(self.fact_date)
+        return self
+
+
+class IntegrationMeasure(RegistrationBase):
+    """Another integration measure for a resident of a reception centre with a permit, before
+    settlement (integreringsloven § 7; IMDi's NIR list for reception: «Hvilke andre
+    integreringsfremmende tiltak som er påbegynt eller gjennomført»)."""
+
+    kind: Literal[Kind.INTEGRATION_MEASURE] = Kind.INTEGRATION_MEASURE
+    key_fields: ClassVar[tuple[str, ...]] = ("measure", "status")
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    measure: str = Field(min_length=2, max_length=100, description=N_("the measure, in words"))
+    status: MeasureStatus = Field(description=N_("started (påbegynt) or completed (gjennomført)"))
+
+
+class Reopening(RegistrationBase):
+    """The introduction programme reopened after it was ended (NIR: «gjenåpning av
+    introduksjonsprogram», registered where the end reason is edited): its months run again
+    from the fact date, as after a start."""
+
+    kind: Literal[Kind.REOPENING] = Kind.REOPENING
+    schemes: ClassVar[frozenset[Scheme]] = frozenset()
+    implied_scheme: ClassVar[Scheme | None] = Scheme.PROGRAMME
+    key_fields: ClassVar[tuple[str, ...]] = ("fact_date",)
 
 
 MODELS: dict[Kind, type[RegistrationBase]] = {
@@ -467,6 +511,9 @@ MODELS: dict[Kind, type[RegistrationBase]] = {
     Kind.FULL_TIME_UPPER_SECONDARY: FullTimeUpperSecondary,
     Kind.EXTENDED_TRAINING: ExtendedTraining,
     Kind.COURSE: Course,
+    Kind.CARE_LEAVE_TRAINING: CareLeaveTraining,
+    Kind.INTEGRATION_MEASURE: IntegrationMeasure,
+    Kind.REOPENING: Reopening,
 }
 
 

@@ -122,6 +122,7 @@ REGISTRATION_ALIASES: dict[str, tuple[str, ...]] = {
     "decision_id": ("vedtak id", "klage pa vedtak"),
     "language": ("sprak", "morsmal", "opplaeringssprak"),
     "course": ("kurs",),
+    "measure": ("tiltaket",),
 }
 
 

@@ -99,11 +99,28 @@ class RegistrationImporter:
         self.person_facts: dict[str, PersonFacts] = {}
         candidates = [c for c in map(self._candidate, rows) if c is not None]
         self._resolve_persons(candidates)
+        seen_keys: dict[str, tuple[int, tuple[str, ...]]] = {}
+        seen_ids: dict[str, int] = {}
+        # A decision on extended training is judged against the person's other registrations
+        # (the education background NIR takes first): it is planned after the rest of the chunk
+        # is written, so one file may carry both.
+        later = {Kind.EXTENDED_TRAINING}
+        for group in (
+            [c for c in candidates if c.registration.kind not in later],
+            [c for c in candidates if c.registration.kind in later],
+        ):
+            if group:
+                self._write(group, seen_keys, seen_ids)
+
+    def _write(
+        self,
+        candidates: list[Candidate],
+        seen_keys: dict[str, tuple[int, tuple[str, ...]]],
+        seen_ids: dict[str, int],
+    ) -> None:
         by_key, by_id = self._existing(candidates)
         news: list[Version] = []
         changes: list[Version] = []
-        seen_keys: dict[str, tuple[int, tuple[str, ...]]] = {}
-        seen_ids: dict[str, int] = {}
         for candidate in candidates:
             try:
                 self._plan(candidate, by_key, by_id, seen_keys, seen_ids, news, changes)
@@ -208,7 +225,9 @@ class RegistrationImporter:
             raise Invalid("kind", _("HK-dir sends test results only (test-result)"))
         try:
             check_against_person(reg, person["id"], _date(person["birth_date"]), self.store)
-            if not self.checks.accept_implausible:
+            # Accepting implausible rows skips the checks (and the person's facts), all but the
+            # one no flag lifts: extended training before the education background.
+            if not self.checks.accept_implausible or reg.kind is Kind.EXTENDED_TRAINING:
                 check_plausible(self.store, person["id"], self._facts(person), reg, self.checks)
         except FieldProblem as problem:
             raise Invalid(problem.field or "fact_date", problem.problem) from None

@@ -19,7 +19,7 @@ every read.
 from __future__ import annotations
 
 from nir_cli.i18n import N_, _
-from nir_cli.rules import programme, training
+from nir_cli.rules import acts, programme, training
 from nir_cli.rules.fragments import FOREVER, LIVE, day_after, detail, scheme_name
 from nir_cli.rules.rule import Rule
 
@@ -34,20 +34,30 @@ CLAIM_WITHOUT_DECISION = Rule(
     law=N_(
         "the decision comes within the 3 months of both acts: integreringsloven § 12 for the "
         "programme («vedtak om introduksjonsprogram senest innen tre måneder», Veileder kap. 5, "
-        "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay)"
+        "punkt 5.2.1), § 30 for training; forvaltningsloven § 11 a (no undue delay); a decision "
+        "granted or refused answers, under introduksjonsloven an offer too («Tilbud om "
+        "opplæring ... eller avslag», IMDi, Dette skal kommunen registrere i NIR); a late answer "
+        "ends the finding on its date"
     ),
     sql=f"""
     SELECT c.person_id, c.scheme, c.fact_date AS since,
            nir_add_months(c.fact_date, 3) AS deadline,
-           {day_after("nir_add_months(c.fact_date, 3)")} AS fires_from, {FOREVER} AS fires_until,
+           {day_after("nir_add_months(c.fact_date, 3)")} AS fires_from,
+           -- A decision, granted or refused, answers the claim from its date: a late one ends
+           -- the finding on the day it came. Under introduksjonsloven NIR took the offer as
+           -- the answer («Tilbud om opplæring ... eller avslag ... (dato for vedtak)», IMDi)
+           coalesce((SELECT min(d.fact_date) FROM registrations d
+                     WHERE d.person_id = c.person_id AND d.scheme IS c.scheme AND d.{LIVE}
+                       AND d.fact_date >= c.fact_date
+                       AND (d.kind = 'decision' OR (d.kind = 'offer' AND EXISTS (
+                            SELECT 1 FROM persons p WHERE p.id = c.person_id
+                            AND p.regime = 'introduksjonsloven')))),
+                    {FOREVER}) AS fires_until,
            substr(c.id, -8) AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM {{persons}} k
     -- by person: a claim of any scheme (the index by kind would read every claim)
     CROSS JOIN registrations c INDEXED BY registrations_person ON c.person_id = k.person_id
     WHERE c.kind = 'claim' AND c.{LIVE}
-      AND NOT EXISTS (SELECT 1 FROM registrations d WHERE d.person_id = c.person_id
-                      AND d.kind = 'decision' AND d.scheme IS c.scheme AND d.{LIVE}
-                      AND d.fact_date >= c.fact_date)
     """,
     shown=detail(":detail_claim_without_decision", scheme=scheme_name("f.scheme"), claim="f.ref"),
     texts=lambda: {
@@ -62,18 +72,23 @@ GRANTED_WITHOUT_START = Rule(
     english=N_("Decision granted but no start after three months"),
     law=N_(
         "integreringsloven § 12 (the programme starts within 3 months) and § 30 (training "
-        "starts within 3 months), introduksjonsloven §§ 3 and 18"
+        "starts within 3 months), introduksjonsloven §§ 3 and 18; a start on or after the "
+        "decision (for the programme a reopening too) ends the finding on its date"
     ),
     sql=f"""
     SELECT d.person_id, d.scheme, d.fact_date AS since,
            nir_add_months(d.fact_date, 3) AS deadline,
-           {day_after("nir_add_months(d.fact_date, 3)")} AS fires_from, {FOREVER} AS fires_until,
+           {day_after("nir_add_months(d.fact_date, 3)")} AS fires_from,
+           -- A start on or after the decision ends the finding on its date (one before it
+           -- belongs to an earlier decision); for the programme a reopening starts it again
+           coalesce((SELECT min(s.fact_date) FROM registrations s
+                     WHERE s.person_id = d.person_id AND s.kind IN ('start', 'reopening')
+                       AND s.scheme IS d.scheme AND s.{LIVE} AND s.fact_date >= d.fact_date),
+                    {FOREVER}) AS fires_until,
            substr(d.id, -8) AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM {{persons}} k CROSS JOIN registrations d ON d.person_id = k.person_id
     WHERE d.kind = 'decision' AND d.{LIVE}
       AND json_extract(d.details, '$.outcome') = 'granted'
-      AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.person_id = d.person_id
-                      AND s.kind = 'start' AND s.scheme IS d.scheme AND s.{LIVE})
     """,
     shown=detail(":detail_granted_without_start", scheme=scheme_name("f.scheme"), decision="f.ref"),
     texts=lambda: {
@@ -118,6 +133,8 @@ RULES: tuple[Rule, ...] = (
     END_WITHOUT_REASON,
     training.GOAL_OR_EDUCATION_MISSING,
     training.WINDOW_ENDING,
+    acts.NOT_FOR_ACT,
+    acts.EXTENDED_TRAINING,
 )
 
 # Rules that were, and why they are not: `--rule` with one of them says so instead of "unknown".

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 LIVE = "withdrawn = 0"
 SCHEMES = ("programme", "training", "asylum")
+# Labour immigrants and their families (integreringsloven § 28: a duty without a right).
+LABOUR_SQL = "'labour_non_eea', 'family_of_labour_non_eea'"
 
 
 def detail(text: str, **values: str) -> str:
@@ -14,6 +16,20 @@ def detail(text: str, **values: str) -> str:
     for name, value in values.items():
         text = f"replace({text}, '{{{name}}}', coalesce({value}, ''))"
     return text
+
+
+def kind_name(column: str, kinds: tuple[str, ...]) -> str:
+    """The registration kind in `column` as a person reads it in the language in use: the
+    parameters :kind_<code> (hyphens as underscores) of `kinds`; see `kind_words`."""
+    names = " ".join(f"WHEN '{code}' THEN :kind_{code.replace('-', '_')}" for code in kinds)
+    return f"CASE {column} {names} ELSE {column} END"
+
+
+def kind_words(kinds: tuple[str, ...]) -> dict[str, str]:
+    """The parameters `kind_name` reads: each kind's name in the language in use."""
+    from nir_cli.domain.enums import Kind
+
+    return {f"kind_{code.replace('-', '_')}": Kind(code).shown() for code in kinds}
 
 
 def scheme_name(column: str) -> str:
@@ -110,7 +126,8 @@ def monthly_gaps(kind: str, schemes: str) -> str:
                                     OR (s.scheme = 'training' AND {ends_training("e")}))),
                             '9999-12') AS cap
             FROM {{persons}} k CROSS JOIN registrations s ON s.person_id = k.person_id
-            WHERE s.kind = 'start' AND s.scheme IN {schemes} AND s.{LIVE}
+            -- a reopening of the programme (gjenåpning) opens a new run, as a start does
+            WHERE s.kind IN ('start', 'reopening') AND s.scheme IN {schemes} AND s.{LIVE}
         ),
         leave_months (person_id, scheme, month, last) AS (
             SELECT l.person_id, l.scheme, {_FIRST_WHOLE}, {_LAST_WHOLE}
@@ -188,3 +205,13 @@ def first_start(scheme: str, person: str) -> str:
     """The first live start of `scheme` of the person `person` (NULL for none)."""
     return f"""(SELECT min(s.fact_date) FROM registrations s WHERE s.person_id = {person}
                 AND s.kind = 'start' AND s.scheme = '{scheme}' AND s.{LIVE})"""
+
+
+def leave_days(person: str) -> str:
+    """The days of the person's live training leave (each leave from its date to its `until`,
+    both counted): what extends a training window (docs/rules.md)."""
+    return f"""(SELECT coalesce(sum(julianday(json_extract(l.details, '$.until'))
+                                   - julianday(l.fact_date) + 1), 0)
+               FROM registrations l
+               WHERE l.person_id = {person} AND l.kind = 'leave'
+                 AND l.scheme = 'training' AND l.{LIVE})"""

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from nir_cli.domain import law
 from nir_cli.domain.law import DUTY_55_67_FROM
 from nir_cli.i18n import NP_
-from nir_cli.rules.fragments import first_start
+from nir_cli.rules.fragments import LABOUR_SQL, first_start
 from nir_cli.store import Store
 
 Rows = list[dict[str, Any]]
@@ -16,7 +17,7 @@ PROTECTED = (
     "'refugee', 'resettlement_refugee', 'humanitarian', 'collective_protection', "
     "'family_of_refugee', 'family_of_norwegian_or_nordic'"
 )
-LABOUR = "'labour_non_eea', 'family_of_labour_non_eea'"
+LABOUR = LABOUR_SQL
 # The words the reports put in their rows beside the domain's codes, for the catalog: a table
 # shows them in the language in use (nir_cli.headings); JSON and CSV keep them as they are.
 # `result` holds a test's outcome ("failed" means not passed, not a sync run's failure).
@@ -92,13 +93,19 @@ def programme(store: Store, params: dict[str, Any]) -> Rows:
 
 
 def target_groups(store: Store, params: dict[str, Any]) -> Rows:
-    """Persons in the target group, by regime, with and without an offer of training."""
+    """Persons in the target group, by regime, with and without an offer of training. Under
+    integreringsloven NIR has no separate offer: a granted training decision (tildeling) or a
+    start of training is the offer (IMDi, «Registrering i NIR etter integreringsloven – norsk og
+    samfunnskunnskap»); under introduksjonsloven the offer is registered as one."""
+    offered = (
+        "EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = t.id AND o.withdrawn = 0 "
+        "AND (o.kind = 'offer' OR (t.regime != 'introduksjonsloven' AND o.scheme = 'training' "
+        "AND (o.kind = 'start' OR (o.kind = 'decision' "
+        "AND json_extract(o.details, '$.outcome') = 'granted')))))"
+    )
     return store.query(
-        "SELECT t.regime, count(*) AS in_target_group, "
-        "sum(EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = t.id "
-        "  AND o.kind = 'offer' AND o.withdrawn = 0)) AS with_offer, "
-        "sum(NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = t.id "
-        "  AND o.kind = 'offer' AND o.withdrawn = 0)) AS without_offer "
+        f"SELECT t.regime, count(*) AS in_target_group, sum({offered}) AS with_offer, "
+        f"sum(NOT {offered}) AS without_offer "
         f"FROM target_group t WHERE {_where('t', 'coalesce(t.settlement_date, t.permit_date)')} "
         "GROUP BY t.regime ORDER BY t.regime",
         params,
@@ -109,9 +116,11 @@ def target_groups(store: Store, params: dict[str, Any]) -> Rows:
 # vaksne innvandrarar»): adults with a right and a duty to training, integreringsloven § 27
 # (labour immigrants, who have only a duty under § 28 and pay, trigger none), or under
 # introduksjonsloven § 17 with a permit from 1 Jan 2017. Chapter 6A (§ 37 d) and asylum seekers
-# in reception have grant schemes of their own.
+# in reception have grant schemes of their own. Each row counts persons; chapter 6A's extended
+# training counts decisions too, each of which triggers its grant.
 GRANT_BASE = f"""
-SELECT 'persontilskudd' AS grant_scheme, t.regime, t.residence_basis, count(*) AS persons
+SELECT 'persontilskudd' AS grant_scheme, t.regime, t.residence_basis, count(*) AS persons,
+       NULL AS decisions
 FROM target_group t
 WHERE t.regime IN ('integreringsloven', 'introduksjonsloven')
   AND t.residence_basis NOT IN ({LABOUR}, 'asylum_seeker')
@@ -120,20 +129,20 @@ WHERE t.regime IN ('integreringsloven', 'introduksjonsloven')
   AND {_where("t", None)}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT '6a-persontilskudd', t.regime, t.residence_basis, count(*)
+SELECT '6a-persontilskudd', t.regime, t.residence_basis, count(*), NULL
 FROM target_group t
 WHERE t.regime = 'integreringsloven_6a'
   AND substr({first_start("training", "t.id")}, 1, 4) = :grant_year
   AND {_where("t", None)}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT '6a-utvidet-opplaering', p.regime, p.residence_basis, count(*)
+SELECT '6a-utvidet-opplaering', p.regime, p.residence_basis, count(DISTINCT p.id), count(*)
 FROM registrations r JOIN persons p ON p.id = r.person_id
 WHERE r.kind = 'extended-training' AND r.withdrawn = 0
   AND substr(r.fact_date, 1, 4) = :grant_year AND {_where("p", None)}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT 'asylnorsk', p.regime, p.residence_basis, count(*)
+SELECT 'asylnorsk', p.regime, p.residence_basis, count(*), NULL
 FROM persons p
 WHERE p.residence_basis = 'asylum_seeker'
   AND substr({first_start("asylum", "p.id")}, 1, 4) = :grant_year
@@ -146,10 +155,27 @@ ORDER BY 1, 2, 3
 def grant_base(store: Store, params: dict[str, Any]) -> Rows:
     """Persons who trigger a norsktilskudd in --year, by grant scheme, regime and residence
     basis: persontilskudd (rett og plikt; counted in the year the right began: the permit, or
-    the arrival when it came later), chapter 6A's (the year training first started) and the
-    asylum seekers' (the year training in reception started). Labour immigrants trigger none."""
-    year = str(params["year"] or dt.date.today().year)
-    return store.query(GRANT_BASE, {**params, "grant_year": year})
+    the arrival when it came later), chapter 6A's (the year training first started), its
+    decisions on extended training (each with IMDi's amount where this nir knows the year's
+    rate, `amount_nok`), and the asylum seekers' (the year training in reception started).
+    Labour immigrants trigger none."""
+    year = int(params["year"] or dt.date.today().year)
+    rows = store.query(GRANT_BASE, {**params, "grant_year": str(year)})
+    rate = grant_rate("extended_training_grant", year)
+    for row in rows:
+        decisions = row["decisions"]
+        row["amount_nok"] = decisions * rate if decisions is not None and rate else None
+    return rows
+
+
+def grant_rate(name: str, year: int) -> int | None:
+    """IMDi's amount of a grant in force in `year` (its last day in force that year), where the
+    dated facts hold one (nir_cli.domain.law)."""
+    for row in law.rows(name):
+        first = max(row.start or dt.date(year, 1, 1), dt.date(year, 1, 1))
+        if row.holds_on(first) and isinstance(row.value, int):
+            return row.value
+    return None
 
 
 def timeliness(store: Store, params: dict[str, Any]) -> Rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from nir_cli.constants import WINDOW_WARNING_DAYS
 from nir_cli.domain.entitlement import (
+    INTRO_OFFER_MONTHS,
     RIGHT_ENDS_AT_MONTHS,
     WINDOW_MONTHS,
     WINDOW_MONTHS_6A,
@@ -14,12 +15,15 @@ from nir_cli.domain.entitlement import (
 from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
 from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
+    FOREVER,
+    LABOUR_SQL,
     LIVE,
     UPPER_SECONDARY,
     day_after,
     detail,
     exempted_on,
     first_start,
+    leave_days,
     monthly_detail,
     monthly_gaps,
 )
@@ -48,41 +52,122 @@ def while_owed(person: str, birth: str) -> str:
     return f"min(nir_add_months({birth}, {AGE_67_MONTHS}), {exempted_on(person)})"
 
 
+def right_lapses(t: str) -> str:
+    """The day an offer is no longer owed to the person of the persons row `t`: the end of the
+    longest time the municipality offers training, from the right's start (the permit or a later
+    arrival, for collective protection under the ordinary rules the settlement) and extended by
+    the person's training leave. Under introduksjonsloven 5 years («kommunene har plikt til å
+    tilby opplæring i inntil fem år», the free right 3), under integreringsloven the 3-year
+    gjennomføringsfrist (18 months only shortens it, integreringsloven § 32). Chapter 6A's frist
+    counts from the first start, which a person owed an offer has not had: no end then."""
+    start = (
+        f"CASE WHEN {t}.regime = 'integreringsloven' "
+        f"AND {t}.residence_basis = 'collective_protection' THEN {t}.settlement_date "
+        f"ELSE max({t}.permit_date, coalesce({t}.arrival_date, {t}.permit_date)) END"
+    )
+    months = (
+        f"CASE {t}.regime WHEN 'introduksjonsloven' THEN {INTRO_OFFER_MONTHS} "
+        f"ELSE {WINDOW_MONTHS} END"
+    )
+    return (
+        f"CASE WHEN {t}.regime = 'integreringsloven_6a' OR ({start}) IS NULL THEN {FOREVER} "
+        f"ELSE date(nir_add_months({start}, {months}), "
+        f"'+' || {leave_days(f'{t}.id')} || ' days') END"
+    )
+
+
+# Who is owed an offer of training: the target group with a right (rett or rett og plikt), so
+# neither labour immigrants nor asylum seekers (training in reception is a scheme of its own).
+# Labour immigrants have a duty without a right and pay (integreringsloven § 28): the issue that
+# specified these rules reads that no offer is owed them; integreringsloven § 30's own wording
+# we could not read, and a 2003 ministry report says a statutory duty «må» give the municipality
+# a duty to offer, so this reading is unverified (docs/rules.md). Outside the target group
+# nothing is owed: the municipality «kan tilby opplæring» (integreringsloven § 26).
+OWED_AN_OFFER = f"t.residence_basis NOT IN ({LABOUR_SQL}, 'asylum_seeker')"
+
+
+def answered_on(person: str, regime: str, *, claims: bool, since: str | None = None) -> str:
+    """The first day the offer duty towards `person` (under `regime`) was answered, on or after
+    `since` when given: by an offer of training under either act, by a training decision, granted
+    (tildeling) or refused (avslag), under integreringsloven, and by a start of training there
+    too, since NIR records no separate offer under integreringsloven (IMDi, «Registrering i NIR
+    etter integreringsloven – norsk og samfunnskunnskap»: «Tildeling, start og stans av
+    opplæringen»); under introduksjonsloven a refusal answers besides the offer. With `claims`
+    (the duty to have a claim or an offer at all), a claim or an offer of any scheme answers, and
+    under integreringsloven so do a granted programme decision and a programme start, whose
+    content includes training; a refused programme decision answers nothing about training.
+    FOREVER when never."""
+    any_claim = "r.kind IN ('claim', 'offer') OR " if claims else ""
+    after = f"AND r.fact_date >= {since}" if since else ""
+    programme = (
+        f"""OR ({regime} != 'introduksjonsloven' AND r.scheme = 'programme'
+                                 AND (r.kind = 'start' OR (r.kind = 'decision'
+                                      AND json_extract(r.details, '$.outcome') = 'granted')))"""
+        if claims
+        else ""
+    )
+    return f"""coalesce((SELECT min(r.fact_date) FROM registrations r
+                      WHERE r.person_id = {person} AND r.{LIVE} {after}
+                        AND ({any_claim}(r.kind = 'offer' AND r.scheme = 'training')
+                             OR (r.kind = 'decision' AND r.scheme = 'training'
+                                 AND ({regime} != 'introduksjonsloven'
+                                      OR json_extract(r.details, '$.outcome') = 'refused'))
+                             OR (r.kind = 'start' AND r.scheme = 'training'
+                                 AND {regime} != 'introduksjonsloven')
+                             {programme})),
+                     {FOREVER})"""
+
+
 NO_CLAIM_OR_OFFER = Rule(
     id="no-claim-or-offer",
     scheme="training",
     regimes="all",
     english=N_(
-        "In the target group but no claim or offer three months after population "
-        "registration or settlement"
+        "In the target group with a right to training but no claim, offer or decision three "
+        "months after population registration or settlement"
     ),
     law=N_(
         "integreringsloven § 30: training starts at the latest 3 months after population "
-        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); "
-        "introduksjonsloven §§ 17–18: for permits from 2016 the same, before them from "
-        "settlement; chapter 6A: the right begins at settlement"
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); a training "
+        "decision, granted (tildeling) or refused, or a start answers it, NIR has no separate "
+        "offer under integreringsloven (IMDi, «Registrering i NIR etter integreringsloven – norsk "
+        "og samfunnskunnskap»); introduksjonsloven §§ 17–18: a claim or an offer, for permits "
+        "from 2016 from population registration, before them from settlement; chapter 6A: the "
+        "right begins at settlement. Only persons with a right: not labour immigrants (§ 28; an "
+        "unverified reading, docs/rules.md), nor anyone outside the target group (§ 26: the "
+        "municipality «kan tilby»); not before the right begins nor after the time to offer "
+        "training ends (5 years under introduksjonsloven, the 3-year gjennomføringsfrist under "
+        "integreringsloven)"
     ),
     sql=f"""
     SELECT f.person_id, f.scheme, f.since, nir_add_months(f.since, 3) AS deadline,
            {day_after("nir_add_months(f.since, 3)")} AS fires_from,
-           {while_owed("f.person_id", "f.birth_date")} AS fires_until,
-           NULL AS ref, NULL AS cap, NULL AS excused, NULL AS registered
+           min({while_owed("f.person_id", "f.birth_date")}, f.lapses,
+               {answered_on("f.person_id", "f.regime", claims=True)}) AS fires_until,
+           f.regime AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM (
-        SELECT t.id AS person_id, 'training' AS scheme, t.birth_date,
-               CASE WHEN t.regime = 'integreringsloven_6a'
-                         OR (t.regime = 'introduksjonsloven'
-                             AND t.permit_date < '{OFFER_FROM_POPULATION_REGISTRATION}')
-                    THEN t.settlement_date
-                    ELSE coalesce(t.population_registration_date, t.settlement_date)
-               END AS since
+        SELECT t.id AS person_id, 'training' AS scheme, t.birth_date, t.regime,
+               -- never before the right begins: a limited permit's at its first renewal,
+               -- the date nir holds as its permit date (§ 26)
+               max(CASE WHEN t.regime = 'integreringsloven_6a'
+                             OR (t.regime = 'introduksjonsloven'
+                                 AND t.permit_date < '{OFFER_FROM_POPULATION_REGISTRATION}')
+                        THEN t.settlement_date
+                        ELSE coalesce(t.population_registration_date, t.settlement_date)
+                   END, t.permit_date) AS since,
+               {right_lapses("t")} AS lapses
         FROM {{persons}} k CROSS JOIN target_group t ON t.id = k.person_id
-        WHERE t.residence_basis != 'asylum_seeker'
-          AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = t.id
-                          AND r.kind IN ('claim', 'offer') AND r.{LIVE})
+        WHERE {OWED_AN_OFFER}
     ) f
     """,
-    shown=":detail_no_claim_or_offer",
-    texts=lambda: {"detail_no_claim_or_offer": _("no claim or offer")},
+    # Under introduksjonsloven the answer is a claim or an offer; under integreringsloven a
+    # claim or a decision (tildeling) or start: the sentence says which the act knows.
+    shown="CASE f.ref WHEN 'introduksjonsloven' THEN :detail_no_claim_or_offer "
+    "ELSE :detail_no_claim_or_decision END",
+    texts=lambda: {
+        "detail_no_claim_or_offer": _("no claim or offer"),
+        "detail_no_claim_or_decision": _("no claim, decision (tildeling) or start"),
+    },
 )
 
 
@@ -90,33 +175,45 @@ OFFER_LATE = Rule(
     id="offer-late",
     scheme="training",
     regimes="all",
-    english=N_("Claim for training without an offer within three months"),
+    english=N_("Claim for training without an offer or a decision within three months"),
     law=N_(
         "integreringsloven § 30 and introduksjonsloven §§ 17–18: training starts at the "
         "latest 3 months after the claim, or for permits from 2016 after population "
-        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); none is owed "
-        "after an exemption (§ 29)"
+        "registration in the municipality (IMDi, «Tidlig oppstart av opplæringen»); under "
+        "integreringsloven a training decision, granted (tildeling) or refused, or a start on "
+        "or after the claim answers it (IMDi, «Registrering i NIR etter integreringsloven – norsk "
+        "og samfunnskunnskap»), under introduksjonsloven an offer or a refusal; none is owed "
+        "after an exemption (§ 29), nor after the time to offer training ends, nor to labour "
+        "immigrants (§ 28; unverified, docs/rules.md) or anyone outside the target group (§ 26)"
     ),
     sql=f"""
     SELECT *, {day_after("deadline")} AS fires_from, NULL AS cap, NULL AS excused,
            NULL AS registered
     FROM (
         SELECT c.person_id, 'training' AS scheme, c.fact_date AS since,
-               nir_add_months(CASE WHEN p.permit_date >= '{OFFER_FROM_POPULATION_REGISTRATION}'
-                                    AND p.population_registration_date IS NOT NULL
-                                   THEN p.population_registration_date
+               nir_add_months(CASE WHEN t.permit_date >= '{OFFER_FROM_POPULATION_REGISTRATION}'
+                                    AND t.population_registration_date IS NOT NULL
+                                   THEN t.population_registration_date
                                    ELSE c.fact_date END, 3) AS deadline,
-               {while_owed("c.person_id", "p.birth_date")} AS fires_until,
-               substr(c.id, -8) AS ref
+               min({while_owed("c.person_id", "t.birth_date")}, {right_lapses("t")},
+                   {answered_on("c.person_id", "t.regime", claims=False, since="c.fact_date")})
+                 AS fires_until,
+               CASE WHEN t.regime = 'introduksjonsloven' THEN 'o:' ELSE 'd:' END
+                 || substr(c.id, -8) AS ref
         FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
-        JOIN persons p ON p.id = c.person_id
-        WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE}
-          AND NOT EXISTS (SELECT 1 FROM registrations o WHERE o.person_id = c.person_id
-                          AND o.kind = 'offer' AND o.scheme = 'training' AND o.{LIVE})
+        JOIN target_group t ON t.id = c.person_id
+        WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE} AND {OWED_AN_OFFER}
     )
     """,
-    shown=detail(":detail_offer_late", claim="f.ref"),
-    texts=lambda: {"detail_offer_late": _("claim {claim} has no offer")},
+    shown=detail(
+        "CASE substr(f.ref, 1, 2) WHEN 'o:' THEN :detail_offer_late "
+        "ELSE :detail_offer_late_decision END",
+        claim="substr(f.ref, 3)",
+    ),
+    texts=lambda: {
+        "detail_offer_late": _("claim {claim} has no offer"),
+        "detail_offer_late_decision": _("claim {claim} has no decision (tildeling) or start"),
+    },
 )
 
 
@@ -151,8 +248,10 @@ GOAL_OR_EDUCATION_MISSING = Rule(
     english=N_("Integreringsloven participant without a Norwegian goal or education background"),
     law=N_(
         "integreringsforskriften § 53: NIR holds the norskmål and the education background "
-        "(which sets the 18-month or 3-year period, integreringsloven § 32), within two months "
-        "of the first decision or start; not for chapter 6A, not after an exemption (§ 29)"
+        "(which sets the 18-month or 3-year gjennomføringsfrist, integreringsloven § 32; IMDi: "
+        "«utdanningsbakgrunn må registreres for personer med rett og plikt»), within two months "
+        "of the first decision or start; for labour immigrants (§ 28, no frist) the norskmål "
+        "only; not for chapter 6A, not after an exemption (§ 29)"
     ),
     sql=f"""
     SELECT f.person_id, f.scheme, f.since, f.deadline, {day_after("f.deadline")} AS fires_from,
@@ -166,9 +265,12 @@ GOAL_OR_EDUCATION_MISSING = Rule(
                EXISTS (SELECT 1 FROM registrations g
                        WHERE g.person_id = s.person_id AND g.kind = 'goal'
                          AND g.scheme = 'training' AND g.{LIVE}) AS goal,
+               -- A duty without a right (§ 28) has no 18-month or 3-year frist to set
                EXISTS (SELECT 1 FROM registrations u
                        WHERE u.person_id = s.person_id
-                         AND u.kind = 'education' AND u.{LIVE}) AS education
+                         AND u.kind = 'education' AND u.{LIVE})
+               OR EXISTS (SELECT 1 FROM persons l WHERE l.id = s.person_id
+                          AND l.residence_basis IN ({LABOUR_SQL})) AS education
         FROM (
             SELECT r.person_id, min(r.fact_date) AS since
             FROM {{persons}} k CROSS JOIN registrations r ON r.person_id = k.person_id
@@ -227,17 +329,15 @@ WINDOW_ENDING = Rule(
                     THEN {WINDOW_MONTHS_UPPER_SECONDARY}
                     ELSE {WINDOW_MONTHS} END AS months
         FROM {{persons}} k CROSS JOIN target_group t ON t.id = k.person_id
+        -- No gjennomføringsfrist for a duty without a right (integreringsloven § 28)
         WHERE t.residence_basis != 'asylum_seeker'
+          AND NOT (t.regime = 'integreringsloven' AND t.residence_basis IN ({LABOUR_SQL}))
     ),
     ending AS MATERIALIZED (
         -- A training leave moves the end; the right and duty end at the 67th birthday (§ 26).
         SELECT w.person_id, w.since,
-               min(date(nir_add_months(w.since, w.months), '+' || (
-                   SELECT coalesce(sum(julianday(json_extract(l.details, '$.until'))
-                                       - julianday(l.fact_date) + 1), 0)
-                   FROM registrations l
-                   WHERE l.person_id = w.person_id AND l.kind = 'leave'
-                     AND l.scheme = 'training' AND l.{LIVE}) || ' days'),
+               min(date(nir_add_months(w.since, w.months),
+                        '+' || {leave_days("w.person_id")} || ' days'),
                    nir_add_months(w.birth_date, {AGE_67_MONTHS})) AS deadline
         FROM windows w
         WHERE w.since IS NOT NULL

@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from nir_cli.config import Profile
 from nir_cli.constants import HKDIR
+from nir_cli.domain import extended
 from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
-from nir_cli.domain.enums import FinalGoal, Kind, Scheme
+from nir_cli.domain.enums import FinalGoal, Kind, Regime, Scheme
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.plausibility import (
     OVERRIDE,
@@ -180,10 +181,29 @@ def check_against_person(
 
 
 def check_plausible(
-    store: Store, person_id: str, facts: PersonFacts, reg: RegistrationBase, checks: Checks
+    store: Store,
+    person_id: str,
+    facts: PersonFacts,
+    reg: RegistrationBase,
+    checks: Checks,
+    own_id: str | None = None,
 ) -> None:
     """A registration that looks wrong for its person is refused unless the user accepted
-    implausible ones (domain.plausibility); the message says how."""
+    implausible ones (domain.plausibility); the message says how. A decision on extended
+    training without an education background is refused whatever the user says: NIR takes
+    the education first (the message gives the command). `own_id`: the registration's id when
+    it is a correction."""
+    extension = None
+    if reg.kind is Kind.EXTENDED_TRAINING and facts.regime is Regime.INTEGRERINGSLOVEN_6A:
+        extension = lookup.extended_facts(store, person_id, reg.fact_date, own_id)
+        if extension.upper_secondary is None:
+            raise FieldProblem(
+                "kind",
+                _("{why}: {command}").format(
+                    why=extended.education_first(),
+                    command="nir register education PERSON --date DATE --upper-secondary yes|no",
+                ),
+            )
     if checks.accept_implausible:
         return
     leave_days = 0
@@ -196,7 +216,7 @@ def check_plausible(
             FinalGoal(goal) if goal else None,
             lookup.training_facts(store, person_id).upper_secondary,
         )
-    found = implausible(reg, facts, leave_days, programme)
+    found = implausible(reg, facts, leave_days, programme, extension)
     if found is not None:
         field, why = found
         raise FieldProblem(
@@ -300,7 +320,7 @@ def edit_registration(
         return current, False
     person = get_person(store, current.person_id)
     check_against_person(reg, person.id, person.data.birth_date, store, exclude_id=current.id)
-    check_plausible(store, person.id, facts_of(person.data), reg, checks)
+    check_plausible(store, person.id, facts_of(person.data), reg, checks, own_id=current.id)
     return _write_version(store, current.next_version(reg)), True
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from nir_cli.domain.entitlement import TrainingFacts
+from nir_cli.domain.extended import ExtendedFacts
 from nir_cli.store.db import Store
 
 TABLES = frozenset({"persons", "registrations"})
@@ -104,3 +105,26 @@ def programme_goal(store: Store, person_id: str) -> str | None:
         (person_id,),
     )
     return row["goal"] if row else None
+
+
+def extended_facts(
+    store: Store, person_id: str, decided: dt.date, own_id: str | None = None
+) -> ExtendedFacts:
+    """What a decision on extended training dated `decided` is judged against: the person's
+    training facts and the months of their live decisions on extended training before it (by
+    date, then id; `own_id` is the decision's own id when it is corrected, left out)."""
+    training = training_facts(store, person_id)
+    day = decided.isoformat()
+    earlier = store.query(
+        "SELECT json_extract(details, '$.months') AS months FROM registrations "
+        "WHERE person_id = ? AND kind = 'extended-training' AND withdrawn = 0 AND id IS NOT ? "
+        "AND (fact_date < ? OR (fact_date = ? AND (? IS NULL OR id < ?))) "
+        "ORDER BY fact_date, id",
+        (person_id, own_id, day, day, own_id, own_id),
+    )
+    return ExtendedFacts(
+        training.upper_secondary,
+        training.first_start,
+        training.leave_days,
+        tuple(int(row["months"]) for row in earlier),
+    )

@@ -71,7 +71,7 @@ def test_missing_lists_findings_and_rules(data: CliFn) -> None:
     )
     assert {f["rule"] for f in json.loads(one.stdout)} == {"no-hours-for-month"}
     listed = data("missing", "--list-rules", "--format", "json")
-    assert len(json.loads(listed.stdout)) == 12
+    assert len(json.loads(listed.stdout)) == 14
     unknown = data("missing", "--rule", "nope")
     assert unknown.exit_code == 2
     assert "unknown rule nope" in unknown.stderr
@@ -118,8 +118,9 @@ def test_reports(data: CliFn) -> None:
     assert {"test": "samfunnskunnskap", "subtest": "", "result": "passed", "persons": 1} in results
     assert json.loads(data("report", "results", "--year", "2025", "--format", "json").stdout) == []
     groups = json.loads(data("report", "target-groups", "--format", "json").stdout)
+    # Under integreringsloven the granted decision (tildeling) and the start are the offer.
     assert groups == [
-        {"regime": "integreringsloven", "in_target_group": 1, "with_offer": 0, "without_offer": 1}
+        {"regime": "integreringsloven", "in_target_group": 1, "with_offer": 1, "without_offer": 0}
     ]
     grant = json.loads(data("report", "grant-base", "--year", "2025", "--format", "json").stdout)
     assert grant == [
@@ -128,6 +129,8 @@ def test_reports(data: CliFn) -> None:
             "regime": "integreringsloven",
             "residence_basis": "refugee",
             "persons": 1,
+            "decisions": None,
+            "amount_nok": None,
         }
     ]
     assert (

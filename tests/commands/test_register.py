@@ -8,12 +8,15 @@ import pytest
 
 from nir_cli.commands.register import EXAMPLE_PERSON, EXAMPLE_PERSONS, EXAMPLES
 from nir_cli.domain.enums import Kind
-from tests.conftest import SIXA_PERSON_ARGS, TEST_DUF, CliFn, snapshot
+from tests.conftest import SIXA_PERSON_ARGS, SIXA_STARTED, TEST_DUF, CliFn, snapshot
 
 
 @pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
 def test_each_kind_registers_with_its_help_example(person: CliFn, kind: Kind) -> None:
     assert person("person", "add", *SIXA_PERSON_ARGS).exit_code == 0
+    if kind is Kind.EXTENDED_TRAINING:
+        for args in SIXA_STARTED:
+            assert person(*args).exit_code == 0
     who = EXAMPLE_PERSONS.get(kind, EXAMPLE_PERSON)
     result = person("register", kind.value, who, *shlex.split(EXAMPLES[kind]), "--format", "json")
     assert result.exit_code == 0, result.stderr

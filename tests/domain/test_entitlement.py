@@ -153,8 +153,9 @@ def test_chapter_6a_is_a_right_without_duty_for_12_months(age: int, expected: En
         (INTEG, 18, E.PLIKT, (175, 25)),  # § 5: a duty from 18, 175 + 25 hours
         (INTEG, 70, E.PLIKT, (175, 25)),
         (INTRO, 15, E.INGEN, (None, None)),
-        # No statutory right or duty under the old act; up to 175 hours may be given free.
-        (INTRO, 16, E.INGEN, (175, None)),
+        # Introduksjonsloven § 20 a: a duty from 16 for those in reception from 1 Sep 2018 to
+        # 175 hours of Norwegian; the 50 of culture and values lifted from 2021 (forskriften § 72).
+        (INTRO, 16, E.PLIKT, (175, None)),
     ],
 )
 def test_asylum_seekers_in_reception(
@@ -164,6 +165,47 @@ def test_asylum_seekers_in_reception(
     assert result.entitlement is expected
     assert (result.norwegian_hours, result.social_studies_hours) == hours
     assert result.cost is (Cost.NONE if hours == (None, None) else Cost.GRATIS)
+
+
+@pytest.mark.parametrize(
+    ("came", "permit", "expected"),
+    [
+        (dt.date(2018, 8, 31), None, E.INGEN),  # before § 20 a: up to 175 h may be given
+        (dt.date(2018, 9, 1), None, E.PLIKT),
+        # The coming to reception is the arrival, not a later permit.
+        (dt.date(2018, 6, 1), dt.date(2019, 6, 1), E.INGEN),
+    ],
+)
+def test_introduksjonsloven_asylum_duty_from_1_september_2018(
+    came: dt.date, permit: dt.date | None, expected: Entitlement
+) -> None:
+    result = suggest(INTRO, B.ASYLUM_SEEKER, born_years_before(came, 30), permit, arrival_date=came)
+    assert result.entitlement is expected
+    # 175 hours of Norwegian; no culture and values since integreringsforskriften § 72.
+    assert (result.norwegian_hours, result.social_studies_hours) == (175, None)
+
+
+@pytest.mark.parametrize("basis", LABOUR)
+def test_integreringsloven_labour_has_a_duty_without_a_right_or_a_frist(
+    basis: ResidenceBasis,
+) -> None:
+    """§ 28: a duty, paid by the participant, with no 36/18-month window of § 27 persons."""
+    result = suggest(INTEG, basis, born_years_before(PERMIT_2023, 30), PERMIT_2023)
+    assert (result.entitlement, result.cost) == (E.PLIKT, Cost.BETALING)
+    assert (result.window_months, result.window_from) == (None, None)
+    assert result.social_studies_hours == 50
+    assert "§ 28" in result.note
+    assert "unverified" in result.note  # when the duty ends rests on a provider's page
+
+
+@pytest.mark.parametrize("regime", [INTRO, INTEG])
+@pytest.mark.parametrize("basis", [B.LIMITED_FAMILY, B.INDEPENDENT_PERMIT, B.OTHER_PERMANENT_BASIS])
+def test_the_other_permits_of_section_27_give_a_right_and_a_duty(
+    regime: Regime, basis: ResidenceBasis
+) -> None:
+    result = suggest(regime, basis, born_years_before(PERMIT_2019, 30), PERMIT_2019)
+    assert (result.entitlement, result.cost) == (E.RETT_OG_PLIKT, Cost.GRATIS)
+    assert ("first renewal" in result.note) is (basis is B.LIMITED_FAMILY)
 
 
 D = dt.date

@@ -35,11 +35,13 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_init_person_every_kind_and_history(run) -> None:  # type: ignore[no-untyped-def]
     from nir_cli.commands.register import EXAMPLE_PERSON, EXAMPLE_PERSONS, EXAMPLES
-    from tests.conftest import SIXA_DUF, SIXA_PERSON_ARGS
+    from tests.conftest import SIXA_DUF, SIXA_PERSON_ARGS, SIXA_STARTED
 
     run("--profile", "test", "init", "--municipality", "5001")
     run("person", "add", *PERSON_ARGS)
     run("person", "add", *SIXA_PERSON_ARGS)
+    for args in SIXA_STARTED:  # what chapter 6A's extended training needs first
+        run("-q", *args)
     for kind, example in EXAMPLES.items():
         run(
             "-q",
@@ -50,7 +52,8 @@ def test_init_person_every_kind_and_history(run) -> None:  # type: ignore[no-unt
         )
     history = json.loads(run("history", TEST_DUF, "--format", "json").stdout)
     history += json.loads(run("history", SIXA_DUF, "--format", "json").stdout)
-    assert sorted(r["kind"] for r in history) == sorted(k.value for k in EXAMPLES)
+    started = ["education", "start"]  # SIXA_STARTED
+    assert sorted(r["kind"] for r in history) == sorted([*(k.value for k in EXAMPLES), *started])
     for row in history:
         assert row["deadline"] > row["fact_date"]
         assert row["state"] in {"pending", "overdue"}

@@ -41,6 +41,7 @@ def test_a_later_arrival_moves_the_year(reg: Register) -> None:
 
 def test_chapter_6a_and_asylum_seekers_have_grants_of_their_own(reg: Register) -> None:
     ukraine = reg.person(residence_basis="collective_protection", permit_date="2023-01-10")
+    reg.add(ukraine, "education", "2024-02-01", upper_secondary="no")
     reg.add(ukraine, "start", "2024-02-01", scheme="training")
     reg.add(ukraine, "extended-training", "2024-12-01", months=6)
     reception = reg.person(residence_basis="asylum_seeker", permit_date="2024-01-10")
@@ -81,3 +82,30 @@ def test_results_tell_what_participants_went_on_to(reg: Register) -> None:
     rows = run(reg.store, "results", year=2025, municipality=None, place=None)
     outcomes = {r["result"]: r["persons"] for r in rows if r["test"] == "programme"}
     assert outcomes == {"employment": 1, "not_registered": 1}
+
+
+def test_each_decision_on_extended_training_has_its_grant_where_the_rate_is_known(
+    reg: Register,
+) -> None:
+    """Each decision triggers kr 27 450 (IMDi, 2023); for a year whose rate this nir does not
+    know, the amount is left out rather than guessed."""
+    ukraine = reg.person(residence_basis="collective_protection", permit_date="2022-05-10")
+    reg.add(ukraine, "education", "2022-09-01", upper_secondary="no")
+    reg.add(ukraine, "start", "2022-09-01", scheme="training")
+    reg.add(ukraine, "extended-training", "2023-09-01", months=6)
+    reg.add(ukraine, "extended-training", "2023-12-01", months=6)
+    other = reg.person(residence_basis="collective_protection", permit_date="2023-05-10")
+    reg.add(other, "education", "2023-06-01", upper_secondary="yes")
+    reg.add(other, "start", "2023-06-01", scheme="training")
+    reg.add(other, "extended-training", "2024-06-01", months=6)
+
+    def extended(year: int) -> list[tuple[int, int, int | None]]:
+        rows = run(reg.store, "grant-base", year=year, municipality=None, place=None)
+        return [
+            (r["persons"], r["decisions"], r["amount_nok"])
+            for r in rows
+            if r["grant_scheme"] == "6a-utvidet-opplaering"
+        ]
+
+    assert extended(2023) == [(1, 2, 2 * 27450)]
+    assert extended(2024) == [(1, 1, None)]

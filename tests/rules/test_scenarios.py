@@ -49,6 +49,28 @@ BEHIND = (  # integreringsloven, goal B1, a test below it: the window matters
 )
 LEAVE_JANUARY = ("leave", "2025-01-01", {**TRAINING, "until": "2025-01-31", "reason": "illness"})
 PERMIT_2023 = {"permit_date": "2023-03-01", "settlement_date": "2023-04-01"}
+GRANTED = {"scheme": "training", "outcome": "granted"}
+REFUSED = {"scheme": "training", "outcome": "refused", "reason": "x"}
+START_MARCH = ("start", "2024-03-01", TRAINING)
+CLAIM_MARCH = ("claim", "2024-03-01", TRAINING)
+# Under introduksjonsloven: permit and settlement before 2021.
+INTRO_2019 = {"permit_date": "2019-01-10", "settlement_date": "2019-03-01"}
+ENDED_APRIL = (
+    ("start", "2025-03-03", PROGRAMME),
+    *absence("2025-03", "2025-04"),
+    ("end", "2025-04-30", {**PROGRAMME, "reason": "employment"}),
+)
+# Chapter 6A, first start of training 1 Jun 2023, education background registered.
+SIXA = {"residence_basis": "collective_protection", "permit_date": "2023-01-10"}
+SIX_MONTHS = {"months": 6}
+SIXA_STARTED = (
+    ("education", "2023-06-01", {"upper_secondary": "no"}),
+    ("start", "2023-06-01", TRAINING),
+)
+SIXA_STARTED_UPPER = (
+    ("education", "2023-06-01", {"upper_secondary": "yes"}),
+    ("start", "2023-06-01", TRAINING),
+)
 
 CASES = [
     # -- no-claim-or-offer: 3 months from population registration, else settlement ----------
@@ -125,6 +147,122 @@ CASES = [
         False,
         person={"birth_date": "1957-06-01"},
     ),
+    # Under integreringsloven NIR has no offer: a granted decision (tildeling) or a start
+    # answers the duty, on its date (IMDi, «Registrering i NIR etter integreringsloven»).
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: a granted decision answers",
+        "2024-05-02",
+        False,
+        registrations=(("decision", "2024-03-01", GRANTED),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: a start answers",
+        "2024-05-02",
+        False,
+        registrations=(START_MARCH,),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: a late decision, the day before it",
+        "2024-05-31",
+        True,
+        registrations=(("decision", "2024-06-01", GRANTED),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: a late decision ends it on its day",
+        "2024-06-01",
+        False,
+        registrations=(("decision", "2024-06-01", GRANTED),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "introduksjonsloven keeps its offer: a granted decision is none",
+        "2019-06-02",
+        True,
+        person=INTRO_2019,
+        registrations=(("decision", "2019-04-01", GRANTED),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "introduksjonsloven: an offer answers",
+        "2019-06-02",
+        False,
+        person=INTRO_2019,
+        registrations=(("offer", "2019-04-01", TRAINING),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "labour immigrant: a duty without a right is owed no offer (§ 28)",
+        "2024-05-02",
+        False,
+        person={"residence_basis": "labour_non_eea"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "limited permit (§ 38 fifth paragraph): in the target group",
+        "2024-05-02",
+        True,
+        person={"residence_basis": "limited_family"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: a granted programme decision answers (training is part of it)",
+        "2024-05-02",
+        False,
+        registrations=(("decision", "2024-03-01", {**PROGRAMME, "outcome": "granted"}),),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "a refused programme decision answers nothing about training",
+        "2024-05-02",
+        True,
+        registrations=(
+            ("decision", "2024-03-01", {**PROGRAMME, "outcome": "refused", "reason": "x"}),
+        ),
+    ),
+    Case(
+        "no-claim-or-offer",
+        "limited permit: not before the first renewal (the permit date), on its deadline",
+        "2025-06-01",
+        False,
+        person={"residence_basis": "limited_family", "permit_date": "2025-03-01"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "limited permit: three months after the first renewal",
+        "2025-06-02",
+        True,
+        person={"residence_basis": "limited_family", "permit_date": "2025-03-01"},
+    ),
+    Case(
+        "no-claim-or-offer",
+        "introduksjonsloven: the day before the five years to offer training end",
+        "2024-01-09",
+        True,
+        person=INTRO_2019,
+    ),
+    Case(
+        "no-claim-or-offer",
+        "introduksjonsloven: nothing owed after the five years",
+        "2024-01-10",
+        False,
+        person=INTRO_2019,
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: nothing owed after the gjennomføringsfrist",
+        "2027-01-10",
+        False,
+    ),
+    Case(
+        "no-claim-or-offer",
+        "integreringsloven: the day before the gjennomføringsfrist",
+        "2027-01-09",
+        True,
+    ),
     # -- offer-late: 3 months from the claim ------------------------------------------------
     Case(
         "offer-late",
@@ -149,6 +287,88 @@ CASES = [
             ("claim", "2024-03-01", TRAINING),
             ("exemption", "2024-04-01", EXEMPT),
         ),
+    ),
+    Case(
+        "offer-late",
+        "integreringsloven: a granted decision within 3 months answers",
+        "2024-06-02",
+        False,
+        registrations=(CLAIM_MARCH, ("decision", "2024-04-01", GRANTED)),
+    ),
+    Case(
+        "offer-late",
+        "integreringsloven: a start within 3 months answers",
+        "2024-06-02",
+        False,
+        registrations=(CLAIM_MARCH, ("start", "2024-04-01", TRAINING)),
+    ),
+    Case(
+        "offer-late",
+        "a refused decision answers the claim",
+        "2024-06-02",
+        False,
+        registrations=(CLAIM_MARCH, ("decision", "2024-04-01", REFUSED)),
+    ),
+    Case(
+        "offer-late",
+        "a decision after the deadline: the day before it",
+        "2024-07-09",
+        True,
+        registrations=(CLAIM_MARCH, ("decision", "2024-07-10", GRANTED)),
+    ),
+    Case(
+        "offer-late",
+        "a decision after the deadline ends it on its day",
+        "2024-07-10",
+        False,
+        registrations=(CLAIM_MARCH, ("decision", "2024-07-10", GRANTED)),
+    ),
+    Case(
+        "offer-late",
+        "introduksjonsloven keeps its offer: a granted decision is none",
+        "2019-06-02",
+        True,
+        person=INTRO_2019,
+        registrations=(("claim", "2019-03-01", TRAINING), ("decision", "2019-04-01", GRANTED)),
+    ),
+    Case(
+        "offer-late",
+        "introduksjonsloven: an offer answers",
+        "2019-06-02",
+        False,
+        person=INTRO_2019,
+        registrations=(("claim", "2019-03-01", TRAINING), ("offer", "2019-04-01", TRAINING)),
+    ),
+    Case(
+        "offer-late",
+        "introduksjonsloven: a refusal answers",
+        "2019-06-02",
+        False,
+        person=INTRO_2019,
+        registrations=(("claim", "2019-03-01", TRAINING), ("decision", "2019-04-01", REFUSED)),
+    ),
+    Case(
+        "offer-late",
+        "labour immigrant: no offer owed (§ 28)",
+        "2024-06-02",
+        False,
+        person={"residence_basis": "labour_non_eea"},
+        registrations=(CLAIM_MARCH,),
+    ),
+    Case(
+        "offer-late",
+        "outside the target group: the municipality may offer (§ 26)",
+        "2024-06-02",
+        False,
+        person={"residence_basis": "eea_efta"},
+        registrations=(CLAIM_MARCH,),
+    ),
+    Case(
+        "offer-late",
+        "an answer before the claim does not answer it",
+        "2026-06-02",
+        True,
+        registrations=(("decision", "2024-03-01", GRANTED), ("claim", "2026-03-01", TRAINING)),
     ),
     # -- programme-start-late ---------------------------------------------------------------
     Case(
@@ -278,6 +498,50 @@ CASES = [
         False,
         registrations=(("claim", "2025-12-31", TRAINING),),
     ),
+    Case(
+        "claim-without-decision",
+        "a refused decision answers the claim",
+        "2026-04-01",
+        False,
+        registrations=(("claim", "2025-12-31", TRAINING), ("decision", "2026-02-01", REFUSED)),
+    ),
+    Case(
+        "claim-without-decision",
+        "a late decision: the day before it",
+        "2026-04-09",
+        True,
+        registrations=(("claim", "2025-12-31", TRAINING), ("decision", "2026-04-10", GRANTED)),
+    ),
+    Case(
+        "claim-without-decision",
+        "a late decision ends it on its day",
+        "2026-04-10",
+        False,
+        registrations=(("claim", "2025-12-31", TRAINING), ("decision", "2026-04-10", GRANTED)),
+    ),
+    Case(
+        "claim-without-decision",
+        "introduksjonsloven: an offer answers the claim (tilbud ... dato for vedtak)",
+        "2019-08-01",
+        False,
+        person=INTRO_2019,
+        registrations=(("claim", "2019-03-05", TRAINING), ("offer", "2019-04-01", TRAINING)),
+    ),
+    Case(
+        "claim-without-decision",
+        "introduksjonsloven: a claim with neither",
+        "2019-08-01",
+        True,
+        person=INTRO_2019,
+        registrations=(("claim", "2019-03-05", TRAINING),),
+    ),
+    Case(
+        "claim-without-decision",
+        "integreringsloven: an offer is no decision",
+        "2026-04-01",
+        True,
+        registrations=(("claim", "2025-12-31", TRAINING), ("offer", "2026-01-10", TRAINING)),
+    ),
     # -- granted-without-start --------------------------------------------------------------
     Case(
         "granted-without-start",
@@ -292,6 +556,27 @@ CASES = [
         "2025-04-10",
         False,
         registrations=(("decision", "2025-01-10", {**TRAINING, "outcome": "granted"}),),
+    ),
+    Case(
+        "granted-without-start",
+        "a late start ends it on its day",
+        "2025-05-01",
+        False,
+        registrations=(("decision", "2025-01-10", GRANTED), ("start", "2025-05-01", TRAINING)),
+    ),
+    Case(
+        "granted-without-start",
+        "a late start: the day before it",
+        "2025-04-30",
+        True,
+        registrations=(("decision", "2025-01-10", GRANTED), ("start", "2025-05-01", TRAINING)),
+    ),
+    Case(
+        "granted-without-start",
+        "a start before a new decision does not start it",
+        "2026-06-02",
+        True,
+        registrations=(("start", "2024-03-01", TRAINING), ("decision", "2026-03-01", GRANTED)),
     ),
     # -- no-hours-for-month: months past their deadline (two months after the month) ---------
     Case(
@@ -402,6 +687,20 @@ CASES = [
         False,
         registrations=(("start", "2025-03-03", PROGRAMME), *absence("2025-03", "2025-04")),
     ),
+    Case(
+        "no-absence-for-month",
+        "ended in April: nothing after",
+        "2025-10-01",
+        False,
+        registrations=(*ENDED_APRIL,),
+    ),
+    Case(
+        "no-absence-for-month",
+        "reopened (gjenåpning) in June: its months run again",
+        "2025-10-01",
+        True,
+        registrations=(*ENDED_APRIL, ("reopening", "2025-06-02", {})),
+    ),
     # -- end-without-reason: the reason is due with the end --------------------------------
     Case(
         "end-without-reason",
@@ -455,6 +754,25 @@ CASES = [
         "2025-06-01",
         False,
         person={"permit_date": "2019-01-10", "settlement_date": "2019-03-01"},
+        registrations=(("start", "2025-01-10", TRAINING),),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "labour immigrant (§ 28): the norskmål is enough, no frist to set",
+        "2025-03-11",
+        False,
+        person={"residence_basis": "labour_non_eea"},
+        registrations=(
+            ("start", "2025-01-10", TRAINING),
+            ("goal", "2025-01-10", {"scheme": "training", "level": "A2"}),
+        ),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "labour immigrant (§ 28) without a norskmål",
+        "2025-03-11",
+        True,
+        person={"residence_basis": "labour_non_eea"},
         registrations=(("start", "2025-01-10", TRAINING),),
     ),
     # -- window-ending: 36 months from the permit, plus leave ------------------------------
@@ -616,6 +934,198 @@ CASES = [
         False,
         {"residence_basis": "collective_protection", "permit_date": "2023-01-10"},
         (("start", "2023-06-01", TRAINING),),
+    ),
+    Case(
+        "window-ending",
+        "labour immigrant under integreringsloven: no gjennomføringsfrist (§ 28)",
+        "2025-12-01",
+        False,
+        {**PERMIT_2023, "residence_basis": "labour_non_eea"},
+        BEHIND,
+    ),
+    # -- not-for-act: what NIR does not take under introduksjonsloven -------------------------
+    Case(
+        "not-for-act",
+        "introduksjonsloven: an education background",
+        "2019-05-01",
+        True,
+        person=INTRO_2019,
+        registrations=(("education", "2019-05-01", {"upper_secondary": "yes"}),),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: the day before it was registered",
+        "2019-04-30",
+        False,
+        person=INTRO_2019,
+        registrations=(("education", "2019-05-01", {"upper_secondary": "yes"}),),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: a norskmål",
+        "2019-06-01",
+        True,
+        person=INTRO_2019,
+        registrations=(("goal", "2019-05-01", {"scheme": "training", "level": "B1"}),),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: a sluttmål",
+        "2019-06-01",
+        True,
+        person=INTRO_2019,
+        registrations=(
+            ("goal", "2019-05-01", {"scheme": "programme", "final_goal": "employment"}),
+        ),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: full-time upper secondary",
+        "2019-06-01",
+        True,
+        person=INTRO_2019,
+        registrations=(("full-time-upper-secondary", "2019-05-01", {}),),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: an integration contract",
+        "2019-06-01",
+        True,
+        person=INTRO_2019,
+        registrations=(("integration-contract", "2019-05-01", {}),),
+    ),
+    Case(
+        "not-for-act",
+        "integreringsloven takes them",
+        "2025-06-01",
+        False,
+        registrations=(
+            ("education", "2025-05-01", {"upper_secondary": "yes"}),
+            ("goal", "2025-05-01", {"scheme": "training", "level": "B1"}),
+            ("integration-contract", "2025-05-01", {}),
+        ),
+    ),
+    Case(
+        "not-for-act",
+        "introduksjonsloven: what it takes (a start, hours)",
+        "2019-06-01",
+        False,
+        person=INTRO_2019,
+        registrations=(("start", "2019-05-01", TRAINING),),
+    ),
+    Case(
+        "not-for-act",
+        "extended training outside chapter 6A",
+        "2025-06-01",
+        True,
+        registrations=(("extended-training", "2025-05-01", {"months": 6}),),
+    ),
+    # -- extended-training-rules: chapter 6A, integreringsforskriften § 43 g -----------------
+    # First start 1 Jun 2023: the gjennomføringsfrist is 1 Jun 2024, and a decision on
+    # extended training is dated from 1 Apr 2024 to 1 Aug 2024.
+    Case(
+        "extended-training-rules",
+        "within two months of the gjennomføringsfrist",
+        "2024-09-01",
+        False,
+        SIXA,
+        (*SIXA_STARTED, ("extended-training", "2024-05-01", SIX_MONTHS)),
+    ),
+    Case(
+        "extended-training-rules",
+        "on the window's first day",
+        "2024-09-01",
+        False,
+        SIXA,
+        (*SIXA_STARTED, ("extended-training", "2024-04-01", SIX_MONTHS)),
+    ),
+    Case(
+        "extended-training-rules",
+        "one day before the window",
+        "2024-09-01",
+        True,
+        SIXA,
+        (*SIXA_STARTED, ("extended-training", "2024-03-31", SIX_MONTHS)),
+    ),
+    Case(
+        "extended-training-rules",
+        "after the window",
+        "2024-09-01",
+        True,
+        SIXA,
+        (*SIXA_STARTED, ("extended-training", "2024-08-02", SIX_MONTHS)),
+    ),
+    Case(
+        "extended-training-rules",
+        "a 31-day leave moves the gjennomføringsfrist",
+        "2024-09-01",
+        False,
+        SIXA,
+        (
+            *SIXA_STARTED,
+            ("leave", "2023-09-01", {**TRAINING, "until": "2023-10-01", "reason": "illness"}),
+            ("extended-training", "2024-08-02", SIX_MONTHS),
+        ),
+    ),
+    Case(
+        "extended-training-rules",
+        "upper secondary education: a second decision is one too many",
+        "2025-01-01",
+        True,
+        SIXA,
+        (
+            *SIXA_STARTED_UPPER,
+            ("extended-training", "2024-05-01", SIX_MONTHS),
+            ("extended-training", "2024-12-01", SIX_MONTHS),
+        ),
+    ),
+    Case(
+        "extended-training-rules",
+        "no upper secondary education: a second one around the moved frist",
+        "2025-01-01",
+        False,
+        SIXA,
+        (
+            *SIXA_STARTED,
+            ("extended-training", "2024-05-01", SIX_MONTHS),
+            ("extended-training", "2024-12-01", SIX_MONTHS),
+        ),
+    ),
+    Case(
+        "extended-training-rules",
+        "dated after chapter 6A ended",
+        "2026-08-01",
+        True,
+        {**SIXA, "permit_date": "2024-06-10"},
+        (
+            ("education", "2025-07-01", {"upper_secondary": "no"}),
+            ("start", "2025-07-01", TRAINING),
+            ("extended-training", "2026-07-15", SIX_MONTHS),
+        ),
+    ),
+    Case(
+        "extended-training-rules",
+        "dated the day before chapter 6A ended",
+        "2026-08-01",
+        False,
+        {**SIXA, "permit_date": "2024-06-10"},
+        (
+            ("education", "2025-07-01", {"upper_secondary": "no"}),
+            ("start", "2025-07-01", TRAINING),
+            ("extended-training", "2026-06-30", SIX_MONTHS),
+        ),
+    ),
+    Case(
+        "extended-training-rules",
+        "dated before § 43 g came into force (1 Jul 2023)",
+        "2023-08-01",
+        True,
+        {**SIXA, "permit_date": "2022-04-10"},
+        (
+            ("education", "2022-06-01", {"upper_secondary": "no"}),
+            ("start", "2022-06-01", TRAINING),
+            ("extended-training", "2023-06-15", SIX_MONTHS),
+        ),
     ),
 ]
 
