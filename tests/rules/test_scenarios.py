@@ -1129,6 +1129,172 @@ CASES = [
     ),
 ]
 
+# Introduksjonsloven: a refugee with a permit of 10 Jan 2019, settled 1 Mar 2019 (INTRO_2019).
+INTRODUKSJONSLOVEN_CASES = [
+    Case(
+        "programme-start-late",
+        "introduksjonsloven: claim not started in 3 months",
+        "2019-06-11",
+        True,
+        INTRO_2019,
+        (("claim", "2019-03-10", PROGRAMME),),
+    ),
+    Case(
+        "programme-start-late",
+        "introduksjonsloven: on the deadline day",
+        "2019-06-10",
+        False,
+        INTRO_2019,
+        (("claim", "2019-03-10", PROGRAMME),),
+    ),
+    Case(
+        "programme-not-offered",
+        "introduksjonsloven: 3 months after",
+        "2019-06-02",
+        True,
+        INTRO_2019,
+    ),
+    Case(
+        "programme-not-offered", "introduksjonsloven: on the day", "2019-06-01", False, INTRO_2019
+    ),
+    Case(
+        "granted-without-start",
+        "introduksjonsloven: granted, not started",
+        "2019-07-02",
+        True,
+        INTRO_2019,
+        (("decision", "2019-04-01", GRANTED),),
+    ),
+    Case(
+        "granted-without-start",
+        "introduksjonsloven: started",
+        "2019-07-02",
+        False,
+        INTRO_2019,
+        (("decision", "2019-04-01", GRANTED), ("start", "2019-05-01", TRAINING)),
+    ),
+    Case(
+        "no-hours-for-month",
+        "introduksjonsloven: May's hours missing, due 31 Jul",
+        "2019-08-01",
+        True,
+        INTRO_2019,
+        (("start", "2019-04-15", TRAINING), *hours("2019-04")),
+    ),
+    Case(
+        "no-hours-for-month",
+        "introduksjonsloven: on May's deadline day",
+        "2019-07-31",
+        False,
+        INTRO_2019,
+        (("start", "2019-04-15", TRAINING), *hours("2019-04")),
+    ),
+    Case(
+        "no-absence-for-month",
+        "introduksjonsloven: April's absence missing",
+        "2019-07-01",
+        True,
+        INTRO_2019,
+        (("start", "2019-04-03", PROGRAMME),),
+    ),
+    Case(
+        "no-absence-for-month",
+        "introduksjonsloven: on April's deadline day",
+        "2019-06-30",
+        False,
+        INTRO_2019,
+        (("start", "2019-04-03", PROGRAMME),),
+    ),
+    Case(
+        "end-without-reason",
+        "introduksjonsloven: two months after the end",
+        "2019-08-31",
+        True,
+        INTRO_2019,
+        (("end", "2019-06-30", TRAINING),),
+    ),
+    Case(
+        "end-without-reason",
+        "introduksjonsloven: on the deadline day",
+        "2019-08-30",
+        False,
+        INTRO_2019,
+        (("end", "2019-06-30", TRAINING),),
+    ),
+    # The free right's 3 years from the permit end on 10 Jan 2022.
+    Case("window-ending", "introduksjonsloven: 90 days before", "2021-10-12", True, INTRO_2019),
+    Case("window-ending", "introduksjonsloven: 91 days before", "2021-10-11", False, INTRO_2019),
+]
+
+# Chapter 6A: collective protection granted 10 Jan 2023, settled 1 Feb 2023.
+SIXA_SETTLED = {**SIXA, "settlement_date": "2023-02-01"}
+CHAPTER_6A_CASES = [
+    Case(
+        "no-claim-or-offer",
+        "chapter 6A: 3 months after settlement",
+        "2023-05-02",
+        True,
+        SIXA_SETTLED,
+    ),
+    Case(
+        "no-claim-or-offer",
+        "chapter 6A: a start answers (no separate offer)",
+        "2023-05-02",
+        False,
+        SIXA_SETTLED,
+        (("start", "2023-03-01", TRAINING),),
+    ),
+    Case(
+        "offer-late",
+        "chapter 6A: a claim without a decision or start",
+        "2023-06-02",
+        True,
+        SIXA_SETTLED,
+        (("claim", "2023-03-01", TRAINING),),
+    ),
+    Case(
+        "offer-late",
+        "chapter 6A: a granted decision answers",
+        "2023-06-02",
+        False,
+        SIXA_SETTLED,
+        (("claim", "2023-03-01", TRAINING), ("decision", "2023-04-01", GRANTED)),
+    ),
+    Case(
+        "claim-without-decision",
+        "chapter 6A: a claim without a decision",
+        "2023-06-02",
+        True,
+        SIXA_SETTLED,
+        (("claim", "2023-03-01", TRAINING),),
+    ),
+    Case(
+        "claim-without-decision",
+        "chapter 6A: decided",
+        "2023-06-02",
+        False,
+        SIXA_SETTLED,
+        (("claim", "2023-03-01", TRAINING), ("decision", "2023-04-01", GRANTED)),
+    ),
+    Case(
+        "goal-or-education-missing",
+        "chapter 6A: no norskmål or education asked",
+        "2023-09-01",
+        False,
+        SIXA_SETTLED,
+        (("start", "2023-03-01", TRAINING),),
+    ),
+    Case(
+        "not-for-act",
+        "chapter 6A: extended training is its own",
+        "2024-06-01",
+        False,
+        SIXA_SETTLED,
+        (*SIXA_STARTED, ("extended-training", "2024-05-01", SIX_MONTHS)),
+    ),
+]
+CASES += INTRODUKSJONSLOVEN_CASES + CHAPTER_6A_CASES
+
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}: {c.name}")
 def test_scenario(reg: Register, case: Case) -> None:
@@ -1148,3 +1314,49 @@ def test_every_rule_has_cases_where_it_fires_and_where_it_must_not() -> None:
     for rule in RULES:
         outcomes = {case.fires for case in CASES if case.rule == rule.id}
         assert outcomes == {True, False}, rule.id
+
+
+def _act(case: Case) -> str:
+    """The act the case's person falls under, as nir derives it."""
+    from nir_cli.domain.entitlement import derive_regime
+    from nir_cli.domain.enums import ResidenceBasis
+
+    person = {"residence_basis": "refugee", "permit_date": "2024-01-10",
+              "settlement_date": "2024-02-01", **case.person}  # fmt: skip
+
+    def day(name: str) -> dt.date | None:
+        value = person.get(name)
+        return dt.date.fromisoformat(value) if value else None
+
+    return derive_regime(
+        ResidenceBasis(person["residence_basis"]),
+        day("permit_date"),
+        day("settlement_date"),
+        day("arrival_date"),
+    ).value
+
+
+@pytest.mark.parametrize(
+    ("act", "rules"),
+    [
+        (
+            "introduksjonsloven",
+            {"no-claim-or-offer", "offer-late", "programme-start-late", "programme-not-offered",
+             "claim-without-decision", "granted-without-start", "no-hours-for-month",
+             "no-absence-for-month", "end-without-reason", "window-ending", "not-for-act"},
+        ),
+        ("integreringsloven", {rule.id for rule in RULES} - {"extended-training-rules"}),
+        (
+            "integreringsloven_6a",
+            {"no-claim-or-offer", "offer-late", "claim-without-decision", "window-ending",
+             "extended-training-rules"},
+        ),
+    ],
+)  # fmt: skip
+def test_each_act_has_cases_where_its_rules_fire_and_where_they_must_not(
+    act: str, rules: set[str]
+) -> None:
+    """A scenario table per act: each rule the act has, both ways, for a person under it."""
+    for rule in rules:
+        outcomes = {case.fires for case in CASES if case.rule == rule and _act(case) == act}
+        assert outcomes == {True, False}, (act, rule, outcomes)
