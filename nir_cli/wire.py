@@ -78,6 +78,9 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     CONFLICT = "conflict"
+    # A person record of a person the municipality has already, with the same facts: it became
+    # that person (`person_id`); the client makes its record that one.
+    LINKED = "linked"
 
 
 class RecordError(Wire):
@@ -99,6 +102,12 @@ class RecordResult(Wire):
     registry_date: str | None = None
     error: RecordError | None = None
     current: Current | None = None
+    person_id: str | None = Field(
+        None,
+        description="linked: the person record this one became; a conflict of a person with "
+        "one the municipality has (same DUF number or fødselsnummer, other facts): that "
+        "person's record, whose version and body are `current`",
+    )
 
 
 class BatchOut(Wire):
@@ -117,6 +126,11 @@ class Change(Wire):
     withdrawn: bool
     withdrawn_reason: str | None
     registry_date: str
+    municipality: str | None = Field(
+        None,
+        description="the municipality that registered it, when another than the caller's: a "
+        "moved person's earlier registration, handed over read-only",
+    )
 
 
 class ChangesOut(Wire):

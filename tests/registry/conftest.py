@@ -4,6 +4,7 @@ on both)."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app, with_faults
 from nir_cli.registry.faults import Faults
 from nir_cli.registry.storage.interface import Storage
+from nir_cli.training.synthetic import synthetic_duf
 from nir_cli.wire import Role
 
 PASSWORD = "test1234-long"
@@ -92,6 +94,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_SERIAL = itertools.count(1)
+
+
 def person_record(
     municipality: str = "5001",
     record_id: str | None = None,
@@ -99,13 +104,15 @@ def person_record(
     base: int | None = None,
     **body: Any,
 ) -> dict[str, Any]:
+    """A person record of a person of its own (a DUF number no other call gives), unless
+    `duf` is given: the registry keeps one person per DUF number."""
     return {
         "entity": "person",
         "id": record_id or new_id(),
         "version": version,
         "base_version": base,
         "body": {
-            "duf": "201212345603",
+            "duf": synthetic_duf(2012, next(_SERIAL)),
             "first_name": "Kari",
             "last_name": "Nordmann",
             "birth_date": "1990-01-15",

@@ -13,6 +13,7 @@ from tests.registry.conftest import (
     MUNICIPALITIES,
     Registry,
     batch,
+    claim_record,
     person_record,
     run_registry,
 )
@@ -141,3 +142,61 @@ def test_no_token_is_401_everywhere(world: dict) -> None:  # type: ignore[type-a
         ("get", "/v1/tokens"),
     ]:
         assert requests.request(method, f"{live.url}{path}", timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize(("old", "new"), [("5001", "0301"), ("0301", "5001")])
+def test_a_move_hands_one_person_s_history_to_the_new_municipality_and_nothing_else(
+    registry: Registry, old: str, new: str
+) -> None:
+    """The one exception to the matrix, both ways: the municipality a person moved to reads
+    that person's earlier registrations (in its feed, read-only); it reads no other person of
+    the old municipality, and the old municipality reads nothing the new one registers. A
+    third municipality reads none of it."""
+    live = registry
+    third = "4601"
+    sessions = {}
+    for municipality in (old, new, third):
+        live.add_user(f"{municipality}-sync", municipality, Role.TRANSFER)
+        sessions[municipality] = live.login(f"{municipality}-sync")
+
+    def send(municipality: str, *records: dict) -> list[dict]:  # type: ignore[type-arg]
+        answer = sessions[municipality].post(
+            f"{live.url}/v1/batches", json=batch(*records), timeout=10
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["results"]  # type: ignore[no-any-return]
+
+    def feed(municipality: str) -> set[str]:
+        changes = sessions[municipality].get(f"{live.url}/v1/changes", timeout=10).json()
+        return {c["id"] for c in changes["changes"]}
+
+    mover, stayer = person_record(old), person_record(old)
+    before, stayer_claim = claim_record(mover["id"]), claim_record(stayer["id"])
+    assert {r["status"] for r in send(old, mover, stayer, before, stayer_claim)} == {"accepted"}
+    arrived = person_record(
+        new, duf=mover["body"]["duf"], population_registration_date="2026-03-01"
+    )
+    assert send(new, arrived)[0]["status"] == "accepted"
+    after = claim_record(arrived["id"], date="2026-03-10")
+    assert send(new, after)[0]["status"] == "accepted"
+
+    assert feed(new) == {arrived["id"], before["id"], after["id"]}
+    assert feed(old) == {mover["id"], stayer["id"], before["id"], stayer_claim["id"]}
+    assert feed(third) == set()
+    # Read-only: the new municipality cannot change what the old one registered.
+    edit = claim_record(mover["id"], record_id=before["id"], version=2, base=1, date="2025-07-02")
+    assert send(new, edit)[0]["status"] == "rejected"
+    # Nor read either side's records by id outside the hand-over.
+    for reader, record in ((new, stayer), (new, stayer_claim), (old, arrived), (old, after)):
+        got = sessions[reader].get(f"{live.url}/v1/records/{record['id']}", timeout=10)
+        assert got.status_code == 404, (reader, record["id"])
+    # A correction the old municipality makes of its own registration follows the person.
+    fixed = claim_record(mover["id"], record_id=before["id"], version=2, base=1, date="2025-07-02")
+    fixed_answer = send(old, fixed)[0]
+    assert fixed_answer["status"] == "accepted", fixed_answer["error"]
+    versions = {
+        c["id"]: c["version"]
+        for c in sessions[new].get(f"{live.url}/v1/changes", timeout=10).json()["changes"]
+    }
+    assert versions[before["id"]] == 2
+    assert feed(third) == set()

@@ -65,7 +65,7 @@ class Held(PgScoped):
 class Naive(PgScoped):
     """The change feed as a plain sequence would number it: at once, not in commit order."""
 
-    def _allocate(self, count: int) -> int:
+    def _allocate(self, municipality: str, count: int) -> int:
         assert count == 1
         return int(self.conn.execute("SELECT nextval('naive_feed') AS n").fetchone()["n"])
 

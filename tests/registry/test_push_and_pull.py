@@ -223,3 +223,21 @@ def test_a_nul_character_anywhere_is_refused_alike_on_either_database(
     assert s.get(f"{registry.url}/v1/users/a%00b", timeout=10).status_code == 422
     assert s.get(f"{registry.url}/v1/changes?after=0%00", timeout=10).status_code == 422
     assert s.get(f"{registry.url}/v1/changes", timeout=10).json()["changes"] == []
+
+
+def test_a_rejection_of_the_registry_s_state_is_decided_again_on_a_resend(
+    registry: Registry,
+) -> None:
+    """A registration sent before its person is refused (unknown_person); sent again, unchanged,
+    once the person is there, it is accepted: only an answer the record itself earns is kept
+    for a resend."""
+    s = user(registry)
+    person = person_record()
+    claim = claim_record(person["id"])
+    assert push(s, registry.url, batch(claim))[0]["error"]["code"] == "unknown_person"
+    assert push(s, registry.url, batch(person))[0]["status"] == "accepted"
+    assert push(s, registry.url, batch(claim))[0]["status"] == "accepted"
+    # A rejection of the record's own content is the same answer every time.
+    bad = person_record(fnr="15819000067")
+    first = push(s, registry.url, batch(bad))[0]
+    assert push(s, registry.url, batch(bad))[0] == first

@@ -194,6 +194,48 @@ class _Checkpointer:
         self._thread.join()
 
 
+# A municipality's change feed: its own records' changes, and those of a moved person's
+# registrations in the municipalities it lived in before, handed over read-only (`owner`) and
+# named by this municipality's own record of the person.
+CHANGES = (
+    """
+SELECT c.seq, r.entity, c.record_id, c.version,
+       CASE WHEN r.municipality = :m THEN r.person_id
+            ELSE (SELECT x.id FROM records p JOIN records x ON x.person_key = p.person_key
+                  AND x.entity = 'person' AND x.municipality = :m
+                  WHERE p.id = r.person_id) END AS person_id,
+       v.body, v.withdrawn, r.withdrawn_reason, v.received_at,
+       CASE WHEN r.municipality = :m THEN NULL ELSE r.municipality END AS owner
+FROM changes c
+JOIN records r ON r.id = c.record_id
+JOIN record_versions v ON v.id = c.record_id AND v.version = c.version
+WHERE c.municipality = :m AND c.seq > :after ORDER BY c.seq LIMIT :limit
+""".replace(":m", "?1")
+    .replace(":after", "?2")
+    .replace(":limit", "?3")
+)
+
+# A person's training facts from the registrations of every record of the person (its records
+# in the municipalities it lived in before, too), reached from the caller's record of it.
+TRAINING_FACTS = """
+SELECT count(CASE WHEN kind = 'education' THEN 1 END) AS educations,
+       max(CASE WHEN kind = 'education' THEN json_extract(body, '$.upper_secondary') END)
+         AS upper_secondary,
+       min(CASE WHEN kind = 'start' AND scheme = 'training' THEN fact_date END) AS first_start,
+       coalesce(sum(CASE WHEN kind = 'leave' AND scheme = 'training' THEN
+         julianday(json_extract(body, '$.until')) - julianday(fact_date) + 1 END), 0)
+         AS leave_days
+FROM (SELECT json_extract(r.body, '$.kind') AS kind, json_extract(r.body, '$.scheme') AS scheme,
+             json_extract(r.body, '$.fact_date') AS fact_date, r.body
+      FROM records r
+      WHERE r.entity = 'registration' AND r.withdrawn = 0 AND r.person_id IN (
+          SELECT x.id FROM records p JOIN records x ON x.entity = 'person'
+          AND x.person_key = p.person_key WHERE p.id = ?1 AND p.municipality = ?2
+          UNION SELECT ?1 WHERE EXISTS (SELECT 1 FROM records WHERE id = ?1
+                                       AND municipality = ?2)))
+"""
+
+
 class Scoped:
     """The registry as one municipality sees it."""
 
@@ -212,24 +254,10 @@ class Scoped:
         )
 
     def training_facts(self, person_id: str) -> TrainingFacts:
-        """What a person's entitlement depends on among the registrations the registry holds:
-        upper secondary education (None when none is registered), the first start of training
-        and the days of training leave."""
-        row = self.store.one(
-            "SELECT count(CASE WHEN kind = 'education' THEN 1 END) AS educations, "
-            "max(CASE WHEN kind = 'education' THEN json_extract(body, '$.upper_secondary') END) "
-            "  AS upper_secondary, "
-            "min(CASE WHEN kind = 'start' AND scheme = 'training' THEN fact_date END) "
-            "  AS first_start, "
-            "coalesce(sum(CASE WHEN kind = 'leave' AND scheme = 'training' THEN "
-            "  julianday(json_extract(body, '$.until')) - julianday(fact_date) + 1 END), 0) "
-            "  AS leave_days "
-            "FROM (SELECT json_extract(body, '$.kind') AS kind, "
-            "json_extract(body, '$.scheme') AS scheme, json_extract(body, '$.fact_date') "
-            "AS fact_date, body FROM records WHERE person_id = ? AND municipality = ? "
-            "AND entity = 'registration' AND withdrawn = 0)",
-            (person_id, self.municipality),
-        )
+        """What a person's entitlement depends on among the registrations the registry holds,
+        the person's earlier municipalities' included: upper secondary education (None when
+        none is registered), the first start of training and the days of training leave."""
+        row = self.store.one(TRAINING_FACTS, (person_id, self.municipality))
         assert row is not None
         upper = bool(row["upper_secondary"]) if row["educations"] else None
         first_start = row["first_start"]
@@ -240,14 +268,7 @@ class Scoped:
         )
 
     def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
-        rows = self.store.query(
-            "SELECT c.seq, r.entity, c.record_id, c.version, r.person_id, v.body, v.withdrawn, "
-            "r.withdrawn_reason, v.received_at FROM changes c "
-            "JOIN records r ON r.id = c.record_id "
-            "JOIN record_versions v ON v.id = c.record_id AND v.version = c.version "
-            "WHERE c.municipality = ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
-            (self.municipality, after, limit),
-        )
+        rows = self.store.query(CHANGES, (self.municipality, after, limit))
         changes = [change_of(r) for r in rows]
         return changes, (changes[-1].seq if changes else after)
 
@@ -280,11 +301,13 @@ class Scoped:
             batch_id = str(uuid.uuid4())
             received = now()
             ids, person_ids = Plan.touching(batch.records)
-            touched = records.touched(conn, self.municipality, ids, person_ids)
+            touched = records.touched(
+                conn, self.municipality, ids, person_ids, Plan.numbers(prepared)
+            )
             decided = decide(prepared, touched, self.municipality, received)
             if decided.applied:
                 records.write_accepted(
-                    conn, self.municipality, decided.plan.accepted, batch_id, username, received
+                    conn, self.municipality, decided.plan, batch_id, username, received
                 )
                 records.remember_answers(conn, decided.remember)
             response = decided.response(batch_id, batch.validate_only)
