@@ -18,6 +18,7 @@ from nir_cli.rules.fragments import (
     kind_name,
     kind_words,
     leave_days,
+    own,
 )
 from nir_cli.rules.rule import Rule
 
@@ -47,7 +48,7 @@ NOT_FOR_ACT = Rule(
            NULL AS registered
     FROM {{persons}} k CROSS JOIN registrations r ON r.person_id = k.person_id
     JOIN persons p ON p.id = r.person_id
-    WHERE r.{LIVE}
+    WHERE r.{LIVE} AND r.municipality = p.municipality
       AND ((p.regime = 'introduksjonsloven' AND r.kind IN {INTEGRERINGSLOVEN_ONLY})
            OR (r.kind = 'extended-training' AND p.regime != 'integreringsloven_6a'))
     """,
@@ -70,7 +71,7 @@ NOT_FOR_ACT = Rule(
 # none registered), the first start of training, the days of training leave.
 _DECISIONS = f"""
     WITH d AS MATERIALIZED (
-        SELECT r.id, r.person_id, r.fact_date, r.deadline,
+        SELECT r.id, r.person_id, r.fact_date, r.deadline, r.municipality,
                coalesce(sum(json_extract(r.details, '$.months')) OVER earlier, 0)
                  AS earlier_months,
                count(*) OVER earlier AS earlier
@@ -130,7 +131,7 @@ EXTENDED_TRAINING = Rule(
            {_PROBLEM} || ':' || substr(g.id, -8) AS ref, g.frist AS cap,
            NULL AS excused, NULL AS registered
     FROM g
-    WHERE {_PROBLEM} IS NOT NULL
+    WHERE {_PROBLEM} IS NOT NULL AND {own("g")}
     """,
     shown=detail(
         f"CASE {_CODE} WHEN 'before' THEN :detail_extended_before "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from nir_cli.i18n import N_, _
 from nir_cli.rules import acts, programme, training
-from nir_cli.rules.fragments import FOREVER, LIVE, day_after, detail, scheme_name
+from nir_cli.rules.fragments import FOREVER, LIVE, day_after, detail, own, scheme_name
 from nir_cli.rules.rule import Rule
 
 __all__ = ["BY_ID", "RETIRED", "RULES", "Rule"]
@@ -57,7 +57,7 @@ CLAIM_WITHOUT_DECISION = Rule(
     FROM {{persons}} k
     -- by person: a claim of any scheme (the index by kind would read every claim)
     CROSS JOIN registrations c INDEXED BY registrations_person ON c.person_id = k.person_id
-    WHERE c.kind = 'claim' AND c.{LIVE}
+    WHERE c.kind = 'claim' AND c.{LIVE} AND {own("c")}
     """,
     shown=detail(":detail_claim_without_decision", scheme=scheme_name("f.scheme"), claim="f.ref"),
     texts=lambda: {
@@ -87,7 +87,7 @@ GRANTED_WITHOUT_START = Rule(
                     {FOREVER}) AS fires_until,
            substr(d.id, -8) AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM {{persons}} k CROSS JOIN registrations d ON d.person_id = k.person_id
-    WHERE d.kind = 'decision' AND d.{LIVE}
+    WHERE d.kind = 'decision' AND d.{LIVE} AND {own("d")}
       AND json_extract(d.details, '$.outcome') = 'granted'
     """,
     shown=detail(":detail_granted_without_start", scheme=scheme_name("f.scheme"), decision="f.ref"),
@@ -113,6 +113,7 @@ END_WITHOUT_REASON = Rule(
            substr(e.id, -8) AS ref, NULL AS cap, NULL AS excused, NULL AS registered
     FROM {{persons}} k CROSS JOIN registrations e ON e.person_id = k.person_id
     WHERE e.kind = 'end' AND e.{LIVE} AND json_extract(e.details, '$.reason') IS NULL
+      AND {own("e")}
     """,
     shown=detail(":detail_end_without_reason", scheme=scheme_name("f.scheme"), end="f.ref"),
     texts=lambda: {"detail_end_without_reason": _("{scheme} end {end} has no reason")},

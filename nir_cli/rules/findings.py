@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 from nir_cli.domain.enums import Scheme
-from nir_cli.errors import FindingsDiffered, UsageError
+from nir_cli.errors import FindingsDiffered, PermissionDenied, UsageError
 from nir_cli.i18n import NP_, _, norwegian, speaking
 from nir_cli.rules.catalogue import BY_ID, RETIRED, RULES, Rule
 from nir_cli.rules.fragments import SCHEMES
@@ -140,6 +140,14 @@ def make_current(store: Store) -> None:
     """Bring the kept findings up to date if a write left them behind: one that did not go
     through Store.write, or a store last written by a nir with other rules."""
     if not is_current(store.conn):
+        if store.read_only:
+            raise PermissionDenied(
+                _(
+                    "the findings kept in the store at {path} are not current, and it is in a "
+                    "read-only location where nir cannot bring them up to date"
+                ).format(path=store.path),
+                hint=_("open it once where it can be written"),
+            )
         with store.write():
             pass  # Store.write computes them before it commits
 

@@ -8,6 +8,16 @@ SCHEMES = ("programme", "training", "asylum")
 LABOUR_SQL = "'labour_non_eea', 'family_of_labour_non_eea'"
 
 
+def own(alias: str) -> str:
+    """Registration `alias` is its person's municipality's own: not one handed over read-only
+    from a municipality the person lived in before (nir_cli.sync.pull), which this one cannot
+    correct. Rules about one registration look at these only."""
+    return (
+        f"{alias}.municipality = (SELECT q.municipality FROM persons q "
+        f"WHERE q.id = {alias}.person_id)"
+    )
+
+
 def detail(text: str, **values: str) -> str:
     """A finding's detail, made in SQL: `text` (a parameter, `:detail_...`, holding the
     sentence in the language in use, or an expression choosing one) with each `{name}` in it

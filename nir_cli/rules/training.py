@@ -26,6 +26,7 @@ from nir_cli.rules.fragments import (
     leave_days,
     monthly_detail,
     monthly_gaps,
+    own,
 )
 from nir_cli.rules.rule import Rule
 
@@ -203,6 +204,7 @@ OFFER_LATE = Rule(
         FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
         JOIN target_group t ON t.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE} AND {OWED_AN_OFFER}
+          AND {own("c")}
     )
     """,
     shown=detail(

@@ -300,6 +300,7 @@ def edit_registration(
     """Correct a registration entered wrongly: a new version with the changed fields."""
     current = find_registration(store, ref)
     _not_from_hkdir(current)
+    _not_handed_over(store, current)
     if current.withdrawn:
         raise InvalidData(
             _("registration {id} is withdrawn; register it anew instead").format(
@@ -324,6 +325,20 @@ def edit_registration(
     return _write_version(store, current.next_version(reg)), True
 
 
+def _not_handed_over(store: Store, current: RegistrationRecord) -> None:
+    """A registration another municipality made before the person moved here is read-only: it
+    is that municipality's, handed over for the deadlines that depend on it."""
+    person = get_person(store, current.person_id)
+    if current.municipality != person.data.municipality:
+        raise InvalidData(
+            _(
+                "registration {id} was made by municipality {municipality} before the person "
+                "moved here; it is read-only"
+            ).format(id=short_id(current.id), municipality=current.municipality),
+            hint=_("register what is new as a registration of your own"),
+        )
+
+
 def _not_from_hkdir(current: RegistrationRecord) -> None:
     if current.source.startswith(f"{HKDIR}:"):
         raise InvalidData(
@@ -343,6 +358,7 @@ def withdraw_registration(store: Store, ref: str, reason: str) -> RegistrationRe
         raise FieldProblem("reason", _("at most {n} characters").format(n=MAX_REASON_LENGTH))
     current = find_registration(store, ref)
     _not_from_hkdir(current)
+    _not_handed_over(store, current)
     if current.withdrawn:
         raise InvalidData(
             _("registration {id} is already withdrawn").format(id=short_id(current.id))

@@ -55,17 +55,22 @@ def record(
     registry_body: dict[str, Any],
     registry_withdrawn: bool,
     now: str,
+    *,
+    registry_person_id: str | None = None,
 ) -> None:
     """A conflict the registry answered; a newer answer for the same record replaces an open
-    one."""
+    one. `registry_person_id`: a person the registry has under another record (same DUF
+    number or fødselsnummer, other facts), whose record `registry_body` is."""
     conn.execute(
         "INSERT INTO conflicts (entity, entity_id, local_version, registry_version, "
-        "registry_body, registry_withdrawn, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "registry_body, registry_withdrawn, detected_at, registry_person_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (entity, entity_id) WHERE resolved_at IS NULL DO UPDATE SET "
         "local_version = excluded.local_version, "
         "registry_version = excluded.registry_version, "
         "registry_body = excluded.registry_body, "
-        "registry_withdrawn = excluded.registry_withdrawn",
+        "registry_withdrawn = excluded.registry_withdrawn, "
+        "registry_person_id = excluded.registry_person_id",
         (
             entity,
             entity_id,
@@ -74,6 +79,7 @@ def record(
             json.dumps(registry_body),
             int(registry_withdrawn),
             now,
+            registry_person_id,
         ),
     )
 

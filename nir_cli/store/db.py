@@ -167,6 +167,11 @@ def _permission_denied(path: Path) -> PermissionDenied:
     )
 
 
+def _writable(path: Path) -> bool:
+    """The store file and its folder (where SQLite keeps its journal) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def _make_folders(folder: Path) -> None:
     """Create the missing folders of a path with mode 0700; folders that exist are left as
     they are (a shared 1777 or a read-only 555 folder keeps its mode)."""
@@ -192,6 +197,9 @@ class Store:
         self.path = path
         self.conn = conn
         self.migrations_package = migrations_package
+        # Opened where it cannot be written (a read-only mount, a file or folder not ours to
+        # write): reads work, a write is refused as such (see `open`).
+        self.read_only = False
 
     @classmethod
     def open(
@@ -217,6 +225,8 @@ class Store:
             )
         if info is not None:
             _check_is_store_file(path, info.st_mode)
+            if not create and not _writable(path):
+                return cls._open_read_only(path, migrations_package)
         try:
             if info is None:
                 _make_folders(path.parent)
@@ -255,6 +265,38 @@ class Store:
             ) from None
         finally:
             os.umask(old_umask)
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, migrations_package: str) -> Store:
+        """A store in a read-only location: opened read-only (and immutable: SQLite cannot make
+        its shared-memory file beside it there), so read commands work; a write says where the
+        store is. One that needs a migration cannot be read by this nir there."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            store = cls(path, conn, migrations_package)
+            store.read_only = True
+            store._check_schema(fresh=False)
+            register_functions(conn)
+            conn.execute("PRAGMA temp_store = MEMORY")
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnusable(
+                _("{path} is not a nir store, or it is damaged ({error})").format(
+                    path=path, error=exc
+                ),
+                hint=_("check the path; restore the file from a backup if it was a store"),
+            ) from None
+        if store.schema_version < len(migrations(migrations_package)):
+            conn.close()
+            raise PermissionDenied(
+                _(
+                    "the store at {path} is in a read-only location and needs an upgrade this "
+                    "nir cannot write there"
+                ).format(path=path),
+                hint=_("open it once where it can be written"),
+            )
         return store
 
     def _check_schema(self, *, fresh: bool) -> None:
@@ -333,6 +375,13 @@ class Store:
         """One write transaction: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any error.
 
         With `commit=False` it always rolls back: a dry run that sees its own writes."""
+        if self.read_only:
+            raise PermissionDenied(
+                _("the store at {path} is in a read-only location; nothing was changed").format(
+                    path=self.path
+                ),
+                hint=_("copy it to a folder you can write, or ask for write access"),
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

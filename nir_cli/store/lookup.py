@@ -128,3 +128,12 @@ def extended_facts(
         training.leave_days,
         tuple(int(row["months"]) for row in earlier),
     )
+
+
+def ordered(store: Store, person_id: str, scheme: str) -> list[dict[str, Any]]:
+    """A person's live starts, ends, stops, claims and decisions of one scheme (domain.order)."""
+    return store.query(
+        "SELECT kind, fact_date FROM registrations WHERE person_id = ? AND scheme = ? "
+        "AND withdrawn = 0 AND kind IN ('start', 'end', 'stop', 'claim', 'decision')",
+        (person_id, scheme),
+    )

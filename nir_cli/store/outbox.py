@@ -191,3 +191,13 @@ def person_pending(store: Store, registration_id: str) -> bool:
         (registration_id,),
     )
     return found is not None
+
+
+def hold_person(conn: sqlite3.Connection, person_id: str) -> None:
+    """A person's pending versions wait for a person (a conflict with the registry's record
+    of the same number): not sent until it is resolved."""
+    conn.execute(
+        "UPDATE outbox SET state = 'conflict' WHERE entity = 'person' AND entity_id = ? "
+        "AND state = 'pending'",
+        (person_id,),
+    )

@@ -97,6 +97,15 @@ def insert_versions(
     )
 
 
+def versions_of(conn: sqlite3.Connection, person_id: str) -> sqlite3.Row:
+    """A person's local version and the version the registry holds."""
+    row = conn.execute(
+        "SELECT version, registry_version FROM persons WHERE id = ?", (person_id,)
+    ).fetchone()
+    assert row is not None, person_id
+    return row  # type: ignore[no-any-return]
+
+
 def set_registry_version(conn: sqlite3.Connection, person_id: str, version: int) -> None:
     """The registry holds this version of the person (a resolved conflict builds on it)."""
     conn.execute("UPDATE persons SET registry_version = ? WHERE id = ?", (version, person_id))

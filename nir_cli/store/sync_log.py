@@ -67,13 +67,30 @@ def finish_run(
     conflicts: int,
     pulled: int,
     outcome: str,
+    notes: list[str] | None = None,
 ) -> None:
     with store.write() as conn:
         conn.execute(
             "UPDATE sync_runs SET finished_at = ?, sent = ?, accepted = ?, rejected = ?, "
-            "conflicts = ?, pulled = ?, outcome = ? WHERE id = ?",
-            (utc_now(), sent, accepted, rejected, conflicts, pulled, outcome, run_id),
+            "conflicts = ?, pulled = ?, outcome = ?, notes = ? WHERE id = ?",
+            (
+                utc_now(),
+                sent,
+                accepted,
+                rejected,
+                conflicts,
+                pulled,
+                outcome,
+                json.dumps(notes, ensure_ascii=False) if notes else None,
+                run_id,
+            ),
         )
+
+
+def notes_of(store: Store, run_id: int) -> list[str]:
+    """What a sync run could not apply of what it pulled, one sentence each."""
+    row = store.one("SELECT notes FROM sync_runs WHERE id = ?", (run_id,))
+    return list(json.loads(row["notes"])) if row and row["notes"] else []
 
 
 def waiting(store: Store) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from nir_cli.store import Store, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import persons as person_sql
 from nir_cli.store import registrations as registration_sql
+from nir_cli.store.merge import merge
 from nir_cli.store.persons import PersonVersion
 from nir_cli.store.registrations import Version
 
@@ -114,6 +115,8 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
     entity_id = conflict["entity_id"]
     registry_version = conflict["registry_version"]
     now = utc_now()
+    if conflict["entity"] == "person" and conflict.get("registry_person_id"):
+        return _one_person(store, conflict, keep, now)
     if conflict["entity"] == "person":
         local = conflict_sql.local_row(store, Entity.PERSON, entity_id)
         assert local is not None
@@ -155,6 +158,35 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> int:
         registration_sql.set_registry_version(conn, entity_id, registry_version)
         registration_sql.update_existing(conn, [new], now, SOURCE)
         _close(conn, conflict_id, keep, now)
+    return version
+
+
+def _one_person(store: Store, conflict: dict[str, Any], keep: Keep, now: str) -> int:
+    """A local person the registry has under another record, with other facts: the local
+    record becomes the registry's (its registrations too, store.merge); keeping mine makes my
+    facts a new version of that record, sent at the next sync. Returns the record's version."""
+    person_id = conflict["registry_person_id"]
+    registry_version = int(conflict["registry_version"])
+    theirs = PersonData.model_validate(conflict["registry_body"], context=LENIENT)
+    into = PersonVersion(person_id, registry_version, theirs)
+    version = registry_version
+    with store.write() as conn:
+        merge(conn, conflict["entity_id"], into, now[:10], now)
+        if keep is Keep.MINE:
+            mine = PersonData.model_validate(conflict["local"], context=LENIENT)
+            current = person_sql.versions_of(conn, person_id)
+            version = int(current["version"]) + 1
+            person_sql.update_existing(
+                conn,
+                [
+                    PersonVersion(
+                        person_id, version, mine, current["registry_version"], current["version"]
+                    )
+                ],
+                now,
+                SOURCE,
+            )
+        _close(conn, conflict["id"], keep, now)
     return version
 
 

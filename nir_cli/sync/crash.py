@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 CRASH_ENV = "NIR_TEST_CRASH_AT"
 
 
 def crash_point(name: str) -> None:
-    """The crash tests' hook: with NIR_TEST_CRASH_AT=NAME[:N] the process kills itself with
-    SIGKILL the Nth time it passes NAME, exactly like kill -9 from outside, but at a chosen
-    step. Unset (always, outside the tests), this does nothing."""
+    """The crash tests' hook: with NIR_TEST_CRASH_AT=NAME[:N[:INT]] the process kills itself
+    with SIGKILL (or with INT, interrupts itself with SIGINT, as Ctrl-C does) the Nth time it
+    passes NAME, exactly like kill -9 or Ctrl-C from outside, but at a chosen step. Unset
+    (always, outside the tests), this does nothing."""
     wanted = os.environ.get(CRASH_ENV)
     if not wanted:
         return
-    point, _, nth = wanted.partition(":")
+    point, _, rest = wanted.partition(":")
     if point != name:
         return
+    nth, _, how = rest.partition(":")
     _passes[name] = _passes.get(name, 0) + 1
     if _passes[name] == int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGINT if how == "INT" else signal.SIGKILL)
+        time.sleep(1)  # the interrupt arrives at the next instruction: here, not later
 
 
 _passes: dict[str, int] = {}

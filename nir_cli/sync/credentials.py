@@ -142,7 +142,14 @@ def read_token_file(path: Path) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ConfigError(_("token file {path} does not exist").format(path=path)) from None
+        # Not logged in (4), however the file was named: --token-file, NIR_TOKEN_FILE or the
+        # profile's; a job's token expiring or vanishing is the same thing to cron.
+        raise NotLoggedIn(
+            _("token file {path} does not exist").format(path=path),
+            hint=_(
+                "make one: nir auth login --save-to {path}, or a machine token (docs/cron.md)"
+            ).format(path=path),
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise ConfigError(_("token file {path} is not a regular file").format(path=path))
     if stat.S_IMODE(info.st_mode) & 0o077:

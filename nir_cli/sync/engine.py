@@ -79,6 +79,13 @@ def sync(
             if pull and not dry_run:
                 _pull(store, client, report, progress)
             outcome = "ok"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+            raise
+        except TemporaryFailure as exc:
+            # Kept for the morning: under --quiet cron prints nothing for a 75.
+            outcome = f"try later: {exc}"
+            raise
         except Exception as exc:
             outcome = f"failed: {type(exc).__name__}"
             raise
@@ -117,6 +124,11 @@ def _pull(
                     report.pulled += 1
                 elif outcome is Outcome.ECHO:
                     report.echoed += 1
+                elif outcome is Outcome.MERGED:
+                    report.pulled += 1
+                    report.merged += 1
+                elif outcome is Outcome.SAME_PERSON:
+                    report.same_person += 1
                 if note:
                     report.skipped.append(note)
             crash_point("mid-pull")
@@ -142,4 +154,5 @@ def _finish_run(store: Store, report: SyncReport, outcome: str) -> None:
         conflicts=len(report.conflicts),
         pulled=report.pulled,
         outcome=outcome,
+        notes=report.skipped,
     )

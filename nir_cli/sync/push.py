@@ -12,6 +12,7 @@ the registry version the store has applied.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -19,17 +20,24 @@ import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from nir_cli.constants import SYNC_IN_FLIGHT
 from nir_cli.domain.enums import Entity
+from nir_cli.domain.model import Checks
+from nir_cli.domain.person import PersonData
 from nir_cli.store import Store, registry_state, sync_log, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import outbox as outbox_sql
+from nir_cli.store.merge import merge
+from nir_cli.store.persons import PersonVersion
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
 from nir_cli.sync.report import Progress, SyncReport
 from nir_cli.sync.selection import Outbox, Pending, Row
 from nir_cli.wire import BatchOut, RecordResult, Status
+
+LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +140,7 @@ def _apply(
     report: SyncReport,
 ) -> None:
     """One batch's answers, in one transaction."""
-    counts = {Status.ACCEPTED: 0, Status.REJECTED: 0, Status.CONFLICT: 0}
+    counts = dict.fromkeys(Status, 0)
     now = utc_now()
     accepted: dict[Entity, list[tuple[str, int | None, str | None]]] = {e: [] for e in Entity}
     accepted_seqs: list[int] = []
@@ -143,6 +151,13 @@ def _apply(
             if result.status is Status.ACCEPTED:
                 accepted[Entity(row.entity)].append((row.id, result.version, result.registry_date))
                 accepted_seqs.append(row.seq)
+                continue
+            if result.status is Status.LINKED:
+                # The registry has this person already, with the same facts: our record
+                # becomes its record (store.merge), and so do our registrations of it.
+                _link(conn, row.id, result, now)
+                accepted_seqs.append(row.seq)
+                report.linked += 1
                 continue
             if result.status is Status.REJECTED:
                 error = result.error.model_dump() if result.error else {}
@@ -162,6 +177,7 @@ def _apply(
                     result.current.body,
                     result.current.withdrawn,
                     now,
+                    registry_person_id=result.person_id,
                 )
                 report.conflicts.append(
                     {
@@ -184,6 +200,15 @@ def _apply(
             text,
         )
     report.accepted += counts[Status.ACCEPTED]
+
+
+def _link(conn: Any, local_id: str, result: RecordResult, now: str) -> None:
+    """Our person record became the registry's record `result.person_id` (same facts)."""
+    assert result.current is not None
+    assert result.person_id is not None
+    data = PersonData.model_validate(result.current.body, context=LENIENT)
+    into = PersonVersion(result.person_id, result.current.version, data)
+    merge(conn, local_id, into, result.registry_date or now[:10], now)
 
 
 def _person_sent_too(store: Store, row: Row, result: RecordResult) -> bool:

@@ -20,6 +20,9 @@ class SyncReport:
     pulled: int = 0  # changes from others, applied here
     echoed: int = 0  # our own pushes coming back from the registry
     skipped: list[str] = field(default_factory=list)
+    linked: int = 0  # our person records that became the registry's record of the person
+    merged: int = 0  # local persons that became a pulled person of the same DUF number
+    same_person: int = 0  # pulled persons of a local person's number with other facts
     batches: int = 0
     waiting_rejected: int = 0
     open_conflicts: int = 0
