@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("List registrations past their two-month deadline that the registry has not accepted."),
     ),
     "person": ("person", N_("Register and look up participants.")),
+    "profile": ("profile", N_("Show the profiles and choose the default one.")),
     "register": (
         "register",
         N_("Record a registration (an event) for a person: nir register KIND PERSON --date DATE."),
@@ -152,8 +153,17 @@ class NirGroup(SuggestingGroup):
                 message += f"\n{exc.hint}"
             raise NirError2Click(message, int(exc.exit_code)) from exc
         except NirError as exc:
+            app = ctx.find_object(App)
+            if exc.exit_code is ExitCode.TEMPORARY_FAILURE and app is not None and app.quiet:
+                # "Try later", from cron: silent under --quiet; a sync keeps the reason in
+                # its log (nir sync log), and the exit code says it.
+                raise click.exceptions.Exit(int(exc.exit_code)) from exc
             raise NirError2Click(str(exc), int(exc.exit_code)) from exc
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt as exc:
+            raise NirError2Click(
+                _("interrupted: what was not finished was not kept"), ExitCode.INTERRUPTED
+            ) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             if _debug(ctx):

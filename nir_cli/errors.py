@@ -27,6 +27,7 @@ class ExitCode(IntEnum):
     TEMPORARY_FAILURE = 75
     PERMISSION_DENIED = 77
     CONFIG_ERROR = 78
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
@@ -44,6 +45,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ),
     ExitCode.PERMISSION_DENIED: N_("permission denied"),
     ExitCode.CONFIG_ERROR: N_("configuration error (no profile, bad config file)"),
+    ExitCode.INTERRUPTED: N_("interrupted (Ctrl-C): what was not finished was not kept"),
 }
 
 

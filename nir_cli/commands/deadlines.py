@@ -11,12 +11,12 @@ import click
 from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     DATE,
-    complete_municipality,
     emit_one,
     emit_rows,
     format_option,
     law_lapsed,
     limit_option,
+    municipality_option,
     output_format,
     pass_app,
     say,
@@ -44,12 +44,7 @@ def scope_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
             click.option("--as-of", type=DATE, help="Judge as of this date (default: today)."),
-            click.option(
-                "--municipality",
-                metavar="CODE",
-                shell_complete=complete_municipality,
-                help="Only this municipality.",
-            ),
+            municipality_option,
             click.option("--place", metavar="NAME", help="Only this place."),
             click.option(
                 "--fail-on-findings",
@@ -97,7 +92,7 @@ def overdue(
       nir overdue
       nir overdue --within 14 --place Sentrum
       nir overdue --as-of 2026-03-01 --format csv > overdue.csv
-      nir -q overdue --fail-on-findings || mail -s "NIR overdue" leder@kommune.no
+      nir -q overdue --fail-on-findings > o.txt || mail -s "NIR overdue" leder@kommune.no < o.txt
     """
     today = as_of or dt.date.today()
     rows = app.register().overdue(today, within=within, municipality=municipality, place=place)

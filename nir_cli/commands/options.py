@@ -230,7 +230,8 @@ def emit_rows(
     show"."""
     form = output_format(fmt)
     if not rows and form is Format.TABLE:
-        click.echo(_("nothing to show") if empty is None else empty, err=True)
+        if not _quiet():  # "nothing overdue" is no news to a script or cron
+            click.echo(_("nothing to show") if empty is None else empty, err=True)
         return
     text = render_rows(_limited(rows), form, columns, words=words)
     if form is Format.TABLE:
@@ -242,6 +243,30 @@ def emit_rows(
 def emit_one(item: dict[str, Any], fmt: str) -> None:
     form = output_format(fmt)
     click.echo(render_one(item, form), nl=form is not Format.EXCEL)
+
+
+def emit_done(item: dict[str, Any], fmt: str) -> None:
+    """What a command that writes (register, import, person add) made, on stdout; with
+    --quiet only when asked for with --format: on success a quiet command prints nothing."""
+    if _quiet() and not _format_asked():
+        return
+    emit_one(item, fmt)
+
+
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    return bool(app is not None and app.quiet)
+
+
+def _format_asked() -> bool:
+    """--format (or --excel) was given on the command line, not left at its default."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    return ctx.get_parameter_source("fmt") not in (None, ParameterSource.DEFAULT)
 
 
 def words_for(fmt: str) -> AbstractContextManager[None]:
@@ -312,3 +337,43 @@ def complete_municipality(ctx: click.Context, param: click.Parameter, incomplete
         for code, m in all_municipalities().items()
         if code.startswith(incomplete)
     ]
+
+
+def _municipality_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--municipality CODE as the bundled list has it: an unknown code is an error (65) with
+    the list's hint, a code renumbered in 2024 says the new one; and it must be one of the
+    profile's municipalities, so a typo never reads as "no findings"."""
+    if value is None:
+        return None
+    from nir_cli.domain.municipalities import MunicipalityError, lookup
+
+    try:
+        code = lookup(value).code
+    except MunicipalityError as exc:
+        raise InvalidData(
+            f"--municipality: {exc}", hint=_("nir municipalities lists them")
+        ) from None
+    app = ctx.find_object(App)
+    if app is not None:
+        profile = app.profile
+        if code not in profile.municipalities:
+            raise InvalidData(
+                _(
+                    "--municipality: {code} is not a municipality of profile {profile} ({codes})"
+                ).format(code=code, profile=profile.name, codes=", ".join(profile.municipalities)),
+                hint=_(
+                    "add it with: nir --profile {profile} init -m ... -m {code} --replace"
+                ).format(profile=profile.name, code=code),
+            )
+    return code
+
+
+def municipality_option(func: F) -> F:
+    """--municipality CODE, checked (see _municipality_code)."""
+    return click.option(
+        "--municipality",
+        metavar="CODE",
+        callback=_municipality_code,
+        shell_complete=complete_municipality,
+        help="Only this municipality (one of the profile's).",
+    )(func)

@@ -12,12 +12,14 @@ from nir_cli.commands.options import (
     DATE,
     CodedChoice,
     complete_municipality,
+    emit_done,
     emit_one,
     emit_rows,
     format_option,
     given,
     law_lapsed,
     limit_option,
+    municipality_option,
     pass_app,
     say,
     show_ids_option,
@@ -142,7 +144,7 @@ def add(app: App, /, accept_unchecked_duf: bool, fmt: str, show_ids: bool, **fie
             name=f"{record.data.first_name} {record.data.last_name}", id=short_id(record.id)
         ),
     )
-    emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+    emit_done(record.row(show_ids=show_ids or fmt != "table"), fmt)
     law_lapsed(app)
 
 
@@ -175,7 +177,7 @@ def edit(
         say(app, _("Saved version {version}.").format(version=record.version))
     else:
         say(app, _("Nothing changed."))
-    emit_one(record.row(show_ids=show_ids or fmt != "table"), fmt)
+    emit_done(record.row(show_ids=show_ids or fmt != "table"), fmt)
     law_lapsed(app)
 
 
@@ -209,12 +211,7 @@ def show(app: App, person_ref: str, fmt: str, show_ids: bool) -> None:
 
 
 @person.command(name="list")
-@click.option(
-    "--municipality",
-    metavar="CODE",
-    shell_complete=complete_municipality,
-    help="Only this municipality.",
-)
+@municipality_option
 @click.option("--place", metavar="NAME", help="Only this place.")
 @click.option("--search", metavar="TEXT", help="Name contains TEXT, or DUF number starts with it.")
 @format_option

@@ -18,7 +18,7 @@ from nir_cli.commands.options import (
     YES_NO,
     CodedChoice,
     ParamBase,
-    emit_one,
+    emit_done,
     law_lapsed,
     pass_app,
     say,
@@ -219,7 +219,7 @@ def build_kind_command(kind: Kind) -> click.Command:
                 app,
                 _("Already registered as {id}; nothing changed.").format(id=short_id(rec.id)),
             )
-        emit_one(rec.row(today), fmt)
+        emit_done(rec.row(today), fmt)
         law_lapsed(app)
 
     implied = model.implied_scheme.value if model.implied_scheme is not None else None

@@ -7,7 +7,7 @@ import sys
 import click
 
 from nir_cli.commands.app import App
-from nir_cli.commands.options import F, pass_app, say, warn
+from nir_cli.commands.options import F, emit_one, emit_rows, format_option, pass_app, say, warn
 from nir_cli.i18n import _
 
 
@@ -19,6 +19,7 @@ def registry() -> None:
     Example:
       nir registry init-admin --municipality 5001 --username 5001-ADMIN
       nir registry serve --port 8765
+      nir registry merge-duplicates --dry-run
     """
 
 
@@ -144,3 +145,64 @@ def init_admin(
             username=username, municipality=municipality
         ),
     )
+
+
+@registry.command(name="merge-duplicates")
+@_db_option
+@click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
+@click.option("--merge", "record", metavar="ID", help="Merge this person record ...")
+@click.option("--into", metavar="ID", help="... into this one (same municipality), after asking.")
+@format_option
+@pass_app
+def merge_duplicates(
+    app: App,
+    /,
+    database: str | None,
+    dry_run: bool,
+    record: str | None,
+    into: str | None,
+    fmt: str,
+) -> None:
+    """Make a registry from before it kept one person per DUF number hold one: merge two person
+    records of a number with the same facts, list the others as conflicts.
+
+    A second record of a person in the same municipality with the same facts becomes the
+    first; one in another municipality is a move; the rest are listed (record ids only) for
+    the offices to compare, and merged with --merge ID --into ID once they agree. Run it once
+    after upgrading; it is safe to run again.
+
+    \b
+    Example:
+      nir registry merge-duplicates --dry-run
+      nir registry merge-duplicates --database /var/lib/nir/registry.db
+    """
+    from nir_cli.registry.server import default_db
+    from nir_cli.registry.storage import maintenance
+    from nir_cli.registry.storage.opening import open_storage
+
+    if (record is None) != (into is None):
+        raise click.UsageError(_("--merge and --into go together"))
+    storage = open_storage(database or str(default_db()))
+    try:
+        if record is not None and into is not None:
+            report = maintenance.merge_pair(storage, record, into)
+        elif dry_run:
+            report = maintenance.dry_run(storage)
+        else:
+            report = maintenance.merge_duplicates(storage)
+    finally:
+        storage.close()
+    found = report.as_dict()
+    if fmt == "json":
+        emit_one(found, "json")
+        return
+    say(
+        app,
+        _(
+            "{checked} person records were a second record of a number: {merged} merged, "
+            "{moved} moves, {conflicts} conflicts"
+        ).format(**found)
+        + (" " + _("(dry run: nothing changed)") if dry_run else ""),
+    )
+    if report.conflicts:
+        emit_rows(report.conflicts, fmt)

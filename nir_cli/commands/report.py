@@ -6,11 +6,11 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import (
-    complete_municipality,
     emit_rows,
     format_option,
     law_lapsed,
     limit_option,
+    municipality_option,
     pass_app,
 )
 from nir_cli.i18n import _
@@ -21,12 +21,7 @@ NAMES = ("results", "target-groups", "programme", "grant-base", "timeliness")
 @click.command()
 @click.argument("name", type=click.Choice(NAMES), metavar="NAME")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Only this year.")
-@click.option(
-    "--municipality",
-    metavar="CODE",
-    shell_complete=complete_municipality,
-    help="Only this municipality.",
-)
+@municipality_option
 @click.option("--place", metavar="NAME", help="Only this place.")
 @format_option
 @limit_option

@@ -97,8 +97,7 @@ def sync(
                 "see nir conflicts list"
             ).format(entity=item["entity"], id=item["id"], version=item["registry_version"])
         )
-    for note in report.skipped:
-        warn(note)
+    _notes(app, report)
     summary = {
         "dry_run": dry_run,
         "sent": report.sent,
@@ -107,6 +106,8 @@ def sync(
         "conflicts": len(report.conflicts),
         "pulled": report.pulled,
         "echoed": report.echoed,
+        "linked": report.linked + report.merged,
+        "skipped": len(report.skipped),
         "waiting_rejected": report.waiting_rejected,
         "open_conflicts": report.open_conflicts,
     }
@@ -139,6 +140,51 @@ def sync(
         )
         click.echo(counted + _waiting(report))
     ctx.exit(code)
+
+
+# Notes of what a pull could not apply shown one by one; past these, one line says how many.
+NOTES_SHOWN = 5
+
+
+def _notes(app: App, report: Any) -> None:
+    """What the pull could not apply, and persons that became the registry's: a few notes on a
+    terminal, then one line with the count and the command that lists them all; with --quiet
+    only that line."""
+    shown = [] if app.quiet else report.skipped[:NOTES_SHOWN]
+    for note in shown:
+        warn(note)
+    rest = len(report.skipped) - len(shown)
+    if rest:
+        warn(
+            ngettext(
+                "{n} pulled change could not be applied here; nir sync show {run} --notes lists it",
+                "{n} pulled changes could not be applied here; nir sync show {run} --notes "
+                "lists them",
+                rest,
+            ).format(n=rest, run=report.run_id)
+        )
+    same = report.linked + report.merged
+    if same:
+        say(
+            app,
+            ngettext(
+                "{n} person here was one the registry had under another record, with the "
+                "same facts: it is that record now",
+                "{n} persons here were ones the registry had under other records, with the "
+                "same facts: they are those records now",
+                same,
+            ).format(n=same),
+        )
+    if report.same_person:
+        warn(
+            ngettext(
+                "{n} person here has a DUF number or fødselsnummer the registry has for a "
+                "person with other facts: compare them with nir conflicts list",
+                "{n} persons here have DUF numbers or fødselsnumre the registry has for "
+                "persons with other facts: compare them with nir conflicts list",
+                report.same_person,
+            ).format(n=report.same_person)
+        )
 
 
 def _waiting(report: Any) -> str:
@@ -198,18 +244,27 @@ def log(app: App, /, limit: int, fmt: str) -> None:
 
 @sync.command(name="show")
 @click.argument("run_id", type=int, metavar="RUN")
+@click.option("--notes", is_flag=True, help="What the run could not apply of what it pulled.")
 @format_option
 @limit_option
 @pass_app
-def show(app: App, /, run_id: int, fmt: str) -> None:
+def show(app: App, /, run_id: int, notes: bool, fmt: str) -> None:
     """Show the batches of one sync run with the registry's report of each.
 
     \b
     Example:
       nir sync show 12
+      nir sync show 12 --notes
     """
-    from nir_cli.store.sync_log import batches
+    from nir_cli.store.sync_log import batches, notes_of
 
+    if notes:
+        emit_rows(
+            [{"note": note} for note in notes_of(app.store, run_id)],
+            fmt,
+            empty=_("run {run} could apply everything it pulled").format(run=run_id),
+        )
+        return
     rows = batches(app.store, run_id)
     if fmt != "json":
         for row in rows:

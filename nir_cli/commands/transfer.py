@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from nir_cli.commands.app import App
-from nir_cli.commands.options import emit_one, law_lapsed, pass_app, say, warn
+from nir_cli.commands.options import emit_one, law_lapsed, municipality_option, pass_app, say, warn
 from nir_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def import_(
         )
     if fmt == "json":
         emit_one(summary.as_dict(), "json")
-    else:
+    elif not app.quiet:
         if dry_run:
             line = ngettext(
                 "{file}: {n} {kind} rows: dry run, nothing written: would be {counts}",
@@ -212,7 +212,7 @@ def _progress(app: App) -> Iterator[Callable[[int, int], None] | None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (mode 0600) instead of stdout.",
 )
-@click.option("--municipality", metavar="CODE", help="Only this municipality.")
+@municipality_option
 @click.option("--place", metavar="NAME", help="Only this place.")
 @pass_app
 def export(

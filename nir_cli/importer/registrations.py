@@ -13,6 +13,8 @@ from nir_cli.config import Profile
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
+from nir_cli.domain.order import ORDERED, Seen
+from nir_cli.domain.order import problem as order_problem
 from nir_cli.domain.plausibility import PersonFacts, facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem
@@ -97,6 +99,9 @@ class RegistrationImporter:
 
     def process(self, rows: list[Row]) -> None:
         self.person_facts: dict[str, PersonFacts] = {}
+        # The chunk's rows that order matters for (domain.order), by person and scheme; the
+        # file's earlier chunks are in the store by now.
+        self.in_order: dict[tuple[str, str], list[Seen]] = {}
         candidates = [c for c in map(self._candidate, rows) if c is not None]
         self._resolve_persons(candidates)
         seen_keys: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -264,6 +269,7 @@ class RegistrationImporter:
                     ),
                 )
         if current is None:
+            self._in_order(c, reg, person["id"])
             news.append(
                 Version(
                     id=c.given_id or new_id(),
@@ -278,6 +284,23 @@ class RegistrationImporter:
             )
             return
         self._compare(c, current, signature, changes)
+
+    def _in_order(self, c: Candidate, reg: RegistrationBase, person_id: str) -> None:
+        """A new start, end, stop, claim or decision against the person's others of its scheme:
+        stored, and this chunk's rows before it (domain.order)."""
+        scheme = reg.scheme_value
+        if reg.kind not in ORDERED or scheme is None:
+            return
+        key = (person_id, scheme.value)
+        rows = self.in_order.setdefault(key, [])
+        stored = [
+            Seen(Kind(r["kind"]), _date(r["fact_date"]))
+            for r in lookup.ordered(self.store, person_id, scheme.value)
+        ]
+        found = order_problem(reg, [*stored, *rows])
+        if found is not None:
+            raise Invalid("fact_date", found)
+        rows.append(Seen(reg.kind, reg.fact_date, c.row.line))
 
     def _facts(self, person: dict[str, Any]) -> PersonFacts:
         """The person's facts for the plausibility checks, worked out once a chunk."""

@@ -31,6 +31,45 @@ def check_registry_url(url: str) -> str:
     )
 
 
+def _takes_the_default(config: config_module.Config, profile: Profile) -> bool:
+    """The first profile becomes the default; the first real one takes it from the sandbox,
+    which never stays the default of a municipality's own work."""
+    current = config.profiles.get(config.default_profile or "")
+    if current is None:
+        return True
+    return (
+        current.environment is Environment.SANDBOX
+        and profile.environment is not Environment.SANDBOX
+    )
+
+
+def profiles() -> list[dict[str, object]]:
+    """Every profile, the default marked, for `nir profile list`."""
+    config = config_module.load()
+    return [
+        {
+            "name": p.name,
+            "default": p.name == config.default_profile,
+            "environment": p.environment.value,
+            "municipalities": ", ".join(p.municipalities),
+            "place": p.place,
+            "registry_url": p.registry_url,
+            "store": str(paths.store_path(p.name)),
+        }
+        for p in sorted(config.profiles.values(), key=lambda p: p.name)
+    ]
+
+
+def use(name: str) -> Profile:
+    """Make profile `name` the default; ConfigError naming the profiles when it does not
+    exist."""
+    config = config_module.load()
+    profile = config.get(name)
+    config.default_profile = profile.name
+    config_module.save(config)
+    return profile
+
+
 @dataclass(frozen=True)
 class InitResult:
     profile: Profile
@@ -89,7 +128,7 @@ def init_profile(
         )
     if existing != profile:
         config.profiles[name] = profile
-    if config.default_profile is None:
+    if _takes_the_default(config, profile):
         config.default_profile = name
     config_module.save(config)
 

@@ -403,11 +403,11 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
 # -- the crontab line ------------------------------------------------------------------------
 
 
-def _cron_line() -> str:
-    for line in (ROOT / "docs" / "cron.md").read_text(encoding="utf-8").splitlines():
-        if " sync;" in line and line.startswith("15"):
-            return line.split(None, 5)[5]
-    raise AssertionError("docs/cron.md has no nightly sync line")
+def _cron_lines() -> list[str]:
+    """The commands of docs/cron.md's crontab block, as written."""
+    text = (ROOT / "docs" / "cron.md").read_text(encoding="utf-8")
+    block = text.split("```cron", 1)[1].split("```", 1)[0]
+    return [line.split(None, 5)[5] for line in block.splitlines() if line[:1].isdigit()]
 
 
 @pytest.fixture
@@ -415,42 +415,66 @@ def live(tmp_path: Path) -> Iterator[Registry]:
     yield from run_registry(tmp_path / "registry.db")
 
 
-def test_the_crontab_line_is_silent_on_success_and_says_the_code_on_failure(
-    nir: Nir, home: Path, env: dict[str, str], live: Registry, tmp_path: Path
-) -> None:
-    nir("init", "--profile", "test", "-m", "5001", "--registry", live.url, "--replace")
+def test_the_crontab_lines_run_as_written_under_cron(live: Registry, tmp_path: Path) -> None:
+    """Each line of docs/cron.md through `env -i PATH=/usr/bin:/bin HOME=... sh -c`, as cron
+    runs it (no NIR_HOME, no terminal), with nir where pipx puts it ($HOME/.local/bin/nir):
+    the sync is silent when it went well and when the registry is away (75, the reason in
+    nir sync log), says the code when it did not; the Monday line mails the overdue table as
+    the body, and nothing when nothing is overdue."""
+    home = tmp_path / "cronhome"
+    (home / ".local" / "bin").mkdir(parents=True)
+    (home / ".local" / "bin" / "nir").symlink_to(NIR or "")
+    cron_env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    sent = tmp_path / "mail.txt"
+    fake_mail = tmp_path / "mail"  # this machine's mail program, which keeps what it was sent
+    fake_mail.write_text(f'#!/bin/sh\necho "$@" > {sent}.args\ncat > {sent}\n')
+    fake_mail.chmod(0o755)
+    nightly, weekly = _cron_lines()
+    weekly = weekly.replace("| mail ", f"| {fake_mail} ")
+
+    def nir(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([NIR or "", *args], env=cron_env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+
+    def cron(line: str) -> subprocess.CompletedProcess[str]:
+        cleared = ["env", "-i", *(f"{k}={v}" for k, v in cron_env.items())]
+        return subprocess.run([*cleared, "sh", "-c", line], capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+
+    assert nir("init", "--profile", "test", "-m", "5001", "--registry", live.url).returncode == 0
+    assert nir("person", "add", *PERSON_ARGS).returncode == 0
     live.add_user("5001-sync", "5001", Role.TRANSFER)
     token = live.login("5001-sync").headers["Authorization"].split()[1]
-    token_file = tmp_path / ".config" / "nir" / "nightly.token"
-    token_file.parent.mkdir(parents=True)
+    token_file = home / ".config" / "nir" / "nightly.token"
     token_file.write_text(token + "\n")
     os.chmod(token_file, 0o600)
-    shell_env = {**env, "PATH": f"{Path(NIR or '').parent}:{env['PATH']}"}
 
-    def cron() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["sh", "-c", _cron_line()], env=shell_env, capture_output=True, text=True, timeout=120
-        )
-
-    ok = cron()
+    ok = cron(nightly)
     assert (ok.stdout, ok.stderr) == ("", ""), "a successful night must print nothing"
     token_file.write_text("revoked-or-wrong\n")
-    failed = cron()
+    failed = cron(nightly)
     assert failed.stdout.strip() == "nir sync: exit 4"
     token_file.write_text(token + "\n")
-    nir(
-        "init",
-        "--profile",
-        "test",
-        "-m",
-        "5001",
-        "--registry",
-        f"http://127.0.0.1:{free_port()}",
-        "--replace",
-    )
-    away = cron()  # 75 is "try at the next run": no exit line, the reason on stderr only
-    assert away.stdout == ""
-    assert "did not answer" in away.stderr
+    away_url = f"http://127.0.0.1:{free_port()}"
+    assert nir("init", "--profile", "test", "-m", "5001", "--registry", away_url,
+               "--replace").returncode == 0  # fmt: skip
+    away = cron(nightly)  # 75 is "try at the next run": nothing printed, the reason kept
+    assert (away.stdout, away.stderr) == ("", "")
+    log = json.loads(nir("sync", "log", "--format", "json").stdout)
+    assert log[0]["outcome"].startswith("try later: ")
+    assert "did not answer" in log[0]["outcome"]
+
+    nothing = cron(weekly)  # the claim-free person is not overdue yet: no mail
+    assert (nothing.stdout, nothing.stderr) == ("", "")
+    assert not sent.exists()
+    claim = ["--date", "2025-08-20", "--scheme", "training"]
+    assert nir("register", "claim", TEST_DUF, *claim).returncode == 0
+    overdue = cron(weekly)
+    assert (overdue.stdout, overdue.stderr) == ("", "")
+    body = sent.read_text()
+    assert "claim" in body
+    assert "2025-10-20" in body  # the deadline column of the table
+    assert "NIR: overdue registrations" in sent.with_suffix(".txt.args").read_text()
 
 
 # -- the next step is visible; files for Excel; tokens without a keyring -----------------------

@@ -372,3 +372,44 @@ def test_a_fact_date_before_birth_is_a_row_problem_with_its_column(
     assert len(lines) == 2
     assert "1980-01-01" in lines[1]
     assert "column Dato: the fact date is before the person's birth date" in lines[1]
+
+
+def test_the_rows_of_one_file_are_checked_against_each_other(person: CliFn, tmp_path: Path) -> None:
+    """As against the store: an end before its start, two starts without an end or a stop,
+    a decision before the claim it answers; exit 65 with FILE:LINE, nothing written."""
+    cases = {
+        "end-before-start": (
+            f"{TEST_DUF};oppstart;01.10.2025;opplæring;\n"
+            f"{TEST_DUF};avslutning;01.09.2025;opplæring;\n",
+            "3: column dato: the end (2025-09-01) is before its start (2025-10-01, line 2)",
+        ),
+        "two-starts": (
+            f"{TEST_DUF};oppstart;01.10.2025;opplæring;\n"
+            f"{TEST_DUF};oppstart;01.11.2025;opplæring;\n",
+            "3: column dato: a second start (2025-11-01) without an end or a stop after the "
+            "first (2025-10-01, line 2)",
+        ),
+        "decision-before-claim": (
+            f"{TEST_DUF};vedtak;01.09.2025;opplæring;innvilget\n"
+            f"{TEST_DUF};krav;01.10.2025;opplæring;\n",
+            "3: column dato: the claim (2025-10-01) is after its decision (2025-09-01, line 2)",
+        ),
+    }
+    for name, (rows, said) in cases.items():
+        csv = tmp_path / f"{name}.csv"
+        csv.write_text("duf;type;dato;ordning;utfall\n" + rows, encoding="utf-8")
+        result = person("import", str(csv))
+        assert result.exit_code == 65, (name, result.stderr)
+        assert f"{csv}:{said}" in result.stderr, (name, result.stderr)
+        assert json.loads(person("history", TEST_DUF, "--format", "json").stdout) == []
+    # A stop between two starts is a pause: both are taken.
+    paused = tmp_path / "paused.csv"
+    paused.write_text(
+        "duf;type;dato;ordning;årsak\n"
+        f"{TEST_DUF};oppstart;01.10.2025;opplæring;\n"
+        f"{TEST_DUF};stans;15.10.2025;opplæring;invalid_absence\n"
+        f"{TEST_DUF};oppstart;01.11.2025;opplæring;\n",
+        encoding="utf-8",
+    )
+    done = person("import", str(paused))
+    assert done.exit_code == 0, done.stderr
