@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import sys
@@ -54,13 +55,23 @@ def municipality_codes(count: int) -> list[str]:
     return sorted(all_municipalities())[:count]
 
 
+# Every person of a run its own synthetic DUF number (year 2020-2025, serial 900000 and up):
+# the registry keeps one person per number, so a number drawn twice would be one person.
+_SERIALS = itertools.count()
+
+
+def _duf_digits() -> str:
+    n = next(_SERIALS)
+    return f"{2020 + n // 100000}{900000 + n % 100000:06d}"
+
+
 def night(municipality: str, persons: int, seed: int) -> list[list[dict[str, Any]]]:
     """A municipality's night as batches: persons, registrations, corrections."""
     rng = random.Random(seed)
     people, regs, fixes = [], [], []
     for n in range(persons):
         pid = str(uuid.uuid4())
-        first_ten = f"20{rng.randrange(22, 26)}{rng.randrange(900000, 999999):06d}"
+        first_ten = _duf_digits()
         people.append(
             {
                 "entity": "person",
@@ -341,6 +352,9 @@ def _renumbered(batches: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]
         renamed = []
         for r in batch:
             record = {**r, "id": ids.setdefault(r["id"], str(uuid.uuid4()))}
+            if r["entity"] == "person":  # a new person: a number of its own too
+                first_ten = _duf_digits()
+                record["body"] = {**r["body"], "duf": first_ten + duf_check_digits(first_ten)}
             if r.get("person_id"):
                 record["person_id"] = ids.setdefault(r["person_id"], str(uuid.uuid4()))
             renamed.append(record)

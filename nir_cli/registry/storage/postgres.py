@@ -111,9 +111,16 @@ class PostgresStorage:
 # for a lock before it is answered 503 and sent again.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
               "keepalives_count": 3}  # fmt: skip
+#
+# Every statement is planned for its own parameters and the tables' size now: psycopg prepares a
+# statement run five times, and PostgreSQL may then keep one generic plan for it. A plan made
+# while the registry's tables were nearly empty (a sequential scan) would be kept by every
+# pooled connection until the next ANALYZE, which autovacuum may be late with or never do (off
+# on a test server): found as batches taking seconds once records passed 400,000.
 SESSION_SETTINGS = (
     "SET idle_in_transaction_session_timeout = '60s'",
     "SET lock_timeout = '30s'",
+    "SET plan_cache_mode = force_custom_plan",
 )
 
 
