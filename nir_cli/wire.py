@@ -152,6 +152,8 @@ class TokenOut(Wire):
 class MachineTokenRequest(Wire):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     days: int = Field(365, ge=1, le=3650)
+    # The password again: a stolen session must not be able to make a token that outlives it.
+    password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class TokenInfo(Wire):
@@ -210,8 +212,22 @@ class EntitlementOut(Wire):
     entitlement_note: str | None = None
 
 
+class FieldProblem(Wire):
+    """One thing wrong with a request the registry could not read (a 422 before any record was
+    looked at): where (`loc`, as FastAPI gives it), what and its code."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 class Problem(Wire):
+    """Every 4xx and 5xx answer's body, whatever answered it: `detail` a sentence for a
+    person, in the request's language; `errors` each problem of a request that could not be
+    read (422 only). Personal numbers are masked anywhere in it."""
+
     detail: str
+    errors: list[FieldProblem] | None = None
 
 
 def today() -> str:

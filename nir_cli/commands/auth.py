@@ -261,12 +261,22 @@ def revoke(app: App, /, name: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Token file to write (mode 0600).",
 )
-@click.option("--days", type=click.IntRange(1, 3650), default=365, show_default=True)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=365,
+    show_default=True,
+    help="How long it lives; the registry sets the most it allows (365 days unless its "
+    "operator chose otherwise).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
 @pass_app
-def machine_token(app: App, /, name: str, output: Path, days: int) -> None:
+def machine_token(app: App, /, name: str, output: Path, days: int, password_stdin: bool) -> None:
     """Create a named long-lived token for cron and write it to a token file (mode 0600).
 
-    Creating one with the same name again replaces (and revokes) the old one.
+    Asks for your password again: only a person logged in (not another machine token) makes
+    one, so a stolen session cannot make a token that outlives it. Creating one with the same
+    name again replaces (and revokes) the old one.
 
     \b
     Example:
@@ -275,7 +285,7 @@ def machine_token(app: App, /, name: str, output: Path, days: int) -> None:
     """
     from nir_cli.sync.credentials import write_token_file
 
-    made = app.client().machine_token(name, days)
+    made = app.client().machine_token(name, days, _password(password_stdin))
     write_token_file(output, made.access_token)
     say(
         app,

@@ -208,16 +208,24 @@ def missing(
 
 @click.command()
 @click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Check the whole store file first (SQLite's quick_check): a damaged store is 78.",
+)
 @format_option
 @pass_app
-def status(app: App, /, as_of: dt.date | None, fmt: str) -> None:
+def status(app: App, /, as_of: dt.date | None, check: bool, fmt: str) -> None:
     """Show what is pending, overdue, due soon, missing, and when the last sync ran.
 
     \b
     Example:
       nir status
       nir status --format json
+      nir status --check
     """
+    if check:
+        app.store.verify()
     counts = app.register().status(as_of)
     counts["profile"] = app.profile.name
     counts["last_sync"] = counts["last_sync"] or (_("never") if fmt == "table" else None)

@@ -59,6 +59,34 @@ def _db_option(func: F) -> F:
     show_default=True,
     help="Serve the API's documentation (/docs, /redoc, /openapi.json); the sandbox does.",
 )
+@click.option(
+    "--proxy-headers",
+    is_flag=True,
+    help="Believe X-Forwarded-For and X-Forwarded-Proto from the proxies named by "
+    "--forwarded-allow-ips (behind a TLS proxy); without it a client is its connection's "
+    "address.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="IPS",
+    help="The proxies whose forwarded headers to believe, comma-separated (with --proxy-headers).",
+)
+@click.option(
+    "--max-token-days",
+    type=click.IntRange(1, 3650),
+    default=365,
+    show_default=True,
+    help="The longest a machine token may live.",
+)
+@click.option(
+    "--body-budget",
+    type=click.IntRange(16, 4096),
+    default=64,
+    show_default=True,
+    metavar="MIB",
+    help="Request bodies one process holds at once, in MiB, for all requests together; "
+    "past it a request is answered 503 (try again) before its body is read.",
+)
 @pass_app
 def serve(
     app: App,
@@ -69,11 +97,15 @@ def serve(
     allow_synthetic: bool,
     workers: int,
     docs: bool,
+    proxy_headers: bool,
+    forwarded_allow_ips: str | None,
+    max_token_days: int,
+    body_budget: int,
 ) -> None:
     """Serve the registry API (/v1) until Ctrl-C or SIGTERM.
 
     Binds 127.0.0.1 unless told otherwise; anything else must sit behind TLS (see
-    docs/registry.md). A batch being stored when SIGTERM arrives is finished first.
+    docs/registry-production.md). A batch being stored when SIGTERM arrives is finished first.
 
     \b
     Example:
@@ -81,11 +113,19 @@ def serve(
       nir registry serve --workers 2      # use two cores
       nir registry serve --database postgresql://nir@127.0.0.1/nir --workers 4
       nir registry serve --port 8765 --docs
+      nir registry serve --proxy-headers --forwarded-allow-ips 127.0.0.1
     """
-    from nir_cli.registry.server import default_db, is_loopback
+    from nir_cli.errors import UsageError
+    from nir_cli.registry.server import Guards, default_db, is_loopback
     from nir_cli.registry.server import serve as run
     from nir_cli.registry.storage.opening import redacted
 
+    if proxy_headers != bool(forwarded_allow_ips):
+        raise UsageError(
+            _("--proxy-headers and --forwarded-allow-ips go together"),
+            hint=_("name the proxies to believe: --forwarded-allow-ips 127.0.0.1"),
+        )
+    guards = Guards(proxy_headers, forwarded_allow_ips, max_token_days, body_budget * 2**20)
     db = database or str(default_db())
     if not is_loopback(host):
         warn(
@@ -105,6 +145,7 @@ def serve(
         quiet=app.quiet,
         workers=workers,
         docs=docs,
+        guards=guards,
     )
 
 

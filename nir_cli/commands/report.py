@@ -51,6 +51,7 @@ def report(
 
     from nir_cli.rules.reports import run
 
+    app.store.verify()  # figures a leader acts on: never from a damaged store
     rows = run(app.store, name, year=year, municipality=municipality, place=place)
     emit_rows(rows, fmt, empty=_("nothing to report"))
     law_lapsed(app)

@@ -70,6 +70,7 @@ def sync(
         raise click.UsageError(_("--push-only and --pull-only exclude each other"))
     from nir_cli.sync.engine import sync as run_sync
 
+    app.store.verify()  # before the token is looked for: a damaged store is 78 either way
     with _progress(app) as progress:
         report = run_sync(
             app.store,

@@ -239,6 +239,7 @@ def export(
     from nir_cli.services import export as exporter
 
     kind = FileKind.named(what) or FileKind(what)
+    app.store.verify()  # a file for another system: never from a damaged store
     records = exporter.rows(app.store, kind, municipality=municipality, place=place)
     with _output(output, excel) as handle:
         if fmt == "json":

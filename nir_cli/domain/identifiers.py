@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from nir_cli.i18n import _
 
@@ -175,3 +176,16 @@ _ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{6})\d{5}(?!\d)")
 def redact(text: str) -> str:
     """Masks anything shaped like a personal number (11 digits alone) in a message."""
     return _ELEVEN_DIGITS.sub(lambda m: m.group(1) + "*****", text)
+
+
+def redact_all(value: Any) -> Any:
+    """`value` with `redact` applied to every string in it, dictionary keys included, however
+    deep: an error object is redacted whole, wherever a number sent may have landed (a field
+    name, a location, a message)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact_all(k): redact_all(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(redact_all(v) for v in value)
+    return value

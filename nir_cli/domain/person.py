@@ -27,6 +27,10 @@ BEFORE_BIRTH = {
     "arrival_date": N_("arrival date is before the birth date"),
 }
 
+# No participant alive was born before this: an earlier birth date is a typing error (0001-01-01
+# from an empty field, 1090 for 1990), and every deadline computed from it would be wrong.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
 
 class PersonData(DomainModel):
     """What is registered about a person; each change is a new version of it."""
@@ -112,6 +116,16 @@ class PersonData(DomainModel):
     @classmethod
     def _past(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         return not_in_future(value, info)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born_since_1900(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        # Read back as stored (today = date.max), a body is taken as it was accepted.
+        if value < EARLIEST_BIRTH and checks_of(info).today != dt.date.max:
+            raise ValueError(
+                _("{day} is before 1900: check the birth date").format(day=value.isoformat())
+            )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> PersonData:

@@ -32,6 +32,7 @@ class Caller:
     role: Role
     token_hash: str
     expires_at: str
+    token_kind: str = "session"  # or "machine"
 
 
 class LoginRefused(Exception):
@@ -66,15 +67,24 @@ def create_user(
     store.accounts.add_user(username, municipality, place, role.value, hash_password(password))
 
 
-def login(store: Session, username: str, password: str) -> tuple[str, str]:
+def login(store: Session, username: str, password: str, address: str) -> tuple[str, str]:
     """A new session token and its expiry; LoginRefused (with Retry-After when locked).
 
     An unknown user, a wrong password and a disabled user answer alike: the password is
     checked against a dummy hash when there is no user (the same argon2 time), and failures
-    are counted and locked out per username whether the user exists or not. Each failure is
-    one atomic UPDATE ... RETURNING, so logins racing each other all count; a right password is
-    refused while a lock-out holds, checked again inside the transaction that clears it."""
-    locked = store.accounts.locked_until(username)
+    are counted and locked out per username and client address whether the user exists or
+    not, so a stranger's wrong passwords lock the name out from the stranger's address only.
+    Each failure is one atomic UPDATE ... RETURNING, so logins racing each other all count; a
+    right password is refused while a lock-out holds, checked again inside the transaction
+    that clears it."""
+    check_password(store, username, password, address)
+    return issue_token(store, username, "session", None, dt.timedelta(hours=SESSION_HOURS))
+
+
+def check_password(store: Session, username: str, password: str, address: str) -> None:
+    """The user's password, as a login checks it (locked out, counted, slowed down alike):
+    LoginRefused unless it is right. Making a machine token asks for it again."""
+    locked = store.accounts.locked_until(username, address)
     if locked:
         raise LoginRefused(_seconds_until(locked))
     user = store.accounts.user(username)
@@ -85,14 +95,13 @@ def login(store: Session, username: str, password: str) -> tuple[str, str]:
         ok = False
     if user is None or not ok or user["disabled"]:
         failures = store.accounts.count_failure(
-            username, FREE_FAILURES, LOCK_SECONDS, MAX_LOCK_SECONDS
+            username, address, FREE_FAILURES, LOCK_SECONDS, MAX_LOCK_SECONDS
         )
         raise LoginRefused(delay=min(1.0, FAILURE_DELAY * failures))
     # A lock-out set by failures that raced this login wins over it.
-    raced = store.accounts.clear_failures(username)
+    raced = store.accounts.clear_failures(username, address)
     if raced is not None:
         raise LoginRefused(_seconds_until(raced))
-    return issue_token(store, username, "session", None, dt.timedelta(hours=SESSION_HOURS))
 
 
 def _seconds_until(moment: str) -> int:
@@ -121,6 +130,7 @@ def authenticate(store: Session, token: str) -> Caller | None:
         Role(row["role"]),
         row["token_hash"],
         row["expires_at"],
+        row["kind"],
     )
 
 

@@ -10,18 +10,21 @@ import datetime as dt
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nir_cli import __version__
 from nir_cli.domain.entitlement import entitlement_view
+from nir_cli.domain.identifiers import redact, redact_all
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.i18n import _
@@ -30,7 +33,17 @@ from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.fastjson import FastJSONRoute
 from nir_cli.registry.faults import FaultMiddleware, Faults
 from nir_cli.registry.language import Language
-from nir_cli.registry.limits import PASSWORD_SLOT_WAIT, BodyLimit, LoginLimiter, LoginRateLimit
+from nir_cli.registry.limits import (
+    BODY_BUDGET_BYTES,
+    MAX_BODY_BYTES,
+    PASSWORD_SLOT_WAIT,
+    Bodies,
+    BodyGuard,
+    LoginLimiter,
+    LoginRateLimit,
+    Unavailable,
+    client_address,
+)
 from nir_cli.registry.roles import Action
 from nir_cli.registry.storage import IdempotencyMismatch, open_storage
 from nir_cli.registry.storage.interface import Session
@@ -57,6 +70,7 @@ from nir_cli.wire import (
 )
 
 MAX_PAGE = 1000
+MAX_TOKEN_DAYS = 365  # the longest a machine token lives, unless `serve --max-token-days`
 bearer = HTTPBearer(auto_error=False)
 
 
@@ -86,10 +100,41 @@ def session(request: Request) -> Iterator[Session]:
 StoreDep = Annotated[Session, Depends(session)]
 
 
+def known_query(request: Request) -> None:
+    """A query parameter the operation does not know is refused (422), not ignored: a typo
+    (`?afterr=5`) would otherwise answer as if it were not there."""
+    route = request.scope.get("route")
+    if not request.query_params or route is None or not hasattr(route, "dependant"):
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise HTTPException(
+            422,
+            _("unknown query parameter: {name}; this operation takes: {known}").format(
+                name=unknown[0], known=", ".join(sorted(known)) or "-"
+            ),
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters an operation and its dependencies declare."""
+    names = {p.alias for p in dependant.query_params}
+    for inner in dependant.dependencies:
+        names |= _query_names(inner)
+    return names
+
+
 def caller(
-    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    """The user behind the bearer token: 401 when missing, expired, revoked or disabled."""
+    """The user behind the bearer token: 401 when missing, expired, revoked or disabled. A
+    request with a body was authenticated before its body was read (limits.BodyGuard)."""
+    found: Caller | None = request.scope.get("state", {}).get("caller")
+    if found is not None:
+        return found
     if credentials is None:
         raise unauthorized()
     found = accounts.authenticate(store, credentials.credentials)
@@ -111,11 +156,17 @@ AdminDep = Annotated[Caller, Depends(admin)]
 
 
 def create_app(
-    database: Path | str, *, allow_synthetic: bool = False, docs: bool = False
+    database: Path | str,
+    *,
+    allow_synthetic: bool = False,
+    docs: bool = False,
+    max_token_days: int = MAX_TOKEN_DAYS,
+    body_budget: int = BODY_BUDGET_BYTES,
 ) -> FastAPI:
     """The registry app over its database: a SQLite file, or a `postgresql://` URL
     (`with_faults` adds the fault switch). `docs` serves /docs, /redoc and /openapi.json (the
-    sandbox does; production need not)."""
+    sandbox does; production need not). `max_token_days`: the longest a machine token may
+    live; `body_budget`: the body bytes the process holds at once for all requests."""
     validator = Validator(allow_synthetic)
     db = open_storage(database, background_checkpoints=True)
     limiter = LoginLimiter()
@@ -134,6 +185,7 @@ def create_app(
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        dependencies=[Depends(known_query)],
     )
     app.router.route_class = FastJSONRoute
     untyped_openapi = app.openapi
@@ -146,8 +198,22 @@ def create_app(
     app.openapi = typed_openapi  # type: ignore[method-assign]
     app.state.db = db
     app.state.login_limiter = limiter
-    # Outside routing and authentication: an oversized body is refused before either.
-    app.add_middleware(BodyLimit)
+
+    async def authenticate(token: str) -> Caller | None:
+        def lookup() -> Caller | None:
+            with db.session() as store:
+                return accounts.authenticate(store, token)
+
+        try:
+            return await anyio.to_thread.run_sync(lookup)
+        except db.transient as exc:
+            raise Unavailable() from exc
+
+    # Outside routing: a body is refused by its size, its token and the room left before a
+    # byte of it is read.
+    app.add_middleware(
+        BodyGuard, authenticate=authenticate, bodies=Bodies(body_budget), limit=MAX_BODY_BYTES
+    )
     app.add_middleware(LoginRateLimit, limiter=limiter)
     # Outermost: whatever answers, the limits above included, speaks the request's language.
     app.add_middleware(Language)
@@ -165,12 +231,43 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(__: Request, exc: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422, without the input it would echo: it may hold a personal number."""
-        errors = [
-            {k: v for k, v in error.items() if k not in ("input", "ctx", "url")}
-            for error in exc.errors()
-        ]
-        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+        """FastAPI's 422 in the API's one error shape, without the input it would echo and
+        redacted whole: a personal number may be a value or a key (then it is in `loc`)."""
+        errors = redact_all(
+            jsonable_encoder(
+                [
+                    {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e["type"]}
+                    for e in exc.errors()
+                ]
+            )
+        )
+        first = errors[0] if errors else {"loc": [], "msg": ""}
+        where = ".".join(str(part) for part in first["loc"])
+        detail = _("the request is not valid: {where}: {problem}").format(
+            where=where, problem=first["msg"]
+        )
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_problem(__: Request, exc: StarletteHTTPException) -> Response:
+        """Every refusal (401, 403, 404, 405, 409, 422, 429, 503) as {"detail": sentence}."""
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return JSONResponse(
+            {"detail": redact(detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @contextmanager
+    def _password_slot() -> Iterator[None]:
+        """One of the process's password-check slots (argon2 is slow on purpose), or 503."""
+        # Over its address's budget, the request was answered 429 already (LoginRateLimit).
+        if not limiter.slots.acquire(timeout=PASSWORD_SLOT_WAIT):
+            raise HTTPException(
+                503, _("the registry is busy checking passwords"), headers={"Retry-After": "1"}
+            )
+        try:
+            yield
+        finally:
+            limiter.slots.release()
 
     @app.get("/v1/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -181,33 +278,22 @@ def create_app(
         tags=["auth"],
         responses={401: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}},
     )
-    def token(body: TokenRequest, store: StoreDep) -> TokenOut:
+    def token(body: TokenRequest, request: Request, store: StoreDep) -> TokenOut:
         """Exchange a username and password for a session token.
 
         An unknown user and a wrong password answer alike (401, the same body, the same
-        argon2 time); five failures lock the name out for a while (429 with Retry-After),
-        whether the user exists or not. Logins are limited per client address (429)."""
-        # Over its address's budget, a login was answered 429 already (LoginRateLimit).
-        if not limiter.slots.acquire(timeout=PASSWORD_SLOT_WAIT):
-            raise HTTPException(
-                503, _("the registry is busy checking passwords"), headers={"Retry-After": "1"}
-            )
-        try:
-            value, expires = accounts.login(store, body.username, body.password)
-        except LoginRefused as exc:
-            refused = exc
-        else:
-            return TokenOut(access_token=value, expires_at=expires)
-        finally:
-            limiter.slots.release()
-        time.sleep(refused.delay)  # slower with each failure, without holding a slot
-        if refused.retry_after:
-            raise HTTPException(
-                429,
-                _("too many failed logins; try again later"),
-                headers={"Retry-After": str(refused.retry_after)},
-            )
-        raise HTTPException(401, _("wrong username or password"))
+        argon2 time); five failures lock the name out for a while from the address they came
+        from (429 with Retry-After), whether the user exists or not; the same name from
+        another address is not locked. Logins are limited per client address (429)."""
+        address = _address(request)
+        with _password_slot():
+            try:
+                value, expires = accounts.login(store, body.username, body.password, address)
+            except LoginRefused as exc:
+                refused = exc
+            else:
+                return TokenOut(access_token=value, expires_at=expires)
+        raise _refused(refused)
 
     @app.post("/v1/logout", status_code=204, tags=["auth"])
     def logout(who: CallerDep, store: StoreDep) -> None:
@@ -223,13 +309,40 @@ def create_app(
             token_expires_at=who.expires_at,
         )
 
-    @app.post("/v1/tokens", tags=["auth"])
-    def machine_token(body: MachineTokenRequest, who: CallerDep, store: StoreDep) -> TokenOut:
-        """A named long-lived token for unattended jobs; the same name replaces the old one."""
-        value, expires = accounts.issue_token(
-            store, who.username, "machine", body.name, dt.timedelta(days=body.days)
-        )
-        return TokenOut(access_token=value, expires_at=expires)
+    @app.post(
+        "/v1/tokens",
+        tags=["auth"],
+        responses={403: {"model": Problem}, 429: {"model": Problem}},
+    )
+    def machine_token(
+        body: MachineTokenRequest, request: Request, who: CallerDep, store: StoreDep
+    ) -> TokenOut:
+        """A named long-lived token for unattended jobs; the same name replaces the old one.
+
+        Only a session (a person who logged in) makes one, and only with the password again
+        (401 when wrong, counted and locked out as a login is); a machine token cannot make
+        tokens (403). It lives at most as long as the registry allows (`serve
+        --max-token-days`, 365 by default; 422 past it)."""
+        if who.token_kind != "session":
+            raise HTTPException(403, _("a machine token cannot make tokens; log in as a person"))
+        if body.days > max_token_days:
+            raise HTTPException(
+                422,
+                _("a machine token lives at most {days} days at this registry").format(
+                    days=max_token_days
+                ),
+            )
+        with _password_slot():
+            try:
+                accounts.check_password(store, who.username, body.password, _address(request))
+            except LoginRefused as exc:
+                refused = exc
+            else:
+                value, expires = accounts.issue_token(
+                    store, who.username, "machine", body.name, dt.timedelta(days=body.days)
+                )
+                return TokenOut(access_token=value, expires_at=expires)
+        raise _refused(refused)
 
     @app.get("/v1/tokens", tags=["auth"])
     def tokens(who: CallerDep, store: StoreDep) -> list[TokenInfo]:
@@ -368,6 +481,23 @@ def create_app(
         return _user(store, who, username)
 
     return app
+
+
+def _address(request: Request) -> str:
+    return client_address(request.client.host if request.client else None)
+
+
+def _refused(refused: LoginRefused) -> HTTPException:
+    """A refused password check's answer, given after its delay (slower with each failure,
+    without holding a password slot)."""
+    time.sleep(refused.delay)
+    if refused.retry_after:
+        return HTTPException(
+            429,
+            _("too many failed logins; try again later"),
+            headers={"Retry-After": str(refused.retry_after)},
+        )
+    return HTTPException(401, _("wrong username or password"))
 
 
 def with_faults(app: FastAPI, faults: Faults | None) -> Any:

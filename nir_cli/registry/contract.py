@@ -47,6 +47,7 @@ def typed(spec: dict[str, Any]) -> dict[str, Any]:
         "oneOf": [{"$ref": ref} for ref in mapping.values()],
         "discriminator": {"propertyName": "kind", "mapping": mapping},
     }
+    _errors(spec)
     body = components["RecordIn"]["properties"]["body"]
     description = body.get("description", "")
     components["RecordIn"]["properties"]["body"] = {
@@ -57,3 +58,46 @@ def typed(spec: dict[str, Any]) -> dict[str, Any]:
         ],
     }
     return spec
+
+
+# What each refusal means, for the answers every operation of a kind can give (limits.py,
+# app.py); all have the one error shape, `Problem`.
+ERRORS = {
+    "401": "not logged in, or the token expired, was revoked or its user disabled",
+    "404": "no such thing in the caller's municipality",
+    "408": "the body did not arrive in time",
+    "413": "the body is larger than the limit (16 MiB; a login's 16 KiB)",
+    "422": "the request could not be read: `errors` says where and why",
+    "503": "busy (the database, or the bodies the process holds): try again after Retry-After",
+}
+
+
+def _errors(spec: dict[str, Any]) -> None:
+    """Every operation's possible refusals, documented with the one error shape: 401 where a
+    token is needed, 404 where a path names something, 408/413 where a body is read, 422
+    where anything is read, 503 wherever the database is asked; FastAPI's own 422 schema
+    (an array under `detail`) gives way to `Problem` (a sentence under `detail`, the
+    problems under `errors`)."""
+    problem = {"application/json": {"schema": {"$ref": REF.format(model="Problem")}}}
+    for path, operations in spec.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            codes = set()
+            if operation.get("security"):
+                codes.add("401")
+            if "{" in path:
+                codes.add("404")
+            if operation.get("requestBody"):
+                codes.update({"408", "413", "422", "503"})
+            if operation.get("parameters"):
+                codes.add("422")
+            if path != "/v1/health":
+                codes.add("503")
+            for code in sorted(codes | {c for c in responses if c.startswith(("4", "5"))}):
+                described = responses.setdefault(code, {"description": ERRORS.get(code, "")})
+                described["content"] = problem
+                if not described.get("description") or code == "422":
+                    described["description"] = ERRORS.get(code, described.get("description"))
+    schemas = spec.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)

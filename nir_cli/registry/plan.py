@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
-from nir_cli.domain.identifiers import redact
+from nir_cli.domain.identifiers import redact, redact_all
 from nir_cli.i18n import _
 from nir_cli.registry import persons
 from nir_cli.registry.persons import Identity, Move, People
@@ -262,6 +262,10 @@ class _Answer(NamedTuple):
 
     @classmethod
     def of(cls, result: RecordResult, lasting: bool = True) -> _Answer:
+        if result.error is not None:
+            # Redacted whole: a number sent as a field name lands in `field`, not `message`.
+            error = RecordError.model_validate(redact_all(result.error.model_dump()))
+            result = result.model_copy(update={"error": error})
         return cls(result.id, result.status, result.model_dump_json(), lasting)
 
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,62 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Guards:
+    """How the registry guards itself, as `serve` was told: whose X-Forwarded-For to believe
+    (none unless told), the longest machine token, the body bytes held at once."""
+
+    proxy_headers: bool = False
+    forwarded_allow_ips: str | None = None
+    max_token_days: int = 365
+    body_budget: int = 64 * 1024 * 1024
+
+
+def uvicorn_options(host: str, port: int, quiet: bool, guards: Guards) -> dict[str, Any]:
+    """uvicorn's settings for the registry (tests serve it with the same): a client's address
+    is the connection's own unless proxy headers were asked for, with the addresses of the
+    proxies to believe (uvicorn would otherwise believe X-Forwarded-For from loopback, and a
+    local process could then be anyone); at most CONCURRENCY connections and requests at once
+    (503 past it)."""
+    from nir_cli.registry.limits import CONCURRENCY
+
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning" if quiet else "info",
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        "server_header": False,
+        "proxy_headers": guards.proxy_headers,
+        "limit_concurrency": CONCURRENCY,
+    }
+    if guards.proxy_headers:
+        options["forwarded_allow_ips"] = guards.forwarded_allow_ips
+    return options
+
+
+def return_freed_memory() -> None:
+    """Let go of large blocks the moment they are freed (glibc): a body of megabytes is then
+    given back to the system when its request ends, instead of staying in the heap (glibc
+    raises its threshold for that after the first large block is freed, so later ones would
+    stay). Elsewhere, nothing to do."""
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(M_MMAP_THRESHOLD, 1024 * 1024)  # a fixed threshold: no dynamic raise
+    except (OSError, AttributeError):
+        return
+
+
+M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
+
+
 def serve(
     db: Path | str,
     host: str,
@@ -71,6 +128,7 @@ def serve(
     quiet: bool,
     workers: int = 1,
     docs: bool = False,
+    guards: Guards | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM; in-flight batches finish (and commit) before exit.
 
@@ -88,23 +146,32 @@ def serve(
             _("{host}:{port} is in use").format(host=host, port=port),
             hint=_("choose another --port"),
         )
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "warning" if quiet else "info",
-        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
-        "server_header": False,
-    }
+    guards = guards or Guards()
+    options = uvicorn_options(host, port, quiet, guards)
+    return_freed_memory()
     if workers == 1:
-        app = with_faults(create_app(db, allow_synthetic=allow_synthetic, docs=docs), faults)
+        app = create_app(
+            db,
+            allow_synthetic=allow_synthetic,
+            docs=docs,
+            max_token_days=guards.max_token_days,
+            body_budget=guards.body_budget,
+        )
         collector.for_serving()
-        uvicorn.run(app, **options)
+        uvicorn.run(with_faults(app, faults), **options)
         return
     from nir_cli.registry.storage import open_storage
 
     open_storage(db).close()  # created and migrated once, before the workers open it
     os.environ[_WORKER_ENV] = json.dumps(
-        {"db": str(db), "host": host, "allow_synthetic": allow_synthetic, "docs": docs}
+        {
+            "db": str(db),
+            "host": host,
+            "allow_synthetic": allow_synthetic,
+            "docs": docs,
+            "max_token_days": guards.max_token_days,
+            "body_budget": guards.body_budget,
+        }
     )
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
 
@@ -114,8 +181,13 @@ def worker_app() -> Any:
     from nir_cli.registry.app import create_app, with_faults
 
     told = json.loads(os.environ[_WORKER_ENV])
+    return_freed_memory()
     app = create_app(
-        told["db"], allow_synthetic=told["allow_synthetic"], docs=told.get("docs", False)
+        told["db"],
+        allow_synthetic=told["allow_synthetic"],
+        docs=told.get("docs", False),
+        max_token_days=told["max_token_days"],
+        body_budget=told["body_budget"],
     )
     collector.for_serving()
     return with_faults(app, faults_from_env(told["host"]))

@@ -6,6 +6,7 @@ holds the transaction (`Store.write()`), so a change and its outbox entry commit
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -170,8 +171,13 @@ def insert_new(
                 f"SELECT '{Entity.REGISTRATION.value}', id, version, base_version, entry_date "
                 "FROM temp.registrations_staged ORDER BY rowid"
             )
-    finally:
-        conn.execute("DELETE FROM temp.registrations_staged")
+    except BaseException:
+        # A write the disk refused: SQLite has rolled the transaction back, the staging
+        # table (made in it) with it. The first error is the one to tell (exit 74).
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("DELETE FROM temp.registrations_staged")
+        raise
+    conn.execute("DELETE FROM temp.registrations_staged")
     if not enqueue:
         _held_elsewhere(conn, items)
 

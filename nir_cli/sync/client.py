@@ -79,8 +79,14 @@ class RegistryClient:
     def me(self) -> Me:
         return Me.model_validate(self._request("GET", "/v1/me").json())
 
-    def machine_token(self, name: str, days: int) -> TokenOut:
-        answer = self._request("POST", "/v1/tokens", json={"name": name, "days": days})
+    def machine_token(self, name: str, days: int, password: str) -> TokenOut:
+        """A named machine token, made with the password again (a wrong one: NotLoggedIn)."""
+        answer = self._request(
+            "POST",
+            "/v1/tokens",
+            json={"name": name, "days": days, "password": password},
+            login=True,
+        )
         return TokenOut.model_validate(answer.json())
 
     def push(self, batch: BatchIn | str) -> tuple[BatchOut, str]:

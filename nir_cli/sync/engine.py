@@ -66,6 +66,8 @@ def sync(
     """Push, then pull; see the module doc. Raises TemporaryFailure when the registry is away
     (whatever was acknowledged so far stays applied; the rest stays in the outbox)."""
     report = SyncReport(dry_run=dry_run)
+    # Nothing from a damaged store goes to the registry, nor is its log written (78).
+    store.verify()
     with (
         sync_lock(store),
         _checkpoints_every(store, SYNC_CHECKPOINT_PAGES),

@@ -35,6 +35,7 @@ def embedded_registry(folder: Path) -> Iterator[str]:
 
     from nir_cli.registry import accounts
     from nir_cli.registry.app import create_app
+    from nir_cli.registry.server import Guards, uvicorn_options
     from nir_cli.training.sandbox import PASSWORD, users
     from nir_cli.wire import Role
 
@@ -50,7 +51,8 @@ def embedded_registry(folder: Path) -> Iterator[str]:
         def install_signal_handlers(self) -> None:
             pass
 
-    server = Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    options = uvicorn_options("127.0.0.1", port, True, Guards())
+    server = Quiet(uvicorn.Config(app, **{**options, "log_level": "error"}))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

@@ -194,6 +194,50 @@ def test_a_full_disk_says_so_and_leaves_the_store_as_it_was(nir: Nir, home: Path
     assert snapshot(store) == before
 
 
+@pytest.fixture
+def big_import(nir: Nir, home: Path, tmp_path: Path) -> Path:
+    """3,000 persons in the store, and a file of a claim and a start for each: an import
+    written in several chunks, each through the staging table."""
+    persons = tmp_path / "persons.csv"
+    lines = ["duf;fornavn;etternavn;fødselsdato;oppholdsgrunnlag;tillatelsesdato"]
+    lines += [f"{_duf(n)};N{n};E{n};1990-01-01;refugee;2025-06-01" for n in range(3000)]
+    persons.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert nir("import", str(persons)).returncode == 0
+    registrations = tmp_path / "registrations.csv"
+    rows = ["duf;type;dato;ordning"]
+    for n in range(3000):
+        rows += [f"{_duf(n)};krav;01.07.2025;opplæring", f"{_duf(n)};oppstart;01.09.2025;opplæring"]
+    registrations.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return registrations
+
+
+def test_a_full_disk_at_any_step_of_an_import_is_74_and_changes_nothing(
+    nir: Nir, home: Path, big_import: Path
+) -> None:
+    """Files may not grow past a limit that falls in a different step each time (the WAL's
+    first pages, the staging table, the registrations, their versions, the outbox, the kept
+    findings, the commit): every run is 74 with the store as it was, or 0 when it fit."""
+    store = home / "data" / "test.db"
+    saved = store.with_name("saved.db")
+    shutil.copy(store, saved)
+    before = snapshot(store)
+    outcomes = []
+    for limit in (64 * 1024, 512 * 1024, 2 * 2**20, 4 * 2**20, 6 * 2**20, 64 * 2**20):
+        for stale in store.parent.glob("test.db-*"):
+            stale.unlink()
+        shutil.copy(saved, store)
+        result = nir("import", str(big_import), preexec_fn=_limited(limit))
+        outcomes.append(result.returncode)
+        assert result.returncode in (0, 74), (limit, result.stderr)
+        assert "unexpected" not in result.stderr
+        assert "Traceback" not in result.stderr
+        if result.returncode == 74:
+            assert f"disk full or write error at {store}" in result.stderr
+            assert snapshot(store) == before, limit
+    assert outcomes.count(74) >= 4
+    assert outcomes[-1] == 0
+
+
 def _duf(serial: int) -> str:
     """A DUF number with valid check digits (BRIEF 1.2)."""
     body = f"2020{serial:06d}"
@@ -618,3 +662,69 @@ def test_a_long_listing_pages_on_a_terminal_and_not_in_a_pipe(
     )
     assert "PAGED-BY-PAGER" not in piped.stdout  # scripts get everything, straight
     assert piped.stdout.count("\n") >= 8
+
+
+def _damage_persons_page(store: Path) -> None:
+    """One cell fewer in the persons table's page header, as a torn or bit-flipped write
+    leaves it: SQLite reads the page without complaint, one person short."""
+    conn = sqlite3.connect(store)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'persons'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(store, "r+b") as handle:
+        handle.seek((root - 1) * size + 3)
+        cells = int.from_bytes(handle.read(2), "big")
+        handle.seek((root - 1) * size + 3)
+        handle.write((cells - 1).to_bytes(2, "big"))
+
+
+def test_a_damaged_store_is_refused_before_anything_trusts_it(
+    nir: Nir, home: Path, tmp_path: Path
+) -> None:
+    """A page damaged so that reads stay silent: `nir person list` would show one person of
+    two. Exports, reports, syncs and `nir status --check` check the file first: 78, with the
+    advice to restore from a backup, and nothing written (no export file, no sync log)."""
+    other = ["--duf", "200205705502", "--first-name", "Ola", "--last-name", "Nordmann",
+             "--birth-date", "1985-05-05", "--residence-basis", "refugee",
+             "--permit-date", "2025-06-01"]  # fmt: skip
+    assert nir("person", "add", *other).returncode == 0
+    store = home / "data" / "test.db"
+    _damage_persons_page(store)
+    assert len(json.loads(nir("person", "list", "--format", "json").stdout)) == 1  # silent
+    out = tmp_path / "out.csv"
+    commands = {
+        "status --check": ["status", "--check"],
+        "export": ["export", "persons", "-o", str(out)],
+        "report": ["report", "timeliness"],
+        "sync": ["sync"],
+    }
+    for name, args in commands.items():
+        result = nir(*args)
+        assert result.returncode == 78, (name, result.stderr)
+        assert f"the store at {store} is damaged" in result.stderr, name
+        assert "restore the file from a backup" in result.stderr, name
+    assert not out.exists()
+    assert nir("status").returncode == 0  # without --check, a plain read is not checked
+
+
+def test_a_birth_date_before_1900_or_after_today_is_refused_and_the_edges_kept(
+    nir: Nir, home: Path
+) -> None:
+    import datetime as dt
+
+    today = dt.date.today()
+    cases = {
+        "1899-12-31": 65,
+        "1900-01-01": 0,
+        today.isoformat(): 0,
+        (today + dt.timedelta(days=1)).isoformat(): 65,
+    }
+    for serial, (day, code) in enumerate(cases.items()):
+        result = nir(
+            "person", "add", "--duf", _duf(900 + serial), "--first-name", "A", "--last-name", "B",
+            "--birth-date", day, "--residence-basis", "asylum_seeker", "--accept-unchecked-duf",
+        )  # fmt: skip
+        assert result.returncode == code, (day, result.stderr)
+        if code:
+            assert "--birth-date" in result.stderr

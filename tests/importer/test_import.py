@@ -413,3 +413,21 @@ def test_the_rows_of_one_file_are_checked_against_each_other(person: CliFn, tmp_
     )
     done = person("import", str(paused))
     assert done.exit_code == 0, done.stderr
+
+
+def test_a_registration_id_of_another_person_is_refused(examples: CliFn, tmp_path: Path) -> None:
+    """The client agrees with the registry: a registration stays on its person. An import
+    naming an existing registration's id on another person is 65 by FILE:LINE, and nothing
+    is written (the registry would refuse the version: invalid person_id)."""
+    history = json.loads(examples("history", "202490000003", "--format", "json").stdout)
+    taken = history[0]["id"]
+    csv = tmp_path / "flyttet.csv"
+    csv.write_text(
+        f"id;duf;type;dato;ordning\n{taken};202590000110;krav;01.06.2025;opplæring\n",
+        encoding="utf-8",
+    )
+    before = examples("history", "202590000110", "--format", "json").stdout
+    result = examples("import", str(csv))
+    assert result.exit_code == 65
+    assert f"{csv}:2: column id: this registration id belongs to another person" in result.stderr
+    assert examples("history", "202590000110", "--format", "json").stdout == before

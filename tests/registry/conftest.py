@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+import sqlite3
 import threading
 import time
 import uuid
@@ -21,7 +22,10 @@ import uvicorn
 from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app, with_faults
 from nir_cli.registry.faults import Faults
+from nir_cli.registry.server import Guards, uvicorn_options
 from nir_cli.registry.storage.interface import Storage
+from nir_cli.registry.storage.opening import is_postgres
+from nir_cli.store.db import _statements, migrations
 from nir_cli.training.synthetic import synthetic_duf
 from nir_cli.wire import Role
 
@@ -64,12 +68,23 @@ class Server(uvicorn.Server):
 
 
 def run_registry(
-    database: Path | str, faults: Faults | None = None, allow_synthetic: bool = True
+    database: Path | str,
+    faults: Faults | None = None,
+    allow_synthetic: bool = True,
+    guards: Guards | None = None,
 ) -> Iterator[Registry]:
+    """The registry app served by uvicorn in a thread, with the options `nir registry serve`
+    gives it (`guards`: as its flags would set them)."""
     port = free_port()
-    app = create_app(database, allow_synthetic=allow_synthetic)
+    guards = guards or Guards()
+    app = create_app(
+        database,
+        allow_synthetic=allow_synthetic,
+        max_token_days=guards.max_token_days,
+        body_budget=guards.body_budget,
+    )
     server = Server(
-        uvicorn.Config(with_faults(app, faults), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(with_faults(app, faults), **uvicorn_options("127.0.0.1", port, True, guards))
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -144,3 +159,31 @@ def claim_record(
 
 def batch(*records: dict[str, Any], key: str | None = None, **options: Any) -> dict[str, Any]:
     return {"idempotency_key": key or new_id(), "records": list(records), **options}
+
+
+def old_registry(location: str, upto: int = 2) -> Any:
+    """A connection to an empty registry database at migration `upto`, as an older nir left
+    it (the rows are the caller's to write)."""
+    old = [m for m in migrations("nir_cli.registry.migrations_pg" if is_postgres(location)
+                                 else "nir_cli.registry.migrations") if m[0] <= upto]  # fmt: skip
+    if is_postgres(location):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        conn = psycopg.connect(location, autocommit=True, row_factory=dict_row)
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied_at TEXT NOT NULL)"
+        )
+        for number, name, sql in old:
+            conn.execute(sql)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (%s, %s, '2026-11-01')", (number, name)
+            )
+        return conn
+    conn = sqlite3.connect(location, isolation_level=None)
+    for number, _name, sql in old:
+        for statement in _statements(sql):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    return conn

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+
 import pytest
 import requests
 
 from nir_cli.registry import accounts
 from nir_cli.wire import Role
-from tests.registry.conftest import PASSWORD, Registry
+from tests.registry.conftest import PASSWORD, Registry, old_registry
 
 
 def test_tokens_are_stored_hashed(registry: Registry) -> None:
@@ -31,11 +34,13 @@ def test_machine_tokens_are_named_listed_replaced_and_revoked(registry: Registry
     registry.add_user("5001-cron", "5001", Role.TRANSFER)
     s = registry.login("5001-cron")
     first = s.post(
-        f"{registry.url}/v1/tokens", json={"name": "nightly", "days": 30}, timeout=10
+        f"{registry.url}/v1/tokens",
+        json={"name": "nightly", "days": 30, "password": PASSWORD},
+        timeout=10,
     ).json()["access_token"]
-    second = s.post(f"{registry.url}/v1/tokens", json={"name": "nightly"}, timeout=10).json()[
-        "access_token"
-    ]
+    second = s.post(
+        f"{registry.url}/v1/tokens", json={"name": "nightly", "password": PASSWORD}, timeout=10
+    ).json()["access_token"]
 
     def me(token: str) -> int:
         return requests.get(
@@ -107,3 +112,107 @@ def test_unknown_user_and_wrong_password_answer_alike(registry: Registry) -> Non
         f"{registry.url}/v1/token", json={"username": "5001-BJO", "password": "x"}, timeout=10
     )
     assert (a.status_code, a.json()) == (b.status_code, b.json())
+
+
+def _from(
+    registry: Registry, source: str, path: str, body: dict, token: str = ""
+) -> tuple[int, dict]:  # type: ignore[type-arg]
+    """POST `body` to `path` from the loopback address `source` (127.0.0.x: another client)."""
+    host, port = registry.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        conn.request("POST", path, body=json.dumps(body), headers=headers)
+        answer = conn.getresponse()
+        return answer.status, json.loads(answer.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_a_stranger_s_wrong_passwords_do_not_lock_the_owner_out_from_their_address(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failures lock a name out from the address they came from (CWE-645: take the address
+    into account beside the name); the owner logs in from theirs meanwhile."""
+    monkeypatch.setattr(accounts, "FAILURE_DELAY", 0.001)
+    registry.add_user("5001-BJO", "5001", Role.USER)
+    wrong = {"username": "5001-BJO", "password": "guess"}
+    right = {"username": "5001-BJO", "password": PASSWORD}
+    codes = [_from(registry, "127.0.0.2", "/v1/token", wrong)[0] for _ in range(6)]
+    assert codes[-1] == 429  # the stranger is locked out
+    assert _from(registry, "127.0.0.2", "/v1/token", right)[0] == 429  # from there, even right
+    assert _from(registry, "127.0.0.3", "/v1/token", right)[0] == 200  # the owner is not
+
+
+def test_machine_tokens_need_a_person_and_the_password_again(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accounts, "FAILURE_DELAY", 0.001)
+    registry.add_user("5001-cron", "5001", Role.TRANSFER)
+    session = registry.login("5001-cron").headers["Authorization"].split()[1]
+    url = "/v1/tokens"
+    # Without the password (a stolen session cannot do it), with a wrong one: refused.
+    assert _from(registry, "127.0.0.1", url, {"name": "n"}, session)[0] == 422
+    status, _ = _from(registry, "127.0.0.1", url, {"name": "n", "password": "x"}, session)
+    assert status == 401
+    # Past the registry's longest lifetime (365 days unless its operator chose otherwise).
+    too_long = {"name": "n", "days": 366, "password": PASSWORD}
+    status, problem = _from(registry, "127.0.0.1", url, too_long, session)
+    assert (status, problem["detail"]) == (
+        422,
+        "a machine token lives at most 365 days at this registry",
+    )
+    status, made = _from(registry, "127.0.0.1", url, {"name": "n", "password": PASSWORD}, session)
+    assert status == 200
+    # A machine token cannot make tokens, even with the password.
+    again = {"name": "m", "password": PASSWORD}
+    status, problem = _from(registry, "127.0.0.1", url, again, made["access_token"])
+    assert status == 403
+    assert "machine token" in problem["detail"]
+    # Wrong passwords on re-authentication count and lock out like logins.
+    codes = [
+        _from(registry, "127.0.0.4", url, {"name": "n", "password": "x"}, session)[0]
+        for _ in range(accounts.FREE_FAILURES + 1)
+    ]
+    assert codes[-1] == 429
+
+
+def test_usernames_are_unique_whatever_their_case(registry: Registry) -> None:
+    registry.add_user("5001-admin", "5001", Role.SUPERUSER)
+    admin = registry.login("5001-admin")
+    made = admin.post(
+        f"{registry.url}/v1/users",
+        json={"username": "5001-user", "password": "long-enough-1"},
+        timeout=10,
+    )
+    assert made.status_code == 201
+    twin = admin.post(
+        f"{registry.url}/v1/users",
+        json={"username": "5001-USER", "password": "long-enough-1"},
+        timeout=10,
+    )
+    assert twin.status_code == 409
+    # The database holds it too, whoever writes.
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        registry.add_user("5001-User", "5001", Role.USER)
+
+
+def test_a_registry_holding_two_names_of_one_case_stops_at_the_upgrade_naming_why(
+    registry_database: str,
+) -> None:
+    from nir_cli.errors import NirError
+    from nir_cli.registry.storage.opening import is_postgres, open_storage
+
+    conn = old_registry(registry_database, upto=3)
+    mark = "%s" if is_postgres(registry_database) else "?"
+    for name in ("5001-user", "5001-USER"):
+        conn.execute(
+            "INSERT INTO users (username, municipality, place, role, password_hash, created_at) "
+            f"VALUES ({mark}, '5001', NULL, 'user', 'x', '2026-11-01T00:00:00Z')",
+            (name,),
+        )
+    conn.close()
+    with pytest.raises(NirError, match="users_username_differs_in_more_than_case"):
+        open_storage(registry_database).close()

@@ -19,8 +19,9 @@ from fastapi.testclient import TestClient
 
 from nir_cli.registry import accounts
 from nir_cli.registry.app import create_app
-from nir_cli.registry.limits import MAX_BODY_BYTES, LoginLimiter
+from nir_cli.registry.limits import LOGIN_BURST, MAX_BODY_BYTES, LoginLimiter, client_address
 from nir_cli.registry.roles import RANK
+from nir_cli.registry.server import Guards
 from nir_cli.wire import Role
 from tests.registry.conftest import (
     PASSWORD,
@@ -143,7 +144,9 @@ def test_a_reset_a_disable_or_a_new_role_ends_every_token_of_the_user(
     live.add_user(name, "5001", Role.USER)
     session = live.login(name)
     machine = session.post(
-        f"{live.url}/v1/tokens", json={"name": "nightly", "days": 30}, timeout=10
+        f"{live.url}/v1/tokens",
+        json={"name": "nightly", "days": 30, "password": PASSWORD},
+        timeout=10,
     ).json()["access_token"]
     assert session.get(f"{live.url}/v1/me", timeout=10).status_code == 200
     admin = world["sessions"][Role.SUPERUSER]
@@ -226,6 +229,37 @@ def test_logins_are_limited_per_address(registry_database: str) -> None:
         assert 1 <= int(again.headers["Retry-After"]) <= 21
 
 
+@pytest.mark.parametrize("behind_a_proxy", [False, True])
+def test_forwarded_addresses_are_believed_only_from_the_proxies_named(
+    registry_database: str, behind_a_proxy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default a client is its connection's address, whatever X-Forwarded-For says, so a
+    local process cannot split the per-address login limit by naming other addresses; with
+    `serve --proxy-headers --forwarded-allow-ips 127.0.0.1` the proxy's word is taken."""
+    monkeypatch.setattr(accounts, "FAILURE_DELAY", 0.001)
+    guards = Guards(proxy_headers=True, forwarded_allow_ips="127.0.0.1") if behind_a_proxy else None
+    for live in run_registry(registry_database, guards=guards):
+        codes = [
+            requests.post(
+                f"{live.url}/v1/token",
+                json={"username": f"5001-nobody-{i}", "password": "x"},
+                headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                timeout=30,
+            ).status_code
+            for i in range(LOGIN_BURST + 10)
+        ]
+        if behind_a_proxy:
+            assert set(codes) == {401}  # each forwarded address its own budget
+        else:
+            assert codes[-1] == 429  # one address: the connection's
+
+
+def test_ipv6_clients_are_counted_by_their_64() -> None:
+    assert client_address("2001:db8:1:2::5") == client_address("2001:db8:1:2:ffff::9")
+    assert client_address("2001:db8:1:3::5") != client_address("2001:db8:1:2::5")
+    assert client_address("::ffff:192.0.2.7") == "192.0.2.7"
+
+
 def test_the_limiter_forgets_the_oldest_addresses() -> None:
     limiter = LoginLimiter(burst=1, per_second=0.001)
     assert limiter.allow("10.0.0.1") is None
@@ -265,26 +299,31 @@ def test_a_1_gb_body_is_413_before_it_is_read_or_anyone_is_authenticated(
 
 
 def test_a_chunked_body_past_the_limit_is_413_with_memory_bounded(registry: Registry) -> None:
+    """Without a token, a chunked body is refused (401) before a byte of it is read; with one,
+    it is read only up to the limit, then refused (413) and the connection closed."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     chunk = b"[" * (1024 * 1024)
 
     def chunks() -> Iterator[bytes]:
         for _ in range(MAX_BODY_BYTES // len(chunk) + 8):
             yield chunk
 
-    try:
-        answer = requests.post(
-            f"{registry.url}/v1/batches",
-            data=chunks(),
-            timeout=60,
-            headers={"Content-Type": "application/json"},
-        )
-        status = answer.status_code
-    except requests.ConnectionError:  # the registry answered and closed while we sent
-        status = 413
-    assert status == 413
+    def send(session: requests.Session) -> int:
+        try:
+            answer = session.post(
+                f"{registry.url}/v1/batches",
+                data=chunks(),
+                timeout=60,
+                headers={"Content-Type": "application/json"},
+            )
+        except requests.ConnectionError:  # the registry answered and closed while we sent
+            return 0
+        return answer.status_code
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert send(requests.Session()) in (401, 0)
+    assert send(registry.login(_user(registry))) in (413, 0)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 3 * MAX_BODY_BYTES / 2**20  # held at most the limit, not the stream
 
@@ -395,6 +434,51 @@ def test_no_answer_echoes_a_personal_number_sent_in_any_field(registry: Registry
     for answer in answers:
         assert answer.status_code < 500
         assert SYNTHETIC_FNR not in answer.text, answer.text
+
+
+def test_no_answer_echoes_a_personal_number_sent_as_a_key_anywhere(registry: Registry) -> None:
+    """A number as a JSON key: in a person's body, a registration's body (per-record
+    rejections, `field`), on a record and on the batch itself (422s, `loc`), in the login and
+    in a query; and as a path. Every answer keeps one shape and masks the number."""
+    session = registry.login(_user(registry))
+    person = person_record()
+    url = f"{registry.url}/v1/batches"
+    claim = {
+        "entity": "registration", "id": new_id(), "version": 1, "person_id": person["id"],
+        "body": {"kind": "claim", "fact_date": "2025-07-01", "scheme": "training",
+                 SYNTHETIC_FNR: 1},
+    }  # fmt: skip
+    answers = [
+        session.post(url, json=batch(person_record(**{SYNTHETIC_FNR: "x"})), timeout=10),
+        session.post(url, json=batch(person, claim), timeout=10),
+        session.post(url, json=batch({**person_record(), SYNTHETIC_FNR: 1}), timeout=10),
+        session.post(url, json={**batch(person_record()), SYNTHETIC_FNR: [1]}, timeout=10),
+        session.post(url, json={"records": {SYNTHETIC_FNR: 1}}, timeout=10),
+        requests.post(
+            f"{registry.url}/v1/token",
+            json={"username": "x", "password": "y", SYNTHETIC_FNR: 1},
+            timeout=10,
+        ),
+        session.get(
+            f"{registry.url}/v1/changes", params={"after": f"{SYNTHETIC_FNR}x"}, timeout=10
+        ),
+        session.get(f"{registry.url}/v1/records/{SYNTHETIC_FNR}", timeout=10),
+        session.post(f"{registry.url}/v1/users/{SYNTHETIC_FNR}/role", json={}, timeout=10),
+    ]
+    fields = [r["error"]["field"] for r in answers[0].json()["results"]]
+    assert fields
+    assert all("*****" in f for f in fields), fields
+    for answer in answers:
+        assert answer.status_code < 500
+        assert SYNTHETIC_FNR not in answer.text, answer.text
+        if answer.status_code >= 400:
+            body = answer.json()
+            assert isinstance(body["detail"], str), body
+            assert set(body) <= {"detail", "errors"}, body
+    unreadable = [a.json() for a in answers if a.status_code == 422]
+    assert unreadable
+    assert all(p["errors"] for p in unreadable)
+    assert any("*****" in str(p["errors"]) for p in unreadable)
 
 
 # -- docs endpoints --------------------------------------------------------------------------

@@ -5,13 +5,11 @@ code wrote them, duplicates included), opened by this nir and cleaned by
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from nir_cli.registry.storage.opening import is_postgres, open_storage
-from nir_cli.store.db import _statements, migrations
 from tests.conftest import CliFn
-from tests.registry.conftest import new_id
+from tests.registry.conftest import new_id, old_registry
 
 BODY = {
     "first_name": "Kari",
@@ -22,33 +20,6 @@ BODY = {
     "regime": "integreringsloven",
 }
 D1, D2 = "201290900106", "201290900200"
-
-
-def _old_registry(location: str) -> Any:
-    """A connection to an empty registry database at migration 2, as an older nir left it."""
-    old = [m for m in migrations("nir_cli.registry.migrations_pg" if is_postgres(location)
-                                 else "nir_cli.registry.migrations") if m[0] <= 2]  # fmt: skip
-    if is_postgres(location):
-        import psycopg
-        from psycopg.rows import dict_row
-
-        conn = psycopg.connect(location, autocommit=True, row_factory=dict_row)
-        conn.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-            "applied_at TEXT NOT NULL)"
-        )
-        for number, name, sql in old:
-            conn.execute(sql)
-            conn.execute(
-                "INSERT INTO schema_migrations VALUES (%s, %s, '2026-11-01')", (number, name)
-            )
-        return conn
-    conn = sqlite3.connect(location, isolation_level=None)
-    for number, _name, sql in old:
-        for statement in _statements(sql):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {number}")
-    return conn
 
 
 def _record(
@@ -87,7 +58,7 @@ def test_a_registry_with_duplicates_is_merged_moved_and_its_conflicts_listed(
     cli: CliFn, registry_database: str
 ) -> None:
     postgres = is_postgres(registry_database)
-    conn = _old_registry(registry_database)
+    conn = old_registry(registry_database)
     p1, x1, p2, x2, y, r1 = (new_id() for _ in range(6))
     rows = [
         ("5001", "person", p1, {**BODY, "duf": D1, "municipality": "5001", "place": "A"}),

@@ -144,7 +144,7 @@ def test_a_malformed_batch_is_422_without_echoing_what_was_sent(registry: Regist
     bad = {**person_record(fnr="15819000067"), "entity": "someone", "version": "x"}
     answer = s.post(f"{registry.url}/v1/batches", json=batch(bad), timeout=10)
     assert answer.status_code == 422
-    fields = {tuple(e["loc"]) for e in answer.json()["detail"]}
+    fields = {tuple(e["loc"]) for e in answer.json()["errors"]}
     assert {("body", "records", 0, "entity"), ("body", "records", 0, "version")} <= fields
     assert "15819000067" not in answer.text
     assert "someone" not in answer.text
@@ -159,7 +159,7 @@ def test_a_body_that_is_not_json_is_422(registry: Registry) -> None:
         timeout=10,
     )
     assert answer.status_code == 422
-    assert [e["type"] for e in answer.json()["detail"]] == ["json_invalid"]
+    assert [e["type"] for e in answer.json()["errors"]] == ["json_invalid"]
     assert "15819000067" not in answer.text
 
 
@@ -241,3 +241,32 @@ def test_a_rejection_of_the_registry_s_state_is_decided_again_on_a_resend(
     bad = person_record(fnr="15819000067")
     first = push(s, registry.url, batch(bad))[0]
     assert push(s, registry.url, batch(bad))[0] == first
+
+
+def test_a_registration_never_moves_to_another_person(registry: Registry) -> None:
+    """A new version naming another person is refused with the fix (withdraw, register anew);
+    the registry keeps the registration on its person, and both sides keep agreeing."""
+    s = user(registry)
+    first, second = person_record(), person_record()
+    claim = claim_record(first["id"])
+    assert {r["status"] for r in push(s, registry.url, batch(first, second, claim))} == {"accepted"}
+    moved = claim_record(second["id"], record_id=claim["id"], version=2, base=1)
+    result = push(s, registry.url, batch(moved))[0]
+    assert result["status"] == "rejected"
+    assert (result["error"]["code"], result["error"]["field"]) == ("invalid", "person_id")
+    assert "withdraw" in result["error"]["message"]
+    held = s.get(f"{registry.url}/v1/records/{claim['id']}", timeout=10).json()
+    assert (held["person_id"], held["version"]) == (first["id"], 1)
+    # The fix the answer names: withdraw it, and register it anew on the right person.
+    gone = claim_record(first["id"], record_id=claim["id"], version=2, base=1)
+    gone["withdrawn"] = True
+    anew = claim_record(second["id"])
+    assert [r["status"] for r in push(s, registry.url, batch(gone, anew))] == ["accepted"] * 2
+
+
+def test_a_birth_date_before_1900_is_rejected_and_1900_kept(registry: Registry) -> None:
+    s = user(registry)
+    early, edge = person_record(birth_date="1899-12-31"), person_record(birth_date="1900-01-01")
+    results = push(s, registry.url, batch(early, edge))
+    assert [r["status"] for r in results] == ["rejected", "accepted"]
+    assert results[0]["error"]["field"] == "birth_date"

@@ -200,6 +200,8 @@ def test_machine_tokens_for_cron(office: CliFn, tmp_path: Path, live: Registry) 
         str(nightly),
         "--days",
         "30",
+        "--password-stdin",
+        input=PASSWORD + "\n",
     )
     assert made.exit_code == 0, made.stderr
     assert oct(nightly.stat().st_mode & 0o777) == "0o600"

@@ -51,8 +51,10 @@ class SqliteAccounts:
         )
 
     def username_taken(self, username: str) -> bool:
+        """Whether a user has this name, whatever its case."""
         return (
-            self.store.one("SELECT 1 AS x FROM users WHERE username = ?", (username,)) is not None
+            self.store.one("SELECT 1 AS x FROM users WHERE lower(username) = lower(?)", (username,))
+            is not None
         )
 
     def disable(self, municipality: str, username: str) -> None:
@@ -111,7 +113,8 @@ class SqliteAccounts:
     def caller(self, token_hash: str) -> dict[str, Any] | None:
         """The user behind a live token (not expired, not revoked, user not disabled)."""
         return self.store.one(
-            "SELECT t.token_hash, t.expires_at, u.* FROM tokens t JOIN users u USING (username) "
+            "SELECT t.token_hash, t.expires_at, t.kind, u.* FROM tokens t "
+            "JOIN users u USING (username) "
             "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
             "AND u.disabled = 0",
             (token_hash, now()),
@@ -142,26 +145,34 @@ class SqliteAccounts:
 
     # -- failed logins -------------------------------------------------------------------------
 
-    def locked_until(self, username: str) -> str | None:
-        """When the user's lock-out ends, if one holds now."""
+    def locked_until(self, username: str, address: str) -> str | None:
+        """When the lock-out of this name from this address ends, if one holds now."""
         row = self.store.one(
-            "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
+            "SELECT locked_until FROM login_attempts WHERE username = ? AND address = ?",
+            (username, address),
         )
         if row is None or not row["locked_until"] or row["locked_until"] <= now():
             return None
         return str(row["locked_until"])
 
     def count_failure(
-        self, username: str, free_failures: int, lock_seconds: int, max_lock_seconds: int
+        self,
+        username: str,
+        address: str,
+        free_failures: int,
+        lock_seconds: int,
+        max_lock_seconds: int,
     ) -> int:
-        """One more failed login, counted and (past `free_failures`) locked by one atomic
-        statement, whatever races it; the failures so far. Names tried and left alone for a
-        day are forgotten: a spray of made-up names must not grow the table without end."""
+        """One more failed login of this name from this address, counted and (past
+        `free_failures`) locked by one atomic statement, whatever races it; the failures so
+        far. Pairs tried and left alone for a day are forgotten: a spray of made-up names must
+        not grow the table without end."""
         with self.store.write() as conn:
             failures = conn.execute(
                 f"""
-INSERT INTO login_attempts (username, failures, locked_until, last_at) VALUES (:u, 1, NULL, :now)
-ON CONFLICT (username) DO UPDATE SET
+INSERT INTO login_attempts (username, address, failures, locked_until, last_at)
+VALUES (:u, :a, 1, NULL, :now)
+ON CONFLICT (username, address) DO UPDATE SET
     failures = failures + 1,
     last_at = :now,
     locked_until = CASE WHEN failures + 1 >= {int(free_failures)}
@@ -170,7 +181,7 @@ ON CONFLICT (username) DO UPDATE SET
         ELSE locked_until END
 RETURNING failures
 """,
-                {"u": username, "now": now()},
+                {"u": username, "a": address, "now": now()},
             ).fetchone()["failures"]
             conn.execute(
                 "DELETE FROM login_attempts WHERE last_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
@@ -179,16 +190,21 @@ RETURNING failures
             )
         return int(failures)
 
-    def clear_failures(self, username: str) -> str | None:
-        """A right password: failures are forgotten, unless a lock-out set by failures that raced
-        it holds; then when that lock-out ends, and nothing is cleared."""
+    def clear_failures(self, username: str, address: str) -> str | None:
+        """A right password from this address: its failures are forgotten, unless a lock-out
+        set by failures that raced it holds; then when that lock-out ends, and nothing is
+        cleared."""
         with self.store.write() as conn:
             row = conn.execute(
-                "SELECT locked_until FROM login_attempts WHERE username = ?", (username,)
+                "SELECT locked_until FROM login_attempts WHERE username = ? AND address = ?",
+                (username, address),
             ).fetchone()
             if row is not None and row["locked_until"] and row["locked_until"] > now():
                 return str(row["locked_until"])
-            conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
+            conn.execute(
+                "DELETE FROM login_attempts WHERE username = ? AND address = ?",
+                (username, address),
+            )
         return None
 
 

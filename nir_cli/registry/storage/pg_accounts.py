@@ -52,7 +52,8 @@ class PgAccounts:
         )
 
     def username_taken(self, username: str) -> bool:
-        return self._one("SELECT 1 AS x FROM users WHERE username = %s", (username,)) is not None
+        sql = "SELECT 1 AS x FROM users WHERE lower(username) = lower(%s)"
+        return self._one(sql, (username,)) is not None
 
     def disable(self, municipality: str, username: str) -> None:
         with self.conn.transaction():
@@ -104,9 +105,9 @@ class PgAccounts:
 
     def caller(self, token_hash: str) -> dict[str, Any] | None:
         return self._one(
-            "SELECT t.token_hash, t.expires_at, u.* FROM tokens t JOIN users u USING (username) "
-            "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s "
-            "AND u.disabled = 0",
+            "SELECT t.token_hash, t.expires_at, t.kind, u.* FROM tokens t "
+            "JOIN users u USING (username) WHERE t.token_hash = %s AND t.revoked_at IS NULL "
+            "AND t.expires_at > %s AND u.disabled = 0",
             (token_hash, now()),
         )
 
@@ -132,17 +133,26 @@ class PgAccounts:
         ).rowcount
         return bool(done)
 
-    def locked_until(self, username: str) -> str | None:
-        row = self._one("SELECT locked_until FROM login_attempts WHERE username = %s", (username,))
+    def locked_until(self, username: str, address: str) -> str | None:
+        row = self._one(
+            "SELECT locked_until FROM login_attempts WHERE username = %s AND address = %s",
+            (username, address),
+        )
         if row is None or not row["locked_until"] or row["locked_until"] <= now():
             return None
         return str(row["locked_until"])
 
     def count_failure(
-        self, username: str, free_failures: int, lock_seconds: int, max_lock_seconds: int
+        self,
+        username: str,
+        address: str,
+        free_failures: int,
+        lock_seconds: int,
+        max_lock_seconds: int,
     ) -> int:
-        """One more failed login, counted and (past `free_failures`) locked by one atomic
-        statement, as on SQLite; names left alone for a day are forgotten."""
+        """One more failed login of this name from this address, counted and (past
+        `free_failures`) locked by one atomic statement, as on SQLite; pairs left alone for a
+        day are forgotten."""
         free, lock, most = int(free_failures), int(lock_seconds), int(max_lock_seconds)
         # On this machine's clock (the `now` the times are compared with), not the server's.
         clock = "(%(clock)s::timestamptz AT TIME ZONE 'UTC')"
@@ -154,34 +164,38 @@ class PgAccounts:
         with self.conn.transaction():
             row = self.conn.execute(
                 f"""
-INSERT INTO login_attempts (username, failures, locked_until, last_at)
-VALUES (%(u)s, 1, NULL, %(now)s)
-ON CONFLICT (username) DO UPDATE SET
+INSERT INTO login_attempts (username, address, failures, locked_until, last_at)
+VALUES (%(u)s, %(a)s, 1, NULL, %(now)s)
+ON CONFLICT (username, address) DO UPDATE SET
     failures = login_attempts.failures + 1,
     last_at = %(now)s,
     locked_until = CASE WHEN login_attempts.failures + 1 >= {free} THEN {until}
         ELSE login_attempts.locked_until END
 RETURNING failures
 """,
-                {"u": username, "now": now(), "clock": now()},
+                {"u": username, "a": address, "now": now(), "clock": now()},
             ).fetchone()
         # The sweep on its own, after the count, skipping rows another login holds: in the same
         # transaction, two failures on two names could lock each other's rows (a deadlock).
         self.conn.execute(
-            "DELETE FROM login_attempts WHERE username IN (SELECT username FROM login_attempts "
-            f"WHERE last_at < {a_day_ago} AND (locked_until IS NULL OR locked_until < %(now)s) "
-            "FOR UPDATE SKIP LOCKED)",
+            "DELETE FROM login_attempts WHERE (username, address) IN (SELECT username, address "
+            f"FROM login_attempts WHERE last_at < {a_day_ago} AND (locked_until IS NULL OR "
+            "locked_until < %(now)s) FOR UPDATE SKIP LOCKED)",
             {"now": now(), "clock": now()},
         )
         return int(row["failures"])
 
-    def clear_failures(self, username: str) -> str | None:
+    def clear_failures(self, username: str, address: str) -> str | None:
         with self.conn.transaction():
             row = self._one(
-                "SELECT locked_until FROM login_attempts WHERE username = %s FOR UPDATE",
-                (username,),
+                "SELECT locked_until FROM login_attempts WHERE username = %s AND address = %s "
+                "FOR UPDATE",
+                (username, address),
             )
             if row is not None and row["locked_until"] and row["locked_until"] > now():
                 return str(row["locked_until"])
-            self.conn.execute("DELETE FROM login_attempts WHERE username = %s", (username,))
+            self.conn.execute(
+                "DELETE FROM login_attempts WHERE username = %s AND address = %s",
+                (username, address),
+            )
         return None
