@@ -151,7 +151,8 @@ class TokenOut(Wire):
 
 class MachineTokenRequest(Wire):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-    days: int = Field(365, ge=1, le=3650)
+    # Left out: as long as the registry allows (`serve --max-token-days`).
+    days: int | None = Field(None, ge=1, le=3650)
     # The password again: a stolen session must not be able to make a token that outlives it.
     password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
@@ -222,9 +223,11 @@ class FieldProblem(Wire):
 
 
 class Problem(Wire):
-    """Every 4xx and 5xx answer's body, whatever answered it: `detail` a sentence for a
-    person, in the request's language; `errors` each problem of a request that could not be
-    read (422 only). Personal numbers are masked anywhere in it."""
+    """Every refusal's body, whichever part of the registry gave it (the limits,
+    authentication, a route): `detail` a sentence for a person, in the request's language;
+    `errors` each problem of a request that could not be read (422 only). Personal numbers are
+    masked anywhere in it. (Below the registry, uvicorn answers a request that is not HTTP
+    with a plain-text 400, and more connections than it serves with a plain-text 503.)"""
 
     detail: str
     errors: list[FieldProblem] | None = None

@@ -264,14 +264,14 @@ def revoke(app: App, /, name: str) -> None:
 @click.option(
     "--days",
     type=click.IntRange(1, 3650),
-    default=365,
-    show_default=True,
-    help="How long it lives; the registry sets the most it allows (365 days unless its "
-    "operator chose otherwise).",
+    help="How long it lives [default: as long as the registry allows, 365 days unless its "
+    "operator chose otherwise].",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
 @pass_app
-def machine_token(app: App, /, name: str, output: Path, days: int, password_stdin: bool) -> None:
+def machine_token(
+    app: App, /, name: str, output: Path, days: int | None, password_stdin: bool
+) -> None:
     """Create a named long-lived token for cron and write it to a token file (mode 0600).
 
     Asks for your password again: only a person logged in (not another machine token) makes

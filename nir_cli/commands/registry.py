@@ -125,6 +125,11 @@ def serve(
             _("--proxy-headers and --forwarded-allow-ips go together"),
             hint=_("name the proxies to believe: --forwarded-allow-ips 127.0.0.1"),
         )
+    if forwarded_allow_ips and "*" in forwarded_allow_ips.split(","):
+        raise UsageError(
+            _("--forwarded-allow-ips '*' would believe any client about its own address"),
+            hint=_("name the proxies: --forwarded-allow-ips 127.0.0.1"),
+        )
     guards = Guards(proxy_headers, forwarded_allow_ips, max_token_days, body_budget * 2**20)
     db = database or str(default_db())
     if not is_loopback(host):

@@ -170,11 +170,14 @@ def mask(number: str | None) -> str:
     return number[:6] + "*" * (len(number) - 6)
 
 
-_ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{6})\d{5}(?!\d)")
+# Eleven digits alone, the last five perhaps set apart as people write them (`010190 12345`,
+# `010190-12345`, `010190.12345`), which the number's parser accepts too.
+_ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{6})[ .-]?\d{5}(?!\d)")
 
 
 def redact(text: str) -> str:
-    """Masks anything shaped like a personal number (11 digits alone) in a message."""
+    """Masks anything shaped like a personal number (11 digits alone, written whole or with
+    the last five set apart) in a message."""
     return _ELEVEN_DIGITS.sub(lambda m: m.group(1) + "*****", text)
 
 

@@ -12,8 +12,10 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from nir_cli.registry.storage.interface import Session
+from nir_cli.registry.storage.interface import Session, UsernameTaken
 from nir_cli.wire import Role
+
+__all__ = ["UsernameTaken"]  # raised by create_user, from the storage
 
 SESSION_HOURS = 12
 FREE_FAILURES = 5  # failed logins before a lock-out
@@ -118,11 +120,17 @@ def issue_token(
     return token, expires
 
 
-def authenticate(store: Session, token: str) -> Caller | None:
-    """The caller behind a bearer token, or None when unknown, expired, revoked or disabled."""
+def authenticate(store: Session, token: str, longest: dt.timedelta | None = None) -> Caller | None:
+    """The caller behind a bearer token, or None when unknown, expired, revoked or disabled.
+    `longest`: the most a machine token may live now; one made for longer (before the
+    registry set its limit, or when it allowed more) ends when that much has passed."""
     row = store.accounts.caller(hash_token(token))
     if row is None:
         return None
+    if longest is not None and row["kind"] == "machine":
+        made = dt.datetime.fromisoformat(str(row["token_created_at"]).replace("Z", "+00:00"))
+        if made + longest <= _utcnow():
+            return None
     return Caller(
         row["username"],
         row["municipality"],

@@ -39,6 +39,7 @@ from nir_cli.registry.limits import (
     PASSWORD_SLOT_WAIT,
     Bodies,
     BodyGuard,
+    ForwardedNotice,
     LoginLimiter,
     LoginRateLimit,
     Unavailable,
@@ -131,13 +132,12 @@ def caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """The user behind the bearer token: 401 when missing, expired, revoked or disabled. A
-    request with a body was authenticated before its body was read (limits.BodyGuard)."""
-    found: Caller | None = request.scope.get("state", {}).get("caller")
-    if found is not None:
-        return found
+    request with a body was authenticated before its body was read too (limits.BodyGuard);
+    this is asked again after, as the token may have ended while the body came."""
     if credentials is None:
         raise unauthorized()
-    found = accounts.authenticate(store, credentials.credentials)
+    longest = dt.timedelta(days=request.app.state.max_token_days)
+    found = accounts.authenticate(store, credentials.credentials, longest)
     if found is None:
         raise unauthorized()
     return found
@@ -162,11 +162,14 @@ def create_app(
     docs: bool = False,
     max_token_days: int = MAX_TOKEN_DAYS,
     body_budget: int = BODY_BUDGET_BYTES,
+    forwarded_believed: bool = False,
 ) -> FastAPI:
     """The registry app over its database: a SQLite file, or a `postgresql://` URL
     (`with_faults` adds the fault switch). `docs` serves /docs, /redoc and /openapi.json (the
     sandbox does; production need not). `max_token_days`: the longest a machine token may
-    live; `body_budget`: the body bytes the process holds at once for all requests."""
+    live; `body_budget`: the body bytes the process holds at once for all requests;
+    `forwarded_believed`: served with proxy headers believed (else a request carrying them is
+    noted in the log, once)."""
     validator = Validator(allow_synthetic)
     db = open_storage(database, background_checkpoints=True)
     limiter = LoginLimiter()
@@ -198,11 +201,12 @@ def create_app(
     app.openapi = typed_openapi  # type: ignore[method-assign]
     app.state.db = db
     app.state.login_limiter = limiter
+    app.state.max_token_days = max_token_days
 
     async def authenticate(token: str) -> Caller | None:
         def lookup() -> Caller | None:
             with db.session() as store:
-                return accounts.authenticate(store, token)
+                return accounts.authenticate(store, token, dt.timedelta(days=max_token_days))
 
         try:
             return await anyio.to_thread.run_sync(lookup)
@@ -215,6 +219,8 @@ def create_app(
         BodyGuard, authenticate=authenticate, bodies=Bodies(body_budget), limit=MAX_BODY_BYTES
     )
     app.add_middleware(LoginRateLimit, limiter=limiter)
+    if not forwarded_believed:
+        app.add_middleware(ForwardedNotice)
     # Outermost: whatever answers, the limits above included, speaks the request's language.
     app.add_middleware(Language)
 
@@ -320,12 +326,14 @@ def create_app(
         """A named long-lived token for unattended jobs; the same name replaces the old one.
 
         Only a session (a person who logged in) makes one, and only with the password again
-        (401 when wrong, counted and locked out as a login is); a machine token cannot make
-        tokens (403). It lives at most as long as the registry allows (`serve
-        --max-token-days`, 365 by default; 422 past it)."""
+        (403 when wrong, counted and locked out as a login is: the session itself is fine, so
+        not 401); a machine token cannot make tokens (403). It lives as long as asked, at most
+        as long as the registry allows (`serve --max-token-days`, 365 by default, which is
+        also what it lives when `days` is left out; 422 past it)."""
         if who.token_kind != "session":
             raise HTTPException(403, _("a machine token cannot make tokens; log in as a person"))
-        if body.days > max_token_days:
+        days = body.days or max_token_days
+        if days > max_token_days:
             raise HTTPException(
                 422,
                 _("a machine token lives at most {days} days at this registry").format(
@@ -339,10 +347,10 @@ def create_app(
                 refused = exc
             else:
                 value, expires = accounts.issue_token(
-                    store, who.username, "machine", body.name, dt.timedelta(days=body.days)
+                    store, who.username, "machine", body.name, dt.timedelta(days=days)
                 )
                 return TokenOut(access_token=value, expires_at=expires)
-        raise _refused(refused)
+        raise _refused(refused, wrong=HTTPException(403, _("the password is wrong")))
 
     @app.get("/v1/tokens", tags=["auth"])
     def tokens(who: CallerDep, store: StoreDep) -> list[TokenInfo]:
@@ -442,9 +450,12 @@ def create_app(
         _allowed(who, Action.CREATE, body.role, who.municipality, place)
         if accounts.username_taken(store, body.username):  # within the caller's prefix only
             raise HTTPException(409, _("that username is taken"))
-        accounts.create_user(
-            store, body.username, body.password, who.municipality, place, body.role
-        )
+        try:
+            accounts.create_user(
+                store, body.username, body.password, who.municipality, place, body.role
+            )
+        except accounts.UsernameTaken:  # the same name in another case, at the same instant
+            raise HTTPException(409, _("that username is taken")) from None
         return _user(store, who, body.username)
 
     @app.post(
@@ -487,9 +498,9 @@ def _address(request: Request) -> str:
     return client_address(request.client.host if request.client else None)
 
 
-def _refused(refused: LoginRefused) -> HTTPException:
+def _refused(refused: LoginRefused, wrong: HTTPException | None = None) -> HTTPException:
     """A refused password check's answer, given after its delay (slower with each failure,
-    without holding a password slot)."""
+    without holding a password slot): 429 while locked out, else `wrong` (a login's 401)."""
     time.sleep(refused.delay)
     if refused.retry_after:
         return HTTPException(
@@ -497,7 +508,7 @@ def _refused(refused: LoginRefused) -> HTTPException:
             _("too many failed logins; try again later"),
             headers={"Retry-After": str(refused.retry_after)},
         )
-    return HTTPException(401, _("wrong username or password"))
+    return wrong or HTTPException(401, _("wrong username or password"))
 
 
 def with_faults(app: FastAPI, faults: Faults | None) -> Any:

@@ -74,10 +74,10 @@ ERRORS = {
 
 def _errors(spec: dict[str, Any]) -> None:
     """Every operation's possible refusals, documented with the one error shape: 401 where a
-    token is needed, 404 where a path names something, 408/413 where a body is read, 422
-    where anything is read, 503 wherever the database is asked; FastAPI's own 422 schema
-    (an array under `detail`) gives way to `Problem` (a sentence under `detail`, the
-    problems under `errors`)."""
+    token is needed, 404 where a path names something, 408/413 where a body is read, 422 on
+    all (a query parameter the operation does not take is one), 503 wherever the database is
+    asked; FastAPI's own 422 schema (an array under `detail`) gives way to `Problem` (a
+    sentence under `detail`, the problems under `errors`)."""
     problem = {"application/json": {"schema": {"$ref": REF.format(model="Problem")}}}
     for path, operations in spec.get("paths", {}).items():
         for operation in operations.values():
@@ -89,8 +89,8 @@ def _errors(spec: dict[str, Any]) -> None:
                 codes.add("404")
             if operation.get("requestBody"):
                 codes.update({"408", "413", "422", "503"})
-            if operation.get("parameters"):
-                codes.add("422")
+            # Any operation refuses a query parameter it does not take (or a NUL in one).
+            codes.add("422")
             if path != "/v1/health":
                 codes.add("503")
             for code in sorted(codes | {c for c in responses if c.startswith(("4", "5"))}):

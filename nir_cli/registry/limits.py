@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -33,8 +34,12 @@ LOGIN_BODY_BYTES = 16 * 1024
 PUBLIC_BODY_PATHS = frozenset({"/v1/token"})
 # A body must have arrived this many seconds after its headers (16 MiB at 2.2 Mbit/s).
 BODY_SECONDS = 60.0
-# Connections and requests one process serves at once; past it uvicorn answers 503.
-CONCURRENCY = 200
+# Connections and requests one process serves at once; past it uvicorn answers 503. uvicorn
+# counts a connection as it opens, before it has sent anything, and has no timeout for the
+# headers: set near a process's usual 1024 open files, so idle sockets meet this limit no
+# sooner than they would have run out of files; the proxy in front bounds them per address
+# (docs/registry-production.md).
+CONCURRENCY = 1000
 # Logins per client address: a burst, then this many a second.
 LOGIN_BURST = 20
 LOGIN_PER_SECOND = 2.0
@@ -57,20 +62,32 @@ class Unavailable(Exception):
 class Bodies:
     """The body bytes a process holds at once, for every request together: a reservation per
     request (its Content-Length, or its chunks as they come), refused when the budget is
-    spent. One event loop per process: no awaits between the check and the count."""
+    spent. One caller (a user, or everyone without a token: a login) holds at most a quarter
+    of it, so one user announcing large bodies and sending nothing cannot shut everyone
+    else's uploads out. One event loop per process: no awaits between the check and the
+    count."""
 
     def __init__(self, budget: int = BODY_BUDGET_BYTES) -> None:
         self.budget = budget
+        self.share = max(budget // 4, MAX_BODY_BYTES)
         self.held = 0
+        self._by: dict[str, int] = {}
 
-    def reserve(self, count: int) -> bool:
-        if self.held + count > self.budget:
+    def reserve(self, count: int, who: str = "") -> bool:
+        mine = self._by.get(who, 0)
+        if self.held + count > self.budget or mine + count > self.share:
             return False
         self.held += count
+        self._by[who] = mine + count
         return True
 
-    def release(self, count: int) -> None:
+    def release(self, count: int, who: str = "") -> None:
         self.held -= count
+        left = self._by.get(who, 0) - count
+        if left > 0:
+            self._by[who] = left
+        else:
+            self._by.pop(who, None)
 
 
 class BodyGuard:
@@ -107,6 +124,7 @@ class BodyGuard:
             await _answer(send, 422, _problem(_("text may not contain NUL characters")))
             return
         headers = dict(scope.get("headers", []))
+        authorizations = [v for k, v in scope.get("headers", []) if k == b"authorization"]
         length = headers.get(b"content-length")
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
         if length is not None and not length.isdigit():
@@ -119,9 +137,11 @@ class BodyGuard:
         if length is not None and int(length) > limit:
             await _refuse(send, 413, self._too_large(limit))
             return
+        who = ""
         if scope["path"] not in PUBLIC_BODY_PATHS:
             try:
-                caller = await self._caller(headers.get(b"authorization", b""))
+                # Two Authorization headers: read differently by different parts, so neither.
+                caller = await self._caller(authorizations[0]) if len(authorizations) == 1 else None
             except Unavailable:
                 await _refuse(
                     send,
@@ -138,19 +158,20 @@ class BodyGuard:
                     [(b"www-authenticate", b"Bearer")],
                 )
                 return
-            scope.setdefault("state", {})["caller"] = caller
+            who = str(getattr(caller, "username", caller))
         held = [int(length) if length is not None else 0]  # bytes reserved for this body
-        if not self.bodies.reserve(held[0]):
+        if not self.bodies.reserve(held[0], who):
             await self._busy(send)
             return
         try:
-            body = await self._read(receive, send, limit, held)
+            body = await self._read(receive, send, limit, held, who)
             if body is not None:
                 replay = _replay(body, receive)
                 del body  # the replay holds the only reference, and lets go of it
+                # The route looks the token up again: it may have been revoked meanwhile.
                 await self.app(scope, replay, send)
         finally:
-            self.bodies.release(held[0])
+            self.bodies.release(held[0], who)
 
     async def _caller(self, authorization: bytes) -> Any | None:
         scheme, _sep, token = authorization.decode("latin-1").partition(" ")
@@ -159,7 +180,7 @@ class BodyGuard:
         return await self.authenticate(token.strip())
 
     async def _read(
-        self, receive: Receive, send: Send, limit: int, held: list[int]
+        self, receive: Receive, send: Send, limit: int, held: list[int], who: str
     ) -> bytearray | None:
         """The whole body, or None when the request was answered here or the client left.
         `held[0]`: the bytes reserved for it, grown as a chunked body comes."""
@@ -175,7 +196,7 @@ class BodyGuard:
                         await _refuse(send, 413, self._too_large(limit))
                         return None
                     if len(body) > held[0]:  # chunked: reserved as the bytes come
-                        if not self.bodies.reserve(len(body) - held[0]):
+                        if not self.bodies.reserve(len(body) - held[0], who):
                             await self._busy(send)
                             return None
                         held[0] = len(body)
@@ -289,6 +310,30 @@ class LoginRateLimit:
                 body = _problem(_("too many logins from this address; try again later"))
                 await _answer(send, 429, body, [(b"retry-after", str(int(wait) + 1).encode())])
                 return
+        await self.app(scope, receive, send)
+
+
+class ForwardedNotice:
+    """ASGI middleware: said once in the log, when a request carries X-Forwarded-For that the
+    registry was not told to believe (behind a proxy without `serve --proxy-headers`, every
+    client counts as the proxy's address: one login budget for all)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.said = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            not self.said
+            and scope["type"] == "http"
+            and any(k == b"x-forwarded-for" for k, _v in scope.get("headers", []))
+        ):
+            self.said = True
+            logging.getLogger("nir_cli.registry").warning(
+                "a request came with X-Forwarded-For, which this registry does not believe: "
+                "behind a proxy, serve with --proxy-headers --forwarded-allow-ips PROXY, or "
+                "every client counts as the proxy (docs/registry-production.md)"
+            )
         await self.app(scope, receive, send)
 
 

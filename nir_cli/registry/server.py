@@ -156,6 +156,7 @@ def serve(
             docs=docs,
             max_token_days=guards.max_token_days,
             body_budget=guards.body_budget,
+            forwarded_believed=guards.proxy_headers,
         )
         collector.for_serving()
         uvicorn.run(with_faults(app, faults), **options)
@@ -171,6 +172,7 @@ def serve(
             "docs": docs,
             "max_token_days": guards.max_token_days,
             "body_budget": guards.body_budget,
+            "proxy_headers": guards.proxy_headers,
         }
     )
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
@@ -188,6 +190,7 @@ def worker_app() -> Any:
         docs=told.get("docs", False),
         max_token_days=told["max_token_days"],
         body_budget=told["body_budget"],
+        forwarded_believed=told["proxy_headers"],
     )
     collector.for_serving()
     return with_faults(app, faults_from_env(told["host"]))

@@ -79,14 +79,13 @@ class RegistryClient:
     def me(self) -> Me:
         return Me.model_validate(self._request("GET", "/v1/me").json())
 
-    def machine_token(self, name: str, days: int, password: str) -> TokenOut:
-        """A named machine token, made with the password again (a wrong one: NotLoggedIn)."""
-        answer = self._request(
-            "POST",
-            "/v1/tokens",
-            json={"name": name, "days": days, "password": password},
-            login=True,
-        )
+    def machine_token(self, name: str, days: int | None, password: str) -> TokenOut:
+        """A named machine token, made with the password again (a wrong one: the registry's
+        403, PermissionDenied); `days` None: as long as the registry allows."""
+        asked: dict[str, Any] = {"name": name, "password": password}
+        if days is not None:
+            asked["days"] = days
+        answer = self._request("POST", "/v1/tokens", json=asked)
         return TokenOut.model_validate(answer.json())
 
     def push(self, batch: BatchIn | str) -> tuple[BatchOut, str]:

@@ -82,6 +82,7 @@ def run_registry(
         allow_synthetic=allow_synthetic,
         max_token_days=guards.max_token_days,
         body_budget=guards.body_budget,
+        forwarded_believed=guards.proxy_headers,
     )
     server = Server(
         uvicorn.Config(with_faults(app, faults), **uvicorn_options("127.0.0.1", port, True, guards))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 
 from nir_cli.registry import accounts
+from nir_cli.registry.storage.interface import UsernameTaken
 from nir_cli.wire import Role
 from tests.registry.conftest import PASSWORD, Registry, old_registry
 
@@ -156,7 +158,7 @@ def test_machine_tokens_need_a_person_and_the_password_again(
     # Without the password (a stolen session cannot do it), with a wrong one: refused.
     assert _from(registry, "127.0.0.1", url, {"name": "n"}, session)[0] == 422
     status, _ = _from(registry, "127.0.0.1", url, {"name": "n", "password": "x"}, session)
-    assert status == 401
+    assert status == 403  # the session is fine (not 401); the password is not
     # Past the registry's longest lifetime (365 days unless its operator chose otherwise).
     too_long = {"name": "n", "days": 366, "password": PASSWORD}
     status, problem = _from(registry, "127.0.0.1", url, too_long, session)
@@ -166,6 +168,9 @@ def test_machine_tokens_need_a_person_and_the_password_again(
     )
     status, made = _from(registry, "127.0.0.1", url, {"name": "n", "password": PASSWORD}, session)
     assert status == 200
+    # Days left out: as long as the registry allows.
+    expires = dt.datetime.fromisoformat(made["expires_at"].replace("Z", "+00:00"))
+    assert 364 <= (expires - dt.datetime.now(dt.UTC)).days <= 365
     # A machine token cannot make tokens, even with the password.
     again = {"name": "m", "password": PASSWORD}
     status, problem = _from(registry, "127.0.0.1", url, again, made["access_token"])
@@ -195,7 +200,7 @@ def test_usernames_are_unique_whatever_their_case(registry: Registry) -> None:
     )
     assert twin.status_code == 409
     # The database holds it too, whoever writes.
-    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+    with pytest.raises(UsernameTaken):
         registry.add_user("5001-User", "5001", Role.USER)
 
 
@@ -216,3 +221,26 @@ def test_a_registry_holding_two_names_of_one_case_stops_at_the_upgrade_naming_wh
     conn.close()
     with pytest.raises(NirError, match="users_username_differs_in_more_than_case"):
         open_storage(registry_database).close()
+
+
+def test_a_machine_token_made_for_longer_than_the_registry_allows_now_ends_at_its_limit(
+    registry: Registry,
+) -> None:
+    """Tokens made before the limit (or under a looser one) live no longer than it allows."""
+    registry.add_user("5001-cron", "5001", Role.TRANSFER)
+    with registry.db.session() as store:
+        old, _ = accounts.issue_token(store, "5001-cron", "machine", "old", dt.timedelta(days=3650))
+        young, _ = accounts.issue_token(
+            store, "5001-cron", "machine", "young", dt.timedelta(days=3650)
+        )
+        long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with store.write() as conn:
+            conn.execute("UPDATE tokens SET created_at = ? WHERE name = 'old'", (long_ago,))
+
+    def me(token: str) -> int:
+        return requests.get(
+            f"{registry.url}/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).status_code
+
+    assert me(old) == 401
+    assert me(young) == 200

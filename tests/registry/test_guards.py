@@ -33,6 +33,7 @@ from tests.registry.conftest import (
 )
 
 SYNTHETIC_FNR = "15819000066"  # valid check digits, month + 80
+SPACED_FNR = f"{SYNTHETIC_FNR[:6]} {SYNTHETIC_FNR[6:]}"  # as people write it
 ROLES = list(Role)
 ACTIONS = ["disable", "reset-password", "set-role"]
 
@@ -254,6 +255,42 @@ def test_forwarded_addresses_are_believed_only_from_the_proxies_named(
             assert codes[-1] == 429  # one address: the connection's
 
 
+def test_forwarded_headers_not_believed_are_said_once_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Behind a proxy without --proxy-headers every client is the proxy's address: the
+    registry says so once, not on every request."""
+    app = create_app(tmp_path / "registry.db")
+    with TestClient(app) as client, caplog.at_level("WARNING", logger="nir_cli.registry"):
+        client.get("/v1/health")
+        assert not [r for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+        for n in range(3):
+            client.get("/v1/health", headers={"X-Forwarded-For": f"203.0.113.{n}"})
+    said = [r for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+    assert len(said) == 1
+    assert "--proxy-headers" in said[0].getMessage()
+    believed = create_app(tmp_path / "other.db", forwarded_believed=True)
+    caplog.clear()
+    with TestClient(believed) as client, caplog.at_level("WARNING", logger="nir_cli.registry"):
+        client.get("/v1/health", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert not [r for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+
+
+def test_believing_every_address_is_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nir_cli.cli import cli
+
+    answer = CliRunner().invoke(
+        cli,
+        ["registry", "serve", "--db", str(tmp_path / "r.db"), "--proxy-headers",
+         "--forwarded-allow-ips", "127.0.0.1,*"],
+    )  # fmt: skip
+    assert answer.exit_code == 2, answer.output
+    assert "--forwarded-allow-ips 127.0.0.1" in answer.output
+    assert not (tmp_path / "r.db").exists()
+
+
 def test_ipv6_clients_are_counted_by_their_64() -> None:
     assert client_address("2001:db8:1:2::5") == client_address("2001:db8:1:2:ffff::9")
     assert client_address("2001:db8:1:3::5") != client_address("2001:db8:1:2::5")
@@ -270,12 +307,14 @@ def test_the_limiter_forgets_the_oldest_addresses() -> None:
 # -- limits before work ----------------------------------------------------------------------
 
 
-def _raw_post(url: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, bytes]:
+def _raw_post(
+    url: str, headers: dict[str, str] | list[tuple[str, str]], body: bytes = b""
+) -> tuple[int, bytes]:
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
         conn.putrequest("POST", "/v1/batches")
-        for name, value in headers.items():
+        for name, value in headers.items() if isinstance(headers, dict) else headers:
             conn.putheader(name, value)
         conn.endheaders()
         if body:
@@ -296,6 +335,20 @@ def test_a_1_gb_body_is_413_before_it_is_read_or_anyone_is_authenticated(
     assert status == 413  # no token was sent: refused before authentication
     assert time.monotonic() - start < 5
     assert b"larger than" in body
+
+
+def test_two_authorization_headers_are_neither_believed(registry: Registry) -> None:
+    """Parts that read the first and parts that read the last would see different callers:
+    a request with two is refused before its body, whichever of them is valid."""
+    token = registry.login(_user(registry)).headers["Authorization"]
+    body = json.dumps(batch(person_record())).encode()
+    common = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    status, _answer = _raw_post(registry.url, [("Authorization", token), *common], body)
+    assert status == 200
+    for twice in ([token, "Bearer nonsense"], ["Bearer nonsense", token], [token, token]):
+        headers = [("Authorization", value) for value in twice]
+        status, answer = _raw_post(registry.url, [*headers, *common], body)
+        assert status == 401, answer
 
 
 def test_a_chunked_body_past_the_limit_is_413_with_memory_bounded(registry: Registry) -> None:
@@ -451,6 +504,8 @@ def test_no_answer_echoes_a_personal_number_sent_as_a_key_anywhere(registry: Reg
     answers = [
         session.post(url, json=batch(person_record(**{SYNTHETIC_FNR: "x"})), timeout=10),
         session.post(url, json=batch(person, claim), timeout=10),
+        session.post(url, json=batch(person_record(**{SPACED_FNR: "x"})), timeout=10),
+        session.post(url, json={**batch(person_record()), SPACED_FNR: [1]}, timeout=10),
         session.post(url, json=batch({**person_record(), SYNTHETIC_FNR: 1}), timeout=10),
         session.post(url, json={**batch(person_record()), SYNTHETIC_FNR: [1]}, timeout=10),
         session.post(url, json={"records": {SYNTHETIC_FNR: 1}}, timeout=10),
@@ -471,6 +526,8 @@ def test_no_answer_echoes_a_personal_number_sent_as_a_key_anywhere(registry: Reg
     for answer in answers:
         assert answer.status_code < 500
         assert SYNTHETIC_FNR not in answer.text, answer.text
+        assert SPACED_FNR not in answer.text, answer.text
+        assert SYNTHETIC_FNR[6:] not in answer.text, answer.text
         if answer.status_code >= 400:
             body = answer.json()
             assert isinstance(body["detail"], str), body

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from nir_cli.registry.storage.clock import now
+from nir_cli.registry.storage.interface import UsernameTaken
 from nir_cli.store.db import Store
 
 USER_FIELDS = "username, municipality, place, role, disabled, created_at"
@@ -26,12 +27,15 @@ class SqliteAccounts:
         role: str,
         password_hash: str,
     ) -> None:
-        with self.store.write() as conn:
-            conn.execute(
-                "INSERT INTO users (username, municipality, place, role, password_hash, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (username, municipality, place, role, password_hash, now()),
-            )
+        try:
+            with self.store.write() as conn:
+                conn.execute(
+                    "INSERT INTO users (username, municipality, place, role, password_hash, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (username, municipality, place, role, password_hash, now()),
+                )
+        except sqlite3.IntegrityError:
+            raise UsernameTaken(username) from None
 
     def user(self, username: str) -> dict[str, Any] | None:
         """Everything about a user, the password hash included (for logging in only)."""
@@ -113,7 +117,8 @@ class SqliteAccounts:
     def caller(self, token_hash: str) -> dict[str, Any] | None:
         """The user behind a live token (not expired, not revoked, user not disabled)."""
         return self.store.one(
-            "SELECT t.token_hash, t.expires_at, t.kind, u.* FROM tokens t "
+            "SELECT t.token_hash, t.expires_at, t.kind, t.created_at AS token_created_at, u.* "
+            "FROM tokens t "
             "JOIN users u USING (username) "
             "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
             "AND u.disabled = 0",

@@ -21,6 +21,10 @@ from nir_cli.registry.validation import Validator
 from nir_cli.wire import BatchIn, Change
 
 
+class UsernameTaken(Exception):
+    """The database already holds the name, in this case or another (its unique index)."""
+
+
 class AccountStatements(Protocol):
     """Users, tokens and failed logins: the statements `nir_cli.registry.accounts` (the
     policy) runs. Each write is one transaction."""

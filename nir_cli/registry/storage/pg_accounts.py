@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nir_cli.registry.storage.clock import now
+from nir_cli.registry.storage.interface import UsernameTaken
 
 UTC_TEXT = """to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
@@ -27,11 +28,16 @@ class PgAccounts:
     def add_user(
         self, username: str, municipality: str, place: str | None, role: str, password_hash: str
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO users (username, municipality, place, role, password_hash, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (username, municipality, place, role, password_hash, now()),
-        )
+        from psycopg.errors import UniqueViolation
+
+        try:
+            self.conn.execute(
+                "INSERT INTO users (username, municipality, place, role, password_hash, "
+                "created_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                (username, municipality, place, role, password_hash, now()),
+            )
+        except UniqueViolation:
+            raise UsernameTaken(username) from None
 
     def user(self, username: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM users WHERE username = %s", (username,))
@@ -105,7 +111,8 @@ class PgAccounts:
 
     def caller(self, token_hash: str) -> dict[str, Any] | None:
         return self._one(
-            "SELECT t.token_hash, t.expires_at, t.kind, u.* FROM tokens t "
+            "SELECT t.token_hash, t.expires_at, t.kind, t.created_at AS token_created_at, u.* "
+            "FROM tokens t "
             "JOIN users u USING (username) WHERE t.token_hash = %s AND t.revoked_at IS NULL "
             "AND t.expires_at > %s AND u.disabled = 0",
             (token_hash, now()),
