@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nir_cli import collector, paths
+from nir_cli import collector, paths, portable
 from nir_cli.errors import ConfigError, FieldProblem, TemporaryFailure, UsageError
 from nir_cli.i18n import _
+from nir_cli.portable import background_process_options
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -96,29 +97,6 @@ def uvicorn_options(host: str, port: int, quiet: bool, guards: Guards) -> dict[s
     return options
 
 
-def return_freed_memory() -> None:
-    """Let go of large blocks the moment they are freed (glibc): a body of megabytes is then
-    given back to the system when its request ends, instead of staying in the heap (glibc
-    raises its threshold for that after the first large block is freed, so later ones would
-    stay). Elsewhere, nothing to do."""
-    import ctypes
-    import ctypes.util
-
-    if not sys.platform.startswith("linux"):
-        return
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(M_MMAP_THRESHOLD, 1024 * 1024)  # a fixed threshold: no dynamic raise
-    except (OSError, AttributeError):
-        return
-
-
-M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
-
-
 def serve(
     db: Path | str,
     host: str,
@@ -148,7 +126,7 @@ def serve(
         )
     guards = guards or Guards()
     options = uvicorn_options(host, port, quiet, guards)
-    return_freed_memory()
+    portable.return_freed_memory()
     if workers == 1:
         app = create_app(
             db,
@@ -183,7 +161,7 @@ def worker_app() -> Any:
     from nir_cli.registry.app import create_app, with_faults
 
     told = json.loads(os.environ[_WORKER_ENV])
-    return_freed_memory()
+    portable.return_freed_memory()
     app = create_app(
         told["db"],
         allow_synthetic=told["allow_synthetic"],
@@ -274,7 +252,7 @@ def start_process(
         stdout=log,
         stderr=log,
         stdin=subprocess.DEVNULL,
-        start_new_session=log is not None,
+        **background_process_options(detached=log is not None),
     )
     wait_until_healthy(f"http://127.0.0.1:{port}", process)
     return process

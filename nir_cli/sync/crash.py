@@ -6,6 +6,8 @@ import os
 import signal
 import time
 
+from nir_cli.portable import kill_self
+
 CRASH_ENV = "NIR_TEST_CRASH_AT"
 
 
@@ -23,7 +25,10 @@ def crash_point(name: str) -> None:
     nth, _, how = rest.partition(":")
     _passes[name] = _passes.get(name, 0) + 1
     if _passes[name] == int(nth or 1):
-        os.kill(os.getpid(), signal.SIGINT if how == "INT" else signal.SIGKILL)
+        if how == "INT":
+            signal.raise_signal(signal.SIGINT)
+        else:
+            kill_self()
         time.sleep(1)  # the interrupt arrives at the next instruction: here, not later
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any, TypeVar, cast
 from nir_cli import constants
 from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
 from nir_cli.i18n import N_, _
+from nir_cli.portable import desktop_bus, token_file_problem
 
 SERVICE = "nir"
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def _bounded(call: Callable[[], T], what: _Failures) -> T:
     import keyring
 
     backend = type(keyring.get_keyring()).__module__
-    no_bus = sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    no_bus = not desktop_bus()
     # keyring's own "fail" backend is what a machine without any keyring gets: say so in our
     # words rather than pass on its advice to install packages.
     if backend.endswith(".fail") or (
@@ -138,7 +138,9 @@ def keyring_delete(profile: str, registry_url: str) -> bool:
 
 
 def read_token_file(path: Path) -> str:
-    """A token file must be a regular file of ours with mode 0600: anything looser is refused."""
+    """A token file must be a regular file only its owner can read (POSIX: ours, mode 0600;
+    Windows: under our profile, no broad group in its access list): anything looser is
+    refused."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -152,15 +154,10 @@ def read_token_file(path: Path) -> str:
         ) from None
     if not stat.S_ISREG(info.st_mode):
         raise ConfigError(_("token file {path} is not a regular file").format(path=path))
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        raise PermissionDenied(
-            _("token file {path} has mode {mode}; it must be 0600").format(
-                path=path, mode=f"{stat.S_IMODE(info.st_mode):04o}"
-            ),
-            hint=f"chmod 600 {path}",
-        )
-    if info.st_uid != os.getuid():
-        raise PermissionDenied(_("token file {path} belongs to another user").format(path=path))
+    problem = token_file_problem(path, info)
+    if problem is not None:
+        message, hint = problem
+        raise PermissionDenied(message, hint=hint or None)
     token = path.read_text(encoding="utf-8").strip()
     if not token:
         raise ConfigError(_("token file {path} is empty").format(path=path))

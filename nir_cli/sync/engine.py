@@ -15,9 +15,7 @@ Safety, in order of the steps:
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,6 +23,7 @@ from nir_cli.collector import fewer_collections
 from nir_cli.constants import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
 from nir_cli.errors import TemporaryFailure
 from nir_cli.i18n import _
+from nir_cli.portable import FileLock, LockHeld
 from nir_cli.store import Store, sync_log
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point
@@ -38,19 +37,18 @@ log = logging.getLogger(__name__)
 @contextmanager
 def sync_lock(store: Store) -> Iterator[None]:
     """One sync per store: a second one fails at once with a temporary failure (75)."""
-    path = f"{store.path}.sync.lock"
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    lock = FileLock(f"{store.path}.sync.lock")
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise TemporaryFailure(
-                _("another nir sync is running on this store"),
-                hint=_("it exits by itself; try again later"),
-            ) from None
+        lock.acquire(wait=False)
+    except LockHeld:
+        raise TemporaryFailure(
+            _("another nir sync is running on this store"),
+            hint=_("it exits by itself; try again later"),
+        ) from None
+    try:
         yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
 def sync(

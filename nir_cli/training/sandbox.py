@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from nir_cli import config as config_module
 from nir_cli import paths
 from nir_cli.errors import FieldProblem, TemporaryFailure, UsageError
 from nir_cli.i18n import _
+from nir_cli.portable import process_alive, terminate
 
 PROFILE = "sandbox"
 PASSWORD = "test1234"
@@ -55,13 +55,7 @@ def _pid() -> int | None:
         pid = int((folder() / "registry.pid").read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    return pid
+    return pid if process_alive(pid) else None
 
 
 def _healthy(url: str) -> bool:
@@ -129,11 +123,9 @@ def stop() -> bool:
     pid = _pid()
     if pid is None:
         return False
-    os.kill(pid, signal.SIGTERM)
+    terminate(pid)
     for _attempt in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not process_alive(pid):
             break
         time.sleep(0.1)
     (folder() / "registry.pid").unlink(missing_ok=True)

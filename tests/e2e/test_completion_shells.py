@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(shutil.which("nir") is None, reason="nir not installed")
+pytestmark = [
+    pytest.mark.posix,
+    pytest.mark.skipif(shutil.which("nir") is None, reason="nir not installed"),
+]
 
 
 def env(home: Path) -> dict[str, str]:

@@ -11,7 +11,6 @@ import hashlib
 import http.server
 import json
 import os
-import pty
 import resource
 import shutil
 import signal
@@ -410,6 +409,7 @@ def test_login_against_a_dead_registry_says_the_registry_is_not_answering(
     assert "outbox" not in result.stderr
 
 
+@pytest.mark.posix
 def test_retries_are_told_on_a_terminal(nir: Nir, home: Path, env: dict[str, str]) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     nir("init", "--profile", "test", "-m", "5001", "--registry", url, "--replace")
@@ -423,6 +423,8 @@ def test_retries_are_told_on_a_terminal(nir: Nir, home: Path, env: dict[str, str
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     """Run nir with stdin, stdout and stderr on a pseudo-terminal: its exit code, and what the
     terminal showed."""
+    import pty  # POSIX only: the tests using it are marked posix
+
     leader, follower = pty.openpty()
     try:
         process = subprocess.Popen(
@@ -459,6 +461,7 @@ def live(tmp_path: Path) -> Iterator[Registry]:
     yield from run_registry(tmp_path / "registry.db")
 
 
+@pytest.mark.posix
 def test_the_crontab_lines_run_as_written_under_cron(live: Registry, tmp_path: Path) -> None:
     """Each line of docs/cron.md through `env -i PATH=/usr/bin:/bin HOME=... sh -c`, as cron
     runs it (no NIR_HOME, no terminal), with nir where pipx puts it ($HOME/.local/bin/nir):
@@ -641,6 +644,7 @@ def test_sync_reports_what_came_from_others(
     assert "7 changes from others pulled" in other.stdout
 
 
+@pytest.mark.posix
 def test_a_long_listing_pages_on_a_terminal_and_not_in_a_pipe(
     nir: Nir, home: Path, env: dict[str, str], tmp_path: Path
 ) -> None:

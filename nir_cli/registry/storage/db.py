@@ -7,9 +7,7 @@ can read or write across one.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli.domain.entitlement import TrainingFacts
+from nir_cli.portable import FileLock
 from nir_cli.registry.plan import (
     IdempotencyMismatch,
     Plan,
@@ -133,28 +132,20 @@ class SqliteSession:
 
 class _PushLock:
     """One batch stored at a time, across the threads of this process (a lock) and the worker
-    processes of `nir registry serve --workers N` (an flock on `<database>.push.lock`)."""
+    processes of `nir registry serve --workers N` (a file lock on `<database>.push.lock`,
+    which the system lets go of when a process dies)."""
 
     def __init__(self, path: Path) -> None:
-        self._threads = threading.Lock()
-        self._fd = os.open(f"{path}.push.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        self._lock = FileLock(f"{path}.push.lock")
 
     def __enter__(self) -> None:
-        self._threads.acquire()
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except BaseException:
-            self._threads.release()
-            raise
+        self._lock.acquire()
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._threads.release()
+        self._lock.release()
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        """Nothing is held between batches."""
 
 
 class _Checkpointer:
