@@ -6,7 +6,7 @@ import pytest
 
 from nir_cli import i18n
 from nir_cli.cli import cli
-from nir_cli.commands.completion import SHELLS, completion_script
+from nir_cli.commands.completion import SCRIPT_FILES, SHELLS, completion_script
 from nir_cli.commands.reference import all_commands, cli_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,9 @@ def test_docs_cli_md_is_generated_from_the_tree() -> None:
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_completion_scripts_are_fresh(shell: str) -> None:
-    assert (ROOT / "completions" / f"nir.{shell}").read_text() == completion_script(cli, shell), (
-        f"completions/nir.{shell} is stale: nir completion {shell} > completions/nir.{shell}"
+    name = SCRIPT_FILES[shell]
+    assert (ROOT / "completions" / name).read_text() == completion_script(cli, shell), (
+        f"completions/{name} is stale: nir completion {shell} > completions/{name}"
     )
 
 

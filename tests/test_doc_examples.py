@@ -1,14 +1,13 @@
 """Every `nir ...` example a person can copy runs as written.
 
-The examples come from README.md, docs/*.md (shell and crontab blocks; docs/cli.md is the help
-itself) and every command's --help. Each is parsed against the command tree, which checks the
-command path, every option and every value (dates, codes, numbers). Where it needs neither a
-registry nor anything outside this machine, it also runs, in a store prepared with the test
-person, from a folder holding the files the docs name; it must then exit 0 (3 where it asks
-`--fail-on-findings`), or 66 where it names a record by an id that only the reader's store has
-(`nir registration show 3f2a9c1e`). The crontab line of docs/cron.md is run through `sh -c` in
-tests/e2e/test_trust.py.
-"""
+The examples come from README.md, docs/*.md (shell, PowerShell and crontab blocks; docs/cli.md
+is the help itself) and every command's --help. Each is parsed against the command tree, which
+checks the command path, every option and every value (dates, codes, numbers). Where it needs
+neither a registry nor anything outside this machine, it also runs, in a store prepared with
+the test person, from a folder holding the files the docs name; it must then exit 0 (3 where it
+asks `--fail-on-findings`), or 66 where it names a record by an id that only the reader's store
+has (`nir registration show 3f2a9c1e`). The crontab line of docs/cron.md is run through `sh -c`
+in tests/e2e/test_trust.py."""
 
 from __future__ import annotations
 
@@ -36,6 +35,8 @@ DOCS = [
 ]
 # Shell variables the docs use, with values a reader would have.
 VARIABLES = {"$DUF": TEST_DUF, "$DATE": "2026-01-31", "$PERIOD": "2026-01", "$H": "10"}
+# PowerShell's, inside words, as a Windows user would have them.
+POWERSHELL_VARIABLES = {"$env:LOCALAPPDATA": "C:/Users/kari/AppData/Local"}
 # Files the docs name, as the reader would have them: the bundled examples.
 FILES = {
     "deltakere.csv": "deltakere.csv",
@@ -93,12 +94,16 @@ def _fenced(path: Path) -> Iterator[Example]:
         if raw.startswith("```"):
             fence = raw[3:].strip() if fence is None else None
             continue
-        if fence not in ("sh", "cron", ""):
+        if fence not in ("sh", "cron", "", "powershell"):
             continue
         line = pending + raw.strip()
-        if line.endswith("\\"):
+        if line.endswith("`" if fence == "powershell" else "\\"):
             pending = line[:-1] + " "
             continue
+        if fence == "powershell":  # a Windows path's backslashes are not escapes there
+            line = line.replace("\\", "/")
+            for name, value in POWERSHELL_VARIABLES.items():
+                line = line.replace(name, value)
         pending = ""
         if fence == "cron":
             fields = line.split(None, 5)

@@ -30,7 +30,7 @@ def auth() -> None:
     Example:
       nir auth login --username 5001-BJO
       nir auth status
-      nir auth machine-token nightly --output ~/.config/nir/nightly.token
+      nir auth machine-token nightly --output nightly.token
     """
 
 
@@ -60,7 +60,7 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
     Example:
       nir auth login --username 5001-BJO
       printf '%s\\n' "$PW" | nir auth login -u 5001-BJO --password-stdin
-      nir auth login -u 5001-BJO --save-to ~/.config/nir/token
+      nir auth login -u 5001-BJO --save-to session.token
     """
     from nir_cli.sync.credentials import write_token_file
 
@@ -280,8 +280,8 @@ def machine_token(
 
     \b
     Example:
-      nir auth machine-token nightly --output /etc/nir/nightly.token --days 365
-      nir --token-file /etc/nir/nightly.token sync --quiet
+      nir auth machine-token nightly --output nightly.token --days 365
+      nir --token-file nightly.token sync --quiet
     """
     from nir_cli.sync.credentials import write_token_file
 

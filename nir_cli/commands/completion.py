@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-SHELLS = ("bash", "zsh", "fish")
+SHELLS = ("bash", "zsh", "fish", "powershell")
+# The file name of each shell's script in completions/.
+SCRIPT_FILES = {"bash": "nir.bash", "zsh": "nir.zsh", "fish": "nir.fish", "powershell": "nir.ps1"}
 
 
 def completion_script(root: click.Command, shell: str) -> str:
@@ -27,7 +29,8 @@ def completion(shell: str) -> None:
     Example:
       nir completion bash > ~/.local/share/bash-completion/completions/nir
       nir completion zsh > "${fpath[1]}/_nir"
-      nir completion fish > ~/.config/fish/completions/nir.fish
+      nir completion fish | source
+      nir completion powershell | Out-String | Invoke-Expression
     """
     root = click.get_current_context().find_root().command
     click.echo(completion_script(root, shell), nl=False)

@@ -61,7 +61,7 @@ def sync(
     Example:
       nir sync
       nir sync --dry-run
-      nir --token-file ~/.config/nir/nightly.token sync --quiet
+      nir --token-file nightly.token sync --quiet
       nir sync log
     """
     if ctx.invoked_subcommand is not None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -19,8 +19,15 @@ if TYPE_CHECKING:
     from nir_cli.importer.columns import FileKind
 
 
+def _a_file(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Completion: the shell lists the files (FILE may also be - for stdin)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
 @click.command(name="import")
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE", shell_complete=_a_file)
 @click.option(
     "--kind",
     metavar="persons|registrations|KIND",
