@@ -1,6 +1,6 @@
 """nir: the offline-first register and sync tool for NIR, the national introduction register."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["Register", "__version__"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from nir_cli import __version__, i18n
+from nir_cli import i18n
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
 from nir_cli.commands.groups import Language, SuggestingGroup, localize
@@ -280,13 +280,29 @@ def _set_language(ctx: click.Context, value: str | None) -> None:
         i18n.use(value)
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from nir_cli.version import describe
+
+    click.echo(describe())
+    ctx.exit()
+
+
 def _debug(ctx: click.Context) -> bool:
     app = ctx.find_object(App)
     return bool(app and app.debug)
 
 
 @click.group(cls=NirGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="nir")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version, the store schema and the registry API it speaks, and exit.",
+)
 @click.option(
     "--lang",
     envvar="NIR_LANG",

@@ -3,6 +3,9 @@ profile's, in `config.py`)."""
 
 from __future__ import annotations
 
+# The registry's API: its paths start with /v1 (nir_cli.wire).
+API_VERSION = "v1"
+
 # The two-month registration rule (BRIEF 1.4): calendar months after the fact date.
 REGISTRATION_DEADLINE_MONTHS = 2
 

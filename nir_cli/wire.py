@@ -17,12 +17,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nir_cli.constants import API_VERSION as API_VERSION
+
 # One enum for the store, the wire and the registry (re-exported: the wire speaks of it).
 from nir_cli.domain.enums import Entity as Entity
 
 MAX_BATCH_RECORDS = 1000
 MAX_VERSION = 2**31 - 1  # far beyond any record's life; keeps every number a SQLite integer
-API_VERSION = "v1"
 
 
 class Wire(BaseModel):

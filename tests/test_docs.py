@@ -1,11 +1,13 @@
 """Docs that must match the code."""
 
+import re
 from pathlib import Path
 
 from nir_cli.domain.enums import Coded, Kind
 from nir_cli.errors import EXIT_CODE_MEANINGS, ExitCode
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 
 def test_exit_code_table_matches_the_code() -> None:
@@ -124,3 +126,27 @@ def test_domain_page_lists_every_dated_fact_of_the_law() -> None:
             f"{fact.meaning} | {fact.source} | {fact.checked.isoformat()} |"
         )
         assert row in text, fact.name
+
+
+def test_the_changelog_s_newest_release_is_this_version() -> None:
+    from nir_cli import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", text, re.M)
+    assert releases, "CHANGELOG.md has no release heading"
+    assert releases[0][0] == __version__
+    assert "## [Unreleased]" in text.split(f"## [{__version__}]")[0]
+
+
+def test_version_names_the_schemas_the_code_carries() -> None:
+    from click.testing import CliRunner
+
+    from nir_cli.cli import cli
+    from nir_cli.store.db import migrations
+
+    shown = CliRunner().invoke(cli, ["--lang", "en", "--version"])
+    assert shown.exit_code == 0
+    newest = migrations()[-1][0]
+    registry = migrations("nir_cli.registry.migrations")[-1][0]
+    assert f"store schema {newest} " in shown.output
+    assert f"registry schema {registry} (SQLite)" in shown.output
