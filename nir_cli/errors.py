@@ -32,7 +32,10 @@ class ExitCode(IntEnum):
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: N_("success"),
-    ExitCode.UNEXPECTED: N_("unexpected error (a bug: run again with --debug and report it)"),
+    ExitCode.UNEXPECTED: N_(
+        "unexpected error (a bug: run again with --debug and report it); from `nir sandbox "
+        "course check`: the lesson is not done yet"
+    ),
     ExitCode.USAGE: N_("usage error: unknown command or option, missing argument"),
     ExitCode.FINDINGS: N_("findings exist (missing/overdue with --fail-on-findings)"),
     ExitCode.NOT_LOGGED_IN: N_("not logged in to the registry"),

@@ -19,6 +19,7 @@ def sandbox() -> None:
       nir sandbox start
       nir --profile sandbox auth login --username 5001-BJO      # password: test1234
       nir --profile sandbox missing
+      nir sandbox course
     """
 
 
@@ -106,7 +107,8 @@ def stop(app: App, /) -> None:
 @click.option("--port", type=click.IntRange(1024, 65535), help="Port [default: as before].")
 @pass_app
 def reset(app: App, /, port: int | None) -> None:
-    """Back to the seeded state: registry and sandbox profile store are made anew.
+    """Back to the seeded state: registry and sandbox profile store are made anew, and the
+    course starts afresh.
 
     \b
     Example:
@@ -145,3 +147,98 @@ def demo(app: App, /, keep: str | None) -> None:
     if norwegian():
         took = took.replace(".", ",")
     say(app, "\n" + _("The demo took {seconds} s and left nothing behind.").format(seconds=took))
+
+
+@sandbox.group(invoke_without_command=True)
+@format_option
+@click.pass_context
+def course(ctx: click.Context, fmt: str) -> None:
+    """NIR's e-learning in the terminal: six lessons on the sandbox's data, each checked.
+
+    Lists the lessons, done or not. A lesson is done when its check finds the work in the
+    sandbox (its store, and for the sync its registry); nir sandbox reset starts it afresh.
+
+    \b
+    Example:
+      nir sandbox course
+      nir sandbox course show 1
+      nir sandbox course check 1 --answer 8
+      nir sandbox course show 2 --solution
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from nir_cli.commands.options import emit_rows
+    from nir_cli.training.course import LESSONS, Sandbox
+
+    box = Sandbox()
+    try:
+        rows = [
+            {"lesson": each.number, "title": _(each.title), "done": each.check(box).done}
+            for each in LESSONS
+        ]
+    finally:
+        box.close()
+    emit_rows(rows, fmt)
+
+
+@course.command()
+@click.argument("number", type=click.IntRange(1, 6), metavar="N")
+@click.option("--solution", is_flag=True, help="Also print the commands that solve it.")
+def show(number: int, solution: bool) -> None:
+    """Explain lesson N's task (and with --solution, the exact commands that solve it).
+
+    \b
+    Example:
+      nir sandbox course show 3
+      nir sandbox course show 3 --solution
+    """
+    from nir_cli.training.course import Sandbox, lesson
+
+    chosen = lesson(number)
+    box = Sandbox()
+    try:
+        click.echo(f"{chosen.number}. {_(chosen.title)}\n")
+        click.echo(click.wrap_text(chosen.task(box), width=90))
+        click.echo(
+            "\n" + _("When you think it is done: nir sandbox course check {n}").format(n=number)
+        )
+        if solution:
+            click.echo("\n" + _("Solution:"))
+            for line in chosen.solution(box):
+                click.echo(f"  {line}")
+    finally:
+        box.close()
+
+
+@course.command()
+@click.argument("number", type=click.IntRange(1, 6), metavar="N")
+@click.option("--answer", type=int, metavar="N", help="Your answer, for a lesson that asks one.")
+def check(number: int, answer: int | None) -> None:
+    """Look at the sandbox and say what of lesson N is right and what is still missing.
+
+    Exit 0 when the lesson is done, 1 when it is not.
+
+    \b
+    Example:
+      nir sandbox course check 2
+      nir sandbox course check 6 --answer 8
+    """
+    from nir_cli.training.course import Sandbox, lesson
+
+    chosen = lesson(number)
+    box = Sandbox()
+    try:
+        if answer is not None:
+            box.keep_answer(number, answer)
+        found = chosen.check(box)
+    finally:
+        box.close()
+    for line in found.right:
+        click.echo(f"  ✓ {line}")
+    for line in found.missing:
+        click.echo(f"  ✗ {line}")
+    if found.done:
+        click.echo(_("Lesson {n} is done.").format(n=number))
+    else:
+        click.echo(_("Lesson {n} is not done yet.").format(n=number))
+        raise SystemExit(1)

@@ -146,6 +146,9 @@ def reset(port: int | None = None) -> SandboxInfo:
     from nir_cli.sync.credentials import sandbox_token_file
 
     sandbox_token_file(PROFILE).unlink(missing_ok=True)  # it belonged to the old registry
+    from nir_cli.training.course import forget
+
+    forget()  # the course starts afresh with the data
     started, _started_now = start(port or DEFAULT_PORT, municipality)
     return started
 
