@@ -69,7 +69,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": (
         "report",
-        N_("Show a report: results, target-groups, programme, grant-base or timeliness."),
+        N_("Show a report: overview, results, target-groups, programme, grant-base or timeliness."),
     ),
     "sandbox": (
         "sandbox",

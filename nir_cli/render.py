@@ -98,6 +98,19 @@ class Format(StrEnum):
     EXCEL = "excel"  # CSV for Norwegian Excel: ';', CRLF, decimal comma, dd.mm.yyyy, a BOM
 
 
+# A column holding a share in per cent (0-100): `share_on_time_pct`.
+PERCENT_SUFFIX = "_pct"
+
+
+def percent_text(value: Any) -> str:
+    """A per cent figure as a reader writes it: `93.3 %`, under bokmål `93,3 %` (a
+    no-break space before the sign, as Norwegian and SI typography have it); blank for None."""
+    if value is None:
+        return ""
+    text = f"{float(value):.1f}".removesuffix(".0")
+    return f"{text.replace('.', ',') if _speaking() else text}\u00a0%"
+
+
 def _yes_no(value: bool) -> str:
     from nir_cli.i18n import _
 
@@ -160,6 +173,16 @@ def render_rows(
 
     if not rows:
         return ""
+    headers, table = table_cells(rows, names, words=words)
+    return tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def table_cells(
+    rows: Sequence[dict[str, Any]], names: Sequence[str], *, words: bool = True
+) -> tuple[list[str], list[list[Any]]]:
+    """A table's headings and cells as a person reads them (the terminal's table and the HTML
+    report's alike): under bokmål Norwegian headings, names for codes, dd.mm.yyyy and decimal
+    commas (unless `words` is False); shares as `93,3 %`."""
     if words and _speaking():
         from nir_cli.headings import heading
 
@@ -167,8 +190,12 @@ def render_rows(
         headers = [heading(name) for name in names]
     else:
         table = [[_cell(row.get(name)) for name in names] for row in rows]
-        headers = names
-    return tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
+        headers = list(names)
+    for i, name in enumerate(names):
+        if name.endswith(PERCENT_SUFFIX):  # a share is read as "93,3 %", JSON keeps 93.3
+            for line, row in zip(table, rows, strict=True):
+                line[i] = percent_text(row.get(name))
+    return headers, table
 
 
 def _values(row: dict[str, Any], names: list[str]) -> tuple[Any, ...]:

@@ -135,10 +135,27 @@ def _format_given(ctx: click.Context, param: click.Parameter, value: str) -> str
 
 def format_option(func: F) -> F:
     """--format table|json|csv, and --excel: CSV as Norwegian Excel opens it."""
+    return formats_option()(func)
+
+
+# `nir report --format html`: a page of its own (nir_cli.report_page), not one of render's.
+HTML = "html"
+
+
+def formats_option(*extra: str) -> Callable[[F], F]:
+    """format_option with more formats a command writes itself (`html`)."""
+
+    def decorate(func: F) -> F:
+        return _formats(func, extra)
+
+    return decorate
+
+
+def _formats(func: F, extra: tuple[str, ...]) -> F:
     func = click.option(
         "--format",
         "fmt",
-        type=click.Choice([f.value for f in Format if f is not Format.EXCEL]),
+        type=click.Choice([f.value for f in Format if f is not Format.EXCEL] + list(extra)),
         default=Format.TABLE.value,
         show_default=True,
         callback=_format_given,

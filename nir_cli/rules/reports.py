@@ -190,8 +190,13 @@ def timeliness(store: Store, params: dict[str, Any]) -> Rows:
         {**params, "today": params.get("today") or dt.date.today().isoformat()},
     )
     for row in rows:
-        row["share_on_time"] = round(row["on_time"] / row["due"], 3) if row["due"] else None
+        row["share_on_time_pct"] = percent(row["on_time"], row["due"])
     return rows
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share as people read it: per cent, to one decimal (93.3, not 0.933); None of nothing."""
+    return round(100 * part / whole, 1) if whole else None
 
 
 REPORTS: dict[str, Callable[[Store, dict[str, Any]], Rows]] = {
