@@ -182,12 +182,31 @@ def _page(
     meta = Meta(
         municipality=shown,
         place=place or app.profile.place,
-        period=str(year) if year else _("all dates"),
+        period=_period(app, year, municipality, place),
         as_of=today,
         made_at=dt.datetime.now().astimezone(),
         version=__version__,
     )
     return render(_TITLES[name](), meta, figures, appendix)
+
+
+def _period(app: App, year: int | None, municipality: str | None, place: str | None) -> str:
+    """The dates the figures come from: the year asked for, and the first and last fact
+    date of the registrations they count."""
+    from nir_cli.i18n import long_date
+
+    found = app.store.one(
+        "SELECT min(fact_date) AS first, max(fact_date) AS last FROM registrations "
+        "WHERE withdrawn = 0 AND (:year IS NULL OR substr(fact_date, 1, 4) = :year) "
+        "AND (:municipality IS NULL OR municipality = :municipality) "
+        "AND (:place IS NULL OR place = :place)",
+        {"year": str(year) if year else None, "municipality": municipality, "place": place},
+    )
+    if not found or not found["first"]:
+        return str(year) if year else _("no registrations")
+    span = f"{long_date(dt.date.fromisoformat(found['first']))} – "
+    span += long_date(dt.date.fromisoformat(found["last"]))
+    return f"{year}: {span}" if year else span
 
 
 _TITLES = {
