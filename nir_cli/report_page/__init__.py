@@ -109,6 +109,7 @@ def _chart(kind: str, labels: list[str], series: dict[str, list[Any]], **options
         truncate_label=60,
         truncate_legend=40,
         print_values=kind != "line",
+        print_zeroes=False,
         value_formatter=_number,
         **options,
     )
@@ -277,7 +278,10 @@ def _test_results(rows: Rows) -> Part:
     if levels:
         subtests = list(dict.fromkeys(r["subtest"] for r in levels))
         series: dict[str, list[Any]] = {}
-        for level in dict.fromkeys(r["result"] for r in levels):
+        from nir_cli.domain.enums import Level
+
+        rank = {level.value: level.rank for level in Level}
+        for level in sorted({r["result"] for r in levels}, key=lambda v: rank.get(v, 99)):
             shown = _spoken("result", [level])[0]
             series[shown] = [
                 next(
