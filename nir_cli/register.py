@@ -23,6 +23,7 @@ from nir_cli import config, paths
 from nir_cli.config import Environment, Profile
 from nir_cli.constants import STATUS_DUE_DAYS
 from nir_cli.rules.findings import Finding, Overdue, missing, overdue, status
+from nir_cli.services.stores import open_store
 from nir_cli.store import Store
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Register:
         accept_implausible: bool = False,
     ):
         self.profile = profile
-        self.store = Store.open(Path(path))
+        self.store = open_store(Path(path))
         self.accept_unchecked_duf = accept_unchecked_duf
         self.accept_implausible = accept_implausible
         self.last_changed: bool | None = None
@@ -97,7 +98,7 @@ class Register:
         Opening an existing store this way is fine; it is never overwritten."""
         from nir_cli.domain.municipalities import lookup
 
-        Store.open(Path(path), create=True).close()
+        open_store(Path(path), create=True).close()
         profile = Profile(
             name=Path(path).stem,
             municipalities=[lookup(municipality).code],

@@ -1,5 +1,6 @@
-"""Guards over the package's shape (docs/architecture.md): no import circles, layers that import
-only downward, and SQL kept where it belongs."""
+"""Guards over the package's shape (docs/architecture.md): no import circles, the layer rules
+of docs/architecture.md's table held by every import (at the top or inside a function), click
+only in the command layer, and SQL kept where it belongs."""
 
 from __future__ import annotations
 
@@ -28,18 +29,22 @@ def _skipped(node: ast.AST) -> bool:
     return "TYPE_CHECKING" in test or "__name__" in test
 
 
-def _imports(path: Path) -> set[str]:
+def _imports(path: Path) -> dict[str, int]:
     """Every nir_cli module `path` imports, at the top or inside functions (lazy imports for
-    start-up time are imports all the same)."""
+    start-up time are imports all the same), with the line of its first import."""
     name = _name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-    found: set[str] = set()
+    found: dict[str, int] = {}
+
+    def add(module: str, line: int) -> None:
+        found.setdefault(module, line)
 
     def visit(node: ast.AST) -> None:
         if _skipped(node):
             return
         if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
+            for alias in node.names:
+                add(alias.name, node.lineno)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -47,7 +52,7 @@ def _imports(path: Path) -> set[str]:
                 base = ".".join([*up, *([node.module] if node.module else [])])
             for alias in node.names:
                 full = f"{base}.{alias.name}"
-                found.add(full if full in MODULES else base)
+                add(full if full in MODULES else base, node.lineno)
         for child in ast.iter_child_nodes(node):
             visit(child)
 
@@ -55,10 +60,11 @@ def _imports(path: Path) -> set[str]:
     # Importing a.b.c runs a/__init__ and a/b/__init__ first: those count as imports too,
     # except the importer's own packages, which are already being imported when it runs.
     own = _ancestors(name)
-    for module in list(found):
-        found.update(_ancestors(module) - own)
+    for module, line in list(found.items()):
+        for ancestor in _ancestors(module) - own:
+            add(ancestor, line)
     # `nir_cli` itself is a version string and a lazy door to the API: importing it runs nothing.
-    return {m for m in found if m in MODULES and m not in (name, "nir_cli")}
+    return {m: n for m, n in found.items() if m in MODULES and m not in (name, "nir_cli")}
 
 
 def _ancestors(module: str) -> set[str]:
@@ -104,6 +110,59 @@ def test_no_import_circles() -> None:
     assert _cycles() == []
 
 
+def _layer_rules() -> list[tuple[str, tuple[str, ...]]]:
+    """docs/architecture.md's table of layer rules: (a layer, the packages it may not import),
+    each as `nir_cli....` in backticks."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("<!-- layer rules -->", 2)[1]
+    rules = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith("`nir_cli"):
+            layer = cells[0].strip("`")
+            banned = tuple(re.findall(r"`(nir_cli[\w.]*)`", cells[1]))
+            rules.append((layer, banned))
+    return rules
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_the_layer_rules_are_read_from_the_docs() -> None:
+    rules = dict(_layer_rules())
+    # the issue's rules at least (#32): the docs may forbid more, never less
+    for layer, banned in {
+        "nir_cli.domain": ("nir_cli.store", "nir_cli.commands", "nir_cli.services"),
+        "nir_cli.store": ("nir_cli.commands", "nir_cli.services", "nir_cli.sync", "nir_cli.rules"),
+        "nir_cli.importer": ("nir_cli.services",),
+        "nir_cli.sync": ("nir_cli.services",),
+        "nir_cli.registry": ("nir_cli.sync", "nir_cli.commands", "nir_cli.store"),
+        "nir_cli.rules": ("nir_cli.services",),
+    }.items():
+        assert set(banned) <= set(rules[layer]), layer
+    assert len(rules) >= 6
+    for layer, banned in rules.items():
+        assert any(_within(m, layer) for m in MODULES), layer
+        for package in banned:
+            assert any(_within(m, package) for m in MODULES), package
+
+
+def test_every_import_keeps_the_layer_rules() -> None:
+    """Each import of every module, at the top or in a function, against each rule; a failure
+    names the file and line."""
+    broken = []
+    for layer, banned in _layer_rules():
+        for name, imports in sorted(GRAPH.items()):
+            if not _within(name, layer):
+                continue
+            for module, line in sorted(imports.items(), key=lambda item: item[1]):
+                if any(_within(module, package) for package in banned):
+                    where = MODULES[name].relative_to(PACKAGE.parent)
+                    broken.append(f"{where}:{line}: {name} imports {module} ({layer} may not)")
+    assert not broken, "\n".join(broken)
+
+
 def test_the_registry_imports_neither_the_client_nor_the_click_layer() -> None:
     for name, imports in GRAPH.items():
         if name.startswith("nir_cli.registry"):
@@ -125,7 +184,13 @@ def test_only_the_click_layer_imports_click() -> None:
 SQL = re.compile(
     r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+[\w{}.]+\s+SET|DELETE\s+FROM)\b", re.S
 )
-SQL_HOMES = ("nir_cli.store", "nir_cli.rules", "nir_cli.registry.storage", "nir_cli.commands.sql")
+SQL_HOMES = (
+    "nir_cli.store",
+    "nir_cli.sqlite_file",
+    "nir_cli.rules",
+    "nir_cli.registry.storage",
+    "nir_cli.commands.sql",
+)
 
 
 def test_sql_stays_in_its_homes() -> None:

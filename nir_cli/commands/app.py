@@ -80,10 +80,10 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from nir_cli.store import Store
+            from nir_cli.services.stores import open_store
 
             # Never create: only nir init and the sandbox do (a missing store is exit 78).
-            self._store = Store.open(self.store_path())
+            self._store = open_store(self.store_path())
             _log().info("store %s", self._store.path)
         return self._store
 

@@ -194,14 +194,9 @@ def _period(app: App, year: int | None, municipality: str | None, place: str | N
     """The dates the figures come from: the year asked for, and the first and last fact
     date of the registrations they count."""
     from nir_cli.i18n import long_date
+    from nir_cli.rules.reports import fact_dates
 
-    found = app.store.one(
-        "SELECT min(fact_date) AS first, max(fact_date) AS last FROM registrations "
-        "WHERE withdrawn = 0 AND (:year IS NULL OR substr(fact_date, 1, 4) = :year) "
-        "AND (:municipality IS NULL OR municipality = :municipality) "
-        "AND (:place IS NULL OR place = :place)",
-        {"year": str(year) if year else None, "municipality": municipality, "place": place},
-    )
+    found = fact_dates(app.store, year=year, municipality=municipality, place=place)
     if not found or not found["first"]:
         return str(year) if year else _("no registrations")
     span = f"{long_date(dt.date.fromisoformat(found['first']))} – "

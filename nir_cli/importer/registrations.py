@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from nir_cli.checks import check_against_person, check_plausible
 from nir_cli.config import Profile
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Kind
@@ -22,9 +23,9 @@ from nir_cli.i18n import _
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
 from nir_cli.record_ids import new_id, short_id
-from nir_cli.services.registrations import check_against_person, check_plausible, stored_fields
 from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
+from nir_cli.store.records import stored_fields
 from nir_cli.store.registrations import Version, natural_key
 
 PERSON_COLUMNS = ("duf", "fnr", PERSON_REF, PERSON_ID)

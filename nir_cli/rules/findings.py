@@ -13,7 +13,7 @@ from nir_cli.errors import FindingsDiffered, PermissionDenied, UsageError
 from nir_cli.i18n import NP_, _, norwegian, speaking
 from nir_cli.rules.catalogue import BY_ID, RETIRED, RULES, Rule
 from nir_cli.rules.fragments import SCHEMES
-from nir_cli.rules.kept import Recomputed, is_current, recompute
+from nir_cli.rules.kept import Recomputed, is_current, keep_current, recompute
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ def make_current(store: Store) -> None:
                 hint=_("open it once where it can be written"),
             )
         with store.write():
-            pass  # Store.write computes them before it commits
+            keep_current(store)  # in this transaction; a store's own hook then finds nothing
 
 
 def _recompute(store: Store) -> Recomputed:

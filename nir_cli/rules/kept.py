@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from nir_cli.rules.catalogue import RULES
 from nir_cli.rules.rule import EVERY_PERSON, KEPT_COLUMNS
+from nir_cli.store.db import LOCAL_MIGRATIONS, Store, migrations
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,22 @@ def is_current(conn: sqlite3.Connection) -> bool:
         (stamp(conn),),
     ).fetchone()
     return bool(row[0])
+
+
+# The migration that made the `findings` table.
+KEPT_FINDINGS_SCHEMA = 12
+
+
+def keep_current(store: Store) -> None:
+    """The hook a local store calls before each commit (Store.before_commit; the openers of
+    the register set it: nir_cli.services.stores.open_store): the findings of the persons
+    the transaction touched are computed again in it, so they commit together. Only at the
+    latest schema, which the rules are written for: an older store's migrations leave the
+    persons marked, and the last one computes them. The registry's stores keep none."""
+    if store.migrations_package != LOCAL_MIGRATIONS:
+        return
+    if KEPT_FINDINGS_SCHEMA <= store.schema_version == len(migrations(LOCAL_MIGRATIONS)):
+        refresh(store.conn)
 
 
 def refresh(conn: sqlite3.Connection) -> int:

@@ -194,6 +194,19 @@ def timeliness(store: Store, params: dict[str, Any]) -> Rows:
     return rows
 
 
+def fact_dates(
+    store: Store, *, year: int | None, municipality: str | None, place: str | None
+) -> dict[str, Any] | None:
+    """The first and last fact date of the registrations a report counts (`first`, `last`)."""
+    return store.one(
+        "SELECT min(fact_date) AS first, max(fact_date) AS last FROM registrations "
+        "WHERE withdrawn = 0 AND (:year IS NULL OR substr(fact_date, 1, 4) = :year) "
+        "AND (:municipality IS NULL OR municipality = :municipality) "
+        "AND (:place IS NULL OR place = :place)",
+        {"year": str(year) if year else None, "municipality": municipality, "place": place},
+    )
+
+
 def percent(part: int, whole: int) -> float | None:
     """A share as people read it: per cent, to one decimal (93.3, not 0.933); None of nothing."""
     return round(100 * part / whole, 1) if whole else None

@@ -132,8 +132,8 @@ def init_profile(
         config.default_profile = name
     config_module.save(config)
 
-    from nir_cli.store import Store
+    from nir_cli.services.stores import open_store
 
     path = store_path or paths.store_path(name)
-    Store.open(path, create=True).close()
+    open_store(path, create=True).close()
     return InitResult(profile, path, created, config.default_profile == name)

@@ -8,110 +8,40 @@ with other values is a correction, made with `nir registration edit`.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from nir_cli.checks import check_against_person, check_plausible
 from nir_cli.config import Profile
 from nir_cli.constants import HKDIR
-from nir_cli.domain import extended
-from nir_cli.domain.deadlines import RegistrationState, registration_state, two_month_deadline
-from nir_cli.domain.enums import FinalGoal, Kind, Regime, Scheme
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.plausibility import (
-    OVERRIDE,
-    WINDOW_KINDS,
-    PersonFacts,
-    ProgrammeFacts,
     facts_of,
-    implausible,
 )
-from nir_cli.domain.registrations import RegistrationBase, model_for, parse_registration
+from nir_cli.domain.registrations import RegistrationBase, parse_registration
 from nir_cli.errors import FieldProblem, InvalidData
 from nir_cli.i18n import _, ngettext
 from nir_cli.record_ids import new_id, short_id
 from nir_cli.services.persons import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
-from nir_cli.store import Store, lookup, utc_now
+from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.db import ChangedMeanwhile
+from nir_cli.store.records import STORED, RegistrationRecord, from_row, stored_fields
 from nir_cli.store.registrations import Version, natural_key
 
+__all__ = [
+    "STORED",
+    "RegistrationRecord",
+    "check_against_person",
+    "check_plausible",
+    "from_row",
+    "stored_fields",
+]
+
 MAX_REASON_LENGTH = 500
-# Stored rows were validated on the way in; reading them back must not judge them again
-# against today's date or the profile.
-STORED = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()
-
-
-@dataclass(frozen=True)
-class RegistrationRecord:
-    """A registration as stored, with its deadline and sync bookkeeping."""
-
-    id: str
-    person_id: str
-    version: int
-    registration: RegistrationBase
-    withdrawn: bool
-    withdrawn_reason: str | None
-    municipality: str
-    place: str | None
-    created_at: str
-    entry_date: str
-    source: str
-    registry_date: str | None
-    registry_version: int | None
-
-    @property
-    def deadline(self) -> dt.date:
-        return two_month_deadline(self.registration.fact_date)
-
-    def state(self, today: dt.date) -> RegistrationState:
-        return registration_state(
-            self.registration.fact_date,
-            accepted=self.registry_version == self.version,
-            withdrawn=self.withdrawn,
-            today=today,
-        )
-
-    def next_version(
-        self, registration: RegistrationBase, *, withdrawn: bool = False, reason: str | None = None
-    ) -> Version:
-        """The version that follows this one, building on what the registry holds."""
-        return Version(
-            id=self.id,
-            person_id=self.person_id,
-            version=self.version + 1,
-            registration=registration,
-            municipality=self.municipality,
-            place=self.place,
-            withdrawn=withdrawn,
-            withdrawn_reason=reason,
-            base_version=self.registry_version,
-        )
-
-    def row(self, today: dt.date) -> dict[str, Any]:
-        """A flat row for rendering (no personal numbers in it)."""
-        reg = self.registration
-        scheme = reg.scheme_value
-        return {
-            "id": self.id,
-            "person_id": self.person_id,
-            "kind": reg.kind.value,
-            "scheme": scheme.value if scheme else None,
-            "fact_date": reg.fact_date.isoformat(),
-            "deadline": self.deadline.isoformat(),
-            "state": self.state(today).value,
-            "days_left": (self.deadline - today).days,
-            "withdrawn": self.withdrawn,
-            "details": reg.details(),
-            "version": self.version,
-            "entry_date": self.entry_date,
-            "source": self.source,
-            "registry_date": self.registry_date,
-        }
 
 
 def validate(fields: dict[str, Any], checks: Checks) -> RegistrationBase:
@@ -122,106 +52,6 @@ def validate(fields: dict[str, Any], checks: Checks) -> RegistrationBase:
         raise invalid_from(exc) from None
     except ValueError as exc:  # an unknown kind
         raise InvalidData(f"kind: {exc}", field="kind") from None
-
-
-def stored_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """The model fields of a stored registration row."""
-    fields = {"kind": row["kind"], "fact_date": row["fact_date"], **json.loads(row["details"])}
-    if row["scheme"] is not None and "scheme" in model_for(Kind(row["kind"])).model_fields:
-        fields["scheme"] = row["scheme"]
-    return fields
-
-
-def from_row(row: dict[str, Any]) -> RegistrationRecord:
-    registration = parse_registration(stored_fields(row), context=STORED)
-    return RegistrationRecord(
-        id=row["id"],
-        person_id=row["person_id"],
-        version=row["version"],
-        registration=registration,
-        withdrawn=bool(row["withdrawn"]),
-        withdrawn_reason=row["withdrawn_reason"],
-        municipality=row["municipality"],
-        place=row["place"],
-        created_at=row["created_at"],
-        entry_date=row["entry_date"],
-        source=row["source"],
-        registry_date=row["registry_date"],
-        registry_version=row["registry_version"],
-    )
-
-
-def check_against_person(
-    reg: RegistrationBase,
-    person_id: str,
-    birth_date: dt.date,
-    store: Store,
-    exclude_id: str | None = None,
-) -> None:
-    """Checks that need the person and their other registrations (raises FieldProblem)."""
-    if reg.fact_date < birth_date:
-        raise FieldProblem("fact_date", _("the fact date is before the person's birth date"))
-    scheme = reg.scheme_value
-    if reg.kind not in (Kind.START, Kind.END) or scheme is None:
-        return
-    other_kind = Kind.END if reg.kind is Kind.START else Kind.START
-    for other in sql.live_of_kind(store, person_id, other_kind.value, scheme.value, exclude_id):
-        other_date = dt.date.fromisoformat(other["fact_date"])
-        start, end = (
-            (other_date, reg.fact_date) if reg.kind is Kind.END else (reg.fact_date, other_date)
-        )
-        if end < start:
-            raise FieldProblem(
-                "fact_date",
-                _(
-                    "the {scheme} end ({end}) would be before its start ({start}, "
-                    "registration {id})"
-                ).format(scheme=scheme.shown(), end=end, start=start, id=short_id(other["id"])),
-            )
-
-
-def check_plausible(
-    store: Store,
-    person_id: str,
-    facts: PersonFacts,
-    reg: RegistrationBase,
-    checks: Checks,
-    own_id: str | None = None,
-) -> None:
-    """A registration that looks wrong for its person is refused unless the user accepted
-    implausible ones (domain.plausibility); the message says how. A decision on extended
-    training without an education background is refused whatever the user says: NIR takes
-    the education first (the message gives the command). `own_id`: the registration's id when
-    it is a correction."""
-    extension = None
-    if reg.kind is Kind.EXTENDED_TRAINING and facts.regime is Regime.INTEGRERINGSLOVEN_6A:
-        extension = lookup.extended_facts(store, person_id, reg.fact_date, own_id)
-        if extension.upper_secondary is None:
-            raise FieldProblem(
-                "kind",
-                _("{why}: {command}").format(
-                    why=extended.education_first(),
-                    command="nir register education PERSON --date DATE --upper-secondary yes|no",
-                ),
-            )
-    if checks.accept_implausible:
-        return
-    leave_days = 0
-    programme = None
-    if reg.kind in WINDOW_KINDS and reg.scheme_value is Scheme.TRAINING:
-        leave_days = lookup.training_facts(store, person_id).leave_days
-    elif reg.kind is Kind.DECISION and getattr(reg, "months", None):
-        goal = lookup.programme_goal(store, person_id)
-        programme = ProgrammeFacts(
-            FinalGoal(goal) if goal else None,
-            lookup.training_facts(store, person_id).upper_secondary,
-        )
-    found = implausible(reg, facts, leave_days, programme, extension)
-    if found is not None:
-        field, why = found
-        raise FieldProblem(
-            field, _("{why}; if it is right, give {option}").format(why=why, option=OVERRIDE)
-        )
 
 
 def same_as_stored(current: RegistrationRecord, reg: RegistrationBase) -> bool:

@@ -17,13 +17,13 @@ from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
 from nir_cli.errors import InvalidData, NotFound
 from nir_cli.i18n import _
-from nir_cli.services.registrations import from_row as registration_from_row
 from nir_cli.store import Store, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import persons as person_sql
 from nir_cli.store import registrations as registration_sql
 from nir_cli.store.merge import merge
 from nir_cli.store.persons import PersonVersion
+from nir_cli.store.records import from_row as registration_from_row
 from nir_cli.store.registrations import Version
 
 LENIENT = Checks(today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True).as_context()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 from nir_cli import paths
 from nir_cli.errors import StoreUnusable
 from nir_cli.i18n import N_, _
+from nir_cli.store import reads
 from nir_cli.training import sandbox
 
 NIR = "nir --profile sandbox"
@@ -56,13 +56,13 @@ class Sandbox:
     """The sandbox's store, registry and course folder, read for a lesson."""
 
     def __init__(self) -> None:
-        from nir_cli.store import Store
+        from nir_cli.services.stores import open_store
 
         self.folder = sandbox.folder()
         store_path = paths.store_path(sandbox.PROFILE)
         if not store_path.exists():
             raise StoreUnusable(_("there is no sandbox yet"), hint=_("start it: nir sandbox start"))
-        self.store = Store.open(store_path)
+        self.store = open_store(store_path)
         self.today = dt.date.today()
 
     def close(self) -> None:
@@ -72,33 +72,17 @@ class Sandbox:
 
     def person(self, index: int) -> dict[str, Any]:
         """The sandbox's persons in the order they were made: 0 is Kari Nordmann."""
-        rows = self.store.query(
-            "SELECT id, duf, first_name || ' ' || last_name AS name FROM persons "
-            "ORDER BY rowid LIMIT 1 OFFSET ?",
-            (index,),
-        )
-        return rows[0]
+        return reads.person_by_order(self.store, index)
 
     def registrations(self, duf: str, kind: str, **where: str) -> list[dict[str, Any]]:
-        clauses = "".join(f" AND {column} = :{column}" for column in where)
-        return self.store.query(
-            "SELECT r.id, r.scheme, r.fact_date, r.details, r.version, r.withdrawn "
-            "FROM registrations r JOIN persons p ON p.id = r.person_id "
-            f"WHERE p.duf = :duf AND r.kind = :kind{clauses} ORDER BY r.fact_date, r.rowid",
-            {"duf": duf, "kind": kind, **where},
-        )
+        return reads.registrations_of(self.store, duf, kind, **where)
 
     def first_version(self, registration_id: str) -> dict[str, Any]:
-        rows = self.store.query(
-            "SELECT details FROM registration_versions WHERE registration_id = ? "
-            "ORDER BY version LIMIT 1",
-            (registration_id,),
-        )
-        return json.loads(rows[0]["details"]) if rows else {}
+        return reads.first_details(self.store, registration_id)
 
     def answers(self) -> dict[str, int]:
         try:
-            found = json.loads((self.folder / "course.json").read_text(encoding="utf-8"))
+            found = json.loads((self.folder / sandbox.COURSE_ANSWERS).read_text("utf-8"))
         except (FileNotFoundError, ValueError):
             return {}
         return {k: v for k, v in found.items() if isinstance(v, int)}
@@ -106,32 +90,19 @@ class Sandbox:
     def keep_answer(self, number: int, answer: int) -> None:
         kept = self.answers()
         kept[str(number)] = answer
-        (self.folder / "course.json").write_text(json.dumps(kept), encoding="utf-8")
+        (self.folder / sandbox.COURSE_ANSWERS).write_text(json.dumps(kept), encoding="utf-8")
 
     def material(self) -> Path:
-        made = self.folder / "course"
+        made = self.folder / sandbox.COURSE_MATERIAL
         made.mkdir(parents=True, exist_ok=True)
         return made
 
     def registry_has(self, ids: list[str]) -> set[str]:
         """Which of these record ids the sandbox's registry holds (read straight from its
         database, not through the client: the check must not trust what the store says)."""
-        db = self.folder / "registry.db"
-        if not db.exists():
-            return set()
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            held: set[str] = set()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                held.update(
-                    row[0]
-                    for row in conn.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
-                )
-            return held
-        finally:
-            conn.close()
+        from nir_cli.registry.storage.db import records_held
+
+        return records_held(self.folder / "registry.db", ids)
 
 
 # -- 1. who lacks what ------------------------------------------------------------------------
@@ -381,10 +352,7 @@ def _solution_5(box: Sandbox) -> list[str]:
 
 def _check_5(box: Sandbox) -> Checked:
     found = Checked()
-    waiting = box.store.query(
-        "SELECT state, count(*) AS n FROM outbox WHERE state IN ('pending', 'rejected', "
-        "'conflict') GROUP BY state ORDER BY state"
-    )
+    waiting = reads.outbox_waiting(box.store)
     if waiting:
         found.missing.append(
             _("the outbox still holds {rows}").format(
@@ -393,7 +361,7 @@ def _check_5(box: Sandbox) -> Checked:
         )
     else:
         found.right.append(_("nothing waits in the outbox"))
-    ours = [r["id"] for r in box.store.query("SELECT id FROM registrations ORDER BY id")]
+    ours = reads.registration_ids(box.store)
     held = box.registry_has(ours)
     if ours and len(held) == len(ours):
         found.right.append(_("the registry holds all {n} registrations").format(n=len(ours)))
@@ -474,12 +442,3 @@ def lesson(number: int) -> Lesson:
     raise UsageError(
         _("there is no lesson {n}; the lessons are 1 to {last}").format(n=number, last=len(LESSONS))
     )
-
-
-def forget() -> None:
-    """The course from the start: answers and material gone (`nir sandbox reset`)."""
-    import shutil
-
-    folder = sandbox.folder()
-    (folder / "course.json").unlink(missing_ok=True)
-    shutil.rmtree(folder / "course", ignore_errors=True)

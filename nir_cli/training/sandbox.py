@@ -146,11 +146,22 @@ def reset(port: int | None = None) -> SandboxInfo:
     from nir_cli.sync.credentials import sandbox_token_file
 
     sandbox_token_file(PROFILE).unlink(missing_ok=True)  # it belonged to the old registry
-    from nir_cli.training.course import forget
-
-    forget()  # the course starts afresh with the data
+    forget_course()  # the course starts afresh with the data
     started, _started_now = start(port or DEFAULT_PORT, municipality)
     return started
+
+
+# What `nir sandbox course` keeps in the sandbox folder: the answers given, the lessons' files.
+COURSE_ANSWERS = "course.json"
+COURSE_MATERIAL = "course"
+
+
+def forget_course() -> None:
+    """The course from the start: answers and material gone (`nir sandbox reset`)."""
+    import shutil
+
+    (folder() / COURSE_ANSWERS).unlink(missing_ok=True)
+    shutil.rmtree(folder() / COURSE_MATERIAL, ignore_errors=True)
 
 
 def seed(db: Path, url: str, municipality: str) -> None:
@@ -175,14 +186,14 @@ def seed(db: Path, url: str, municipality: str) -> None:
 def _seed_local(url: str, municipality: str) -> None:
     from nir_cli.services.persons import add_person, checks_for
     from nir_cli.services.registrations import record
-    from nir_cli.store import Store
+    from nir_cli.services.stores import open_store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.engine import sync
     from nir_cli.training.synthetic import people
 
     profile = config_module.load().get(PROFILE)
     checks = checks_for(profile)
-    store = Store.open(paths.store_path(PROFILE))
+    store = open_store(paths.store_path(PROFILE))
     today = dt.date.today()
     rng = random.Random(20)
     try:

@@ -88,7 +88,7 @@ def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
 def test_a_second_writer_waits_then_gives_a_temporary_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nir_cli.store.db as db
+    import nir_cli.sqlite_file as db
 
     path = tmp_path / "s.db"
     holder = Store.open(path, create=True)
@@ -119,12 +119,12 @@ def test_a_second_writer_waits_then_gives_a_temporary_failure(
 
 def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> None:
     """A store left at version 1 (before the rules) opens at the newest version, data intact."""
-    import nir_cli.store.db as db
+    import nir_cli.sqlite_file as db
 
     path = tmp_path / "old.db"
     first = [m for m in migrations() if m[0] == 1]
     original = db.migrations
-    db.migrations = lambda package=db.LOCAL_MIGRATIONS: first  # type: ignore[assignment]
+    db.migrations = lambda package: first  # type: ignore[assignment]
     try:
         store = Store.open(path, create=True)
         assert store.schema_version == 1
@@ -234,7 +234,9 @@ def test_migration_10_lets_permit_date_be_null_and_keeps_everything_else(tmp_pat
         "VALUES ('p1', 1, '{}', 'x', 'cli')"
     )
     older.close()
-    store = Store.open(path)
+    from nir_cli.services.stores import open_store
+
+    store = open_store(path)  # the register's opener: the last migration computes findings
     try:
         assert store.schema_version == len(migrations())
         assert store.query("PRAGMA foreign_key_check") == []

@@ -8,15 +8,15 @@ from typing import Any
 
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.interface import UsernameTaken
-from nir_cli.store.db import Store
+from nir_cli.sqlite_file import SQLiteFile
 
 USER_FIELDS = "username, municipality, place, role, disabled, created_at"
 
 
 class SqliteAccounts:
-    """The account statements on one SQLite connection (a `Store`)."""
+    """The account statements on one SQLite connection (a `SQLiteFile`)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SQLiteFile) -> None:
         self.store = store
 
     def add_user(

@@ -31,13 +31,22 @@ from nir_cli.registry.storage import records
 from nir_cli.registry.storage.accounts import SqliteAccounts
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.validation import Validator
-from nir_cli.store.db import Store
+from nir_cli.sqlite_file import SQLiteFile
 from nir_cli.wire import (
     BatchIn,
     Change,
 )
 
 MIGRATIONS = "nir_cli.registry.migrations"
+
+
+class RegistryFile(SQLiteFile):
+    """The registry's SQLite file: nir's safe opening, WAL and write transactions
+    (nir_cli.sqlite_file), with the registry's own migrations and nothing of the client's."""
+
+    MIGRATIONS = MIGRATIONS
+
+
 # With checkpoints in the background, a request checkpoints only when the write-ahead log has
 # grown this far anyway (pages of 4 KiB: 64 MiB), should the background thread fall behind.
 CHECKPOINT_SAFETY_PAGES = 16_384
@@ -62,16 +71,16 @@ class RegistryDB:
         self.transient: tuple[type[Exception], ...] = ()
         self.commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
         self._checkpointer: _Checkpointer | None = None
-        first = Store.open(path, MIGRATIONS, create=True)  # creates and migrates the file
+        first = RegistryFile.open(path, MIGRATIONS, create=True)  # creates and migrates the file
         if background_checkpoints:
             self._checkpointer = _Checkpointer(path)
-        self._idle: list[Store] = [self._configured(first)]
+        self._idle: list[RegistryFile] = [self._configured(first)]
         self._lock = threading.Lock()
         # Batches are stored one at a time; a second waits here rather than in SQLite's busy
         # handler, which polls with sleeps of up to 100 ms.
         self.push_lock = _PushLock(path)
 
-    def _configured(self, store: Store) -> Store:
+    def _configured(self, store: RegistryFile) -> RegistryFile:
         if self._checkpointer is not None:
             store.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_SAFETY_PAGES}")
         return store
@@ -86,7 +95,7 @@ class RegistryDB:
         with self._lock:
             store = self._idle.pop() if self._idle else None
         if store is None:
-            store = self._configured(Store.open(self.path, MIGRATIONS))
+            store = self._configured(RegistryFile.open(self.path, MIGRATIONS))
         try:
             yield SqliteSession(store, self.commit_delay)
         finally:
@@ -107,9 +116,9 @@ class RegistryDB:
 
 class SqliteSession:
     """One connection of the SQLite registry, as the routes use it (`interface.Session`);
-    `conn`, `query`, `one` and `write` are the `Store`'s own."""
+    `conn`, `query`, `one` and `write` are the `RegistryFile`'s own."""
 
-    def __init__(self, store: Store, commit_delay: float = 0.0) -> None:
+    def __init__(self, store: RegistryFile, commit_delay: float = 0.0) -> None:
         self.store = store
         self.conn = store.conn
         self.accounts = SqliteAccounts(store)
@@ -232,7 +241,7 @@ class Scoped:
 
     commit_delay = 0.0  # a fault for tests (faults.py): seconds held before commit
 
-    def __init__(self, store: Store, municipality: str) -> None:
+    def __init__(self, store: RegistryFile, municipality: str) -> None:
         self.store = store
         self.municipality = municipality
 
@@ -319,3 +328,21 @@ class Scoped:
                 if self.commit_delay:
                     time.sleep(self.commit_delay)
             return response
+
+
+def records_held(path: Path, ids: list[str]) -> set[str]:
+    """Which of these record ids a registry's SQLite file holds, read from the file itself on
+    a read-only connection (the sandbox's course checks a sync this way); none without it."""
+    if not path.exists():
+        return set()
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        held: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id FROM records WHERE id IN ({marks})"
+            held.update(row[0] for row in conn.execute(query, chunk))
+        return held
+    finally:
+        conn.close()

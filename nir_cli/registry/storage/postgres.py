@@ -36,7 +36,7 @@ from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.location import redacted
 from nir_cli.registry.storage.pg_accounts import PgAccounts
 from nir_cli.registry.storage.pg_records import PgScoped, driver
-from nir_cli.store.db import migrations
+from nir_cli.sqlite_file import migrations
 
 MIGRATIONS = "nir_cli.registry.migrations_pg"
 MIGRATION_LOCK = 7_261_001  # the advisory lock key under which migrations run
