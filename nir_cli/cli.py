@@ -260,7 +260,7 @@ def _store_failure(exc: Exception, ctx: click.Context) -> NirError | None:
     if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
         return None
     from nir_cli.errors import NirError, StoreUnusable
-    from nir_cli.store.db import store_error
+    from nir_cli.sqlite_file import store_error
 
     app = ctx.find_object(App)
     path = (app.open_store_path() if app is not None else None) or Path(_("the store"))

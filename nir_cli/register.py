@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, Unpack
 
 from nir_cli import config, paths
+from nir_cli.api_types import KindName, PersonFields, RegistrationFields
 from nir_cli.config import Environment, Profile
 from nir_cli.constants import STATUS_DUE_DAYS
 from nir_cli.rules.findings import Finding, Overdue, missing, overdue, status
@@ -129,12 +130,12 @@ class Register:
 
     # -- persons ----------------------------------------------------------------------------
 
-    def add_person(self, **fields: Any) -> PersonRecord:
+    def add_person(self, **fields: Unpack[PersonFields]) -> PersonRecord:
         """A new participant: duf or fnr, first_name, last_name, residence_basis,
         permit_date, ... (the fields of `nir person add`)."""
         from nir_cli.services.persons import add_person
 
-        person = add_person(self.store, self.profile, fields, self.checks())
+        person = add_person(self.store, self.profile, dict(fields), self.checks())
         self.last_changed = True
         return person
 
@@ -155,12 +156,12 @@ class Register:
 
         return list_persons(self.store, municipality=municipality, place=place, search=search)
 
-    def edit_person(self, ref: str, **changes: Any) -> PersonRecord:
+    def edit_person(self, ref: str, **changes: Unpack[PersonFields]) -> PersonRecord:
         """A new version of a person with the changed fields."""
         from nir_cli.services.persons import edit_person
 
         person, self.last_changed = edit_person(
-            self.store, self.profile, ref, changes, self.checks()
+            self.store, self.profile, ref, dict(changes), self.checks()
         )
         return person
 
@@ -173,9 +174,16 @@ class Register:
 
     # -- registrations ----------------------------------------------------------------------
 
-    def record(self, kind: str, person: str, **fields: Any) -> RegistrationRecord:
+    def record(
+        self, kind: KindName, person: str, **fields: Unpack[RegistrationFields]
+    ) -> RegistrationRecord:
         """Record a registration of `kind` for a person (fact_date and the kind's fields).
         The very same registration again changes nothing and returns the stored one."""
+        return self.record_fields(kind, person, dict(fields))
+
+    def record_fields(self, kind: str, person: str, fields: dict[str, Any]) -> RegistrationRecord:
+        """`record` with the fields in a dict, as a front end that reads them at run time
+        (the command line, a CSV row) has them."""
         from nir_cli.services.registrations import record
 
         rec, self.last_changed = record(
@@ -183,8 +191,12 @@ class Register:
         )
         return rec
 
-    def edit(self, registration: str, **changes: Any) -> RegistrationRecord:
+    def edit(self, registration: str, **changes: Unpack[RegistrationFields]) -> RegistrationRecord:
         """Correct a registration: a new version with the changed fields."""
+        return self.edit_fields(registration, dict(changes))
+
+    def edit_fields(self, registration: str, changes: dict[str, Any]) -> RegistrationRecord:
+        """`edit` with the changes in a dict."""
         from nir_cli.services.registrations import edit_registration
 
         rec, self.last_changed = edit_registration(self.store, registration, changes, self.checks())
@@ -278,3 +290,126 @@ class Register:
         from nir_cli.sync.engine import sync
 
         return sync(self.store, RegistryClient(registry_url, token), dry_run=dry_run)
+
+    # -- reports --------------------------------------------------------------------------
+
+    def report(
+        self,
+        name: str,
+        *,
+        year: int | None = None,
+        municipality: str | None = None,
+        place: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """`nir report NAME`'s rows (results, target-groups, programme, grant-base,
+        timeliness)."""
+        from nir_cli.rules.reports import run
+
+        return run(self.store, name, year=year, municipality=municipality, place=place)
+
+    def overview(
+        self,
+        *,
+        year: int | None = None,
+        municipality: str | None = None,
+        place: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """`nir report overview`: every part, each a list of rows."""
+        from nir_cli.rules.overview import overview
+
+        return overview(self.store, year=year, municipality=municipality, place=place, as_of=as_of)
+
+    def timeliness_by_month(
+        self,
+        *,
+        year: int | None = None,
+        municipality: str | None = None,
+        place: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> list[dict[str, Any]]:
+        """`timeliness` summed over the kinds, by month (the report page draws it so)."""
+        from nir_cli.rules.overview import timeliness_by_month
+
+        today = (as_of or dt.date.today()).isoformat()
+        params = {
+            "year": str(year) if year else None,
+            "municipality": municipality,
+            "place": place,
+            "today": today,
+        }
+        return timeliness_by_month(self.store, params)
+
+    def fact_dates(
+        self,
+        *,
+        year: int | None = None,
+        municipality: str | None = None,
+        place: str | None = None,
+    ) -> tuple[dt.date, dt.date] | None:
+        """The first and last fact date of the registrations a report counts."""
+        from nir_cli.rules.reports import fact_dates
+
+        found = fact_dates(self.store, year=year, municipality=municipality, place=place)
+        if not found or not found["first"]:
+            return None
+        return dt.date.fromisoformat(found["first"]), dt.date.fromisoformat(found["last"])
+
+    def named_findings(
+        self,
+        *,
+        municipality: str | None = None,
+        place: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Who each finding is about, by name and DUF number (the report page's appendix)."""
+        from nir_cli.rules.overview import names
+
+        return names(
+            self.store,
+            municipality=municipality,
+            place=place,
+            as_of=as_of or dt.date.today(),
+        )
+
+    # -- the sync's log -------------------------------------------------------------------
+
+    def sync_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest sync runs, newest first (`nir sync log`)."""
+        from nir_cli.store.sync_log import recent_runs
+
+        return recent_runs(self.store, limit)
+
+    def sync_batches(self, run: int) -> list[dict[str, Any]]:
+        """One run's batches with the registry's report of each (`nir sync show RUN`)."""
+        from nir_cli.store.sync_log import batches
+
+        return batches(self.store, run)
+
+    def sync_notes(self, run: int) -> list[str]:
+        """What one run could not apply of what it pulled (`nir sync show RUN --notes`)."""
+        from nir_cli.store.sync_log import notes_of
+
+        return list(notes_of(self.store, run))
+
+    # -- ad-hoc questions -----------------------------------------------------------------
+
+    def sql(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A read-only query over the store and its views (`nir sql`)."""
+        from nir_cli.store import adhoc
+
+        return adhoc.query(self.store.path, query, dict(params or {}))
+
+    def sql_schema(self) -> str:
+        """The CREATE statements of the store (`nir sql --schema`)."""
+        from nir_cli.store import adhoc
+
+        return adhoc.schema(self.store.path)
+
+    def sql_relations(self) -> list[dict[str, Any]]:
+        """The store's tables and views with their row counts (`nir sql --tables`)."""
+        from dataclasses import asdict
+
+        from nir_cli.store import adhoc
+
+        return [asdict(r) for r in adhoc.relations(self.store.path)]

@@ -76,3 +76,48 @@ def test_last_changed_says_whether_a_write_changed_anything(tmp_path: Path) -> N
         assert reg.registration(first.id[-8:]).id == first.id
         assert [v["version"] for v in reg.versions(first.id)] == [1]
         assert reg.status()["registrations"] == 1
+
+
+def test_the_api_s_argument_types_are_the_models() -> None:
+    """nir_cli.api_types can't drift from the domain: every kind, every field of a kind's
+    model, every field of a person."""
+    import typing
+
+    from nir_cli.api_types import KindName, PersonFields, RegistrationFields
+    from nir_cli.domain.enums import Kind
+    from nir_cli.domain.person import PersonData
+    from nir_cli.domain.registrations import model_for
+
+    assert set(typing.get_args(KindName)) == {k.value for k in Kind}
+    fields = {name for k in Kind for name in model_for(k).model_fields} - {"kind"}
+    assert set(RegistrationFields.__annotations__) == fields
+    assert set(PersonFields.__annotations__) == set(PersonData.model_fields)
+
+
+def test_a_script_s_type_checker_catches_a_misspelt_field_or_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`from nir_cli import Register` is typed (py.typed, the class under TYPE_CHECKING), and
+    its methods take typed arguments: mypy --strict on a user's script names each mistake."""
+    from mypy import api
+
+    script = tmp_path / "user.py"
+    script.write_text(
+        "from nir_cli import Register\n"
+        "\n"
+        'with Register.open(profile="test") as reg:\n'
+        '    reg.record("claim", "201212345603", fact_date="2025-08-20", scheme="training")\n'
+        '    reg.record("claim", "201212345603", fact_dat="2025-08-20")\n'
+        '    reg.record("claimm", "201212345603", fact_date="2025-08-20")\n'
+        '    reg.add_person(first_nam="Kari")\n',
+        encoding="utf-8",
+    )
+    root = Path(__file__).resolve().parent.parent
+    assert (root / "nir_cli" / "py.typed").exists()
+    monkeypatch.setenv("MYPYPATH", str(root))  # an editable install hides the package from mypy
+    out, _err, code = api.run(["--strict", "--cache-dir", str(tmp_path / "cache"), str(script)])
+    assert code == 1, out
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert [int(line.split(":")[1]) for line in errors] == [5, 6, 7], out
+    assert 'did you mean "fact_date"' in out
+    assert 'did you mean "first_name"' in out

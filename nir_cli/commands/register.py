@@ -201,7 +201,7 @@ def build_kind_command(kind: Kind) -> click.Command:
 
         fields = {names[k]: v for k, v in options.items() if v is not None}
         register = app.register(accept_implausible=accept_implausible)
-        rec = register.record(kind.value, person_ref, **fields)
+        rec = register.record_fields(kind.value, person_ref, fields)
         created = register.last_changed
         today = dt.date.today()
         if created:

@@ -100,7 +100,7 @@ def edit(
     if not changes:
         raise UsageError(_("nothing to change: give --date or --set FIELD=VALUE"))
     register = app.register(accept_implausible=accept_implausible)
-    rec = register.edit(registration_id, **changes)
+    rec = register.edit_fields(registration_id, changes)
     if register.last_changed:
         say(app, _("Saved version {version}.").format(version=rec.version))
     else:

@@ -127,13 +127,10 @@ def _figures(
     place: str | None,
     today: dt.date,
 ) -> dict[str, list[dict[str, Any]]]:
-    from nir_cli.rules.overview import overview
-    from nir_cli.rules.reports import run
-
+    register = app.register()
     if name == "overview":
-        return overview(app.store, year=year, municipality=municipality, place=place, as_of=today)
-    rows = run(app.store, name, year=year, municipality=municipality, place=place)
-    return {_PART[name]: rows}
+        return register.overview(year=year, municipality=municipality, place=place, as_of=today)
+    return {_PART[name]: register.report(name, year=year, municipality=municipality, place=place)}
 
 
 def _page(
@@ -164,21 +161,16 @@ def _page(
         ]
     elif name == "results":
         figures = {"test_results": [], "activity_after": []}
+    register = app.register()
     if name == "timeliness":  # the page draws it by month, all kinds together
-        from nir_cli.rules.overview import timeliness_by_month
-
-        params = {
-            "year": str(year) if year else None,
-            "municipality": municipality,
-            "place": place,
-            "today": today.isoformat(),
+        figures = {
+            "timeliness_by_month": register.timeliness_by_month(
+                year=year, municipality=municipality, place=place, as_of=today
+            )
         }
-        figures = {"timeliness_by_month": timeliness_by_month(app.store, params)}
     appendix = None
     if with_names:
-        from nir_cli.rules.overview import names
-
-        appendix = names(app.store, municipality=municipality, place=place, as_of=today)
+        appendix = register.named_findings(municipality=municipality, place=place, as_of=today)
     meta = Meta(
         municipality=shown,
         place=place or app.profile.place,
@@ -194,13 +186,12 @@ def _period(app: App, year: int | None, municipality: str | None, place: str | N
     """The dates the figures come from: the year asked for, and the first and last fact
     date of the registrations they count."""
     from nir_cli.i18n import long_date
-    from nir_cli.rules.reports import fact_dates
 
-    found = fact_dates(app.store, year=year, municipality=municipality, place=place)
-    if not found or not found["first"]:
+    found = app.register().fact_dates(year=year, municipality=municipality, place=place)
+    if found is None:
         return str(year) if year else _("no registrations")
-    span = f"{long_date(dt.date.fromisoformat(found['first']))} – "
-    span += long_date(dt.date.fromisoformat(found["last"]))
+    first, last = found
+    span = f"{long_date(first)} – {long_date(last)}"
     return f"{year}: {span}" if year else span
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import click
 
 from nir_cli.commands.app import App
@@ -49,16 +47,14 @@ def sql(
       nir sql --tables
       nir sql --schema
     """
-    from nir_cli.store import adhoc
-
-    path = app.store_path()
+    if not (schema or tables or query):
+        raise click.UsageError(_("give a QUERY, or --tables or --schema"))
+    register = app.register()
     if schema:
-        click.echo(adhoc.schema(path))
+        click.echo(register.sql_schema())
         return
     if tables:
-        emit_rows([asdict(r) for r in adhoc.relations(path)], fmt, empty=_("no tables"))
+        emit_rows(register.sql_relations(), fmt, empty=_("no tables"))
         return
-    if not query:
-        raise click.UsageError(_("give a QUERY, or --tables or --schema"))
-    rows = adhoc.query(path, query, dict(params))
+    rows = register.sql(query or "", dict(params))
     emit_rows(rows, fmt, empty=_("no rows"), words=False)  # the query's own names and values

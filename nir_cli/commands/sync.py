@@ -238,9 +238,7 @@ def log(app: App, /, limit: int, fmt: str) -> None:
       nir sync log
       nir sync log --format json
     """
-    from nir_cli.store.sync_log import recent_runs
-
-    emit_rows(recent_runs(app.store, limit), fmt, empty=_("no sync has run yet"))
+    emit_rows(app.register().sync_runs(limit), fmt, empty=_("no sync has run yet"))
 
 
 @sync.command(name="show")
@@ -257,16 +255,15 @@ def show(app: App, /, run_id: int, notes: bool, fmt: str) -> None:
       nir sync show 12
       nir sync show 12 --notes
     """
-    from nir_cli.store.sync_log import batches, notes_of
-
+    register = app.register()
     if notes:
         emit_rows(
-            [{"note": note} for note in notes_of(app.store, run_id)],
+            [{"note": note} for note in register.sync_notes(run_id)],
             fmt,
             empty=_("run {run} could apply everything it pulled").format(run=run_id),
         )
         return
-    rows = batches(app.store, run_id)
+    rows = register.sync_batches(run_id)
     if fmt != "json":
         for row in rows:
             row.pop("report")
