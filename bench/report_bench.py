@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.store import Store
@@ -142,9 +143,7 @@ def build(path: Path, persons: int) -> int:
     return count
 
 
-def _flush(
-    store: Store, persons: list[tuple[object, ...]], registrations: list[tuple[object, ...]]
-) -> None:
+def _flush(store: Store, persons: list[Any], registrations: list[Any]) -> None:
     with store.write() as conn:
         conn.executemany(
             "INSERT INTO persons (id, version, duf, fnr, first_name, last_name, birth_date, "

@@ -135,8 +135,8 @@ def test_kinds_accept_their_norwegian_names(person: CliFn, typed: str, kind: str
         "--format", "json",
     )  # fmt: skip
     assert said.exit_code == 0, said.stderr
-    assert said.json()["kind"] == kind  # type: ignore[index]
-    assert said.json()["scheme"] == "training"  # type: ignore[index]
+    assert said.json()["kind"] == kind
+    assert said.json()["scheme"] == "training"
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,7 @@ def test_excel_under_bokmal_has_norwegian_headings_that_import_reads_back(
     again = person("import", str(tmp_path / "registreringer.csv"))
     assert again.exit_code == 0, again.stderr
     history = person("history", TEST_DUF, "--format", "json").json()
-    assert [row["kind"] for row in history] == ["claim"]  # type: ignore[index]
+    assert [row["kind"] for row in history] == ["claim"]
 
 
 def test_a_person_shown_in_bokmal_reads_as_bokmal(person: CliFn) -> None:

@@ -247,13 +247,14 @@ def test_the_platform_is_asked_in_one_module_only() -> None:
         where = path.relative_to(package.parent)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = []
+            names: list[str] = []
+            line = getattr(node, "lineno", 0)
             if isinstance(node, ast.Import):
                 names = [alias.name.split(".")[0] for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module.split(".")[0]]
             if set(names) & only_one_system and path.name != "portable.py":
-                found.append(f"{where}:{node.lineno}: imports {names}")
+                found.append(f"{where}:{line}: imports {names}")
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr in {"platform", "name"}
@@ -262,5 +263,5 @@ def test_the_platform_is_asked_in_one_module_only() -> None:
                 and (node.attr, node.value.id) != ("name", "sys")
                 and path.name not in {"portable.py", "version.py"}
             ):
-                found.append(f"{where}:{node.lineno}: asks {node.value.id}.{node.attr}")
+                found.append(f"{where}:{line}: asks {node.value.id}.{node.attr}")
     assert not found, "\n".join(found)

@@ -136,7 +136,7 @@ def test_ctrl_c_during_a_sync_is_130_and_logged(
                  "--norwegian-hours", "10"]  # fmt: skip
         assert nir("register", "hours", TEST_DUF, *hours).returncode == 0
     live.add_user("5001-sync", "5001", Role.TRANSFER)
-    token = live.login("5001-sync").headers["Authorization"].split()[1]
+    token = live.token("5001-sync")
     env["NIR_TOKEN"] = token
     env["NIR_TEST_CRASH_AT"] = "after-send:1:INT"  # Ctrl-C once the first batch is out
     stopped = nir("sync", "--batch-size", "2")

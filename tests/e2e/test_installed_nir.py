@@ -12,10 +12,10 @@ import pytest
 
 from tests.conftest import PERSON_ARGS, TEST_DUF, TEST_FNR
 
-NIR = shutil.which("nir")
+NIR = shutil.which("nir") or ""
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(NIR is None, reason="nir is not installed on PATH"),
+    pytest.mark.skipif(not NIR, reason="nir is not installed on PATH"),
 ]
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-NIR = shutil.which("nir")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(NIR is None, reason="nir not installed")]
+NIR = shutil.which("nir") or ""
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not NIR, reason="nir not installed")]
 
 
 def free_port() -> int:

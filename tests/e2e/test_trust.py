@@ -491,7 +491,7 @@ def test_the_crontab_lines_run_as_written_under_cron(live: Registry, tmp_path: P
     assert nir("init", "--profile", "test", "-m", "5001", "--registry", live.url).returncode == 0
     assert nir("person", "add", *PERSON_ARGS).returncode == 0
     live.add_user("5001-sync", "5001", Role.TRANSFER)
-    token = live.login("5001-sync").headers["Authorization"].split()[1]
+    token = live.token("5001-sync")
     token_file = home / ".config" / "nir" / "nightly.token"
     token_file.write_text(token + "\n")
     os.chmod(token_file, 0o600)
@@ -632,7 +632,7 @@ def test_sync_reports_what_came_from_others(
     nir: Nir, home: Path, env: dict[str, str], live: Registry
 ) -> None:
     live.add_user("5001-sync", "5001", Role.TRANSFER)
-    env["NIR_TOKEN"] = live.login("5001-sync").headers["Authorization"].split()[1]
+    env["NIR_TOKEN"] = live.token("5001-sync")
     for name in ("test", "second"):
         nir("init", "--profile", name, "-m", "5001", "--registry", live.url, "--replace")
     nir("import", str(EXAMPLES / "deltakere.csv"))

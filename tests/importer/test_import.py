@@ -189,7 +189,7 @@ def test_a_changed_row_is_a_new_version_with_an_outbox_row(
     history = json.loads(person("history", TEST_DUF, "--format", "json").stdout)
     assert [(r["version"], r["details"]["norwegian_hours"]) for r in history] == [(2, 42.0)]
     outbox = [r for r in snapshot(store_file)["outbox"] if r[1] == "registration"]
-    assert sorted(r[6] for r in outbox) == ["pending", "superseded"]
+    assert sorted(str(r[6]) for r in outbox) == ["pending", "superseded"]
 
 
 def test_duplicates_within_one_file(person: CliFn, tmp_path: Path) -> None:

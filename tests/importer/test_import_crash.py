@@ -15,8 +15,8 @@ import pytest
 
 from nir_cli.training.synthetic import SyntheticPerson, people
 
-NIR = shutil.which("nir")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(NIR is None, reason="nir not installed")]
+NIR = shutil.which("nir") or ""
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not NIR, reason="nir not installed")]
 PERSONS = 2_000
 MONTHS = 12
 

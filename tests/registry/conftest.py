@@ -52,6 +52,10 @@ class Registry:
         with self.db.session() as store:
             accounts.create_user(store, username, PASSWORD, municipality, place, role)
 
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        """A session token of `username`, as text."""
+        return str(self.login(username, password).headers["Authorization"]).split()[1]
+
     def login(self, username: str, password: str = PASSWORD) -> requests.Session:
         session = requests.Session()
         answer = session.post(
@@ -171,7 +175,7 @@ def old_registry(location: str, upto: int = 2) -> Any:
         import psycopg
         from psycopg.rows import dict_row
 
-        conn = psycopg.connect(location, autocommit=True, row_factory=dict_row)
+        conn: Any = psycopg.connect(location, autocommit=True, row_factory=dict_row)
         conn.execute(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
             "applied_at TEXT NOT NULL)"

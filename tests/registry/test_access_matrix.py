@@ -4,6 +4,7 @@ superusers and deputies administer users. Another municipality's data answers 40
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -81,8 +82,8 @@ def test_writes_stay_in_the_own_municipality(world: dict, municipality: str, rol
 
 @pytest.mark.parametrize(("municipality", "role"), CASES)
 def test_only_superusers_and_deputies_administer_users(
-    world: dict,
-    municipality: str,  # type: ignore[type-arg]
+    world: dict[str, Any],
+    municipality: str,
     role: Role,
 ) -> None:
     live: Registry = world["registry"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -17,7 +18,7 @@ from tests.registry.conftest import PASSWORD, Registry, old_registry
 
 def test_tokens_are_stored_hashed(registry: Registry) -> None:
     registry.add_user("5001-BJO", "5001", Role.USER)
-    token = registry.login("5001-BJO").headers["Authorization"].split()[1]
+    token = registry.token("5001-BJO")
     with registry.db.session() as store:
         rows = store.query("SELECT token_hash FROM tokens")
         passwords = store.query("SELECT password_hash FROM users")
@@ -117,7 +118,7 @@ def test_unknown_user_and_wrong_password_answer_alike(registry: Registry) -> Non
 
 
 def _from(
-    registry: Registry, source: str, path: str, body: dict, token: str = ""
+    registry: Registry, source: str, path: str, body: dict[str, Any], token: str = ""
 ) -> tuple[int, dict]:  # type: ignore[type-arg]
     """POST `body` to `path` from the loopback address `source` (127.0.0.x: another client)."""
     host, port = registry.url.removeprefix("http://").split(":")
@@ -153,7 +154,7 @@ def test_machine_tokens_need_a_person_and_the_password_again(
 ) -> None:
     monkeypatch.setattr(accounts, "FAILURE_DELAY", 0.001)
     registry.add_user("5001-cron", "5001", Role.TRANSFER)
-    session = registry.login("5001-cron").headers["Authorization"].split()[1]
+    session = registry.token("5001-cron")
     url = "/v1/tokens"
     # Without the password (a stolen session cannot do it), with a wrong one: refused.
     assert _from(registry, "127.0.0.1", url, {"name": "n"}, session)[0] == 422

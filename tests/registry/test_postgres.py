@@ -34,7 +34,8 @@ from tests.registry.conftest import (
 )
 
 pytest.importorskip("psycopg")
-from nir_cli.registry.storage.postgres import PgScoped, PostgresStorage
+from nir_cli.registry.storage.pg_records import PgScoped
+from nir_cli.registry.storage.postgres import PostgresStorage
 
 VALIDATOR = Validator(allow_synthetic=True)
 WAIT = 1.5  # seconds a push that must wait is given to show it does not

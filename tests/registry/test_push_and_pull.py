@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from nir_cli.wire import BatchOut, RecordIn, Role
 from tests.registry.conftest import (
@@ -21,7 +22,7 @@ def user(registry: Registry, municipality: str = "5001"):  # type: ignore[no-unt
     return registry.login(name)
 
 
-def push(session, url: str, body: dict):  # type: ignore[no-untyped-def]
+def push(session, url: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     answer = session.post(f"{url}/v1/batches", json=body, timeout=10)
     assert answer.status_code == 200, answer.text
     return answer.json()["results"]

@@ -286,7 +286,7 @@ def test_recompute_says_loudly_when_the_kept_findings_were_wrong(tmp_path: Path)
     store.close()
 
 
-def _person(conn: sqlite3.Connection, person: tuple[str, ...]) -> None:
+def _person(conn: sqlite3.Connection, person: tuple[str | None, ...]) -> None:
     pid, regime, basis, birth, permit, settlement = person
     conn.execute(
         "INSERT INTO persons (id, version, first_name, last_name, birth_date, "

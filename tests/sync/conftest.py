@@ -44,7 +44,7 @@ def synced(
     """Two profiles of 5001 on the same registry ('test' is the default, 'second' the other
     office), logged in through NIR_TOKEN as a transfer user."""
     live.add_user("5001-sync", "5001", Role.TRANSFER)
-    token = live.login("5001-sync").headers["Authorization"].split()[1]
+    token = live.token("5001-sync")
     monkeypatch.setenv("NIR_TOKEN", token)
     for name in ("test", "second"):
         result = cli(

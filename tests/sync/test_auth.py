@@ -19,7 +19,7 @@ from tests.registry.conftest import PASSWORD, Registry
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

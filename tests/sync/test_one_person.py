@@ -50,7 +50,7 @@ def three(synced: CliFn) -> CliFn:
 
 def _url(cli: CliFn) -> str:
     shown = json.loads(cli("profile", "list", "--format", "json").stdout)
-    return next(p["registry_url"] for p in shown if p["name"] == "test")
+    return str(next(p["registry_url"] for p in shown if p["name"] == "test"))
 
 
 def test_two_offices_with_the_same_facts_make_one_person(
@@ -150,7 +150,7 @@ def test_a_moved_person_s_history_follows_and_the_old_municipality_stops_seeing(
     nir = synced
     live.add_user("0301-sync", "0301", Role.TRANSFER)
     token = tmp_path / "oslo.token"
-    token.write_text(live.login("0301-sync").headers["Authorization"].split()[1])
+    token.write_text(live.token("0301-sync"))
     token.chmod(0o600)
     oslo = ["--profile", "oslo", "--token-file", str(token)]
     url = _url(nir)
@@ -211,7 +211,7 @@ def test_a_number_of_another_municipality_s_person_with_other_facts_is_refused_b
     nir = synced
     live.add_user("0301-sync", "0301", Role.TRANSFER)
     token = tmp_path / "oslo.token"
-    token.write_text(live.login("0301-sync").headers["Authorization"].split()[1])
+    token.write_text(live.token("0301-sync"))
     token.chmod(0o600)
     oslo = ["--profile", "oslo", "--token-file", str(token)]
     oslo_init = ["--profile", "oslo", "init", "-m", "0301", "--environment", "test"]

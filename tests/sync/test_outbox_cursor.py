@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nir_cli.domain.enums import Entity
 from nir_cli.store import Store
-from nir_cli.store.outbox import Entity, enqueue_many
+from nir_cli.store.outbox import enqueue_many
 from nir_cli.sync.selection import Outbox, Row
 from tests.conftest import examples
 

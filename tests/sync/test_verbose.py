@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 from nir_cli.registry.faults import Faults
 from tests.conftest import CliFn
-from tests.sync.test_sync import EXAMPLES, import_examples
+from tests.sync.test_sync import import_examples
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 STAMP = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
 
