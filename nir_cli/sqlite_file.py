@@ -127,6 +127,13 @@ def _check_is_store_file(path: Path, mode: int) -> None:
         )
 
 
+def _not_a_store(path: Path, exc: sqlite3.DatabaseError) -> StoreUnusable:
+    return StoreUnusable(
+        _("{path} is not a nir store, or it is damaged ({error})").format(path=path, error=exc),
+        hint=_("check the path; restore the file from a backup if it was a store"),
+    )
+
+
 def _permission_denied(path: Path) -> PermissionDenied:
     return PermissionDenied(
         _("cannot open the store at {path}: permission denied").format(path=path)
@@ -238,12 +245,7 @@ class SQLiteFile:
         except sqlite3.OperationalError as exc:
             raise store_error(exc, path) from None
         except sqlite3.DatabaseError as exc:
-            raise StoreUnusable(
-                _("{path} is not a nir store, or it is damaged ({error})").format(
-                    path=path, error=exc
-                ),
-                hint=_("check the path; restore the file from a backup if it was a store"),
-            ) from None
+            raise _not_a_store(path, exc) from None
         finally:
             os.umask(old_umask)
         return store
@@ -263,12 +265,7 @@ class SQLiteFile:
             store._on_connect()
             conn.execute("PRAGMA temp_store = MEMORY")
         except sqlite3.DatabaseError as exc:
-            raise StoreUnusable(
-                _("{path} is not a nir store, or it is damaged ({error})").format(
-                    path=path, error=exc
-                ),
-                hint=_("check the path; restore the file from a backup if it was a store"),
-            ) from None
+            raise _not_a_store(path, exc) from None
         if store.schema_version < len(migrations(migrations_package)):
             conn.close()
             raise PermissionDenied(

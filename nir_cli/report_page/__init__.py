@@ -170,6 +170,21 @@ def parts(figures: dict[str, Rows]) -> list[Part]:
     return made
 
 
+def _drawn(
+    part: Part,
+    text: str,
+    kind: str,
+    labels: list[str],
+    series: dict[str, list[Any]],
+    **options: Any,
+) -> Part:
+    """The part with its chart and the chart's alternative text, when it has rows to draw."""
+    if part.rows:
+        part.chart = _chart(kind, labels, series, **options)
+        part.chart_text = text
+    return part
+
+
 def _header(column: str, heading: str) -> str:
     """A column's heading on the page: bokmål's own, or the code made readable in English
     (`share_on_time_pct` → `share on time (%)`)."""
@@ -191,12 +206,13 @@ def _findings_by_rule(rows: Rows) -> Part:
         rows,
         ("title", "rule", "findings", "persons"),
     )
-    if rows:
-        part.chart = _chart(  # by the rules' codes: their titles are in the table
-            "hbar", [r["rule"] for r in rows], {_("findings"): _column(rows, "findings")}
-        )
-        part.chart_text = _("Findings by rule, the largest first; the table below has the numbers.")
-    return part
+    return _drawn(
+        part,
+        _("Findings by rule, the largest first; the table below has the numbers."),
+        "hbar",
+        [r["rule"] for r in rows],
+        {_("findings"): _column(rows, "findings")},
+    )
 
 
 def _findings_by_place(rows: Rows) -> Part:
@@ -207,12 +223,13 @@ def _findings_by_place(rows: Rows) -> Part:
         rows,
         ("place", "findings", "persons"),
     )
-    if rows:
-        part.chart = _chart(
-            "bar", [r["place"] or "–" for r in rows], {_("findings"): _column(rows, "findings")}
-        )
-        part.chart_text = _("Findings by place; the table below has the numbers.")
-    return part
+    return _drawn(
+        part,
+        _("Findings by place; the table below has the numbers."),
+        "bar",
+        [r["place"] or "–" for r in rows],
+        {_("findings"): _column(rows, "findings")},
+    )
 
 
 def _timeliness(rows: Rows) -> Part:
@@ -227,15 +244,14 @@ def _timeliness(rows: Rows) -> Part:
         rows,
         ("month", "due", "on_time", "share_on_time_pct"),
     )
-    if rows:
-        part.chart = _chart(
-            "bar",
-            _spoken("month", _column(rows, "month")),
-            {_("per cent on time"): _column(rows, "share_on_time_pct")},
-            range=(0, 100),
-        )
-        part.chart_text = _("Per cent registered on time, by month; the table below has them.")
-    return part
+    return _drawn(
+        part,
+        _("Per cent registered on time, by month; the table below has them."),
+        "bar",
+        _spoken("month", _column(rows, "month")),
+        {_("per cent on time"): _column(rows, "share_on_time_pct")},
+        range=(0, 100),
+    )
 
 
 def _target_groups(rows: Rows) -> Part:
@@ -250,17 +266,16 @@ def _target_groups(rows: Rows) -> Part:
         rows,
         ("regime", "in_target_group", "with_offer", "without_offer"),
     )
-    if rows:
-        part.chart = _chart(
-            "stacked",
-            _spoken("regime", _column(rows, "regime")),
-            {
-                _("with an offer"): _column(rows, "with_offer"),
-                _("without an offer"): _column(rows, "without_offer"),
-            },
-        )
-        part.chart_text = _("Persons with and without an offer, by act.")
-    return part
+    return _drawn(
+        part,
+        _("Persons with and without an offer, by act."),
+        "stacked",
+        _spoken("regime", _column(rows, "regime")),
+        {
+            _("with an offer"): _column(rows, "with_offer"),
+            _("without an offer"): _column(rows, "without_offer"),
+        },
+    )
 
 
 def _test_results(rows: Rows) -> Part:
@@ -330,19 +345,18 @@ def _programme(rows: Rows) -> Part:
         rows,
         ("regime", "in_target_group", "with_claim_or_offer", "started", "started_on_time"),
     )
-    if rows:
-        part.chart = _chart(
-            "bar",
-            _spoken("regime", _column(rows, "regime")),
-            {
-                _("in the target group"): _column(rows, "in_target_group"),
-                _("with a claim or offer"): _column(rows, "with_claim_or_offer"),
-                _("started"): _column(rows, "started"),
-                _("started on time"): _column(rows, "started_on_time"),
-            },
-        )
-        part.chart_text = _("The programme's target group and its starts, by act.")
-    return part
+    return _drawn(
+        part,
+        _("The programme's target group and its starts, by act."),
+        "bar",
+        _spoken("regime", _column(rows, "regime")),
+        {
+            _("in the target group"): _column(rows, "in_target_group"),
+            _("with a claim or offer"): _column(rows, "with_claim_or_offer"),
+            _("started"): _column(rows, "started"),
+            _("started on time"): _column(rows, "started_on_time"),
+        },
+    )
 
 
 def _activity_after(rows: Rows) -> Part:
@@ -353,14 +367,13 @@ def _activity_after(rows: Rows) -> Part:
         rows,
         ("activity_after", "persons"),
     )
-    if rows:
-        part.chart = _chart(
-            "hbar",
-            _spoken("activity_after", _column(rows, "activity_after")),
-            {_("persons"): _column(rows, "persons")},
-        )
-        part.chart_text = _("Persons by what they went on to after the programme.")
-    return part
+    return _drawn(
+        part,
+        _("Persons by what they went on to after the programme."),
+        "hbar",
+        _spoken("activity_after", _column(rows, "activity_after")),
+        {_("persons"): _column(rows, "persons")},
+    )
 
 
 _PARTS = {
