@@ -151,10 +151,14 @@ class Register:
         municipality: str | None = None,
         place: str | None = None,
         search: str | None = None,
+        limit: int | None = None,
     ) -> list[PersonRecord]:
+        """Persons by last name, optionally filtered; at most `limit`."""
         from nir_cli.services.persons import list_persons
 
-        return list_persons(self.store, municipality=municipality, place=place, search=search)
+        return list_persons(
+            self.store, municipality=municipality, place=place, search=search, limit=limit
+        )
 
     def edit_person(self, ref: str, **changes: Unpack[PersonFields]) -> PersonRecord:
         """A new version of a person with the changed fields."""

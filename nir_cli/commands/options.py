@@ -205,6 +205,13 @@ def _profile_wants_excel(ctx: click.Context) -> bool:
         return False
 
 
+def asked_limit() -> int | None:
+    """--limit N of the command running, for a query that reads no more than it shows."""
+    ctx = click.get_current_context(silent=True)
+    limit = ctx.meta.get(LIMIT_KEY) if ctx is not None else None
+    return int(limit) if limit else None
+
+
 def _limited(rows: Sequence[Any]) -> Sequence[Any]:
     ctx = click.get_current_context(silent=True)
     limit = ctx.meta.get(LIMIT_KEY) if ctx is not None else None

@@ -11,6 +11,7 @@ from nir_cli.commands.app import App
 from nir_cli.commands.options import (
     DATE,
     CodedChoice,
+    asked_limit,
     complete_municipality,
     emit_done,
     emit_one,
@@ -233,6 +234,8 @@ def list_(
       nir person list --place "Trondheim voksenopplæring"
       nir person list --search Nordmann --format json
     """
-    records = app.register().persons(municipality=municipality, place=place, search=search)
+    records = app.register().persons(
+        municipality=municipality, place=place, search=search, limit=asked_limit()
+    )
     rows = [r.row(show_ids=show_ids or fmt != "table") for r in records]
     emit_rows(rows, fmt, LIST_COLUMNS if fmt != "json" else None, empty=_("no persons"))

@@ -222,9 +222,11 @@ def list_persons(
     municipality: str | None = None,
     place: str | None = None,
     search: str | None = None,
+    limit: int | None = None,
 ) -> list[PersonRecord]:
-    """Persons, optionally filtered, by last name."""
-    rows = persons.listed(store, municipality=municipality, place=place, search=search)
+    """Persons, optionally filtered, by last name; at most `limit` (read no more than that:
+    a store of 100,000 persons answers `--limit 1` at once)."""
+    rows = persons.listed(store, municipality=municipality, place=place, search=search, limit=limit)
     return [from_row(row) for row in rows]
 
 

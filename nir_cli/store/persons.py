@@ -181,10 +181,12 @@ def listed(
     municipality: str | None = None,
     place: str | None = None,
     search: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Persons, optionally filtered (search: in the name, or the start of the DUF number), by
-    last name."""
-    clauses, params = [], []
+    last name; at most `limit` of them (the first by that order)."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if municipality:
         clauses.append("municipality = ?")
         params.append(municipality)
@@ -195,4 +197,8 @@ def listed(
         clauses.append("(first_name || ' ' || last_name LIKE ? OR duf LIKE ?)")
         params += [f"%{search}%", f"{search}%"]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return store.query(f"SELECT * FROM persons {where} ORDER BY last_name, first_name", params)
+    sql = f"SELECT * FROM persons {where} ORDER BY last_name, first_name, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return store.query(sql, params)
