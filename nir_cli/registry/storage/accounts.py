@@ -6,11 +6,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from nir_cli.registry.storage import account_statements as st
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.interface import UsernameTaken
 from nir_cli.sqlite_file import SQLiteFile
-
-USER_FIELDS = "username, municipality, place, role, disabled, created_at"
 
 
 class SqliteAccounts:
@@ -30,64 +29,46 @@ class SqliteAccounts:
         try:
             with self.store.write() as conn:
                 conn.execute(
-                    "INSERT INTO users (username, municipality, place, role, password_hash, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (username, municipality, place, role, password_hash, now()),
+                    st.ADD_USER, (username, municipality, place, role, password_hash, now())
                 )
         except sqlite3.IntegrityError:
             raise UsernameTaken(username) from None
 
     def user(self, username: str) -> dict[str, Any] | None:
         """Everything about a user, the password hash included (for logging in only)."""
-        return self.store.one("SELECT * FROM users WHERE username = ?", (username,))
+        return self.store.one(st.USER, (username,))
 
     def users_of(self, municipality: str) -> list[dict[str, Any]]:
-        return self.store.query(
-            f"SELECT {USER_FIELDS} FROM users WHERE municipality = ? ORDER BY username",
-            (municipality,),
-        )
+        return self.store.query(st.USERS_OF.format(order="username"), (municipality,))
 
     def user_in(self, municipality: str, username: str) -> dict[str, Any] | None:
         """A user of this municipality; another municipality's user is as good as absent."""
-        return self.store.one(
-            f"SELECT {USER_FIELDS} FROM users WHERE username = ? AND municipality = ?",
-            (username, municipality),
-        )
+        return self.store.one(st.USER_IN, (username, municipality))
 
     def username_taken(self, username: str) -> bool:
         """Whether a user has this name, whatever its case."""
-        return (
-            self.store.one("SELECT 1 AS x FROM users WHERE lower(username) = lower(?)", (username,))
-            is not None
-        )
+        return self.store.one(st.USERNAME_TAKEN, (username,)) is not None
 
     def disable(self, municipality: str, username: str) -> None:
         """Disable a user of this municipality and revoke all their tokens, in one transaction."""
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE users SET disabled = 1 WHERE username = ? AND municipality = ?",
-                (username, municipality),
-            )
+            conn.execute(st.DISABLE, (username, municipality))
             _revoke_all(conn, username)
 
     def set_password_hash(self, municipality: str, username: str, password_hash: str) -> None:
         """A new password hash; failed logins are forgotten and every token ends, at once."""
         with self.store.write() as conn:
             done = conn.execute(
-                "UPDATE users SET password_hash = ? WHERE username = ? AND municipality = ?",
-                (password_hash, username, municipality),
+                st.SET_PASSWORD_HASH, (password_hash, username, municipality)
             ).rowcount
             if done:
-                conn.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
+                conn.execute(st.FORGET_FAILURES, (username,))
             _revoke_all(conn, username)
 
     def set_role(self, municipality: str, username: str, role: str) -> None:
         """Another role; tokens issued under the old one end in the same transaction."""
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE users SET role = ? WHERE username = ? AND municipality = ?",
-                (role, username, municipality),
-            )
+            conn.execute(st.SET_ROLE, (role, username, municipality))
             _revoke_all(conn, username)
 
     # -- tokens --------------------------------------------------------------------------------
@@ -103,59 +84,31 @@ class SqliteAccounts:
         """A new token (its hash only); a named machine token replaces the live one of that name."""
         with self.store.write() as conn:
             if name is not None:
-                conn.execute(
-                    "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
-                    "AND kind = 'machine' AND revoked_at IS NULL",
-                    (now(), username, name),
-                )
-            conn.execute(
-                "INSERT INTO tokens (token_hash, username, kind, name, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (token_hash, username, kind, name, now(), expires_at),
-            )
+                conn.execute(st.REPLACE_NAMED, (now(), username, name))
+            conn.execute(st.ADD_TOKEN, (token_hash, username, kind, name, now(), expires_at))
 
     def caller(self, token_hash: str) -> dict[str, Any] | None:
         """The user behind a live token (not expired, not revoked, user not disabled)."""
-        return self.store.one(
-            "SELECT t.token_hash, t.expires_at, t.kind, t.created_at AS token_created_at, u.* "
-            "FROM tokens t "
-            "JOIN users u USING (username) "
-            "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
-            "AND u.disabled = 0",
-            (token_hash, now()),
-        )
+        return self.store.one(st.CALLER, (token_hash, now()))
 
     def revoke(self, token_hash: str) -> None:
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (now(), token_hash)
-            )
+            conn.execute(st.REVOKE, (now(), token_hash))
 
     def tokens_of(self, username: str) -> list[dict[str, Any]]:
         """A user's live tokens (never the tokens themselves)."""
-        return self.store.query(
-            "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = ? "
-            "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
-            (username, now()),
-        )
+        return self.store.query(st.TOKENS_OF, (username, now()))
 
     def revoke_named(self, username: str, name: str) -> bool:
         with self.store.write() as conn:
-            done = conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE username = ? AND name = ? "
-                "AND revoked_at IS NULL",
-                (now(), username, name),
-            ).rowcount
+            done = conn.execute(st.REVOKE_NAMED, (now(), username, name)).rowcount
         return bool(done)
 
     # -- failed logins -------------------------------------------------------------------------
 
     def locked_until(self, username: str, address: str) -> str | None:
         """When the lock-out of this name from this address ends, if one holds now."""
-        row = self.store.one(
-            "SELECT locked_until FROM login_attempts WHERE username = ? AND address = ?",
-            (username, address),
-        )
+        row = self.store.one(st.LOCKED_UNTIL, (username, address))
         if row is None or not row["locked_until"] or row["locked_until"] <= now():
             return None
         return str(row["locked_until"])
@@ -200,22 +153,13 @@ RETURNING failures
         set by failures that raced it holds; then when that lock-out ends, and nothing is
         cleared."""
         with self.store.write() as conn:
-            row = conn.execute(
-                "SELECT locked_until FROM login_attempts WHERE username = ? AND address = ?",
-                (username, address),
-            ).fetchone()
+            row = conn.execute(st.LOCKED_UNTIL, (username, address)).fetchone()
             if row is not None and row["locked_until"] and row["locked_until"] > now():
                 return str(row["locked_until"])
-            conn.execute(
-                "DELETE FROM login_attempts WHERE username = ? AND address = ?",
-                (username, address),
-            )
+            conn.execute(st.CLEAR_FAILURES, (username, address))
         return None
 
 
 def _revoke_all(conn: sqlite3.Connection, username: str) -> None:
     """Every session and machine token of the user ends now."""
-    conn.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-        (now(), username),
-    )
+    conn.execute(st.REVOKE_ALL, (now(), username))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from nir_cli.registry.storage import account_statements as st
+from nir_cli.registry.storage.account_statements import pg
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.interface import UsernameTaken
 
 UTC_TEXT = """to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
-
-USER_FIELDS = "username, municipality, place, role, disabled, created_at"
 
 
 class PgAccounts:
@@ -32,119 +32,71 @@ class PgAccounts:
 
         try:
             self.conn.execute(
-                "INSERT INTO users (username, municipality, place, role, password_hash, "
-                "created_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                (username, municipality, place, role, password_hash, now()),
+                pg(st.ADD_USER), (username, municipality, place, role, password_hash, now())
             )
         except UniqueViolation:
             raise UsernameTaken(username) from None
 
     def user(self, username: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM users WHERE username = %s", (username,))
+        return self._one(pg(st.USER), (username,))
 
     def users_of(self, municipality: str) -> list[dict[str, Any]]:
-        return list(
-            self.conn.execute(
-                f"SELECT {USER_FIELDS} FROM users WHERE municipality = %s "
-                'ORDER BY username COLLATE "C"',  # byte order, as SQLite sorts
-                (municipality,),
-            ).fetchall()
-        )
+        by_bytes = pg(st.USERS_OF).format(order='username COLLATE "C"')  # as SQLite sorts
+        return list(self.conn.execute(by_bytes, (municipality,)).fetchall())
 
     def user_in(self, municipality: str, username: str) -> dict[str, Any] | None:
-        return self._one(
-            f"SELECT {USER_FIELDS} FROM users WHERE username = %s AND municipality = %s",
-            (username, municipality),
-        )
+        return self._one(pg(st.USER_IN), (username, municipality))
 
     def username_taken(self, username: str) -> bool:
-        sql = "SELECT 1 AS x FROM users WHERE lower(username) = lower(%s)"
-        return self._one(sql, (username,)) is not None
+        return self._one(pg(st.USERNAME_TAKEN), (username,)) is not None
 
     def disable(self, municipality: str, username: str) -> None:
         with self.conn.transaction():
-            self.conn.execute(
-                "UPDATE users SET disabled = 1 WHERE username = %s AND municipality = %s",
-                (username, municipality),
-            )
+            self.conn.execute(pg(st.DISABLE), (username, municipality))
             self._revoke_all(username)
 
     def set_password_hash(self, municipality: str, username: str, password_hash: str) -> None:
         with self.conn.transaction():
             done = self.conn.execute(
-                "UPDATE users SET password_hash = %s WHERE username = %s AND municipality = %s",
-                (password_hash, username, municipality),
+                pg(st.SET_PASSWORD_HASH), (password_hash, username, municipality)
             ).rowcount
             if done:
-                self.conn.execute("DELETE FROM login_attempts WHERE username = %s", (username,))
+                self.conn.execute(pg(st.FORGET_FAILURES), (username,))
             self._revoke_all(username)
 
     def set_role(self, municipality: str, username: str, role: str) -> None:
         with self.conn.transaction():
-            self.conn.execute(
-                "UPDATE users SET role = %s WHERE username = %s AND municipality = %s",
-                (role, username, municipality),
-            )
+            self.conn.execute(pg(st.SET_ROLE), (role, username, municipality))
             self._revoke_all(username)
 
     def _revoke_all(self, username: str) -> None:
-        self.conn.execute(
-            "UPDATE tokens SET revoked_at = %s WHERE username = %s AND revoked_at IS NULL",
-            (now(), username),
-        )
+        self.conn.execute(pg(st.REVOKE_ALL), (now(), username))
 
     def add_token(
         self, token_hash: str, username: str, kind: str, name: str | None, expires_at: str
     ) -> None:
         with self.conn.transaction():
             if name is not None:
-                self.conn.execute(
-                    "UPDATE tokens SET revoked_at = %s WHERE username = %s AND name = %s "
-                    "AND kind = 'machine' AND revoked_at IS NULL",
-                    (now(), username, name),
-                )
+                self.conn.execute(pg(st.REPLACE_NAMED), (now(), username, name))
             self.conn.execute(
-                "INSERT INTO tokens (token_hash, username, kind, name, created_at, expires_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (token_hash, username, kind, name, now(), expires_at),
+                pg(st.ADD_TOKEN), (token_hash, username, kind, name, now(), expires_at)
             )
 
     def caller(self, token_hash: str) -> dict[str, Any] | None:
-        return self._one(
-            "SELECT t.token_hash, t.expires_at, t.kind, t.created_at AS token_created_at, u.* "
-            "FROM tokens t "
-            "JOIN users u USING (username) WHERE t.token_hash = %s AND t.revoked_at IS NULL "
-            "AND t.expires_at > %s AND u.disabled = 0",
-            (token_hash, now()),
-        )
+        return self._one(pg(st.CALLER), (token_hash, now()))
 
     def revoke(self, token_hash: str) -> None:
-        self.conn.execute(
-            "UPDATE tokens SET revoked_at = %s WHERE token_hash = %s", (now(), token_hash)
-        )
+        self.conn.execute(pg(st.REVOKE), (now(), token_hash))
 
     def tokens_of(self, username: str) -> list[dict[str, Any]]:
-        return list(
-            self.conn.execute(
-                "SELECT name, kind, created_at, expires_at FROM tokens WHERE username = %s "
-                "AND revoked_at IS NULL AND expires_at > %s ORDER BY created_at",
-                (username, now()),
-            ).fetchall()
-        )
+        return list(self.conn.execute(pg(st.TOKENS_OF), (username, now())).fetchall())
 
     def revoke_named(self, username: str, name: str) -> bool:
-        done = self.conn.execute(
-            "UPDATE tokens SET revoked_at = %s WHERE username = %s AND name = %s "
-            "AND revoked_at IS NULL",
-            (now(), username, name),
-        ).rowcount
+        done = self.conn.execute(pg(st.REVOKE_NAMED), (now(), username, name)).rowcount
         return bool(done)
 
     def locked_until(self, username: str, address: str) -> str | None:
-        row = self._one(
-            "SELECT locked_until FROM login_attempts WHERE username = %s AND address = %s",
-            (username, address),
-        )
+        row = self._one(pg(st.LOCKED_UNTIL), (username, address))
         if row is None or not row["locked_until"] or row["locked_until"] <= now():
             return None
         return str(row["locked_until"])
@@ -194,15 +146,8 @@ RETURNING failures
 
     def clear_failures(self, username: str, address: str) -> str | None:
         with self.conn.transaction():
-            row = self._one(
-                "SELECT locked_until FROM login_attempts WHERE username = %s AND address = %s "
-                "FOR UPDATE",
-                (username, address),
-            )
+            row = self._one(pg(st.LOCKED_UNTIL) + " FOR UPDATE", (username, address))
             if row is not None and row["locked_until"] and row["locked_until"] > now():
                 return str(row["locked_until"])
-            self.conn.execute(
-                "DELETE FROM login_attempts WHERE username = %s AND address = %s",
-                (username, address),
-            )
+            self.conn.execute(pg(st.CLEAR_FAILURES), (username, address))
         return None
