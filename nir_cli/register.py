@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from nir_cli.importer.rows import ImportSummary
     from nir_cli.services.persons import PersonRecord
     from nir_cli.services.registrations import RegistrationRecord
-    from nir_cli.sync.report import SyncReport
+    from nir_cli.sync.client import RegistryClient
+    from nir_cli.sync.report import Progress, SyncReport
 
 
 class Register:
@@ -286,14 +287,42 @@ class Register:
             return exporter.write_json(out, records)
         return exporter.write_csv(out, kind, records, excel=excel)
 
-    def sync(self, registry_url: str, token: str, *, dry_run: bool = False) -> SyncReport:
-        """Push the outbox to a registry and pull its changes (what `nir sync` does)."""
+    def sync(
+        self,
+        registry_url: str | None = None,
+        token: str | None = None,
+        *,
+        dry_run: bool = False,
+        client: RegistryClient | None = None,
+        push: bool = True,
+        pull: bool = True,
+        batch_size: int | None = None,
+        progress: Progress | None = None,
+    ) -> SyncReport:
+        """Push the outbox to a registry and pull its changes (what `nir sync` does): to
+        `registry_url` with `token`, or through a `client` already made (the command line's,
+        with its retries and credentials); `push`/`pull` alone, `batch_size` records a batch,
+        `progress` told as it goes."""
         # Lazy: the sync stack (requests) loads only when a script syncs, not for every
         # command the CLI runs through this class.
-        from nir_cli.sync.client import RegistryClient
+        from nir_cli.constants import SYNC_BATCH_SIZE
         from nir_cli.sync.engine import sync
 
-        return sync(self.store, RegistryClient(registry_url, token), dry_run=dry_run)
+        if client is None:
+            from nir_cli.sync.client import RegistryClient
+
+            if registry_url is None:
+                raise ValueError("give a registry_url and token, or a client")
+            client = RegistryClient(registry_url, token)
+        return sync(
+            self.store,
+            client,
+            push=push,
+            pull=pull,
+            dry_run=dry_run,
+            batch_size=batch_size or SYNC_BATCH_SIZE,
+            progress=progress,
+        )
 
     # -- reports --------------------------------------------------------------------------
 
@@ -417,3 +446,50 @@ class Register:
         from nir_cli.store import adhoc
 
         return [asdict(r) for r in adhoc.relations(self.store.path)]
+
+    # -- what the registry answered: conflicts and rejections -----------------------------
+
+    def conflicts(self, *, show_ids: bool = False) -> list[dict[str, Any]]:
+        """Open conflicts, with whose record each is (`nir conflicts list`)."""
+        from nir_cli.sync.conflicts import listing
+
+        return listing(self.store, show_ids=show_ids)
+
+    def conflict(self, conflict_id: int, *, show_ids: bool = False) -> dict[str, Any]:
+        """One conflict, with the fields where the two versions differ (`differences`)."""
+        from nir_cli.sync.conflicts import differences, get
+
+        found = dict(get(self.store, conflict_id))
+        found["differences"] = differences(found, show_ids=show_ids)
+        return found
+
+    def resolve_conflict(self, conflict_id: int, keep: str) -> int:
+        """Keep `mine` or `theirs`; the new local version, sent at the next sync."""
+        from nir_cli.sync.conflicts import Keep, resolve
+
+        return resolve(self.store, conflict_id, Keep(keep))
+
+    def rejections(self, *, show_ids: bool = False) -> list[dict[str, Any]]:
+        """The records the registry refused that wait for a correction (`nir rejected`)."""
+        from nir_cli.sync.rejected import rejections
+
+        return [item.row(show_ids=show_ids) for item in rejections(self.store)]
+
+    @staticmethod
+    def rules() -> list[dict[str, str]]:
+        """The rules of `nir missing`: id, scheme, acts, description in English and bokmål,
+        and the law behind each."""
+        from nir_cli.i18n import _
+        from nir_cli.rules.catalogue import RULES
+
+        return [
+            {
+                "id": r.id,
+                "scheme": r.scheme,
+                "regimes": r.regimes,
+                "english": r.english,
+                "norwegian": r.norwegian,
+                "law": _(r.law),
+            }
+            for r in RULES
+        ]

@@ -149,20 +149,10 @@ def missing(
       nir missing --list-rules
     """
     if list_rules:
-        from nir_cli.rules.catalogue import RULES
+        from nir_cli.register import Register
 
         with words_for(fmt):
-            rows = [
-                {
-                    "id": r.id,
-                    "scheme": r.scheme,
-                    "regimes": r.regimes,
-                    "english": r.english,
-                    "norwegian": r.norwegian,
-                    "law": _(r.law),
-                }
-                for r in RULES
-            ]
+            rows = Register.rules()
         # A reader of bokmål gets the Norwegian description only; scripts get both.
         table_in_bokmal = norwegian() and output_format(fmt) is Format.TABLE
         emit_rows(rows, fmt, [c for c in rows[0] if c != "english"] if table_in_bokmal else None)

@@ -68,13 +68,11 @@ def sync(
         return
     if push_only and pull_only:
         raise click.UsageError(_("--push-only and --pull-only exclude each other"))
-    from nir_cli.sync.engine import sync as run_sync
-
     app.store.verify()  # before the token is looked for: a damaged store is 78 either way
+    register = app.register()
     with _progress(app) as progress:
-        report = run_sync(
-            app.store,
-            app.client(),
+        report = register.sync(
+            client=app.client(),
             push=not pull_only,
             pull=not push_only,
             dry_run=dry_run,
@@ -294,10 +292,10 @@ def list_(app: App, /, fmt: str, show_ids: bool) -> None:
     Example:
       nir conflicts list --format json
     """
-    from nir_cli.sync.conflicts import listing
-
     emit_rows(
-        listing(app.store, show_ids=show_ids or fmt != "table"), fmt, empty=_("no open conflicts")
+        app.register().conflicts(show_ids=show_ids or fmt != "table"),
+        fmt,
+        empty=_("no open conflicts"),
     )
 
 
@@ -316,10 +314,8 @@ def show_conflict(app: App, /, conflict_id: int, fmt: str, show_ids: bool) -> No
       nir conflicts show 3
       nir conflicts show 3 --format json
     """
-    from nir_cli.sync.conflicts import differences, get
-
-    conflict = get(app.store, conflict_id)
-    diff = differences(conflict, show_ids=show_ids)
+    conflict = app.register().conflict(conflict_id, show_ids=show_ids)
+    diff = conflict["differences"]
     if fmt == "json":
         head = {k: conflict[k] for k in ("id", "entity", "entity_id", "local_version")}
         emit_one(
@@ -360,10 +356,8 @@ def rejected(app: App, /, fmt: str, show_ids: bool) -> None:
       nir rejected
       nir rejected --format json
     """
-    from nir_cli.sync.rejected import rejections
-
     table = fmt == "table"
-    rows = [item.row(show_ids=show_ids or not table) for item in rejections(app.store)]
+    rows = app.register().rejections(show_ids=show_ids or not table)
     columns = ["name", "duf", "fnr", "kind", "fact_date", "reason", "fix"] if table else None
     emit_rows(rows, fmt, columns, empty=_("nothing was rejected"))
 
@@ -384,10 +378,7 @@ def resolve(app: App, /, conflict_id: int, keep: str) -> None:
     Example:
       nir conflicts resolve 3 --keep mine
     """
-    from nir_cli.sync.conflicts import Keep
-    from nir_cli.sync.conflicts import resolve as settle
-
-    version = settle(app.store, conflict_id, Keep(keep))
+    version = app.register().resolve_conflict(conflict_id, keep)
     say(
         app,
         _(
