@@ -6,7 +6,6 @@ can read or write across one.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 import threading
@@ -30,6 +29,7 @@ from nir_cli.registry.plan import (
 from nir_cli.registry.storage import records
 from nir_cli.registry.storage.accounts import SqliteAccounts
 from nir_cli.registry.storage.clock import now
+from nir_cli.registry.storage.record_statements import training_facts_of
 from nir_cli.registry.validation import Validator
 from nir_cli.sqlite_file import SQLiteFile
 from nir_cli.wire import (
@@ -259,13 +259,7 @@ class Scoped:
         none is registered), the first start of training and the days of training leave."""
         row = self.store.one(TRAINING_FACTS, (person_id, self.municipality))
         assert row is not None
-        upper = bool(row["upper_secondary"]) if row["educations"] else None
-        first_start = row["first_start"]
-        return TrainingFacts(
-            upper,
-            dt.date.fromisoformat(first_start) if first_start else None,
-            int(row["leave_days"]),
-        )
+        return training_facts_of(row)
 
     def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
         rows = self.store.query(CHANGES, (self.municipality, after, limit))

@@ -4,7 +4,6 @@ why a batch may be run again: see `storage/postgres.py`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from typing import Any
@@ -22,7 +21,13 @@ from nir_cli.registry.plan import (
     decide,
     prepare,
 )
+from nir_cli.registry.storage.account_statements import pg
 from nir_cli.registry.storage.clock import now
+from nir_cli.registry.storage.record_statements import (
+    UPSERT_RECORD,
+    record_rows,
+    training_facts_of,
+)
 from nir_cli.registry.validation import Validator
 from nir_cli.wire import BatchIn, Change, Entity
 
@@ -95,13 +100,7 @@ class PgScoped:
         start of training and the days of training leave, from the registrations of every
         record of the person (its earlier municipalities' too)."""
         row = self.conn.execute(PG_TRAINING_FACTS, (person_id, self.municipality) * 2).fetchone()
-        upper = bool(row["upper_secondary"]) if row["educations"] else None
-        first_start = row["first_start"]
-        return TrainingFacts(
-            upper,
-            dt.date.fromisoformat(first_start) if first_start else None,
-            int(row["leave_days"]),
-        )
+        return training_facts_of(row)
 
     def changes(self, after: int, limit: int) -> tuple[list[Change], int]:
         m = self.municipality
@@ -304,29 +303,8 @@ class PgScoped:
                     ],
                 )
                 cursor.executemany(
-                    "INSERT INTO records (id, municipality, entity, person_id, version, body, "
-                    "withdrawn, withdrawn_reason, registry_date, seq, person_key) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
-                    "body = excluded.body, withdrawn = excluded.withdrawn, "
-                    "withdrawn_reason = excluded.withdrawn_reason, "
-                    "registry_date = excluded.registry_date, seq = excluded.seq",
-                    [
-                        (
-                            rec.id,
-                            self.municipality,
-                            rec.entity.value,
-                            rec.person_id,
-                            rec.version,
-                            body,
-                            int(rec.withdrawn),
-                            rec.withdrawn_reason,
-                            received[:10],
-                            seq,
-                            plan.person_keys.get(rec.id),
-                        )
-                        for seq, (rec, body) in zip(seqs, accepted, strict=True)
-                    ],
+                    pg(UPSERT_RECORD),
+                    record_rows(accepted, seqs, self.municipality, received, plan.person_keys),
                 )
             # A moved person's registrations, into the feeds of the municipalities it moved to
             # (their counters are taken in municipality order, as a batch takes its own).

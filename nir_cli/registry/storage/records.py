@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from nir_cli.registry.persons import Identity, People
 from nir_cli.registry.plan import Plan, Touched
+from nir_cli.registry.storage.record_statements import UPSERT_RECORD, record_rows
 from nir_cli.wire import Entity
 
 # The answers given to the batch's records before. An accepted record's answer is kept empty:
@@ -130,28 +131,8 @@ def write_accepted(
             ],
         )
         conn.executemany(
-            "INSERT INTO records (id, municipality, entity, person_id, version, body, withdrawn, "
-            "withdrawn_reason, registry_date, seq, person_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, "
-            "withdrawn = excluded.withdrawn, withdrawn_reason = excluded.withdrawn_reason, "
-            "registry_date = excluded.registry_date, seq = excluded.seq",
-            [
-                (
-                    rec.id,
-                    municipality,
-                    rec.entity.value,
-                    rec.person_id,
-                    rec.version,
-                    body,
-                    int(rec.withdrawn),
-                    rec.withdrawn_reason,
-                    received[:10],
-                    seq,
-                    plan.person_keys.get(rec.id),
-                )
-                for seq, (rec, body) in zip(seqs, accepted, strict=True)
-            ],
+            UPSERT_RECORD,
+            record_rows(accepted, seqs, municipality, received, plan.person_keys),
         )
         conn.executemany(
             "INSERT INTO record_versions (id, version, body, withdrawn, received_at, batch_id, "
