@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     from nir_cli.domain.model import Checks
     from nir_cli.importer.rows import ImportSummary
     from nir_cli.services.persons import PersonRecord
+    from nir_cli.services.profiles import InitResult
     from nir_cli.services.registrations import RegistrationRecord
     from nir_cli.sync.client import RegistryClient
+    from nir_cli.sync.credentials import Token
     from nir_cli.sync.report import Progress, SyncReport
 
 
@@ -266,26 +268,89 @@ class Register:
 
     # -- files and the registry -----------------------------------------------------------------
 
-    def import_file(self, path: Path | str, **options: Any) -> ImportSummary:
+    def import_file(
+        self, path: Path | str, *, progress: Any = None, **options: Any
+    ) -> ImportSummary:
         """Import a CSV file (the options of `nir import`: kind, dry_run, skip_invalid,
-        rejects, encoding, delimiter, ignore_unknown_columns). All or nothing: InvalidData
-        lists every problem when a row is invalid and skip_invalid is not set."""
+        rejects, encoding, delimiter, ignore_unknown_columns, source; `-` is stdin). All or
+        nothing: InvalidData lists every problem when a row is invalid and skip_invalid is
+        not set. `progress` is told of the rows as they go (the command line's bar)."""
         from nir_cli.importer.engine import ImportOptions, import_file
 
         return import_file(
-            self.store, self.profile, str(path), ImportOptions(**options), self.checks()
+            self.store, self.profile, str(path), ImportOptions(**options), self.checks(), progress
         )
 
-    def export(self, what: str, out: TextIO, *, excel: bool = False, json: bool = False) -> int:
+    @staticmethod
+    def file_kind(what: str) -> str:
+        """What `nir export`/`nir import --kind` call the file's kind (persons or
+        registrations), from its English or Norwegian name."""
+        from nir_cli.importer.columns import FileKind
+
+        return (FileKind.named(what) or FileKind(what)).value
+
+    def export(
+        self,
+        what: str,
+        out: TextIO,
+        *,
+        excel: bool = False,
+        json: bool = False,
+        municipality: str | None = None,
+        place: str | None = None,
+    ) -> int:
         """Write persons or registrations to `out` as `nir export` does; returns the count."""
         from nir_cli.importer.columns import FileKind
         from nir_cli.services import export as exporter
 
-        kind = FileKind(what)
-        records = exporter.rows(self.store, kind)
+        kind = FileKind(self.file_kind(what))
+        records = exporter.rows(self.store, kind, municipality=municipality, place=place)
         if json:
             return exporter.write_json(out, records)
         return exporter.write_csv(out, kind, records, excel=excel)
+
+    # -- profiles (the config: no store opened) -------------------------------------------
+
+    @staticmethod
+    def profiles() -> list[dict[str, object]]:
+        """The profiles of this machine, the default one marked (`nir profile list`)."""
+        from nir_cli.services.profiles import profiles
+
+        return profiles()
+
+    @staticmethod
+    def use_profile(name: str) -> Profile:
+        """Make a profile the default one (`nir profile use`)."""
+        from nir_cli.services.profiles import use
+
+        return use(name)
+
+    @staticmethod
+    def init_profile(
+        name: str,
+        municipalities: list[str],
+        place: str | None,
+        registry_url: str | None,
+        environment: Environment | None,
+        db_path: Path | None,
+        replace: bool,
+        excel: bool | None,
+        language: str | None,
+    ) -> InitResult:
+        """Make (or with `replace`, remake) a profile and its store (`nir init`)."""
+        from nir_cli.services.profiles import init_profile
+
+        return init_profile(
+            name,
+            municipalities,
+            place,
+            registry_url,
+            environment,
+            db_path,
+            replace,
+            excel,
+            language,
+        )
 
     def sync(
         self,
@@ -493,3 +558,131 @@ class Register:
             }
             for r in RULES
         ]
+
+    # -- a profile's store and checks, for a front end that holds them itself --------------
+
+    @staticmethod
+    def open_store(path: Path) -> Store:
+        """A profile's store, never created here, with its findings kept by every write."""
+        return open_store(path)
+
+    @staticmethod
+    def checks_for(
+        profile: Profile,
+        *,
+        accept_unchecked_duf: bool = False,
+        accept_implausible: bool = False,
+        today: dt.date | None = None,
+    ) -> Checks:
+        """What a profile's registrations are checked against (today's date, synthetic
+        numbers in a test profile, the overrides asked for)."""
+        from nir_cli.services.persons import checks_for
+
+        return checks_for(
+            profile,
+            accept_unchecked_duf=accept_unchecked_duf,
+            accept_implausible=accept_implausible,
+            today=today,
+        )
+
+    # -- the registry: its client and a profile's token -----------------------------------
+
+    @staticmethod
+    def credentials(profile: Profile, registry_url: str) -> Credentials:
+        """Where `profile` keeps its token for `registry_url` (`nir auth`)."""
+        return Credentials(profile, registry_url)
+
+    @staticmethod
+    def registry_client(
+        registry_url: str, token: str | None = None, *, ca_bundle: str | None = None
+    ) -> RegistryClient:
+        """A client of the central registry (retries, timeouts, TLS with `ca_bundle`)."""
+        from nir_cli.sync.client import RegistryClient
+
+        return RegistryClient(registry_url, token, ca_bundle=ca_bundle)
+
+
+class Credentials:
+    """A profile's registry token, wherever it is kept: a token file (`--token-file`,
+    NIR_TOKEN_FILE, the one the profile names), NIR_TOKEN, the system keyring, or for a
+    sandbox profile on a machine without a keyring the sandbox's own token file
+    (nir_cli.sync.credentials has the rules and the checks)."""
+
+    def __init__(self, profile: Profile, registry_url: str) -> None:
+        self.profile = profile
+        self.registry_url = registry_url
+
+    @property
+    def sandbox(self) -> bool:
+        return self.profile.environment is Environment.SANDBOX
+
+    def find(self, token_file: Path | None = None) -> Token:
+        """The token to use, or NotLoggedIn naming the ways to get one."""
+        from nir_cli.sync.credentials import find_token
+
+        recorded = Path(self.profile.token_file) if self.profile.token_file else None
+        return find_token(self.profile.name, self.registry_url, token_file, self.sandbox, recorded)
+
+    def check_keyring(self) -> None:
+        """KeyringUnavailable before a password is typed, when the token could not be kept
+        afterwards (a sandbox profile keeps its own file instead)."""
+        from nir_cli.sync.credentials import KeyringUnavailable, keyring_load
+
+        try:
+            keyring_load(self.profile.name, self.registry_url)
+        except KeyringUnavailable:
+            if not self.sandbox:
+                raise
+
+    def keep(self, token: str) -> Path | None:
+        """Keep a token: in the keyring (None), or for a sandbox profile on a machine without
+        one in the sandbox's token file (its path)."""
+        from nir_cli.sync.credentials import (
+            KeyringUnavailable,
+            keyring_store,
+            sandbox_token_file,
+            write_token_file,
+        )
+
+        try:
+            keyring_store(self.profile.name, self.registry_url, token)
+            return None
+        except KeyringUnavailable:
+            if not self.sandbox:
+                raise
+        path = sandbox_token_file(self.profile.name)
+        write_token_file(path, token)
+        return path
+
+    @staticmethod
+    def save_file(path: Path, token: str) -> None:
+        """A token file, written whole, mode 0600, never through a link."""
+        from nir_cli.sync.credentials import write_token_file
+
+        write_token_file(path, token)
+
+    def record_file(self, path: Path | None) -> None:
+        """The profile names the token file later commands use (None: forget it)."""
+        found = config.load()
+        found.profiles[self.profile.name].token_file = str(path) if path else None
+        config.save(found)
+
+    def forget(self) -> bool:
+        """Forget the token here: the sandbox's file, the file the profile names, the
+        keyring's entry; whether there was one (KeyringUnavailable when there was none and
+        no keyring to look in)."""
+        from nir_cli.sync.credentials import KeyringUnavailable, keyring_delete, sandbox_token_file
+
+        sandbox_file = sandbox_token_file(self.profile.name)
+        forgot = sandbox_file.exists()
+        sandbox_file.unlink(missing_ok=True)
+        if self.profile.token_file:  # the file login --save-to wrote holds a revoked token now
+            Path(self.profile.token_file).unlink(missing_ok=True)
+            self.record_file(None)
+            forgot = True
+        try:
+            forgot = keyring_delete(self.profile.name, self.registry_url) or forgot
+        except KeyringUnavailable:
+            if not forgot:
+                raise
+        return forgot

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from nir_cli.config import Config, Profile
     from nir_cli.domain.model import Checks
-    from nir_cli.register import Register
+    from nir_cli.register import Credentials, Register
     from nir_cli.store import Store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.credentials import Token
@@ -80,10 +80,10 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from nir_cli.services.stores import open_store
+            from nir_cli.register import Register
 
             # Never create: only nir init and the sandbox do (a missing store is exit 78).
-            self._store = open_store(self.store_path())
+            self._store = Register.open_store(self.store_path())
             _log().info("store %s", self._store.path)
         return self._store
 
@@ -101,18 +101,18 @@ class App:
             )
         return url
 
-    def token(self) -> Token:
-        from nir_cli.config import Environment
-        from nir_cli.sync.credentials import find_token
+    def credentials(self) -> Credentials:
+        """Where this profile keeps its token for its registry."""
+        from nir_cli.register import Register
 
-        profile = self.profile
-        sandbox = profile.environment is Environment.SANDBOX
-        recorded = Path(profile.token_file) if profile.token_file else None
-        return find_token(profile.name, self.registry_url(), self.token_file, sandbox, recorded)
+        return Register.credentials(self.profile, self.registry_url())
+
+    def token(self) -> Token:
+        return self.credentials().find(self.token_file)
 
     def client(self, *, authenticated: bool = True) -> RegistryClient:
         """The registry client for this profile, with the token when asked for."""
-        from nir_cli.sync.client import RegistryClient
+        from nir_cli.register import Register
 
         token = self.token() if authenticated else None
         _log().info(
@@ -120,7 +120,7 @@ class App:
             self.registry_url(),
             f"token from {token.source}" if token else "no token",
         )
-        client = RegistryClient(
+        client = Register.registry_client(
             self.registry_url(), token.value if token else None, ca_bundle=self.ca_bundle
         )
         client.on_retry = self.on_retry
@@ -133,9 +133,9 @@ class App:
         accept_implausible: bool = False,
         today: dt.date | None = None,
     ) -> Checks:
-        from nir_cli.services.persons import checks_for
+        from nir_cli.register import Register
 
-        return checks_for(
+        return Register.checks_for(
             self.profile,
             accept_unchecked_duf=accept_unchecked_duf,
             accept_implausible=accept_implausible,

@@ -62,16 +62,15 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
       printf '%s\\n' "$PW" | nir auth login -u 5001-BJO --password-stdin
       nir auth login -u 5001-BJO --save-to session.token
     """
-    from nir_cli.sync.credentials import write_token_file
-
+    credentials = app.credentials()
     if save_to is None:
-        _check_keyring(app)
+        credentials.check_keyring()
     username = username or str(click.prompt(_("Username")))
     client = app.client(authenticated=False)
     token = client.login(username, _password(password_stdin))
     if save_to is not None:
-        write_token_file(save_to, token.access_token)
-        _record_token_file(app, save_to.resolve())
+        credentials.save_file(save_to, token.access_token)
+        credentials.record_file(save_to.resolve())
         message = _(
             "Logged in to {registry} as {username}; the token is in {path} (the profile now "
             "uses it) until {expires}."
@@ -96,49 +95,18 @@ def login(app: App, /, username: str | None, password_stdin: bool, save_to: Path
     )
 
 
-def _check_keyring(app: App) -> None:
-    """Fail before the password is typed when the token could not be kept afterwards."""
-    from nir_cli.config import Environment
-    from nir_cli.sync.credentials import KeyringUnavailable, keyring_load
-
-    try:
-        keyring_load(app.profile.name, app.registry_url())
-    except KeyringUnavailable:
-        if app.profile.environment is not Environment.SANDBOX:
-            raise
-
-
-def _record_token_file(app: App, path: Path | None) -> None:
-    """The profile names the token file later commands use (None: forget it)."""
-    from nir_cli import config as config_module
-
-    config = config_module.load()
-    config.profiles[app.profile.name].token_file = str(path) if path else None
-    config_module.save(config)
-
-
 def _keep(app: App, token: str) -> Path | None:
     """The keyring (None); for a sandbox profile on a machine without one, the sandbox's token
-    file."""
-    from nir_cli.config import Environment
-    from nir_cli.sync.credentials import KeyringUnavailable, keyring_store, sandbox_token_file
-    from nir_cli.sync.credentials import write_token_file as write
-
-    try:
-        keyring_store(app.profile.name, app.registry_url(), token)
-        return None
-    except KeyringUnavailable:
-        if app.profile.environment is not Environment.SANDBOX:
-            raise
-    path = sandbox_token_file(app.profile.name)
-    write(path, token)
-    say(
-        app,
-        _(
-            "There is no keyring on this machine; as this is a sandbox profile, the token is "
-            "kept in {path} (mode 0600). Other profiles need --save-to or a keyring."
-        ).format(path=path),
-    )
+    file, said so."""
+    path = app.credentials().keep(token)
+    if path is not None:
+        say(
+            app,
+            _(
+                "There is no keyring on this machine; as this is a sandbox profile, the token "
+                "is kept in {path} (mode 0600). Other profiles need --save-to or a keyring."
+            ).format(path=path),
+        )
     return path
 
 
@@ -152,7 +120,6 @@ def logout(app: App, /) -> None:
       nir auth logout
     """
     from nir_cli.errors import NirError
-    from nir_cli.sync.credentials import keyring_delete
 
     try:
         app.client().logout()
@@ -163,20 +130,7 @@ def logout(app: App, /) -> None:
                 reason=exc.message
             ),
         )
-    from nir_cli.sync.credentials import KeyringUnavailable, sandbox_token_file
-
-    sandbox_file = sandbox_token_file(app.profile.name)
-    forgot = sandbox_file.exists()
-    sandbox_file.unlink(missing_ok=True)
-    if app.profile.token_file:  # the file login --save-to wrote holds a revoked token now
-        Path(app.profile.token_file).unlink(missing_ok=True)
-        _record_token_file(app, None)
-        forgot = True
-    try:
-        forgot = keyring_delete(app.profile.name, app.registry_url()) or forgot
-    except KeyringUnavailable:
-        if not forgot:
-            raise
+    forgot = app.credentials().forget()
     say(app, _("Logged out.") if forgot else _("No token in the keyring; nothing to forget."))
 
 
@@ -283,10 +237,8 @@ def machine_token(
       nir auth machine-token nightly --output nightly.token --days 365
       nir --token-file nightly.token sync --quiet
     """
-    from nir_cli.sync.credentials import write_token_file
-
     made = app.client().machine_token(name, days, _password(password_stdin))
-    write_token_file(output, made.access_token)
+    app.credentials().save_file(output, made.access_token)
     say(
         app,
         _("Wrote machine token {name!r} to {path} (valid until {expires}).").format(

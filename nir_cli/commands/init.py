@@ -73,10 +73,10 @@ def init(
       nir init --profile test --municipality 5001 --environment test --language nb --replace
     """
     from nir_cli.headings import word
-    from nir_cli.services.profiles import init_profile
+    from nir_cli.register import Register
 
     name = profile_name or app.profile_name or "default"
-    result = init_profile(
+    result = Register.init_profile(
         name,
         list(municipalities),
         place,

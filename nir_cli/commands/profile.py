@@ -36,9 +36,9 @@ def list_(app: App, /, fmt: str) -> None:
       nir profile list
       nir profile list --format json
     """
-    from nir_cli.services.profiles import profiles
+    from nir_cli.register import Register
 
-    emit_rows(profiles(), fmt, empty=_("no profiles yet: nir init --municipality CODE"))
+    emit_rows(Register.profiles(), fmt, empty=_("no profiles yet: nir init --municipality CODE"))
 
 
 @profile.command()
@@ -51,7 +51,7 @@ def use(app: App, /, name: str) -> None:
     Example:
       nir profile use test
     """
-    from nir_cli.services.profiles import use as make_default
+    from nir_cli.register import Register
 
-    chosen = make_default(name)
+    chosen = Register.use_profile(name)
     say(app, _("{name} is the default profile now.").format(name=chosen.name))

@@ -16,7 +16,7 @@ from nir_cli.commands.options import emit_one, law_lapsed, municipality_option, 
 from nir_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from nir_cli.importer.columns import FileKind
+    pass
 
 
 def _a_file(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -105,23 +105,22 @@ def import_(
       nir import proveresultater.csv --source hkdir
       nir export registrations | nir import --dry-run -
     """
-    from nir_cli.importer.engine import ImportOptions, import_file
-
-    options = ImportOptions(
-        kind=kind,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        encoding=encoding,
-        delimiter=delimiter,
-        ignore_unknown_columns=ignore_unknown_columns,
-        source=source,
-    )
-    checks = app.checks(
+    register = app.register(
         accept_unchecked_duf=accept_unchecked_duf, accept_implausible=accept_implausible
     )
     with _progress(app) as progress:
-        summary = import_file(app.store, app.profile, file, options, checks, progress)
+        summary = register.import_file(
+            file,
+            progress=progress,
+            kind=kind,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            encoding=encoding,
+            delimiter=delimiter,
+            ignore_unknown_columns=ignore_unknown_columns,
+            source=source,
+        )
     for problem in summary.problems:
         warn(problem)
     if summary.problem_count > len(summary.problems):
@@ -242,26 +241,25 @@ def export(
       nir export persons --excel -o deltakere.csv
       nir export registrations --format json > registreringer.json
     """
-    from nir_cli.importer.columns import FileKind
-    from nir_cli.services import export as exporter
-
-    kind = FileKind.named(what) or FileKind(what)
     app.store.verify()  # a file for another system: never from a damaged store
-    records = exporter.rows(app.store, kind, municipality=municipality, place=place)
+    register = app.register()
+    kind = register.file_kind(what)
     with _output(output, excel) as handle:
-        if fmt == "json":
-            count = exporter.write_json(handle, records)
-        else:
-            count = exporter.write_csv(handle, kind, records, excel=excel)
+        count = register.export(
+            kind,
+            handle,
+            excel=excel,
+            json=fmt == "json",
+            municipality=municipality,
+            place=place,
+        )
     say(app, _exported(kind, count, output))
 
 
-def _exported(kind: FileKind, count: int, output: Path | None) -> str:
-    from nir_cli.importer.columns import FileKind
-
-    if kind is FileKind.PERSONS and output is None:
+def _exported(kind: str, count: int, output: Path | None) -> str:
+    if kind == "persons" and output is None:
         said = ngettext("Exported {n} person.", "Exported {n} persons.", count)
-    elif kind is FileKind.PERSONS:
+    elif kind == "persons":
         said = ngettext("Exported {n} person to {path}.", "Exported {n} persons to {path}.", count)
     elif output is None:
         said = ngettext("Exported {n} registration.", "Exported {n} registrations.", count)
