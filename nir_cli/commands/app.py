@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     import logging
 
     from nir_cli.config import Config, Profile
+    from nir_cli.credentials import Credentials
     from nir_cli.domain.model import Checks
-    from nir_cli.register import Credentials, Register
+    from nir_cli.register import Register
     from nir_cli.store import Store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.credentials import Token
