@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nir_cli.training.synthetic import people
+from nir_cli.sandbox.synthetic import people
 
 ROWS_PER_PERSON = 25
 HEADER = [

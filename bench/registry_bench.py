@@ -26,7 +26,7 @@ import requests
 from nir_cli.registry.plan import canonical
 from nir_cli.registry.server import init_admin, start_process
 from nir_cli.registry.storage import RegistryDB, now
-from nir_cli.training.synthetic import people
+from nir_cli.sandbox.synthetic import people
 from nir_cli.wire import RecordIn
 
 PASSWORD = "bench-password-1"

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from nir_cli.domain.deadlines import two_month_deadline
+from nir_cli.sandbox.synthetic import people
 from nir_cli.store import Store
-from nir_cli.training.synthetic import people
 
 AS_OF = "2026-06-01"
 PER_PERSON = 10

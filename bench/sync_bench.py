@@ -31,9 +31,9 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from registry_bench import PASSWORD, direct, free_port
 
-from nir_cli.constants import SYNC_BATCH_SIZE
+from nir_cli.core.constants import SYNC_BATCH_SIZE
 from nir_cli.registry.server import init_admin, start_process
-from nir_cli.training.synthetic import SyntheticPerson, people
+from nir_cli.sandbox.synthetic import SyntheticPerson, people
 
 PROFILE = "test"
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nir_cli.core.errors import FieldProblem
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import short_id
 from nir_cli.domain import extended
 from nir_cli.domain.enums import FinalGoal, Kind, Regime, Scheme
 from nir_cli.domain.model import Checks
@@ -19,9 +22,6 @@ from nir_cli.domain.plausibility import (
     implausible,
 )
 from nir_cli.domain.registrations import RegistrationBase
-from nir_cli.errors import FieldProblem
-from nir_cli.i18n import _
-from nir_cli.record_ids import short_id
 from nir_cli.store import Store, lookup
 from nir_cli.store import registrations as sql
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from nir_cli import i18n
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
 from nir_cli.commands.groups import Language, SuggestingGroup, localize
-from nir_cli.i18n import N_, _
+from nir_cli.core import i18n
+from nir_cli.core.i18n import N_, _
 
 if TYPE_CHECKING:
-    from nir_cli.errors import NirError
+    from nir_cli.core.errors import NirError
 
 # name → module in nir_cli.commands holding a click command of the same name. Modules import
 # only click and light stdlib-only parts at top level, so `nir --help` stays fast.
@@ -141,7 +141,7 @@ class NirGroup(SuggestingGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         # Here, not at the top: `nir --help` never invokes, so it does not load the errors.
-        from nir_cli.errors import ExitCode, FieldProblem, NirError
+        from nir_cli.core.errors import ExitCode, FieldProblem, NirError
 
         try:
             return super().invoke(ctx)
@@ -224,12 +224,12 @@ def _language_for(argv: list[str]) -> str:
 def _profile_language(argv: list[str]) -> str | None:
     """The language set in the profile in use, if any; a config nir cannot read is said by the
     command that needs it, not here."""
-    from nir_cli import paths
+    from nir_cli.core import paths
 
     if not paths.config_file().exists():
         return None
-    from nir_cli import config
-    from nir_cli.errors import NirError
+    from nir_cli.core import config
+    from nir_cli.core.errors import NirError
 
     try:
         found = config.load()
@@ -259,8 +259,8 @@ def _store_failure(exc: Exception, ctx: click.Context) -> NirError | None:
     sqlite3 = sys.modules.get("sqlite3")
     if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
         return None
-    from nir_cli.errors import NirError, StoreUnusable
-    from nir_cli.sqlite_file import store_error
+    from nir_cli.core.errors import NirError, StoreUnusable
+    from nir_cli.core.sqlite_file import store_error
 
     app = ctx.find_object(App)
     path = (app.open_store_path() if app is not None else None) or Path(_("the store"))
@@ -283,7 +283,7 @@ def _set_language(ctx: click.Context, value: str | None) -> None:
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from nir_cli.version import describe
+    from nir_cli.core.version import describe
 
     click.echo(describe())
     ctx.exit()

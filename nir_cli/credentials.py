@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nir_cli import config
-from nir_cli.config import Environment, Profile
+from nir_cli.core import config
+from nir_cli.core.config import Environment, Profile
 
 if TYPE_CHECKING:
     from nir_cli.sync.credentials import Token

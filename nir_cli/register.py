@@ -9,7 +9,7 @@
 
 It calls the same core as the `nir` commands (validation, versions, the outbox, the rules),
 takes and returns typed objects (PersonRecord, RegistrationRecord, Finding, Overdue,
-ImportSummary, SyncReport), and raises the same errors (nir_cli.errors), each with its exit
+ImportSummary, SyncReport), and raises the same errors (nir_cli.core.errors), each with its exit
 code. docs/python-api.md has a longer example, which a test runs.
 """
 
@@ -19,10 +19,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, Unpack
 
-from nir_cli import config, paths
 from nir_cli.api_types import KindName, PersonFields, RegistrationFields
-from nir_cli.config import Environment, Profile
-from nir_cli.constants import STATUS_DUE_DAYS
+from nir_cli.core import config, paths
+from nir_cli.core.config import Environment, Profile
+from nir_cli.core.constants import STATUS_DUE_DAYS
 from nir_cli.credentials import Credentials
 from nir_cli.rules.findings import Finding, Overdue, missing, overdue, status
 from nir_cli.services.stores import open_store
@@ -370,7 +370,7 @@ class Register:
         `progress` told as it goes."""
         # Lazy: the sync stack (requests) loads only when a script syncs, not for every
         # command the CLI runs through this class.
-        from nir_cli.constants import SYNC_BATCH_SIZE
+        from nir_cli.core.constants import SYNC_BATCH_SIZE
         from nir_cli.sync.engine import sync
 
         if client is None:
@@ -544,7 +544,7 @@ class Register:
     def rules() -> list[dict[str, str]]:
         """The rules of `nir missing`: id, scheme, acts, description in English and bokmål,
         and the law behind each."""
-        from nir_cli.i18n import _
+        from nir_cli.core.i18n import _
         from nir_cli.rules.catalogue import RULES
 
         return [

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nir_cli.constants import API_VERSION as API_VERSION
+from nir_cli.core.constants import API_VERSION as API_VERSION
 
 # One enum for the store, the wire and the registry (re-exported: the wire speaks of it).
 from nir_cli.domain.enums import Entity as Entity

@@ -186,7 +186,7 @@ SQL = re.compile(
 )
 SQL_HOMES = (
     "nir_cli.store",
-    "nir_cli.sqlite_file",
+    "nir_cli.core.sqlite_file",
     "nir_cli.rules",
     "nir_cli.registry.storage",
     "nir_cli.commands.sql",

@@ -1,4 +1,4 @@
-"""The cycle collector during bulk work (nir_cli.collector): changed while it runs, put back
+"""The cycle collector during bulk work (nir_cli.core.collector): changed while it runs, put back
 after it, also when it fails."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from nir_cli.collector import BULK_GC_THRESHOLD, fewer_collections
+from nir_cli.core.collector import BULK_GC_THRESHOLD, fewer_collections
 
 
 def test_bulk_work_freezes_what_exists_and_collects_less_often() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli import i18n
 from nir_cli.cli import cli
 from nir_cli.commands.completion import SCRIPT_FILES, SHELLS, completion_script
 from nir_cli.commands.reference import all_commands, cli_reference
+from nir_cli.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = all_commands(cli)

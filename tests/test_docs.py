@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
+from nir_cli.core.errors import EXIT_CODE_MEANINGS, ExitCode
 from nir_cli.domain.enums import Coded, Kind
-from nir_cli.errors import EXIT_CODE_MEANINGS, ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

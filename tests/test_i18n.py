@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli import i18n
+from nir_cli.core import i18n
 from nir_cli.domain.enums import Coded, EndReason, Kind, ResidenceBasis, Scheme, fold
 from nir_cli.locale import catalog
 from tests.conftest import PERSON_ARGS, TEST_DUF, CliFn
@@ -211,7 +211,7 @@ def test_tables_speak_bokmal_and_json_stays_the_same(person: CliFn) -> None:
 
 
 def test_every_column_a_command_shows_has_a_norwegian_heading(person: CliFn) -> None:
-    from nir_cli.headings import COLUMNS
+    from nir_cli.core.headings import COLUMNS
 
     person("register", "claim", TEST_DUF, "--date", "2025-08-01", "--scheme", "training")
     shown: set[str] = set()
@@ -278,7 +278,7 @@ def test_the_person_args_stay_english_codes() -> None:
 
 @pytest.mark.parametrize("kind", ["persons", "registrations"])
 def test_every_exported_columns_bokmal_heading_reads_back_as_that_column(kind: str) -> None:
-    from nir_cli.headings import norwegian_heading
+    from nir_cli.core.headings import norwegian_heading
     from nir_cli.importer.columns import FileKind, vocabulary
     from nir_cli.services.export import columns
 

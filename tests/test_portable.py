@@ -1,4 +1,4 @@
-"""nir_cli.portable: the one place where Windows and POSIX differ. The POSIX branches run for
+"""nir_cli.core.portable: the one place where Windows and POSIX differ. The POSIX branches run for
 real here; each Windows branch runs with the platform faked where it uses only portable calls
 (process control), and where it needs what only Windows has (msvcrt, access lists) its
 judgement is tested apart from the reading. docs/windows.md says what this cannot show."""
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli import portable
-from nir_cli.portable import FileLock, LockHeld
+from nir_cli.core import portable
+from nir_cli.core.portable import FileLock, LockHeld
 
 # -- locks ------------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def test_a_lock_is_one_thread_s_at_a_time_inside_a_process(tmp_path: Path) -> No
 _HOLDER = textwrap.dedent(
     """
     import sys, time
-    from nir_cli.portable import FileLock
+    from nir_cli.core.portable import FileLock
     lock = FileLock(sys.argv[1])
     lock.acquire()
     print("held", flush=True)
@@ -215,7 +215,7 @@ def test_the_module_imports_nothing_only_one_system_has() -> None:
         import sys
         for name in ("fcntl", "pwd", "grp", "termios", "msvcrt"):
             sys.modules[name] = None
-        import nir_cli.portable
+        import nir_cli.core.portable
         print("ok")
         """
     )
@@ -236,7 +236,7 @@ def test_a_keyring_needs_a_session_bus_on_linux_only(monkeypatch: pytest.MonkeyP
 
 
 def test_the_platform_is_asked_in_one_module_only() -> None:
-    """Modules one system lacks are imported in nir_cli/portable.py only, and only there does
+    """Modules one system lacks are imported in nir_cli/core/portable.py only, and only there does
     code ask which system it is on (version.py prints it)."""
     import ast
 

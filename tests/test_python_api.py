@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nir_cli import Register
-from nir_cli.errors import StoreUnusable
+from nir_cli.core.errors import StoreUnusable
 from tests.conftest import TEST_DUF, CliFn, snapshot
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "python-api.md"
@@ -43,7 +43,7 @@ def test_a_register_writes_what_the_commands_write(person: CliFn, store_file: Pa
 
 
 def test_open_never_creates_a_store(tmp_path: Path) -> None:
-    from nir_cli.config import Profile
+    from nir_cli.core.config import Profile
 
     with pytest.raises(StoreUnusable):
         Register(tmp_path / "nothing.db", Profile("x", ["5001"]))

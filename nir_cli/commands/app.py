@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nir_cli import paths
+from nir_cli.core import paths
 
 if TYPE_CHECKING:
     import logging
 
-    from nir_cli.config import Config, Profile
+    from nir_cli.core.config import Config, Profile
     from nir_cli.credentials import Credentials
     from nir_cli.domain.model import Checks
     from nir_cli.register import Register
@@ -62,7 +62,7 @@ class App:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from nir_cli import config as config_module
+            from nir_cli.core import config as config_module
 
             self._config = config_module.load()
         return self._config
@@ -91,8 +91,8 @@ class App:
     def registry_url(self) -> str:
         url = self.profile.registry_url
         if not url:
-            from nir_cli.errors import ConfigError
-            from nir_cli.i18n import _
+            from nir_cli.core.errors import ConfigError
+            from nir_cli.core.i18n import _
 
             raise ConfigError(
                 _("profile {name!r} has no registry URL").format(name=self.profile.name),

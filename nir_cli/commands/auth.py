@@ -16,7 +16,7 @@ from nir_cli.commands.options import (
     pass_app,
     say,
 )
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 
 @click.group()
@@ -119,7 +119,7 @@ def logout(app: App, /) -> None:
     Example:
       nir auth logout
     """
-    from nir_cli.errors import NirError
+    from nir_cli.core.errors import NirError
 
     try:
         app.client().logout()
@@ -251,7 +251,7 @@ def _source_in_words(source: str, fmt: str) -> str:
     """Where the token came from, in the reader's words in a table (a script reads the code:
     "keyring", "NIR_TOKEN", "token file PATH")."""
     from nir_cli.commands.options import output_format
-    from nir_cli.render import Format
+    from nir_cli.core.render import Format
 
     if output_format(fmt) is not Format.TABLE:
         return source

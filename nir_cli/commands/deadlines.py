@@ -22,9 +22,9 @@ from nir_cli.commands.options import (
     say,
     words_for,
 )
-from nir_cli.errors import ExitCode, FindingsDiffered
-from nir_cli.i18n import _, ngettext, norwegian
-from nir_cli.render import Format
+from nir_cli.core.errors import ExitCode, FindingsDiffered
+from nir_cli.core.i18n import _, ngettext, norwegian
+from nir_cli.core.render import Format
 
 OVERDUE_COLUMNS = (
     "person",

@@ -20,10 +20,10 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from nir_cli import i18n
 from nir_cli.commands import verbose as verbose_log
 from nir_cli.commands.app import App
-from nir_cli.i18n import N_
+from nir_cli.core import i18n
+from nir_cli.core.i18n import N_
 
 i18n.speak_through_click()
 

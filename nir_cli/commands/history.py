@@ -8,8 +8,8 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import DATE, emit_rows, format_option, limit_option, pass_app, say
-from nir_cli.i18n import _
-from nir_cli.record_ids import short_id
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import short_id
 
 COLUMNS = (
     "id",

@@ -7,8 +7,8 @@ import click
 from nir_cli.commands.app import App
 from nir_cli.commands.groups import Language
 from nir_cli.commands.options import complete_municipality, pass_app, say
-from nir_cli.config import Environment
-from nir_cli.i18n import _
+from nir_cli.core.config import Environment
+from nir_cli.core.i18n import _
 
 
 @click.command()
@@ -72,7 +72,7 @@ def init(
       nir init --profile test --municipality 5001 --environment test --excel --replace
       nir init --profile test --municipality 5001 --environment test --language nb --replace
     """
-    from nir_cli.headings import word
+    from nir_cli.core.headings import word
     from nir_cli.register import Register
 
     name = profile_name or app.profile_name or "default"

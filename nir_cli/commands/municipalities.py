@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from nir_cli.commands.options import emit_rows, format_option, limit_option
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 
 @click.command()

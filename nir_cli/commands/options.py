@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from nir_cli.commands.app import App
+from nir_cli.core.errors import InvalidData
+from nir_cli.core.i18n import _
+from nir_cli.core.render import Format, render_one, render_rows
 from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import parse_bool, parse_date
-from nir_cli.errors import InvalidData
-from nir_cli.i18n import _
-from nir_cli.render import Format, render_one, render_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -196,7 +196,7 @@ def output_format(fmt: str) -> Format:
 
 
 def _profile_wants_excel(ctx: click.Context) -> bool:
-    from nir_cli.errors import ConfigError
+    from nir_cli.core.errors import ConfigError
 
     app = ctx.find_object(App)
     try:
@@ -299,8 +299,8 @@ def words_for(fmt: str) -> AbstractContextManager[None]:
     same answer in every locale."""
     from contextlib import nullcontext
 
-    from nir_cli.i18n import ENGLISH, speaking
-    from nir_cli.render import Format
+    from nir_cli.core.i18n import ENGLISH, speaking
+    from nir_cli.core.render import Format
 
     if output_format(fmt) in (Format.TABLE, Format.EXCEL):
         return nullcontext()
@@ -317,8 +317,8 @@ def law_lapsed(app: App, day: dt.date | None = None, topic: str = "rules") -> No
     """Say once a run (stderr, not under --quiet) which dated facts of the law have ended by
     `day` (default: today) with no rule after them that this nir knows: an answer that rests
     on them may be out of date (nir_cli.domain.law)."""
+    from nir_cli.core.i18n import long_date
     from nir_cli.domain import law
-    from nir_cli.i18n import long_date
 
     for fact in law.lapsed(day or dt.date.today(), topic):
         if fact.name in app.said_lapsed or fact.end is None:
@@ -341,7 +341,7 @@ def complete_profile(ctx: click.Context, param: click.Parameter, incomplete: str
     """Profile names from the config file: offline, no store opened."""
     from click.shell_completion import CompletionItem
 
-    from nir_cli import config
+    from nir_cli.core import config
 
     try:
         names = sorted(config.load().profiles)

@@ -26,9 +26,9 @@ from nir_cli.commands.options import (
     show_ids_option,
     words_for,
 )
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import short_id
 from nir_cli.domain.enums import Regime, ResidenceBasis
-from nir_cli.i18n import _
-from nir_cli.record_ids import short_id
 
 LIST_COLUMNS = (
     "id",

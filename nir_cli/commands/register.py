@@ -23,9 +23,9 @@ from nir_cli.commands.options import (
     pass_app,
     say,
 )
+from nir_cli.core.i18n import N_, _
+from nir_cli.core.record_ids import short_id
 from nir_cli.domain.enums import Coded, Kind
-from nir_cli.i18n import N_, _
-from nir_cli.record_ids import short_id
 
 # What to type after `nir register KIND PERSON` in each kind's help example.
 # The person each example is for: the test person, but for chapter 6A's extended training a
@@ -197,7 +197,7 @@ def build_kind_command(kind: Kind) -> click.Command:
     def callback(
         app: App, /, person_ref: str, fmt: str, accept_implausible: bool, **options: Any
     ) -> None:
-        from nir_cli.headings import word
+        from nir_cli.core.headings import word
 
         fields = {names[k]: v for k, v in options.items() if v is not None}
         register = app.register(accept_implausible=accept_implausible)

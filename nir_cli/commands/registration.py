@@ -16,9 +16,9 @@ from nir_cli.commands.options import (
     pass_app,
     say,
 )
-from nir_cli.errors import UsageError
-from nir_cli.i18n import _
-from nir_cli.record_ids import short_id
+from nir_cli.core.errors import UsageError
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import short_id
 
 
 @click.group()

@@ -8,7 +8,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import F, emit_one, emit_rows, format_option, pass_app, say, warn
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 
 @click.group()
@@ -115,7 +115,7 @@ def serve(
       nir registry serve --port 8765 --docs
       nir registry serve --proxy-headers --forwarded-allow-ips 127.0.0.1
     """
-    from nir_cli.errors import UsageError
+    from nir_cli.core.errors import UsageError
     from nir_cli.registry.server import Guards, default_db, is_loopback
     from nir_cli.registry.server import serve as run
     from nir_cli.registry.storage.opening import redacted

@@ -20,8 +20,8 @@ from nir_cli.commands.options import (
     pass_app,
     say,
 )
-from nir_cli.i18n import _
-from nir_cli.render import Format
+from nir_cli.core.i18n import _
+from nir_cli.core.render import Format
 
 NAMES = ("overview", "results", "target-groups", "programme", "grant-base", "timeliness")
 
@@ -99,7 +99,7 @@ def report(
     else:
         rows = figures[_PART[name]]
         if output is not None:
-            from nir_cli.render import render_rows
+            from nir_cli.core.render import render_rows
 
             _write(app, output, render_rows(rows, output_format(fmt)) + "\n")
         else:
@@ -185,7 +185,7 @@ def _page(
 def _period(app: App, year: int | None, municipality: str | None, place: str | None) -> str:
     """The dates the figures come from: the year asked for, and the first and last fact
     date of the registrations they count."""
-    from nir_cli.i18n import long_date
+    from nir_cli.core.i18n import long_date
 
     found = app.register().fact_dates(year=year, municipality=municipality, place=place)
     if found is None:
@@ -210,12 +210,12 @@ def _emit_overview(
 ) -> None:
     import json
 
-    from nir_cli.render import render_rows
+    from nir_cli.core.render import render_rows
 
     if fmt == Format.JSON.value:
         text = json.dumps(figures, ensure_ascii=False, indent=2, default=str) + "\n"
     else:
-        from nir_cli.headings import heading
+        from nir_cli.core.headings import heading
 
         text = "\n".join(
             f"{heading(part)}\n{render_rows(rows, Format.TABLE) or _('nothing to report')}\n"
@@ -229,7 +229,7 @@ def _write(app: App, output: Path | None, text: str) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from nir_cli.files import atomic_write
+    from nir_cli.core.files import atomic_write
 
     with atomic_write(output) as handle:
         handle.write(text)

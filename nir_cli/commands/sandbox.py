@@ -6,7 +6,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import complete_municipality, emit_one, format_option, pass_app, say
-from nir_cli.i18n import _, norwegian
+from nir_cli.core.i18n import _, norwegian
 
 
 @click.group()
@@ -47,7 +47,7 @@ def start(app: App, /, port: int, municipality: str) -> None:
       nir sandbox start
       nir sandbox start --port 8766 --municipality 0301
     """
-    from nir_cli.training.sandbox import start as run
+    from nir_cli.sandbox.sandbox import start as run
 
     info, started = run(port, municipality)
     if started:
@@ -73,7 +73,7 @@ def status(fmt: str) -> None:
     Example:
       nir sandbox status
     """
-    from nir_cli.training.sandbox import status as info
+    from nir_cli.sandbox.sandbox import status as info
 
     current = info()
     emit_one(
@@ -98,7 +98,7 @@ def stop(app: App, /) -> None:
     Example:
       nir sandbox stop
     """
-    from nir_cli.training.sandbox import stop as halt
+    from nir_cli.sandbox.sandbox import stop as halt
 
     say(app, _("Stopped the sandbox registry.") if halt() else _("The sandbox was not running."))
 
@@ -114,7 +114,7 @@ def reset(app: App, /, port: int | None) -> None:
     Example:
       nir sandbox reset
     """
-    from nir_cli.training.sandbox import reset as again
+    from nir_cli.sandbox.sandbox import reset as again
 
     info = again(port)
     say(app, _("The sandbox is reset and running at {url}.").format(url=info.url))
@@ -136,7 +136,7 @@ def demo(app: App, /, keep: str | None) -> None:
     """
     from pathlib import Path
 
-    from nir_cli.training.demo import run_demo
+    from nir_cli.sandbox.demo import run_demo
 
     def explain(text: str) -> None:
         click.echo("")
@@ -168,7 +168,7 @@ def course(ctx: click.Context, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from nir_cli.commands.options import emit_rows
-    from nir_cli.training.course import LESSONS, Sandbox
+    from nir_cli.sandbox.course import LESSONS, Sandbox
 
     box = Sandbox()
     try:
@@ -192,7 +192,7 @@ def show(number: int, solution: bool) -> None:
       nir sandbox course show 3
       nir sandbox course show 3 --solution
     """
-    from nir_cli.training.course import Sandbox, lesson
+    from nir_cli.sandbox.course import Sandbox, lesson
 
     chosen = lesson(number)
     box = Sandbox()
@@ -223,7 +223,7 @@ def check(number: int, answer: int | None) -> None:
       nir sandbox course check 2
       nir sandbox course check 6 --answer 8
     """
-    from nir_cli.training.course import Sandbox, lesson
+    from nir_cli.sandbox.course import Sandbox, lesson
 
     chosen = lesson(number)
     box = Sandbox()

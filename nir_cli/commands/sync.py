@@ -20,9 +20,9 @@ from nir_cli.commands.options import (
     show_ids_option,
     warn,
 )
-from nir_cli.constants import SYNC_BATCH_SIZE
-from nir_cli.errors import ExitCode
-from nir_cli.i18n import _, ngettext, pgettext
+from nir_cli.core.constants import SYNC_BATCH_SIZE
+from nir_cli.core.errors import ExitCode
+from nir_cli.core.i18n import _, ngettext, pgettext
 
 
 @click.group(invoke_without_command=True)

@@ -13,7 +13,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_one, law_lapsed, municipality_option, pass_app, say, warn
-from nir_cli.i18n import _, ngettext
+from nir_cli.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     pass
@@ -171,7 +171,7 @@ def import_(
 
 def _holds(kind: str) -> str:
     """What a file holds, as a person reads it: persons, registrations or a kind."""
-    from nir_cli.headings import heading, word
+    from nir_cli.core.headings import heading, word
 
     return heading(kind) if kind in ("persons", "registrations") else word("kind", kind)
 
@@ -284,7 +284,7 @@ def _output(path: Path | None, excel: bool) -> Iterator[TextIO]:
             stream.flush()
             stream.detach()
         return
-    from nir_cli.files import atomic_write
+    from nir_cli.core.files import atomic_write
 
     with atomic_write(path, encoding=encoding, newline="") as handle:
         yield handle

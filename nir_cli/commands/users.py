@@ -8,7 +8,7 @@ import click
 
 from nir_cli.commands.app import App
 from nir_cli.commands.options import emit_one, emit_rows, format_option, limit_option, pass_app
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 
 @click.group()

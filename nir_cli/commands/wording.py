@@ -4,7 +4,7 @@ rejection."""
 
 from __future__ import annotations
 
-from nir_cli.errors import FieldProblem
+from nir_cli.core.errors import FieldProblem
 
 
 def option_name(field: str) -> str:

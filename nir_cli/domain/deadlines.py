@@ -6,7 +6,7 @@ import datetime as dt
 from calendar import monthrange
 from enum import StrEnum
 
-from nir_cli.constants import REGISTRATION_DEADLINE_MONTHS
+from nir_cli.core.constants import REGISTRATION_DEADLINE_MONTHS
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

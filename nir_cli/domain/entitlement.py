@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.core.i18n import N_, _
 from nir_cli.domain import law
 from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import Cost, Entitlement, Regime, ResidenceBasis
@@ -22,7 +23,6 @@ from nir_cli.domain.law import (
     INTEGRERINGSLOVEN_IN_FORCE,
     INTRO_ASYLUM_DUTY_FROM,
 )
-from nir_cli.i18n import N_, _
 
 # Integreringsloven § 27 (IMDi's list of the permits that give a right and a duty, 2024):
 # protection and family of protected persons, a limited permit as a member of a family with

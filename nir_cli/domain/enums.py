@@ -46,7 +46,7 @@ class Coded(StrEnum):
     def shown(self) -> str:
         """The name a person reads in the language in use: the Norwegian name under bokmål,
         the code under English (the code is what scripts and `--format json` see)."""
-        from nir_cli.i18n import norwegian
+        from nir_cli.core.i18n import norwegian
 
         return self.norwegian if norwegian() else self.value
 
@@ -62,7 +62,7 @@ class Coded(StrEnum):
         if member is None:
             member = _folded_names(cls).get(fold(text))
         if member is None:
-            from nir_cli.i18n import _
+            from nir_cli.core.i18n import _
 
             raise ValueError(
                 _("{text!r} is not one of: {allowed}").format(

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.core.i18n import _
 from nir_cli.domain import law
 from nir_cli.domain.deadlines import add_months
 from nir_cli.domain.entitlement import RIGHT_ENDS_AT_MONTHS, WINDOW_MONTHS_6A
-from nir_cli.i18n import _
 
 MARGIN_MONTHS = law.EXTENDED_TRAINING_MARGIN_MONTHS
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 DUF_WEIGHTS = (4, 6, 3, 2, 4, 6, 3, 2, 7, 5)
 SYNTHETIC_MONTH_OFFSET = 80  # Skatteetaten's synthetic numbers: month + 80

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nir_cli.i18n import N_
+from nir_cli.core.i18n import N_
 
 IMDI = "https://www.imdi.no/kvalifisering/regelverk"
 LOVTIDEND = "https://lovdata.no/dokument/LTI"

@@ -10,10 +10,10 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 
+from nir_cli.core.errors import FieldProblem
+from nir_cli.core.i18n import _, ngettext
 from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import allowed_values, parse_bool, parse_date, parse_decimal
-from nir_cli.errors import FieldProblem
-from nir_cli.i18n import _, ngettext
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from nir_cli.constants import MUNICIPALITY_SUGGESTIONS
+from nir_cli.core.constants import MUNICIPALITY_SUGGESTIONS
+from nir_cli.core.i18n import _
 from nir_cli.domain.enums import fold
-from nir_cli.i18n import _
 
 UNKNOWN_CODE = "9999"
 

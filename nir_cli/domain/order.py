@@ -18,9 +18,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.enums import Kind
 from nir_cli.domain.registrations import RegistrationBase
-from nir_cli.i18n import _
 
 ORDERED = frozenset({Kind.START, Kind.END, Kind.STOP, Kind.CLAIM, Kind.DECISION})
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from nir_cli.core.i18n import N_, _
 from nir_cli.domain import identifiers, municipalities
 from nir_cli.domain.entitlement import (
     Suggestion,
@@ -17,7 +18,6 @@ from nir_cli.domain.entitlement import (
 from nir_cli.domain.enums import Regime, ResidenceBasis
 from nir_cli.domain.model import Date, DomainModel, checks_of, not_in_future
 from nir_cli.domain.programme import ProgrammeTarget, programme_target
-from nir_cli.i18n import N_, _
 
 # A date that cannot come before the birth date, and what is said when it does.
 BEFORE_BIRTH = {

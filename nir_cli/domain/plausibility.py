@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.core.i18n import _, ngettext
 from nir_cli.domain import extended, law
 from nir_cli.domain.entitlement import INTRO_OFFER_MONTHS, WINDOW_MONTHS, suggest, window_start
 from nir_cli.domain.entitlement import window_end as training_window_end
@@ -25,7 +26,6 @@ from nir_cli.domain.enums import (
 )
 from nir_cli.domain.programme import programme_target
 from nir_cli.domain.registrations import RegistrationBase
-from nir_cli.i18n import _, ngettext
 
 OVERRIDE = "--accept-implausible"
 # Training facts that fall inside the window when they are right.

@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nir_cli.core.i18n import _
 from nir_cli.domain import law
 from nir_cli.domain.deadlines import add_months, age_on
 from nir_cli.domain.enums import ResidenceBasis
-from nir_cli.i18n import _
 
 PROGRAMME_BASES = frozenset(
     {

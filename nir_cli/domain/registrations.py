@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from nir_cli.core.i18n import N_, _
 from nir_cli.domain.enums import (
     AppealOutcome,
     CourseName,
@@ -32,7 +33,6 @@ from nir_cli.domain.enums import (
 )
 from nir_cli.domain.model import Date, DomainModel, Number, YesNo, not_in_future
 from nir_cli.domain.values import allowed_values, month_bounds, parse_month
-from nir_cli.i18n import N_, _
 
 ALL_SCHEMES = frozenset(Scheme)
 COMMON_FIELDS: set[str] = {"kind", "fact_date", "scheme"}
@@ -89,8 +89,8 @@ class RegistrationBase(DomainModel):
 
     def describe_key(self) -> str:
         """The key in words, for messages: `hours for scheme=training period=2026-01`."""
-        from nir_cli.headings import heading, word
-        from nir_cli.i18n import norwegian, norwegian_month
+        from nir_cli.core.headings import heading, word
+        from nir_cli.core.i18n import norwegian, norwegian_month
 
         parts = self.natural_key().split("|")
         named = [(n, v) for n, v in zip(self.key_fields, parts[1:], strict=True) if v]

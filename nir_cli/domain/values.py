@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

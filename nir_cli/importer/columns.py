@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nir_cli.core.errors import InvalidData
+from nir_cli.core.headings import norwegian_heading
+from nir_cli.core.i18n import _
 from nir_cli.domain.enums import Kind, fold
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import MODELS
-from nir_cli.errors import InvalidData
-from nir_cli.headings import norwegian_heading
-from nir_cli.i18n import _
 
 
 class FileKind(StrEnum):

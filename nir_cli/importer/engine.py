@@ -19,24 +19,24 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from nir_cli.collector import fewer_collections
-from nir_cli.config import Profile
-from nir_cli.constants import (
+from nir_cli.core.collector import fewer_collections
+from nir_cli.core.config import Profile
+from nir_cli.core.constants import (
     HKDIR,
     IMPORT_CHUNK_ROWS,
     IMPORT_MAX_LISTED_PROBLEMS,
 )
+from nir_cli.core.errors import InvalidData, UsageError
+from nir_cli.core.files import AtomicFile
+from nir_cli.core.i18n import _, ngettext
+from nir_cli.core.render import CONTROLS, FORMULA_START
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks
-from nir_cli.errors import InvalidData, UsageError
-from nir_cli.files import AtomicFile
-from nir_cli.i18n import _, ngettext
 from nir_cli.importer.columns import REJECTS_COLUMN, Columns, FileKind, detect_kind, map_columns
 from nir_cli.importer.persons import PersonImporter
 from nir_cli.importer.reading import open_source, read_csv
 from nir_cli.importer.registrations import RegistrationImporter
 from nir_cli.importer.rows import ChunkImporter, ImportSummary, Row
-from nir_cli.render import CONTROLS, FORMULA_START
 from nir_cli.store import Store
 
 log = logging.getLogger(__name__)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from nir_cli.config import Profile
+from nir_cli.core.config import Profile
+from nir_cli.core.i18n import N_, _
+from nir_cli.core.record_ids import new_id
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
-from nir_cli.i18n import N_, _
 from nir_cli.importer.columns import Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
-from nir_cli.record_ids import new_id
 from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import persons as sql
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from nir_cli.errors import FieldProblem, InputMissing, InvalidData
-from nir_cli.i18n import _
+from nir_cli.core.errors import FieldProblem, InputMissing, InvalidData
+from nir_cli.core.i18n import _
 
 SCAN_CHUNK = 1 << 20
 DELIMITERS = (";", "\t", ",")

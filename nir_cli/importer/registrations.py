@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from nir_cli.checks import check_against_person, check_plausible
-from nir_cli.config import Profile
+from nir_cli.core.config import Profile
+from nir_cli.core.errors import FieldProblem
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import new_id, short_id
 from nir_cli.domain.deadlines import two_month_deadline
 from nir_cli.domain.enums import Kind
 from nir_cli.domain.model import Checks
@@ -18,11 +21,8 @@ from nir_cli.domain.order import ORDERED, Seen
 from nir_cli.domain.order import problem as order_problem
 from nir_cli.domain.plausibility import PersonFacts, facts_of
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
-from nir_cli.errors import FieldProblem
-from nir_cli.i18n import _
 from nir_cli.importer.columns import PERSON_ID, PERSON_REF, Columns
 from nir_cli.importer.rows import Row, Sink, cached_validation
-from nir_cli.record_ids import new_id, short_id
 from nir_cli.store import Store, lookup, utc_now
 from nir_cli.store import registrations as sql
 from nir_cli.store.records import stored_fields

@@ -11,9 +11,9 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from nir_cli.constants import IMPORT_VALIDATION_CACHE
+from nir_cli.core.constants import IMPORT_VALIDATION_CACHE
+from nir_cli.core.i18n import ngettext
 from nir_cli.domain.model import problems
-from nir_cli.i18n import ngettext
 
 
 @dataclass

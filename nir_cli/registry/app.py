@@ -25,8 +25,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nir_cli import __version__
+from nir_cli.core.i18n import _
 from nir_cli.domain.identifiers import redact, redact_all
-from nir_cli.i18n import _
 from nir_cli.registry import accounts, contract
 from nir_cli.registry.accounts import Caller
 from nir_cli.registry.fastjson import FastJSONRoute

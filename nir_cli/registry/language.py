@@ -1,7 +1,7 @@
 """Each request in the language it asks for: its Accept-Language header, bokmål or English.
 
 The registry serves many clients at once, each in its own language, so the language is not the
-process's (`nir_cli.i18n.use`) but the request's: `speaking()` sets a context variable for the
+process's (`nir_cli.core.i18n.use`) but the request's: `speaking()` sets a context variable for the
 request's task, which every message made while answering it reads. Starlette runs the sync
 endpoints and dependencies in a thread pool with a copy of that context (anyio's
 `to_thread.run_sync`), so they speak it too. A request that asks for neither language, or says
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nir_cli.i18n import BOKMAL, ENGLISH, speaking
+from nir_cli.core.i18n import BOKMAL, ENGLISH, speaking
 
 # Language tags answered in bokmål: nynorsk and the macro-language "no" read it better than
-# English (nir_cli.i18n does the same with a locale).
+# English (nir_cli.core.i18n does the same with a locale).
 NORWEGIAN = frozenset({"nb", "nn", "no"})
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 from nir_cli.wire import MAX_BATCH_RECORDS
 
 # A record is a few hundred bytes; 16 KiB each is generous, so a full batch fits with room.

@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.identifiers import redact, redact_all
-from nir_cli.i18n import _
 from nir_cli.registry import persons
 from nir_cli.registry.persons import Identity, Move, People
 from nir_cli.registry.validation import Checked, Validator

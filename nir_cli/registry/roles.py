@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 from nir_cli.wire import Role
 
 RANK = {Role.SUPERUSER: 3, Role.DEPUTY: 2, Role.USER: 1, Role.TRANSFER: 1}

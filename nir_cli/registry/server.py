@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nir_cli import collector, paths, portable
-from nir_cli.errors import ConfigError, FieldProblem, TemporaryFailure, UsageError
-from nir_cli.i18n import _
-from nir_cli.portable import background_process_options
+from nir_cli.core import collector, paths, portable
+from nir_cli.core.errors import ConfigError, FieldProblem, TemporaryFailure, UsageError
+from nir_cli.core.i18n import _
+from nir_cli.core.portable import background_process_options
 from nir_cli.registry.faults import ENV, Faults
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -178,8 +178,8 @@ def init_admin(
     db: Path | str, municipality: str, username: str, password: str, place: str | None
 ) -> None:
     """Create the first superuser of a municipality."""
+    from nir_cli.core.errors import InvalidData
     from nir_cli.domain.municipalities import MunicipalityError, lookup
-    from nir_cli.errors import InvalidData
     from nir_cli.registry import accounts
     from nir_cli.registry.storage import open_storage
     from nir_cli.wire import Role

@@ -13,11 +13,11 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.identifiers import redact
 from nir_cli.domain.model import Checks, problems
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.i18n import _
 from nir_cli.wire import Entity, RecordIn
 
 Problem = tuple[str, str | None, str]

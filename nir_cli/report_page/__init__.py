@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nir_cli.i18n import N_, _, language, long_date, norwegian
+from nir_cli.core.i18n import N_, _, language, long_date, norwegian
 
 Rows = list[dict[str, Any]]
 # The template's words (page.html.j2 asks for them with _()), here for the catalog to find.
@@ -143,20 +143,20 @@ def _column(rows: Rows, name: str) -> list[Any]:
 
 
 def _spoken(column: str, values: list[Any]) -> list[str]:
-    from nir_cli.render import _cell, _spoken
+    from nir_cli.core.render import _cell, _spoken
 
     return [str(_cell(_spoken(column, v))) if norwegian() else str(_cell(v)) for v in values]
 
 
 def parts(figures: dict[str, Rows]) -> list[Part]:
     """The page's parts, from the overview's figures (or one report's: a single part)."""
-    from nir_cli.headings import heading
+    from nir_cli.core.headings import heading
 
     made: list[Part] = []
     for key, rows in figures.items():
         part = _PARTS[key](rows)
         if rows:
-            from nir_cli.render import table_cells
+            from nir_cli.core.render import table_cells
 
             part.headers, part.cells = table_cells(rows, part.columns)
             part.headers = [_header(c, h) for c, h in zip(part.columns, part.headers, strict=True)]
@@ -403,7 +403,7 @@ def render(title: str, meta: Meta, figures: dict[str, Rows], appendix: Rows | No
     appendix_headers: list[str] = []
     appendix_cells: list[list[Any]] = []
     if appendix is not None:
-        from nir_cli.render import table_cells
+        from nir_cli.core.render import table_cells
 
         columns = ("name", "duf", "rule", "deadline")
         appendix_headers, appendix_cells = table_cells(appendix, columns)

@@ -7,9 +7,9 @@ the rule. See nir_cli.rules.catalogue for how the queries are built."""
 
 from __future__ import annotations
 
+from nir_cli.core.i18n import N_, _
 from nir_cli.domain import law
 from nir_cli.domain.entitlement import RIGHT_ENDS_AT_MONTHS, WINDOW_MONTHS_6A
-from nir_cli.i18n import N_, _
 from nir_cli.rules.fragments import (
     FOREVER,
     LIVE,

@@ -18,7 +18,7 @@ every read.
 
 from __future__ import annotations
 
-from nir_cli.i18n import N_, _
+from nir_cli.core.i18n import N_, _
 from nir_cli.rules import acts, programme, training
 from nir_cli.rules.fragments import FOREVER, LIVE, day_after, detail, own, scheme_name
 from nir_cli.rules.rule import Rule

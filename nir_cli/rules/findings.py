@@ -8,9 +8,9 @@ import time
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
+from nir_cli.core.errors import FindingsDiffered, PermissionDenied, UsageError
+from nir_cli.core.i18n import NP_, _, norwegian, speaking
 from nir_cli.domain.enums import Scheme
-from nir_cli.errors import FindingsDiffered, PermissionDenied, UsageError
-from nir_cli.i18n import NP_, _, norwegian, speaking
 from nir_cli.rules.catalogue import BY_ID, RETIRED, RULES, Rule
 from nir_cli.rules.fragments import SCHEMES
 from nir_cli.rules.kept import Recomputed, is_current, keep_current, recompute
@@ -24,7 +24,7 @@ PERSON_FILTER = (
     "(:municipality IS NULL OR p.municipality = :municipality) "
     "AND (:place IS NULL OR p.place = :place)"
 )
-# Overdue.state is "overdue" or "due": a table shows the state in words (nir_cli.headings,
+# Overdue.state is "overdue" or "due": a table shows the state in words (nir_cli.core.headings,
 # in the context "value", which has "overdue"); JSON and CSV keep the code.
 DUE = NP_("value", "due")
 

@@ -122,6 +122,6 @@ def _counts(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _said(english: str) -> str:
-    from nir_cli.i18n import _
+    from nir_cli.core.i18n import _
 
     return _(english)

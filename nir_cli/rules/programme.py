@@ -4,8 +4,8 @@ See nir_cli.rules.catalogue for how the queries are built."""
 
 from __future__ import annotations
 
+from nir_cli.core.i18n import N_, _, ngettext
 from nir_cli.domain.law import INTEGRERINGSLOVEN_IN_FORCE
-from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
     FOREVER,
     LIVE,

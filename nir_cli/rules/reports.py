@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from nir_cli.core.i18n import NP_
 from nir_cli.domain import law
 from nir_cli.domain.law import DUTY_55_67_FROM
-from nir_cli.i18n import NP_
 from nir_cli.rules.fragments import LABOUR_SQL, first_start
 from nir_cli.store import Store
 
@@ -19,7 +19,7 @@ PROTECTED = (
 )
 LABOUR = LABOUR_SQL
 # The words the reports put in their rows beside the domain's codes, for the catalog: a table
-# shows them in the language in use (nir_cli.headings); JSON and CSV keep them as they are.
+# shows them in the language in use (nir_cli.core.headings); JSON and CSV keep them as they are.
 # `result` holds a test's outcome ("failed" means not passed, not a sync run's failure).
 RESULTS = (
     NP_("result", "passed"),

@@ -54,7 +54,7 @@ class Rule:
 
     @property
     def norwegian(self) -> str:
-        from nir_cli.i18n import BOKMAL, translations
+        from nir_cli.core.i18n import BOKMAL, translations
 
         return translations(BOKMAL).gettext(self.english)
 

@@ -4,7 +4,8 @@ See nir_cli.rules.catalogue for how the queries are built."""
 
 from __future__ import annotations
 
-from nir_cli.constants import WINDOW_WARNING_DAYS
+from nir_cli.core.constants import WINDOW_WARNING_DAYS
+from nir_cli.core.i18n import N_, _, ngettext
 from nir_cli.domain.entitlement import (
     INTRO_OFFER_MONTHS,
     RIGHT_ENDS_AT_MONTHS,
@@ -13,7 +14,6 @@ from nir_cli.domain.entitlement import (
     WINDOW_MONTHS_UPPER_SECONDARY,
 )
 from nir_cli.domain.law import OFFER_FROM_POPULATION_REGISTRATION
-from nir_cli.i18n import N_, _, ngettext
 from nir_cli.rules.fragments import (
     FOREVER,
     LABOUR_SQL,

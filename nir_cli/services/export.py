@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from nir_cli.headings import heading, word
-from nir_cli.i18n import norwegian, norwegian_month
+from nir_cli.core.headings import heading, word
+from nir_cli.core.i18n import norwegian, norwegian_month
+from nir_cli.core.render import excel_cell, strip_controls
 from nir_cli.importer.columns import FileKind, registration_fields
-from nir_cli.render import excel_cell, strip_controls
 from nir_cli.store import Store, export
 from nir_cli.store.persons import PERSON_COLUMNS
 

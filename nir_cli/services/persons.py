@@ -8,14 +8,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from nir_cli.config import Profile
+from nir_cli.core.config import Profile
+from nir_cli.core.errors import InvalidData, NotFound
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
 from nir_cli.domain.entitlement import entitlement_view
 from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.person import PersonData
-from nir_cli.errors import InvalidData, NotFound
-from nir_cli.i18n import _
-from nir_cli.record_ids import SHORT_ID, SHORT_LENGTH, new_id, short_id
 from nir_cli.store import Store, lookup, persons, utc_now
 from nir_cli.store.db import ChangedMeanwhile
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from nir_cli import config as config_module
-from nir_cli import paths
-from nir_cli.config import Environment, Profile
+from nir_cli.core import config as config_module
+from nir_cli.core import paths
+from nir_cli.core.config import Environment, Profile
+from nir_cli.core.errors import ConfigError, FieldProblem
+from nir_cli.core.i18n import _
 from nir_cli.domain.municipalities import MunicipalityError, lookup
-from nir_cli.errors import ConfigError, FieldProblem
-from nir_cli.i18n import _
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 

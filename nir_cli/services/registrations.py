@@ -15,16 +15,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from nir_cli.checks import check_against_person, check_plausible
-from nir_cli.config import Profile
-from nir_cli.constants import HKDIR
+from nir_cli.core.config import Profile
+from nir_cli.core.constants import HKDIR
+from nir_cli.core.errors import FieldProblem, InvalidData
+from nir_cli.core.i18n import _, ngettext
+from nir_cli.core.record_ids import new_id, short_id
 from nir_cli.domain.model import Checks, invalid_from
 from nir_cli.domain.plausibility import (
     facts_of,
 )
 from nir_cli.domain.registrations import RegistrationBase, parse_registration
-from nir_cli.errors import FieldProblem, InvalidData
-from nir_cli.i18n import _, ngettext
-from nir_cli.record_ids import new_id, short_id
 from nir_cli.services.persons import CLI_SOURCE, PersonRecord, by_id_prefix, find_person, get_person
 from nir_cli.store import Store, utc_now
 from nir_cli.store import registrations as sql

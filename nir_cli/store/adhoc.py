@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nir_cli.errors import InvalidData
-from nir_cli.i18n import _
+from nir_cli.core.errors import InvalidData
+from nir_cli.core.i18n import _
 from nir_cli.store.db import Store, register_functions
 
 VIEWS = ("current_persons", "current_registrations", "target_group")

@@ -1,4 +1,4 @@
-"""The register's store: a profile's SQLite file (nir_cli.sqlite_file) with the register's
+"""The register's store: a profile's SQLite file (nir_cli.core.sqlite_file) with the register's
 migrations, the SQL functions the rules call, and the hook its openers give it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import sqlite3
 
-from nir_cli.sqlite_file import (
+from nir_cli.core.sqlite_file import (
     FOREIGN_KEYS_OFF,
     MIGRATION_NAME,
     SQLiteFile,
@@ -15,7 +15,7 @@ from nir_cli.sqlite_file import (
     store_error,
     utc_now,
 )
-from nir_cli.sqlite_file import migrations as _migrations
+from nir_cli.core.sqlite_file import migrations as _migrations
 
 __all__ = [
     "FOREIGN_KEYS_OFF",

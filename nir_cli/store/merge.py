@@ -14,9 +14,9 @@ import json
 import sqlite3
 from typing import Any
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.i18n import _
 from nir_cli.store import persons
 from nir_cli.store import registrations as registration_sql
 from nir_cli.store.persons import PERSON_COLUMNS, PersonVersion

@@ -22,8 +22,9 @@ from typing import Any
 
 import requests
 
-from nir_cli import __version__, constants
-from nir_cli.errors import (
+from nir_cli import __version__
+from nir_cli.core import constants
+from nir_cli.core.errors import (
     InvalidData,
     NirError,
     NotFound,
@@ -31,7 +32,7 @@ from nir_cli.errors import (
     PermissionDenied,
     TemporaryFailure,
 )
-from nir_cli.i18n import _, language
+from nir_cli.core.i18n import _, language
 from nir_cli.wire import BatchIn, BatchOut, ChangesOut, Me, TokenOut
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -50,7 +51,7 @@ class RegistryClient:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"nir/{__version__}"
-        # The language is chosen before any client is made (nir_cli.i18n.choose).
+        # The language is chosen before any client is made (nir_cli.core.i18n.choose).
         self.session.headers["Accept-Language"] = language()
         self.session.verify = ca_bundle or True
         if token:

@@ -10,13 +10,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
+from nir_cli.core.errors import InvalidData, NotFound
+from nir_cli.core.i18n import _
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.identifiers import mask
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.errors import InvalidData, NotFound
-from nir_cli.i18n import _
 from nir_cli.store import Store, utc_now
 from nir_cli.store import conflicts as conflict_sql
 from nir_cli.store import persons as person_sql

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from nir_cli.portable import kill_self
+from nir_cli.core.portable import kill_self
 
 CRASH_ENV = "NIR_TEST_CRASH_AT"
 

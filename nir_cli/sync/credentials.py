@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from nir_cli import constants
-from nir_cli.errors import ConfigError, NotLoggedIn, PermissionDenied
-from nir_cli.i18n import N_, _
-from nir_cli.portable import desktop_bus, token_file_problem
+from nir_cli.core import constants
+from nir_cli.core.errors import ConfigError, NotLoggedIn, PermissionDenied
+from nir_cli.core.i18n import N_, _
+from nir_cli.core.portable import desktop_bus, token_file_problem
 
 SERVICE = "nir"
 T = TypeVar("T")
@@ -166,7 +166,7 @@ def read_token_file(path: Path) -> str:
 
 def write_token_file(path: Path, token: str) -> None:
     """Write a token file whole, with mode 0600, never through a symbolic link."""
-    from nir_cli.files import atomic_write
+    from nir_cli.core.files import atomic_write
 
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700)
@@ -176,7 +176,7 @@ def write_token_file(path: Path, token: str) -> None:
 
 def sandbox_token_file(profile: str) -> Path:
     """Where a sandbox profile keeps its token when the machine has no keyring."""
-    from nir_cli import paths
+    from nir_cli.core import paths
 
     return paths.data_dir() / "sandbox" / f"{profile}.token"
 

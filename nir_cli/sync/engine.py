@@ -19,11 +19,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nir_cli.collector import fewer_collections
-from nir_cli.constants import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
-from nir_cli.errors import TemporaryFailure
-from nir_cli.i18n import _
-from nir_cli.portable import FileLock, LockHeld
+from nir_cli.core.collector import fewer_collections
+from nir_cli.core.constants import PULL_PAGE_SIZE, SYNC_BATCH_SIZE, SYNC_CHECKPOINT_PAGES
+from nir_cli.core.errors import TemporaryFailure
+from nir_cli.core.i18n import _
+from nir_cli.core.portable import FileLock, LockHeld
 from nir_cli.store import Store, sync_log
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.crash import crash_point

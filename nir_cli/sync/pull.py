@@ -20,10 +20,10 @@ import datetime as dt
 import sqlite3
 from enum import StrEnum
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData
 from nir_cli.domain.registrations import parse_registration
-from nir_cli.i18n import _
 from nir_cli.store import (
     conflicts,
     merge,

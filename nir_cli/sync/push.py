@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from nir_cli.constants import SYNC_IN_FLIGHT
+from nir_cli.core.constants import SYNC_IN_FLIGHT
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.model import Checks
 from nir_cli.domain.person import PersonData

@@ -10,9 +10,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from nir_cli.core.i18n import _
+from nir_cli.core.record_ids import short_id
 from nir_cli.domain.identifiers import mask
-from nir_cli.i18n import _
-from nir_cli.record_ids import short_id
 from nir_cli.store import Store, sync_log
 
 

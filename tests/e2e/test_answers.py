@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.training.synthetic import SyntheticPerson, people
+from nir_cli.sandbox.synthetic import SyntheticPerson, people
 from nir_cli.wire import Role
 from tests.conftest import PERSON_ARGS, TEST_DUF
 from tests.registry.conftest import Registry, run_registry

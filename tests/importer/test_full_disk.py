@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli import config
+from nir_cli.core import config
+from nir_cli.core.errors import ExitCode, NirError
 from nir_cli.domain.model import Checks
-from nir_cli.errors import ExitCode, NirError
 from nir_cli.importer.engine import ImportOptions, import_file
 from nir_cli.store import Store
 from tests.conftest import CliFn, snapshot

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nir_cli.training.synthetic import SyntheticPerson, people
+from nir_cli.sandbox.synthetic import SyntheticPerson, people
 
 NIR = shutil.which("nir") or ""
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not NIR, reason="nir not installed")]

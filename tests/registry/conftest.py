@@ -25,8 +25,8 @@ from nir_cli.registry.faults import Faults
 from nir_cli.registry.server import Guards, uvicorn_options
 from nir_cli.registry.storage.interface import Storage
 from nir_cli.registry.storage.opening import is_postgres
+from nir_cli.sandbox.synthetic import synthetic_duf
 from nir_cli.store.db import _statements, migrations
-from nir_cli.training.synthetic import synthetic_duf
 from nir_cli.wire import Role
 
 PASSWORD = "test1234-long"

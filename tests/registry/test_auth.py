@@ -208,7 +208,7 @@ def test_usernames_are_unique_whatever_their_case(registry: Registry) -> None:
 def test_a_registry_holding_two_names_of_one_case_stops_at_the_upgrade_naming_why(
     registry_database: str,
 ) -> None:
-    from nir_cli.errors import NirError
+    from nir_cli.core.errors import NirError
     from nir_cli.registry.storage.opening import is_postgres, open_storage
 
     conn = old_registry(registry_database, upto=3)

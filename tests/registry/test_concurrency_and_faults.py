@@ -171,7 +171,7 @@ def test_fault_latency(registry_database: str) -> None:
 
 
 def test_faults_are_refused_off_loopback() -> None:
-    from nir_cli.errors import ConfigError
+    from nir_cli.core.errors import ConfigError
     from nir_cli.registry.server import faults_from_env
 
     os.environ["NIR_REGISTRY_FAULTS"] = "unavailable=1"

@@ -441,7 +441,7 @@ def _in_transaction(url: str) -> bool:
 
 
 def test_a_database_that_cannot_be_reached_is_said_at_once_and_plainly() -> None:
-    from nir_cli.errors import TemporaryFailure
+    from nir_cli.core.errors import TemporaryFailure
 
     started = time.monotonic()
     with pytest.raises(TemporaryFailure, match=r"does not answer: .*refused"):
@@ -455,7 +455,7 @@ def test_a_database_that_cannot_be_reached_is_said_at_once_and_plainly() -> None
 def test_a_database_that_is_not_nirs_is_refused_not_half_made(postgres_url: str) -> None:
     import psycopg
 
-    from nir_cli.errors import StoreUnusable
+    from nir_cli.core.errors import StoreUnusable
 
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")  # someone else's

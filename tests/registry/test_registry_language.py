@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from nir_cli.i18n import speaking, translations
+from nir_cli.core.i18n import speaking, translations
 from nir_cli.registry.language import asked
 from nir_cli.sync.client import RegistryClient
 from nir_cli.wire import Role

@@ -49,7 +49,7 @@ def test_without_the_thread_a_write_checkpoints_as_sqlite_does(tmp_path: Path) -
 def test_a_database_url_of_another_kind_is_refused_and_nothing_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nir_cli.errors import ConfigError
+    from nir_cli.core.errors import ConfigError
     from nir_cli.registry.storage import open_storage
 
     monkeypatch.chdir(tmp_path)

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from nir_cli.config import Environment, Profile
+from nir_cli.core.config import Environment, Profile
 from nir_cli.domain.model import Checks
 from nir_cli.rules.findings import missing
+from nir_cli.sandbox.synthetic import synthetic_duf
 from nir_cli.services.persons import add_person
 from nir_cli.services.registrations import record
 from nir_cli.store import Store
-from nir_cli.training.synthetic import synthetic_duf
 
 # The rules judge whatever is registered, implausible or not (an import may have accepted it).
 CHECKS = Checks(today=dt.date(2100, 1, 1), allow_synthetic=True, accept_implausible=True)

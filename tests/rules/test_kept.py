@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nir_cli.errors import FindingsDiffered
+from nir_cli.core.errors import FindingsDiffered
 from nir_cli.rules.findings import missing
 from nir_cli.rules.kept import recompute
 from nir_cli.services.stores import open_store

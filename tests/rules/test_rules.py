@@ -152,7 +152,7 @@ def test_goal_missing_counts_from_a_granted_decision_too(reg: Register) -> None:
 def test_signup_without_result_is_retired_with_its_reason(reg: Register) -> None:
     import pytest
 
-    from nir_cli.errors import UsageError
+    from nir_cli.core.errors import UsageError
 
     with pytest.raises(UsageError, match="retired: test results reach NIR from HK-dir"):
         reg.findings("signup-without-result", "2025-07-21")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from nir_cli.record_ids import SHORT_ID, new_id, short_id
+from nir_cli.core.record_ids import SHORT_ID, new_id, short_id
 
 
 def test_a_new_id_is_a_canonical_uuid_version_7() -> None:

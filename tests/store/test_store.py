@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from nir_cli.errors import TemporaryFailure
+from nir_cli.core.errors import TemporaryFailure
 from nir_cli.store import Store
 from nir_cli.store.db import migrations
 from tests.conftest import store_before
@@ -88,7 +88,7 @@ def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
 def test_a_second_writer_waits_then_gives_a_temporary_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nir_cli.sqlite_file as db
+    import nir_cli.core.sqlite_file as db
 
     path = tmp_path / "s.db"
     holder = Store.open(path, create=True)
@@ -119,7 +119,7 @@ def test_a_second_writer_waits_then_gives_a_temporary_failure(
 
 def test_migrating_from_the_previous_version_keeps_the_data(tmp_path: Path) -> None:
     """A store left at version 1 (before the rules) opens at the newest version, data intact."""
-    import nir_cli.sqlite_file as db
+    import nir_cli.core.sqlite_file as db
 
     path = tmp_path / "old.db"
     first = [m for m in migrations() if m[0] == 1]
@@ -215,7 +215,7 @@ def test_a_person_version_made_from_a_stale_one_is_refused(tmp_path: Path) -> No
 def test_migration_10_lets_permit_date_be_null_and_keeps_everything_else(tmp_path: Path) -> None:
     """0010 makes persons anew (SQLite cannot drop a NOT NULL): rows, versions, references,
     indexes, triggers and the rule facts come through, and foreign keys are on again."""
-    from nir_cli.config import Environment, Profile
+    from nir_cli.core.config import Environment, Profile
     from nir_cli.domain.model import Checks
     from nir_cli.services.persons import add_person
     from nir_cli.services.registrations import record

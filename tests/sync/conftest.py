@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from nir_cli import constants
+from nir_cli.core import constants
 from nir_cli.registry.faults import Faults
 from nir_cli.wire import Role
 from tests.conftest import CliFn

@@ -12,7 +12,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from nir_cli import constants
+from nir_cli.core import constants
 from nir_cli.wire import Role
 from tests.conftest import CliFn
 from tests.registry.conftest import PASSWORD, Registry

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from nir_cli import constants
-from nir_cli.errors import TemporaryFailure
+from nir_cli.core import constants
+from nir_cli.core.errors import TemporaryFailure
 from nir_cli.sync.client import RegistryClient
 
 

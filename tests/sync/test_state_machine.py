@@ -24,21 +24,21 @@ from hypothesis.stateful import (
     rule,
 )
 
-from nir_cli import constants as nir_constants
-from nir_cli.config import Environment, Profile
+from nir_cli.core import constants as nir_constants
+from nir_cli.core.config import Environment, Profile
+from nir_cli.core.errors import InvalidData, TemporaryFailure
 from nir_cli.domain.model import Checks
 from nir_cli.domain.municipalities import all_municipalities
-from nir_cli.errors import InvalidData, TemporaryFailure
 from nir_cli.importer.engine import ImportOptions, import_file
 from nir_cli.registry import accounts
 from nir_cli.registry.faults import Faults
+from nir_cli.sandbox.synthetic import synthetic_duf
 from nir_cli.services.persons import add_person
 from nir_cli.services.registrations import edit_registration, record, withdraw_registration
 from nir_cli.store import Store
 from nir_cli.sync.client import RegistryClient
 from nir_cli.sync.conflicts import Keep, open_conflicts, resolve
 from nir_cli.sync.engine import sync
-from nir_cli.training.synthetic import synthetic_duf
 from nir_cli.wire import Role
 from tests.conftest import examples
 from tests.registry.conftest import Registry, run_registry

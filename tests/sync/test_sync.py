@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from nir_cli.registry.faults import Faults
+from nir_cli.sandbox.synthetic import people
 from nir_cli.store import Store
 from nir_cli.store.outbox import PENDING_AFTER as NEXT
 from nir_cli.sync.client import RegistryClient
-from nir_cli.training.synthetic import people
 from nir_cli.wire import BatchOut, RecordIn, Role
 from tests.conftest import TEST_DUF, CliFn, snapshot
 from tests.registry.conftest import Registry
@@ -356,7 +356,7 @@ def test_flaky_registry_converges(synced: CliFn, faults: Faults, live: Registry)
 def test_slow_answers_past_the_timeout_are_exit_75(
     synced: CliFn, faults: Faults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nir_cli import constants
+    from nir_cli.core import constants
 
     import_examples(synced)
     monkeypatch.setattr(constants, "HTTP_READ_TIMEOUT", 0.2)

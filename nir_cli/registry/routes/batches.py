@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 from nir_cli.registry.routes.deps import ROUTE_CLASS, CallerDep, StoreDep
 from nir_cli.registry.storage import IdempotencyMismatch
 from nir_cli.wire import BatchIn, BatchOut, Problem

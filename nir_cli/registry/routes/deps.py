@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from nir_cli.core.i18n import _
 from nir_cli.domain.model import Checks
-from nir_cli.i18n import _
 from nir_cli.registry import accounts
 from nir_cli.registry.accounts import Caller, LoginRefused
 from nir_cli.registry.fastjson import FastJSONRoute

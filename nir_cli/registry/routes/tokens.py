@@ -7,7 +7,7 @@ import datetime as dt
 
 from fastapi import APIRouter, HTTPException, Request
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 from nir_cli.registry import accounts
 from nir_cli.registry.accounts import LoginRefused
 from nir_cli.registry.routes.deps import (

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from nir_cli.i18n import _
+from nir_cli.core.i18n import _
 from nir_cli.registry import accounts, roles
 from nir_cli.registry.accounts import Caller
 from nir_cli.registry.roles import Action

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from nir_cli.core.sqlite_file import SQLiteFile
 from nir_cli.registry.storage import account_statements as st
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.interface import UsernameTaken
-from nir_cli.sqlite_file import SQLiteFile
 
 
 class SqliteAccounts:

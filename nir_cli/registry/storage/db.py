@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from nir_cli.core.portable import FileLock
+from nir_cli.core.sqlite_file import SQLiteFile
 from nir_cli.domain.entitlement import TrainingFacts
-from nir_cli.portable import FileLock
 from nir_cli.registry.plan import (
     IdempotencyMismatch,
     Plan,
@@ -31,7 +32,6 @@ from nir_cli.registry.storage.accounts import SqliteAccounts
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.record_statements import training_facts_of
 from nir_cli.registry.validation import Validator
-from nir_cli.sqlite_file import SQLiteFile
 from nir_cli.wire import (
     BatchIn,
     Change,
@@ -42,7 +42,7 @@ MIGRATIONS = "nir_cli.registry.migrations"
 
 class RegistryFile(SQLiteFile):
     """The registry's SQLite file: nir's safe opening, WAL and write transactions
-    (nir_cli.sqlite_file), with the registry's own migrations and nothing of the client's."""
+    (nir_cli.core.sqlite_file), with the registry's own migrations and nothing of the client's."""
 
     MIGRATIONS = MIGRATIONS
 

@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from nir_cli.errors import InvalidData, NotFound
-from nir_cli.i18n import _
+from nir_cli.core.errors import InvalidData, NotFound
+from nir_cli.core.i18n import _
 from nir_cli.registry import persons
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.interface import Storage

@@ -17,8 +17,8 @@ def open_storage(location: str | Path, *, background_checkpoints: bool = False) 
     """The registry's storage at `location`, migrated: PostgreSQL for a URL (psycopg and its
     pool: `pip install 'nir-cli[postgres]'`), else the SQLite file at that path."""
     if "://" in str(location) and not is_postgres(location):
-        from nir_cli.errors import ConfigError
-        from nir_cli.i18n import _
+        from nir_cli.core.errors import ConfigError
+        from nir_cli.core.i18n import _
 
         raise ConfigError(
             _("{location}: the registry keeps its data in a SQLite file or in PostgreSQL").format(

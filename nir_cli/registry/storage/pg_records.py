@@ -8,9 +8,9 @@ import logging
 import uuid
 from typing import Any
 
+from nir_cli.core.errors import ConfigError
+from nir_cli.core.i18n import _
 from nir_cli.domain.entitlement import TrainingFacts
-from nir_cli.errors import ConfigError
-from nir_cli.i18n import _
 from nir_cli.registry.persons import Identity, People
 from nir_cli.registry.plan import (
     IdempotencyMismatch,

@@ -30,13 +30,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from nir_cli.errors import ConfigError, StoreUnusable, TemporaryFailure
-from nir_cli.i18n import _
+from nir_cli.core.errors import ConfigError, StoreUnusable, TemporaryFailure
+from nir_cli.core.i18n import _
+from nir_cli.core.sqlite_file import migrations
 from nir_cli.registry.storage.clock import now
 from nir_cli.registry.storage.location import redacted
 from nir_cli.registry.storage.pg_accounts import PgAccounts
 from nir_cli.registry.storage.pg_records import PgScoped, driver
-from nir_cli.sqlite_file import migrations
 
 MIGRATIONS = "nir_cli.registry.migrations_pg"
 MIGRATION_LOCK = 7_261_001  # the advisory lock key under which migrations run

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 DOMAIN = "nir"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 ENGLISH = "en"
 BOKMAL = "nb"
 LANGUAGES = (BOKMAL, ENGLISH)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nir_cli import config as config_module
-from nir_cli import paths
-from nir_cli.errors import FieldProblem, TemporaryFailure, UsageError
-from nir_cli.i18n import _
-from nir_cli.portable import process_alive, terminate
+from nir_cli.core import config as config_module
+from nir_cli.core import paths
+from nir_cli.core.errors import FieldProblem, TemporaryFailure, UsageError
+from nir_cli.core.i18n import _
+from nir_cli.core.portable import process_alive, terminate
 
 PROFILE = "sandbox"
 PASSWORD = "test1234"
@@ -184,12 +184,12 @@ def seed(db: Path, url: str, municipality: str) -> None:
 
 
 def _seed_local(url: str, municipality: str) -> None:
+    from nir_cli.sandbox.synthetic import people
     from nir_cli.services.persons import add_person, checks_for
     from nir_cli.services.registrations import record
     from nir_cli.services.stores import open_store
     from nir_cli.sync.client import RegistryClient
     from nir_cli.sync.engine import sync
-    from nir_cli.training.synthetic import people
 
     profile = config_module.load().get(PROFILE)
     checks = checks_for(profile)

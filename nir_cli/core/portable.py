@@ -129,7 +129,7 @@ def token_file_problem(path: Path, info: os.stat_result) -> tuple[str, str] | No
     group (Everyone, Users, Authenticated Users, Guests, Anonymous, Domain Users)."""
     if sys.platform == "win32":
         return windows_token_problem(path, Path.home(), _dacl_readers(path))
-    from nir_cli.i18n import _
+    from nir_cli.core.i18n import _
 
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
@@ -150,7 +150,7 @@ def windows_token_problem(
     """Windows' judgement of a token file, from what was read of it: its path, the user's
     profile folder, and the SIDs its access list lets read it (None: no access list at all,
     which lets everyone in)."""
-    from nir_cli.i18n import _
+    from nir_cli.core.i18n import _
 
     hint = _("keep it under your profile folder, e.g. {path}").format(
         path=home / "AppData" / "Local" / "nir" / path.name

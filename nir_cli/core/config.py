@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nir_cli import paths
-from nir_cli.errors import ConfigError, UsageError
-from nir_cli.i18n import _
+from nir_cli.core import paths
+from nir_cli.core.errors import ConfigError, UsageError
+from nir_cli.core.i18n import _
 
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -125,7 +125,7 @@ def load(path: Path | None = None) -> Config:
 
 
 def _language(value: object) -> str | None:
-    from nir_cli import i18n
+    from nir_cli.core import i18n
 
     if value is None:
         return None
@@ -164,7 +164,7 @@ def dumps(config: Config) -> str:
 
 def save(config: Config, path: Path | None = None) -> Path:
     """Write the config whole or not at all, with mode 0600."""
-    from nir_cli.files import atomic_write
+    from nir_cli.core.files import atomic_write
 
     path = path or paths.config_file()
     if not path.parent.exists():

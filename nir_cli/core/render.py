@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from nir_cli.i18n import norwegian_date, norwegian_month
+from nir_cli.core.i18n import norwegian_date, norwegian_month
 
 # C0 controls but tab, newline and carriage return; DEL; bidi embeddings, overrides, isolates.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -53,7 +53,7 @@ def excel_cell(value: Any) -> str:
 
 def _spoken(column: str, value: Any) -> Any:
     """A table cell under bokmål: Norwegian names for codes, dd.mm.yyyy, decimal comma."""
-    from nir_cli.headings import FLAGS, word
+    from nir_cli.core.headings import FLAGS, word
 
     if isinstance(value, str):
         if column in MONTH_COLUMNS:
@@ -66,7 +66,7 @@ def _spoken(column: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_spoken(column, v) for v in value]
     if isinstance(value, dict):  # a registration's details: each field named and valued in words
-        from nir_cli.headings import heading
+        from nir_cli.core.headings import heading
 
         return "; ".join(f"{heading(key)}: {_cell(_spoken(key, v))}" for key, v in value.items())
     if isinstance(value, bool) or (column in FLAGS and value in (0, 1)):
@@ -86,7 +86,7 @@ def _local_time(stamp: str) -> str:
 
 
 def _speaking() -> bool:
-    from nir_cli.i18n import norwegian
+    from nir_cli.core.i18n import norwegian
 
     return norwegian()
 
@@ -112,7 +112,7 @@ def percent_text(value: Any) -> str:
 
 
 def _yes_no(value: bool) -> str:
-    from nir_cli.i18n import _
+    from nir_cli.core.i18n import _
 
     return _("yes") if value else _("no")
 
@@ -184,7 +184,7 @@ def table_cells(
     report's alike): under bokmål Norwegian headings, names for codes, dd.mm.yyyy and decimal
     commas (unless `words` is False); shares as `93,3 %`."""
     if words and _speaking():
-        from nir_cli.headings import heading
+        from nir_cli.core.headings import heading
 
         table = [[_cell(_spoken(name, row.get(name))) for name in names] for row in rows]
         headers = [heading(name) for name in names]
@@ -213,7 +213,7 @@ def _excel(names: list[str], rows: Sequence[dict[str, Any]]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     if _speaking():
         # Norwegian headings and value names, which `nir import` reads back.
-        from nir_cli.headings import heading, word
+        from nir_cli.core.headings import heading, word
 
         writer.writerow([heading(name) for name in names])
         writer.writerows(
@@ -262,7 +262,7 @@ def render_one(item: dict[str, Any], fmt: Format) -> str:
     from tabulate import tabulate
 
     if _speaking():
-        from nir_cli.headings import heading
+        from nir_cli.core.headings import heading
 
         pairs = [[heading(k), _cell(_spoken(k, v))] for k, v in item.items()]
     else:

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from nir_cli import i18n
-from nir_cli.i18n import _
+from nir_cli.core import i18n
+from nir_cli.core.i18n import _
 
 Say = Callable[[str], None]
 EXAMPLES = ("deltakere.csv", "registreringer.csv", "timer-2026-01.csv")
@@ -36,7 +36,7 @@ def embedded_registry(folder: Path) -> Iterator[str]:
     from nir_cli.registry import accounts
     from nir_cli.registry.app import create_app
     from nir_cli.registry.server import Guards, uvicorn_options
-    from nir_cli.training.sandbox import PASSWORD, users
+    from nir_cli.sandbox.sandbox import PASSWORD, users
     from nir_cli.wire import Role
 
     with socket.socket() as probe:

@@ -10,7 +10,7 @@ import sys
 from importlib import resources
 
 from nir_cli import __version__
-from nir_cli.constants import API_VERSION
+from nir_cli.core.constants import API_VERSION
 
 _MIGRATION = re.compile(r"^\d{4}_[a-z0-9_]+\.sql$")
 
@@ -23,7 +23,7 @@ def schema_version(*folder: str) -> int:
 
 
 def describe() -> str:
-    from nir_cli.i18n import _
+    from nir_cli.core.i18n import _
 
     store = schema_version("store", "migrations")
     registry = schema_version("registry", "migrations")

@@ -21,9 +21,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from nir_cli.constants import DATA_DIR_MODE, DB_FILE_MODE, STORE_BUSY_TIMEOUT_MS
-from nir_cli.errors import NirError, PermissionDenied, StoreUnusable, TemporaryFailure, WriteFailed
-from nir_cli.i18n import _
+from nir_cli.core.constants import DATA_DIR_MODE, DB_FILE_MODE, STORE_BUSY_TIMEOUT_MS
+from nir_cli.core.errors import (
+    NirError,
+    PermissionDenied,
+    StoreUnusable,
+    TemporaryFailure,
+    WriteFailed,
+)
+from nir_cli.core.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

@@ -8,6 +8,7 @@ catalog holds each column heading in the context "column" and each status word i
 
 from __future__ import annotations
 
+from nir_cli.core.i18n import NP_, pgettext
 from nir_cli.domain.enums import (
     AppealOutcome,
     Coded,
@@ -32,7 +33,6 @@ from nir_cli.domain.enums import (
     StopReason,
     Test,
 )
-from nir_cli.i18n import NP_, pgettext
 
 # Every column a table shows. The English heading is the code itself.
 COLUMNS = (
@@ -285,7 +285,7 @@ def heading(column: str) -> str:
 
 def norwegian_heading(column: str) -> str:
     """A column's bokmål heading whatever the language in use: what `nir import` also reads."""
-    from nir_cli.i18n import BOKMAL, translations
+    from nir_cli.core.i18n import BOKMAL, translations
 
     return translations(BOKMAL).pgettext("column", column)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from nir_cli.i18n import N_
+from nir_cli.core.i18n import N_
 
 
 class ExitCode(IntEnum):

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nir_cli import paths
-from nir_cli.errors import StoreUnusable
-from nir_cli.i18n import N_, _
+from nir_cli.core import paths
+from nir_cli.core.errors import StoreUnusable
+from nir_cli.core.i18n import N_, _
+from nir_cli.sandbox import sandbox
 from nir_cli.store import reads
-from nir_cli.training import sandbox
 
 NIR = "nir --profile sandbox"
 TEST_DUF = sandbox.TEST_DUF
@@ -437,7 +437,7 @@ def lesson(number: int) -> Lesson:
     for each in LESSONS:
         if each.number == number:
             return each
-    from nir_cli.errors import UsageError
+    from nir_cli.core.errors import UsageError
 
     raise UsageError(
         _("there is no lesson {n}; the lessons are 1 to {last}").format(n=number, last=len(LESSONS))

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from nir_cli.errors import InvalidData, NirError, PermissionDenied, WriteFailed
-from nir_cli.i18n import _
+from nir_cli.core.errors import InvalidData, NirError, PermissionDenied, WriteFailed
+from nir_cli.core.i18n import _
 
 # errno values that mean the disk refused the write, not that the path is wrong.
 _DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
