@@ -184,7 +184,10 @@ def _dacl_readers(path: Path) -> list[str] | None:
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     se_file_object, dacl_security_information = 1, 4
     read_rights = 0x0001 | 0x80000000 | 0x10000000  # FILE_READ_DATA, GENERIC_READ, GENERIC_ALL
-    access_allowed_types = {0, 5, 9, 11}  # ACCESS_ALLOWED(_OBJECT|_CALLBACK|_CALLBACK_OBJECT)
+    # ACCESS_ALLOWED_ACE and ACCESS_ALLOWED_CALLBACK_ACE: the SID right after the mask. The
+    # object ACEs (types 5 and 11) put GUIDs before it; they belong to directory objects,
+    # not files, and are passed over rather than misread.
+    access_allowed_types = {0, 9}
 
     class AceHeader(ctypes.Structure):
         _fields_ = [("type", ctypes.c_ubyte), ("flags", ctypes.c_ubyte), ("size", wintypes.WORD)]
@@ -264,13 +267,18 @@ def process_alive(pid: int) -> bool:
     """Whether a process with this id is running (on Windows, `os.kill(pid, 0)` would end it)."""
     if sys.platform == "win32":
         import ctypes
+        from ctypes import wintypes
 
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.OpenProcess.restype = wintypes.HANDLE  # a pointer-sized handle, not an int
+        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
         handle = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
         if not handle:
             return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists, not ours
         try:
-            code = ctypes.c_ulong()
+            code = wintypes.DWORD()
             if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
                 return False
             return code.value == _STILL_ACTIVE
