@@ -261,3 +261,21 @@ def module_registry_database(
         yield str(tmp_path_factory.mktemp("registry") / "registry.db")
         return
     yield from _postgres_schema(request.getfixturevalue("postgres_database"))
+
+
+def big_import_files(folder: Path, persons: int = 3000) -> tuple[Path, Path]:
+    """A persons file of `persons` synthetic persons, and a registrations file of a claim and
+    a start for each: an import written in several chunks, each through the staging table."""
+    from nir_cli.sandbox.synthetic import synthetic_duf
+
+    dufs = [synthetic_duf(2020, n) for n in range(persons)]
+    people = folder / "persons.csv"
+    lines = ["duf;fornavn;etternavn;fødselsdato;oppholdsgrunnlag;tillatelsesdato"]
+    lines += [f"{duf};N{n};E{n};1990-01-01;refugee;2025-06-01" for n, duf in enumerate(dufs)]
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    registrations = folder / "registrations.csv"
+    rows = ["duf;type;dato;ordning"]
+    for duf in dufs:
+        rows += [f"{duf};krav;01.07.2025;opplæring", f"{duf};oppstart;01.09.2025;opplæring"]
+    registrations.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return people, registrations

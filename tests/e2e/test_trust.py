@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from nir_cli.sandbox.synthetic import synthetic_duf
 from nir_cli.wire import Role
-from tests.conftest import PERSON_ARGS, TEST_DUF, TEST_FNR, snapshot
+from tests.conftest import PERSON_ARGS, TEST_DUF, TEST_FNR, big_import_files, snapshot
 from tests.registry.conftest import PASSWORD, Registry, free_port, run_registry
 
 NIR = shutil.which("nir")
@@ -197,16 +198,8 @@ def test_a_full_disk_says_so_and_leaves_the_store_as_it_was(nir: Nir, home: Path
 def big_import(nir: Nir, home: Path, tmp_path: Path) -> Path:
     """3,000 persons in the store, and a file of a claim and a start for each: an import
     written in several chunks, each through the staging table."""
-    persons = tmp_path / "persons.csv"
-    lines = ["duf;fornavn;etternavn;fødselsdato;oppholdsgrunnlag;tillatelsesdato"]
-    lines += [f"{_duf(n)};N{n};E{n};1990-01-01;refugee;2025-06-01" for n in range(3000)]
-    persons.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    persons, registrations = big_import_files(tmp_path)
     assert nir("import", str(persons)).returncode == 0
-    registrations = tmp_path / "registrations.csv"
-    rows = ["duf;type;dato;ordning"]
-    for n in range(3000):
-        rows += [f"{_duf(n)};krav;01.07.2025;opplæring", f"{_duf(n)};oppstart;01.09.2025;opplæring"]
-    registrations.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return registrations
 
 
@@ -237,17 +230,13 @@ def test_a_full_disk_at_any_step_of_an_import_is_74_and_changes_nothing(
     assert outcomes[-1] == 0
 
 
-def _duf(serial: int) -> str:
-    """A DUF number with valid check digits (BRIEF 1.2)."""
-    body = f"2020{serial:06d}"
-    check = sum(int(d) * w for d, w in zip(body, (4, 6, 3, 2, 4, 6, 3, 2, 7, 5), strict=True))
-    return f"{body}{check % 11:02d}"
-
-
 def test_an_export_is_written_whole_or_not_at_all(nir: Nir, home: Path, tmp_path: Path) -> None:
     many = tmp_path / "many.csv"
     lines = ["duf;fornavn;etternavn;fødselsdato;oppholdsgrunnlag;tillatelsesdato"]
-    lines += [f"{_duf(n)};Navn{n};Etternavn{n};1990-01-01;refugee;2025-06-01" for n in range(600)]
+    lines += [
+        f"{synthetic_duf(2020, n)};Navn{n};Etternavn{n};1990-01-01;refugee;2025-06-01"
+        for n in range(600)
+    ]
     many.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert nir("import", str(many)).returncode == 0
     out = tmp_path / "persons.csv"
@@ -726,7 +715,8 @@ def test_a_birth_date_before_1900_or_after_today_is_refused_and_the_edges_kept(
     }
     for serial, (day, code) in enumerate(cases.items()):
         result = nir(
-            "person", "add", "--duf", _duf(900 + serial), "--first-name", "A", "--last-name", "B",
+            "person", "add", "--duf", synthetic_duf(2020, 900 + serial),
+            "--first-name", "A", "--last-name", "B",
             "--birth-date", day, "--residence-basis", "asylum_seeker", "--accept-unchecked-duf",
         )  # fmt: skip
         assert result.returncode == code, (day, result.stderr)

@@ -16,29 +16,15 @@ from nir_cli.core.errors import ExitCode, NirError
 from nir_cli.domain.model import Checks
 from nir_cli.importer.engine import ImportOptions, import_file
 from nir_cli.store import Store
-from tests.conftest import CliFn, snapshot
+from tests.conftest import CliFn, big_import_files, snapshot
 
 CHECKS = Checks(today=dt.date(2026, 6, 1), allow_synthetic=True)
 
 
-def _duf(serial: int) -> str:
-    body = f"2021{serial:06d}"
-    check = sum(int(d) * w for d, w in zip(body, (4, 6, 3, 2, 4, 6, 3, 2, 7, 5), strict=True))
-    return f"{body}{check % 11:02d}"
-
-
 @pytest.fixture
 def filled(profile: CliFn, store_file: Path, tmp_path: Path) -> Path:
-    persons = tmp_path / "persons.csv"
-    lines = ["duf;fornavn;etternavn;fødselsdato;oppholdsgrunnlag;tillatelsesdato"]
-    lines += [f"{_duf(n)};N{n};E{n};1990-01-01;refugee;2025-06-01" for n in range(3000)]
-    persons.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    persons, registrations = big_import_files(tmp_path)
     assert profile("import", str(persons)).exit_code == 0
-    registrations = tmp_path / "registrations.csv"
-    rows = ["duf;type;dato;ordning"]
-    for n in range(3000):
-        rows += [f"{_duf(n)};krav;01.07.2025;opplæring", f"{_duf(n)};oppstart;01.09.2025;opplæring"]
-    registrations.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return registrations
 
 
