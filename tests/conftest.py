@@ -106,6 +106,18 @@ def cli(nir_home: Path) -> CliFn:
     return run
 
 
+@pytest.fixture(autouse=True)
+def _language_as_it_was() -> Iterator[None]:
+    """Each test starts in the language the one before it started in: an in-process
+    `nir --lang nb ...` changes the process's language, as it does for the one command a
+    real process runs, and must not leave later tests (the Python API's) speaking bokmål."""
+    from nir_cli.core import i18n
+
+    before = i18n.language()
+    yield
+    i18n.use(before)
+
+
 @pytest.fixture
 def profile(cli: CliFn) -> CliFn:
     """A test profile for 5001 Trondheim, made the default."""

@@ -69,6 +69,25 @@ def timeliness_by_month(store: Store, params: dict[str, Any]) -> Rows:
     return sorted(months.values(), key=lambda m: str(m["month"]))
 
 
+def report_params(
+    *,
+    year: int | None = None,
+    municipality: str | None = None,
+    place: str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """The parameters the reports' and the findings' queries read (`:as_of` and `:today`
+    alike: the day the figures are for)."""
+    day = (as_of or dt.date.today()).isoformat()
+    return {
+        "year": str(year) if year else None,
+        "municipality": municipality,
+        "place": place,
+        "as_of": day,
+        "today": day,
+    }
+
+
 def overview(
     store: Store,
     *,
@@ -78,14 +97,7 @@ def overview(
     as_of: dt.date | None = None,
 ) -> dict[str, Rows]:
     """Every part of the overview, each a list of rows (see PARTS)."""
-    as_of = as_of or dt.date.today()
-    params = {
-        "year": str(year) if year else None,
-        "municipality": municipality,
-        "place": place,
-        "as_of": as_of.isoformat(),
-        "today": as_of.isoformat(),
-    }
+    params = report_params(year=year, municipality=municipality, place=place, as_of=as_of)
     results = reports.results(store, params)
     return {
         "findings_by_rule": findings_by_rule(store, params),
