@@ -106,6 +106,24 @@ def cli(nir_home: Path) -> CliFn:
     return run
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """The registries the tests run in this process hash passwords with argon2id at its
+    smallest cost: the production parameters (about 0.16 s per hash and per login on the CI
+    machine) were a minute of the suite. The same code hashes and verifies; what the production
+    hasher is, a test of its own checks (tests/registry/test_auth.py), and the registries the
+    tests start as `nir registry serve` processes keep it."""
+    from argon2 import PasswordHasher
+
+    from nir_cli.registry import accounts
+
+    hasher, dummy = accounts._HASHER, accounts._DUMMY
+    accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts._DUMMY = accounts._HASHER.hash("a password nobody has")
+    yield
+    accounts._HASHER, accounts._DUMMY = hasher, dummy
+
+
 @pytest.fixture(autouse=True)
 def _language_as_it_was() -> Iterator[None]:
     """Each test starts in the language the one before it started in: an in-process

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 import requests
+from argon2 import profiles
 
 from nir_cli.registry import accounts
 from nir_cli.registry.storage.interface import UsernameTaken
@@ -24,6 +27,24 @@ def test_tokens_are_stored_hashed(registry: Registry) -> None:
         passwords = store.query("SELECT password_hash FROM users")
     assert rows == [{"token_hash": accounts.hash_token(token)}]
     assert passwords[0]["password_hash"].startswith("$argon2id$")
+
+
+def test_the_registry_hashes_passwords_at_argon2_s_recommended_cost() -> None:
+    """The suite's in-process registries hash cheaply (tests/conftest.py); a registry process
+    hashes as RFC 9106 recommends where memory is limited (argon2-cffi's default)."""
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from nir_cli.registry import accounts; h = accounts._HASHER; "
+            "print(h.time_cost, h.memory_cost, h.parallelism)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    low = profiles.RFC_9106_LOW_MEMORY
+    assert [int(n) for n in shown] == [low.time_cost, low.memory_cost, low.parallelism]
 
 
 def test_logout_revokes(registry: Registry) -> None:
