@@ -202,7 +202,7 @@ OFFER_LATE = Rule(
                CASE WHEN t.regime = 'introduksjonsloven' THEN 'o:' ELSE 'd:' END
                  || substr(c.id, -8) AS ref
         FROM {{persons}} k CROSS JOIN registrations c ON c.person_id = k.person_id
-        JOIN target_group t ON t.id = c.person_id
+        CROSS JOIN target_group t ON t.id = c.person_id
         WHERE c.kind = 'claim' AND c.scheme = 'training' AND c.{LIVE} AND {OWED_AN_OFFER}
           AND {own("c")}
     )

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from nir_cli.domain.enums import Entity
 from nir_cli.domain.registrations import MODELS
 from nir_cli.store.db import Store
+from nir_cli.store.person_versions import body_sql
 
 
 def supersede(conn: sqlite3.Connection, entity: Entity, ids: Sequence[str]) -> None:
@@ -70,7 +71,7 @@ SELECT o.seq, o.entity, o.entity_id, o.version, r.person_id,
        WHEN 'person' THEN
            '{{"entity":"person","id":"' || o.entity_id || '","version":' || o.version
            || ',"base_version":' || coalesce(p.registry_version, 'null')
-           || ',"person_id":null,"body":' || json_patch('{{}}', pv.body)
+           || ',"person_id":null,"body":' || json_patch('{{}}', {body_sql("pv", "p")})
            || ',"withdrawn":false,"withdrawn_reason":null}}'
        ELSE
            '{{"entity":"registration","id":"' || o.entity_id || '","version":' || o.version

@@ -12,8 +12,9 @@ from nir_cli.domain.enums import Entity
 from nir_cli.domain.person import PersonData
 from nir_cli.store.db import ChangedMeanwhile, Store
 from nir_cli.store.outbox import enqueue_many
+from nir_cli.store.person_versions import PERSON_COLUMNS as PERSON_COLUMNS
+from nir_cli.store.person_versions import body_sql
 
-PERSON_COLUMNS = tuple(PersonData.model_fields)
 REGISTRY_SOURCE = "registry"  # the source of what was pulled
 
 
@@ -81,20 +82,24 @@ def update_existing(
 def insert_versions(
     conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
 ) -> None:
+    """The versions the persons rows now hold: their bodies are those rows (NULL here, read
+    through person_versions.body_sql; migration 0016's trigger writes a body out when its
+    row changes)."""
     conn.executemany(
         "INSERT INTO person_versions (person_id, version, body, entry_date, source) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
-            (
-                p.id,
-                p.version,
-                json.dumps(p.data.model_dump(mode="json"), ensure_ascii=False),
-                now,
-                source,
-            )
-            for p in items
-        ],
+        "VALUES (?, ?, NULL, ?, ?)",
+        [(p.id, p.version, now, source) for p in items],
     )
+
+
+def version_body(conn: sqlite3.Connection, person_id: str, version: int) -> dict[str, Any] | None:
+    """A person's version as it was written: the JSON body of that version."""
+    row = conn.execute(
+        f"SELECT {body_sql()} FROM person_versions v LEFT JOIN persons p ON p.id = v.person_id "
+        "WHERE v.person_id = ? AND v.version = ?",
+        (person_id, version),
+    ).fetchone()
+    return json.loads(row[0]) if row is not None else None
 
 
 def versions_of(conn: sqlite3.Connection, person_id: str) -> sqlite3.Row:

@@ -246,7 +246,7 @@ def test_migration_10_lets_permit_date_be_null_and_keeps_everything_else(tmp_pat
             "permit_date": "2025-06-01",
         }
         names = {r["name"] for r in store.query("SELECT name FROM sqlite_schema")}
-        assert {"persons_duf", "persons_permit_date", "findings_person_insert"} <= names
+        assert {"persons_duf", "persons_short_id", "findings_person_insert"} <= names
         assert "persons_0009" not in names
         notnull = {r["name"]: r["notnull"] for r in store.query("PRAGMA table_info(persons)")}
         assert notnull["permit_date"] == 0
