@@ -95,6 +95,11 @@ def _classic_mod11(number: str) -> bool:
 CHECK_RULES: tuple[CheckRule, ...] = (_classic_mod11,)
 
 
+def compact_fnr(value: str) -> str:
+    """A fødselsnummer as typed, without its spaces and hyphens."""
+    return "".join(value.replace("-", " ").split())
+
+
 def normalize_fnr(
     value: str,
     *,
@@ -103,7 +108,7 @@ def normalize_fnr(
     rules: tuple[CheckRule, ...] = CHECK_RULES,
 ) -> PersonalNumber:
     """Validate a fødselsnummer, D-number, H-number or synthetic number (month + 80)."""
-    number = "".join(value.replace("-", " ").split())
+    number = compact_fnr(value)
     if len(number) != 11 or not number.isdigit():
         raise IdentifierError(_("fødselsnummer must be 11 digits"))
     if not any(rule(number) for rule in rules):

@@ -75,11 +75,15 @@ class PersonData(DomainModel):
     @classmethod
     def _birth_date_from_fnr(cls, data: Any) -> Any:
         if isinstance(data, dict) and not data.get("birth_date") and data.get("fnr"):
+            # Only the birth date the number holds; the fnr validator checks the number (its
+            # check digits, once) and reports what is wrong with it.
+            number = identifiers.compact_fnr(str(data["fnr"]))
+            if len(number) != 11 or not number.isdigit():
+                return data
             try:
-                number = identifiers.normalize_fnr(str(data["fnr"]), allow_synthetic=True)
+                return {**data, "birth_date": identifiers.birth_date_of(number)}
             except identifiers.IdentifierError:
-                return data  # the fnr validator reports it
-            return {**data, "birth_date": number.birth_date}
+                return data
         return data
 
     @field_validator("duf")

@@ -131,8 +131,12 @@ def refresh(conn: sqlite3.Connection) -> int:
 def _compute(conn: sqlite3.Connection, table: str, persons: str) -> None:
     columns = ", ".join(COLUMNS)
     for rule in RULES:
+        # n numbers the rule's rows of this computation (the table's key is person, rule and
+        # n): a person's findings of a rule are always computed together, after theirs were
+        # deleted. Numbered in one run, not per person: no sort.
         conn.execute(
-            f"INSERT INTO {table} ({columns}) SELECT ?, * FROM ({rule.query(persons)})",
+            f"INSERT INTO {table} (n, {columns}) "
+            f"SELECT row_number() OVER (), ?, * FROM ({rule.query(persons)})",
             (rule.id,),
         )
 
@@ -167,6 +171,8 @@ def recompute(conn: sqlite3.Connection) -> Recomputed:
     if differing:
         log.warning("kept findings differed from a fresh computation: %s", differing)
         conn.execute("DELETE FROM findings")
-        conn.execute(f"INSERT INTO findings ({columns}) SELECT {columns} FROM temp.fresh_findings")
+        conn.execute(
+            f"INSERT INTO findings (n, {columns}) SELECT n, {columns} FROM temp.fresh_findings"
+        )
     conn.execute("DROP TABLE temp.fresh_findings")
     return Recomputed(int(rows), differing)

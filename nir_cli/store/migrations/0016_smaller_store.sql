@@ -80,10 +80,29 @@ SELECT v.person_id, v.version,
        v.entry_date, v.source
 FROM person_versions v LEFT JOIN persons p ON p.id = v.person_id;
 
--- nir missing reads the findings in one pass over the table (nir_cli.rules.findings.missing),
--- as fast as through this index, which was a second copy of them. findings_person stays: a
--- write computes a person's findings again and deletes theirs by it.
-DROP INDEX findings_rule;
+-- The kept findings (0012) clustered by person, without rowid: a write computes a person's
+-- findings again and deletes theirs by the primary key, which was an index beside the table
+-- (findings_person); `n` numbers the rows of a rule computed together. nir missing and nir status
+-- read them in one pass over the table (nir_cli.rules.findings.missing), as fast as through
+-- the covering index findings_rule, which was a second copy of them. Made empty: the rules'
+-- stamp is cleared, so the next write or read computes every person's findings again.
+DROP TABLE findings;
+CREATE TABLE findings (
+    person_id   TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    n           INTEGER NOT NULL,
+    scheme      TEXT,
+    since       TEXT,
+    deadline    TEXT,
+    fires_from  TEXT NOT NULL,
+    fires_until TEXT NOT NULL,
+    ref         TEXT,
+    cap         TEXT,
+    excused     TEXT,
+    registered  TEXT,
+    PRIMARY KEY (person_id, rule, n)
+) STRICT, WITHOUT ROWID;
+UPDATE findings_state SET rules = '';
 
 -- Indexes no query reads since the findings are kept (0012): each was written with every row.
 -- The window rule picked persons by date through these; it now runs on the persons a write
@@ -106,4 +125,4 @@ DROP INDEX registrations_municipality;
 --     person's history, the rules' probes); registrations_kind (each rule's first kind);
 --     registrations_decision_outcome, registrations_end_reason (the rules' details);
 --     registrations_unaccepted (nir overdue, nir status); registrations_short_id.
---   findings_person (above); outbox_state (the push's next batch).
+--   findings: its primary key (above); outbox_state (the push's next batch).
