@@ -5,6 +5,10 @@ of GET /v1/changes alone, then again while CLIENTS threads send wrong logins as 
 can (bounded in time), and prints both and their ratio. Also counts how the logins were
 answered (401 checked, 429 limited, 503 no password slot). Loopback only.
 
+The flood shares the machine's cores with the requests it slows, so the ratios are printed but
+the goal is the p99 during the flood: at most GOAL_P99_S (1 s; before the registry's login
+limits, the same flood took it to 5 s). Exits 1 above it.
+
     python bench/login_flood.py [--clients 60] [--seconds 8]
 """
 
@@ -28,6 +32,7 @@ from nir_cli.registry.storage import RegistryDB
 from nir_cli.wire import Role
 
 PASSWORD = "bench-password-1"
+GOAL_P99_S = 1.0
 
 
 def free_port() -> int:
@@ -107,10 +112,11 @@ def main() -> int:
             print(f"logins answered: {dict(sorted(answers.items()))}")
             print(f"ratio p50 during/alone      {during[0] / alone[0]:.1f}")
             print(f"ratio p99 during/alone      {during[1] / alone[1]:.1f}")
+            print(f"goal: p99 during the flood <= {GOAL_P99_S:.1f} s")
         finally:
             process.terminate()
             process.wait(30)
-    return 0
+    return 0 if during[1] <= GOAL_P99_S * 1000 else 1  # show() gives milliseconds
 
 
 if __name__ == "__main__":
