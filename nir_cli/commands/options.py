@@ -12,7 +12,7 @@ import click
 from nir_cli.commands.app import App
 from nir_cli.core.errors import InvalidData
 from nir_cli.core.i18n import _
-from nir_cli.core.render import Format, render_one, render_rows
+from nir_cli.core.render import Format, render_chunks, render_one, render_rows
 from nir_cli.domain.enums import Coded
 from nir_cli.domain.values import parse_bool, parse_date
 
@@ -257,11 +257,15 @@ def emit_rows(
         if not _quiet():  # "nothing overdue" is no news to a script or cron
             click.echo(_("nothing to show") if empty is None else empty, err=True)
         return
+    if form in (Format.CSV, Format.JSON):  # written as it is made, a few thousand rows a time
+        for piece in render_chunks(_limited(rows), form, columns):
+            click.echo(piece, nl=False)
+        return
     text = render_rows(_limited(rows), form, columns, words=words)
     if form is Format.TABLE:
         _page(text)
     else:
-        click.echo(text, nl=form is not Format.EXCEL)  # Excel's text ends in its own CRLF
+        click.echo(text, nl=False)  # Excel's text ends in its own CRLF
 
 
 def emit_one(item: dict[str, Any], fmt: str) -> None:

@@ -9,7 +9,7 @@ way (a leading `'`). JSON keeps every value exactly: it escapes what it must its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -141,6 +141,11 @@ def _csv_cell(value: Any) -> Any:
     return _cell(value)
 
 
+# Rows a CSV or JSON listing writes at a time: a listing of 100,000 rows is written as it is
+# made, a few thousand rows at a time, and never held whole as one text.
+CHUNK_ROWS = 5000
+
+
 def render_rows(
     rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None = None, *, words: bool = True
 ) -> str:
@@ -148,33 +153,68 @@ def render_rows(
     table/CSV columns. Named tuples go to CSV by position, as they are: a long list never
     becomes dicts, and their values are text, numbers or None. `words=False` keeps a table's
     headings and values as they are under bokmål too (`nir sql`: the reader's own aliases)."""
-    from operator import itemgetter
-
-    named = bool(rows) and hasattr(rows[0], "_fields")
-    if named and fmt is not Format.CSV:
-        rows = [row._asdict() for row in rows]
-        named = False
-    if fmt is Format.JSON:
-        import json
-
-        return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
+    if fmt in (Format.CSV, Format.JSON):
+        return "".join(render_chunks(rows, fmt, columns)).rstrip("\n")
     if fmt is Format.EXCEL:
+        rows = _as_dicts(rows)
         names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
         return _excel(names, rows)
-    fields = list(rows[0]._fields if named else rows[0]) if rows else []
-    names = list(columns) if columns is not None else fields
-    if fmt is Format.CSV:
-        if named:
-            positions = [fields.index(name) for name in names]
-            pick = itemgetter(*positions) if len(positions) > 1 else None
-            return _csv(names, (pick(row) if pick else (row[positions[0]],) for row in rows), True)
-        return _csv(names, (_values(row, names) for row in rows))
     from tabulate import tabulate
 
     if not rows:
         return ""
+    rows = _as_dicts(rows)
+    names = list(columns) if columns is not None else list(rows[0])
     headers, table = table_cells(rows, names, words=words)
     return tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def render_chunks(
+    rows: Sequence[Any], fmt: Format, columns: Iterable[str] | None = None
+) -> Iterator[str]:
+    """CSV or JSON of the rows, CHUNK_ROWS rows a piece, each piece ending in a newline: what
+    `render_rows` gives, joined, with a newline after it. A table is not streamed: its column
+    widths need every row."""
+    if fmt is Format.JSON:
+        yield from _json_chunks(rows)
+        return
+    assert fmt is Format.CSV, fmt
+    named = bool(rows) and hasattr(rows[0], "_fields")
+    fields = list(rows[0]._fields if named else rows[0]) if rows else []
+    names = list(columns) if columns is not None else fields
+    if named:
+        from operator import itemgetter
+
+        positions = [fields.index(name) for name in names]
+        pick = itemgetter(*positions) if len(positions) > 1 else None
+        yield from _csv(names, (pick(row) if pick else (row[positions[0]],) for row in rows), True)
+        return
+    yield from _csv(names, (_values(row, names) for row in rows))
+
+
+def _as_dicts(rows: Sequence[Any]) -> Sequence[Any]:
+    if rows and hasattr(rows[0], "_fields"):
+        return [row._asdict() for row in rows]
+    return rows
+
+
+def _json_chunks(rows: Sequence[Any]) -> Iterator[str]:
+    """`json.dumps(rows, indent=2)` as the stdlib writes it, a few thousand rows at a time:
+    each row is dumped alone and moved in by one level (JSON text holds no raw newline)."""
+    import json
+
+    if not rows:
+        yield "[]\n"
+        return
+    named = hasattr(rows[0], "_fields")
+    for start in range(0, len(rows), CHUNK_ROWS):
+        items = [
+            json.dumps(row._asdict() if named else row, ensure_ascii=False, indent=2, default=str)
+            for row in rows[start : start + CHUNK_ROWS]
+        ]
+        piece = ",\n".join("  " + item.replace("\n", "\n  ") for item in items)
+        first, last = start == 0, start + CHUNK_ROWS >= len(rows)
+        yield ("[\n" if first else "") + piece + ("\n]\n" if last else ",\n")
 
 
 def table_cells(
@@ -229,26 +269,38 @@ def _excel_word(column: str, value: Any, word: Any) -> Any:
     return word(column, value) if isinstance(value, str) and value else value
 
 
-def _csv(names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = False) -> str:
+def _csv(
+    names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = False
+) -> Iterator[str]:
     import csv
     import io
+    from itertools import islice
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    if plain_values:
-        writer.writerows(rows)
-        return strip_controls(out.getvalue().rstrip("\n"))
     # Most rows hold only text, numbers and None (which csv writes as blank): written as they
     # are. Rows with anything else go cell by cell.
     plain = {str, int, float, type(None)}
-    for values in rows:
-        if set(map(type, values)) <= plain:
-            writer.writerow(values)
+    rows = iter(rows)
+    while True:
+        block = list(islice(rows, CHUNK_ROWS))
+        if plain_values:
+            writer.writerows(block)
         else:
-            writer.writerow(["" if v is None else _csv_cell(v) for v in values])
-    # One pass over the whole text: cheaper than looking at every cell.
-    return strip_controls(out.getvalue().rstrip("\n"))
+            for values in block:
+                if set(map(type, values)) <= plain:
+                    writer.writerow(values)
+                else:
+                    writer.writerow(["" if v is None else _csv_cell(v) for v in values])
+        # One pass over each piece's text: cheaper than looking at every cell.
+        text = out.getvalue()
+        if text:
+            yield strip_controls(text)
+        if len(block) < CHUNK_ROWS:
+            return
+        out.seek(0)
+        out.truncate()
 
 
 def render_one(item: dict[str, Any], fmt: Format) -> str:

@@ -1,0 +1,71 @@
+"""CSV and JSON listings are written a few thousand rows at a time (issue #33): the pieces,
+joined, are the text the whole list makes at once, for any rows and any split."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, NamedTuple
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nir_cli.core import render
+from nir_cli.core.render import Format, render_chunks, render_rows
+from tests.conftest import examples
+
+VALUES = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    # Controls, quotes, separators and newlines among them; not a bare carriage return, which
+    # the CSV writer leaves unquoted (its line ends are "\n"), and a CSV reader refuses.
+    st.text(st.characters(exclude_characters="\r"), max_size=12),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+ROWS = st.lists(st.fixed_dictionaries({"a": VALUES, "b": VALUES, "c": VALUES}), max_size=40)
+
+
+class Pair(NamedTuple):
+    a: Any
+    b: Any
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(rows=ROWS, chunk=st.integers(1, 7))
+def test_json_pieces_are_the_stdlib_s_text(rows: list[dict[str, Any]], chunk: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "CHUNK_ROWS", chunk)
+        pieces = list(render_chunks(rows, Format.JSON))
+    assert all(piece.endswith("\n") for piece in pieces)
+    whole = "".join(pieces)
+    assert whole == json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+    assert render_rows(rows, Format.JSON) + "\n" == whole
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(rows=ROWS, chunk=st.integers(1, 7))
+def test_csv_pieces_make_one_file_whatever_the_split(
+    rows: list[dict[str, Any]], chunk: int
+) -> None:
+    whole_at_once = render_rows(rows, Format.CSV, ["a", "b", "c"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "CHUNK_ROWS", chunk)
+        pieces = list(render_chunks(rows, Format.CSV, ["a", "b", "c"]))
+    assert len(pieces) == max(1, -(-len(rows) // chunk))  # the header with the first rows
+    assert "".join(pieces) == whole_at_once + "\n"
+    read = list(csv.reader(io.StringIO(whole_at_once)))
+    assert read[0] == ["a", "b", "c"]
+    assert len(read) == len(rows) + 1
+
+
+def test_named_rows_go_by_position_and_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "CHUNK_ROWS", 2)
+    rows = [Pair(n, f"x{n}") for n in range(5)]
+    assert list(render_chunks(rows, Format.CSV, ["b", "a"])) == [
+        "b,a\nx0,0\nx1,1\n",
+        "x2,2\nx3,3\n",
+        "x4,4\n",
+    ]
+    assert json.loads("".join(render_chunks(rows, Format.JSON))) == [r._asdict() for r in rows]
