@@ -69,3 +69,39 @@ def test_named_rows_go_by_position_and_in_pieces(monkeypatch: pytest.MonkeyPatch
         "x4,4\n",
     ]
     assert json.loads("".join(render_chunks(rows, Format.JSON))) == [r._asdict() for r in rows]
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=10),  # blanks at the ends, other whitespace, line breaks, escapes
+    st.sampled_from(["Ærlig Øvre", "  å ", "\u00a0x\u2003", "True", "1.50", "-", "\x01"]),
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    headers=st.lists(st.text(max_size=8), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_the_simple_table_is_tabulate_s(headers: list[str], data: st.DataObject) -> None:
+    from tabulate import tabulate
+
+    table = data.draw(st.lists(st.lists(CELLS, min_size=len(headers), max_size=len(headers))))
+    drawn = render.simple_table(headers, table)
+    if drawn is None:  # left to tabulate: only what it must lay out itself
+        cells = [*headers, *(f"{c}" for line in table for c in line if c is not None)]
+        assert not table or any(render._drawn_by_tabulate(c) for c in cells)
+        return
+    assert drawn == tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def test_a_plain_table_is_drawn_without_tabulate() -> None:
+    drawn = render.simple_table(["h1", "header2", "n"], [["a", None, 1], ["bbbbbbbb", " x ", 22]])
+    assert drawn == (
+        "h1        header2    n\n"
+        "--------  ---------  ---\n"
+        "a                    1\n"
+        "bbbbbbbb  x          22"
+    )
