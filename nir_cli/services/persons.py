@@ -73,14 +73,8 @@ def validate_person(fields: dict[str, Any], checks: Checks) -> PersonData:
 
 
 def from_row(row: dict[str, Any]) -> PersonRecord:
-    fields = {name: row[name] for name in PERSON_COLUMNS}
-    # Stored data was validated on the way in; rebuild without re-running the checks.
-    data = PersonData.model_validate(
-        fields,
-        context=Checks(
-            today=dt.date.max, allow_synthetic=True, accept_unchecked_duf=True
-        ).as_context(),
-    )
+    # Stored data was validated on the way in; rebuilt without running the checks again.
+    data = PersonData.stored({name: row[name] for name in PERSON_COLUMNS})
     return PersonRecord(
         id=row["id"],
         version=row["version"],
