@@ -110,6 +110,16 @@ def refresh(conn: sqlite3.Connection) -> int:
     if not persons:
         return 0
     started = time.monotonic()
+    if persons == conn.execute("SELECT count(*) FROM persons").fetchone()[0]:
+        # Everyone (new rules, or a first import into an empty store): each rule's query over
+        # every person reads the registrations in index order, where a batch looks each of
+        # its persons up; at 100,000 persons and a million registrations 14 s against 39 s,
+        # with what `nir missing --recompute` holds in memory at most.
+        conn.execute("DELETE FROM findings")
+        _compute(conn, "findings", EVERY_PERSON)
+        conn.execute("DELETE FROM findings_dirty")
+        log.info("findings of %d persons kept (%.3f s)", persons, time.monotonic() - started)
+        return int(persons)
     # A few thousand persons at a time: the rules' intermediate results (the months walked,
     # for one) stay small however many persons an import touched.
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS findings_batch ({BATCH_COLUMN})")

@@ -20,5 +20,10 @@ def row_json(person: str = "p") -> str:
 
 
 def body_sql(versions: str = "v", person: str = "p") -> str:
-    """The body of the person_versions row `versions`, joined to its persons row `person`."""
-    return f"coalesce({versions}.body, {row_json(person)})"
+    """The body of the person_versions row `versions`, joined to its persons row `person`:
+    NULL, never another version's, should a bodiless version not be the row's (the trigger
+    person_versions_current_only refuses to write one)."""
+    return (
+        f"CASE WHEN {versions}.body IS NOT NULL THEN {versions}.body "
+        f"WHEN {person}.version = {versions}.version THEN {row_json(person)} END"
+    )

@@ -54,7 +54,11 @@ def update_existing(
     conn: sqlite3.Connection, items: Sequence[PersonVersion], now: str, source: str
 ) -> None:
     """New versions of existing persons, each following the version it was made from: when
-    another writer got there first, ChangedMeanwhile (as for registrations), nothing written."""
+    another writer got there first, ChangedMeanwhile (as for registrations), nothing written.
+    One version a person a call: the versions are written after the rows, each without its
+    body (the row holds it), so two of one person would leave the first without its own."""
+    if len({p.id for p in items}) != len(items):
+        raise ValueError("update_existing takes one new version a person")
     assignments = ", ".join(f"{name} = ?" for name in PERSON_COLUMNS)
     changed = conn.executemany(
         f"UPDATE persons SET version = ?, {assignments}, entry_date = ?, source = ? "

@@ -150,3 +150,31 @@ def test_the_migration_s_members_are_the_person_s_fields() -> None:
     assert len(lists) == 4
     for members in lists:
         assert tuple(re.findall(r"'(\w+)',", members)) == PERSON_COLUMNS
+
+
+def test_a_bodiless_version_must_be_the_row_s_and_a_chain_is_refused(tmp_path: Path) -> None:
+    """A version written without its body after the row moved on would read another version's
+    body: the store refuses to write it, and update_existing refuses two versions of one
+    person (the first would be written after the row held the second)."""
+    import pytest
+
+    from nir_cli.domain.person import PersonData
+    from nir_cli.store.persons import PersonVersion, update_existing
+
+    path = tmp_path / "r.db"
+    with Register.create(path, "5001", environment="test") as reg:
+        person = reg.add_person(**PERSON)
+        reg.edit_person(person.id, first_name="Kari Anne")
+    store = Store.open(path)
+    with pytest.raises(sqlite3.IntegrityError, match="without a body"):
+        store.conn.execute(
+            "INSERT INTO person_versions VALUES (?, 7, NULL, 'x', 'cli')", (person.id,)
+        )
+    data = PersonData.stored(_row(store.conn, person.id)[1])
+    chain = [PersonVersion(person.id, 3, data), PersonVersion(person.id, 4, data)]
+    with pytest.raises(ValueError, match="one new version a person"):
+        update_existing(store.conn, chain, "x", "cli")
+    assert version_body(store.conn, person.id, 1) == _row(store.conn, person.id)[1] | {
+        "first_name": "Kari"
+    }
+    store.close()

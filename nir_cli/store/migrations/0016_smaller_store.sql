@@ -3,7 +3,7 @@
 -- covering index that copied the findings, and indexes no query reads any more.
 
 -- A person's current version is the persons row: its body in person_versions is NULL, and the
--- row's columns are read instead (nir_cli.store.persons.VERSION_BODY; the view
+-- row's columns are read instead (nir_cli.store.person_versions.body_sql; the view
 -- person_version_bodies, for `nir sql`). When the row changes, the trigger below first writes
 -- the body of the version it held, so every earlier version keeps its own. Without rowid: the
 -- primary key is the table, not an index beside it. Made anew, as SQLite's procedure asks:
@@ -66,17 +66,26 @@ BEGIN
     WHERE person_id = OLD.id AND version = OLD.version AND body IS NULL;
 END;
 
+-- A version is written without its body only as the persons row's current version: one written
+-- after the row moved on would read another version's body (a loud failure instead).
+CREATE TRIGGER person_versions_current_only BEFORE INSERT ON person_versions
+WHEN NEW.body IS NULL
+ AND NEW.version IS NOT (SELECT version FROM persons WHERE id = NEW.person_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a person version without a body must be its persons row''s version');
+END;
+
 -- Every version's body, the current one's from the persons row: what `nir sql` reads.
 CREATE VIEW person_version_bodies AS
 SELECT v.person_id, v.version,
-       coalesce(v.body, json_object(
+       CASE WHEN v.body IS NOT NULL THEN v.body WHEN p.version = v.version THEN json_object(
            'duf', p.duf, 'fnr', p.fnr, 'first_name', p.first_name,
            'last_name', p.last_name, 'birth_date', p.birth_date,
            'residence_basis', p.residence_basis, 'permit_date', p.permit_date,
            'settlement_date', p.settlement_date,
            'population_registration_date', p.population_registration_date,
            'arrival_date', p.arrival_date, 'regime', p.regime,
-           'municipality', p.municipality, 'place', p.place)) AS body,
+           'municipality', p.municipality, 'place', p.place) END AS body,
        v.entry_date, v.source
 FROM person_versions v LEFT JOIN persons p ON p.id = v.person_id;
 
