@@ -315,6 +315,24 @@ def _excel_word(column: str, value: Any, word: Any) -> Any:
     return word(column, value) if isinstance(value, str) and value else value
 
 
+class CsvWriter:
+    """csv.writer, but a row with a carriage return in a text cell is quoted whole: with "\n"
+    line ends the csv module leaves a cell holding a bare "\r" unquoted, and a reader takes
+    the "\r" for the end of the row (a name pasted from Windows would split its row)."""
+
+    def __init__(self, out: Any, **options: Any) -> None:
+        import csv
+
+        self._plain = csv.writer(out, **options)
+        self._quoted = csv.writer(out, quoting=csv.QUOTE_ALL, **options)
+
+    def writerow(self, values: Sequence[Any]) -> None:
+        if any(isinstance(v, str) and "\r" in v for v in values):
+            self._quoted.writerow(values)
+        else:
+            self._plain.writerow(values)
+
+
 def _csv(
     names: list[str], rows: Iterable[Sequence[Any]], plain_values: bool = False
 ) -> Iterator[str]:
@@ -324,6 +342,7 @@ def _csv(
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    careful = CsvWriter(out, lineterminator="\n")
     writer.writerow(names)
     # Most rows hold only text, numbers and None (which csv writes as blank): written as they
     # are. Rows with anything else go cell by cell.
@@ -331,14 +350,20 @@ def _csv(
     rows = iter(rows)
     while True:
         block = list(islice(rows, CHUNK_ROWS))
+        start = out.tell()
         if plain_values:
             writer.writerows(block)
+            if "\r" in out.getvalue()[start:]:  # rare: written again, row by row
+                out.seek(start)
+                out.truncate()
+                for values in block:
+                    careful.writerow(values)
         else:
             for values in block:
                 if set(map(type, values)) <= plain:
-                    writer.writerow(values)
+                    careful.writerow(values)
                 else:
-                    writer.writerow(["" if v is None else _csv_cell(v) for v in values])
+                    careful.writerow(["" if v is None else _csv_cell(v) for v in values])
         # One pass over each piece's text: cheaper than looking at every cell.
         text = out.getvalue()
         if text:

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from nir_cli.core.headings import heading, word
 from nir_cli.core.i18n import norwegian, norwegian_month
-from nir_cli.core.render import excel_cell, strip_controls
+from nir_cli.core.render import CsvWriter, excel_cell, strip_controls
 from nir_cli.importer.columns import FileKind, registration_fields
 from nir_cli.store import Store, export
 from nir_cli.store.persons import PERSON_COLUMNS
@@ -64,7 +63,7 @@ def write_csv(
     dd.mm.yyyy and formulas neutralised, for Norwegian Excel (the caller writes the BOM);
     nir import reads both back. Returns the number of rows."""
     names = columns(kind)
-    writer = csv.writer(
+    writer = CsvWriter(
         _Clean(out), delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
     count = 0
